@@ -1,0 +1,13 @@
+"""Runs every benchmark in turn: `python bench/run.py`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import bench_intake
+
+if __name__ == "__main__":
+    bench_intake.main()

@@ -1,0 +1,1 @@
+"""The command line: presents what the stages return, and is the only place that writes files for them."""

@@ -1,0 +1,42 @@
+"""The `govmig` command: one group, one sub-command per job, each in the module of its stage."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from .intake_cmds import template, validate
+from .output import BAD_INPUT, FAILED, console
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="govmig")
+def cli() -> None:
+    """govmig：政务信息系统迁移编排 Migration orchestrator for government information systems."""
+
+
+cli.add_command(validate)
+cli.add_command(template)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: click's usage errors exit 2 (bad input), and nothing escapes as a traceback."""
+    try:
+        cli.main(args=argv, prog_name="govmig", standalone_mode=False)
+    except click.exceptions.Abort:
+        console(stderr=True).print("已中止 aborted")
+        return FAILED
+    except click.ClickException as exc:
+        console(stderr=True).print(f"[red]用法错误 usage error:[/] {exc.format_message()}")
+        return BAD_INPUT
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else FAILED
+    except KeyboardInterrupt:
+        return FAILED
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

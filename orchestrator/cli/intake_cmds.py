@@ -1,0 +1,82 @@
+"""`govmig validate` and `govmig template`: the department's side of intake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..plan import build_template, load_paths
+from ..plan.intake import LoadedPlan, load_file
+from .output import BAD_INPUT, FORMAT, OK, console, emit_json, fail, problems_table
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@FORMAT
+def validate(paths: tuple[Path, ...], fmt: str) -> None:
+    """检查迁移计划 Check migration plans (files or folders): every problem, located."""
+    intake = load_paths(list(paths))
+    if not intake.loaded:
+        fail("没有找到计划文件（.yaml .yml .json .xlsx）", "no plan files found (.yaml .yml .json .xlsx)")
+    if fmt == "json":
+        emit_json(
+            {
+                "valid": intake.ok,
+                "plans": [_summary(item) for item in intake.loaded],
+                "errors": [p.as_json() for p in intake.errors],
+                "warnings": [p.as_json() for p in intake.warnings],
+            }
+        )
+    else:
+        out = console()
+        if intake.errors or intake.warnings:
+            out.print(problems_table(intake.errors + intake.warnings, "计划检查结果 Plan problems"))
+        systems = sum(len(p.systems) for p in intake.plans)
+        verdict = "[green]通过 valid[/]" if intake.ok else "[red]未通过 invalid[/]"
+        out.print(
+            f"{verdict}：{len(intake.loaded)} 个文件 files，{len(intake.plans)} 个有效计划 valid plans，"
+            f"{systems} 个系统 systems，{len(intake.errors)} 个错误 errors，{len(intake.warnings)} 个警告 warnings"
+        )
+    raise SystemExit(OK if intake.ok else BAD_INPUT)
+
+
+def _summary(item: LoadedPlan) -> dict[str, object]:
+    plan = item.plan
+    return {
+        "file": item.file,
+        "valid": item.ok,
+        "department": plan.department.code if plan else None,
+        "systems": len(plan.systems) if plan else 0,
+    }
+
+
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="用已有计划填充模板 Fill the template from an existing plan",
+)
+@FORMAT
+def template(out: Path, source: Path | None, fmt: str) -> None:
+    """生成部门填报模板 Write the department's Excel template."""
+    plan = None
+    if source is not None:
+        loaded = load_file(source)
+        if not loaded.ok:
+            console(stderr=True).print(problems_table(loaded.problems, "计划检查结果 Plan problems"))
+            fail("来源计划有错误，未生成模板", "the source plan has errors; no template written")
+        plan = loaded.plan
+    if out.suffix.lower() != ".xlsx":
+        fail("模板文件名应以 .xlsx 结尾", "the template's file name must end in .xlsx")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(build_template(plan))
+    except OSError as exc:
+        fail(f"无法写入 {out}（{exc.strerror}）", f"cannot write {out}: {exc.strerror}", 1)
+    if fmt == "json":
+        emit_json({"written": str(out), "from": str(source) if source else None})
+    else:
+        console().print(f"已写入模板 Template written: {out}")

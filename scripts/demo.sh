@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The demo: every stage that exists so far, run on the example province. Output goes under $2.
+set -uo pipefail
+PY="$1"; OUT="$2"
+GOVMIG=("$PY" -m orchestrator)
+mkdir -p "$OUT"
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "1. 检查各部门迁移计划 Validate the departments' plans (examples/province)"
+"${GOVMIG[@]}" validate examples/province
+"${GOVMIG[@]}" validate examples/province --format json > "$OUT/validation.json"
+
+say "2. 部门填报模板 The department's Excel template"
+"${GOVMIG[@]}" template "$OUT/迁移计划模板-plan-template.xlsx"
+
+say "输出 Output"
+echo "  $OUT/validation.json            校验结果 validation result (JSON)"
+echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"

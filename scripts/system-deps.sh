@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the tests use, installed only when missing (a fresh machine has none of them).
+# Each stage that needs a real component adds it to PACKAGES: this is the one list.
+set -euo pipefail
+PACKAGES=(
+)
+need=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+echo "Debian packages ready: ${PACKAGES[*]:-(none needed yet)}"

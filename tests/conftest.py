@@ -1,0 +1,67 @@
+"""Fixtures shared by every test group: where things are, and a minimal valid plan to mutate."""
+
+from __future__ import annotations
+
+import copy
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "province"
+DATA = Path(__file__).resolve().parent / "data"
+
+MINIMAL: dict[str, Any] = {
+    "apiVersion": "govmig/v1",
+    "kind": "MigrationPlan",
+    "department": {"code": "630000-TEST", "name": "测试厅", "level": "province"},
+    "deadline": "2027-06-30",
+    "systems": [
+        {
+            "id": "alpha",
+            "name": "甲系统",
+            "function": "测试",
+            "security": {"mlps_level": 2},
+            "network": {"current": "测试专网"},
+            "deployment": {"kind": "container", "components": [{"name": "web", "port": 8080}]},
+            "depends_on": ["beta"],
+        },
+        {
+            "id": "beta",
+            "name": "乙系统",
+            "function": "测试",
+            "security": {"mlps_level": 3},
+            "network": {"current": "测试专网"},
+            "deployment": {"kind": "vm"},
+        },
+    ],
+}
+
+
+@pytest.fixture
+def minimal() -> dict[str, Any]:
+    return copy.deepcopy(MINIMAL)
+
+
+def dump(doc: Any) -> bytes:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode()
+
+
+@pytest.fixture
+def hang_guard() -> Iterator[None]:
+    """Fails a test that runs past 60 s instead of letting it hang CI; asserts nothing about speed."""
+
+    def _expired(signum: int, frame: object) -> None:
+        raise TimeoutError("input was not rejected: the loader hung")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

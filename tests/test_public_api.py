@@ -1,0 +1,35 @@
+"""The package's public names are pinned: changing them is a deliberate act that changes this test."""
+
+import orchestrator
+import orchestrator.plan
+
+
+def test_top_level_public_names() -> None:
+    assert sorted(orchestrator.__all__) == [
+        "Intake",
+        "IntakeError",
+        "MigrationPlan",
+        "System",
+        "__version__",
+        "build_template",
+        "load_file",
+        "load_paths",
+    ]
+    for name in orchestrator.__all__:
+        assert hasattr(orchestrator, name)
+
+
+def test_intake_public_names() -> None:
+    assert sorted(orchestrator.plan.__all__) == [
+        "Intake",
+        "IntakeError",
+        "Limits",
+        "LoadedPlan",
+        "MigrationPlan",
+        "System",
+        "build_template",
+        "load_bytes",
+        "load_file",
+        "load_paths",
+        "qualify",
+    ]
