@@ -4,15 +4,20 @@ The public names are listed here once and pinned by tests/test_public_api.py.
 """
 
 from .plan import Intake, IntakeError, MigrationPlan, System, build_template, load_file, load_paths
+from .policy import Action, Decision, PolicySettings, assess
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Action",
+    "Decision",
     "Intake",
     "IntakeError",
     "MigrationPlan",
+    "PolicySettings",
     "System",
     "__version__",
+    "assess",
     "build_template",
     "load_file",
     "load_paths",

@@ -13,6 +13,11 @@ say "1. 检查各部门迁移计划 Validate the departments' plans (examples/pr
 say "2. 部门填报模板 The department's Excel template"
 "${GOVMIG[@]}" template "$OUT/迁移计划模板-plan-template.xlsx"
 
+say "3. 按政策评估每个系统 Assess every system by the policy (examples/policy.yaml)"
+"${GOVMIG[@]}" assess examples/province --policy examples/policy.yaml -o "$OUT/assess"
+
 say "输出 Output"
 echo "  $OUT/validation.json            校验结果 validation result (JSON)"
 echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"
+echo "  $OUT/assess/台账-ledger.xlsx       台账 the ledger: every system, its decision and the rules behind it"
+echo "  $OUT/assess/decisions.json          决定 decisions (the JSON contract)"

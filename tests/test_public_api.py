@@ -6,11 +6,15 @@ import orchestrator.plan
 
 def test_top_level_public_names() -> None:
     assert sorted(orchestrator.__all__) == [
+        "Action",
+        "Decision",
         "Intake",
         "IntakeError",
         "MigrationPlan",
+        "PolicySettings",
         "System",
         "__version__",
+        "assess",
         "build_template",
         "load_file",
         "load_paths",
@@ -32,4 +36,22 @@ def test_intake_public_names() -> None:
         "load_file",
         "load_paths",
         "qualify",
+    ]
+
+
+def test_policy_public_names() -> None:
+    import orchestrator.policy
+
+    assert sorted(orchestrator.policy.__all__) == [
+        "CATALOG",
+        "DEFAULTS",
+        "Action",
+        "Decision",
+        "Note",
+        "PolicySettings",
+        "Reason",
+        "Rule",
+        "ZombieSettings",
+        "assess",
+        "decide",
     ]

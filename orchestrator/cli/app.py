@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import __version__
+from .assess_cmd import assess_command, policy_group
 from .intake_cmds import template, validate
 from .output import BAD_INPUT, FAILED, console
 
@@ -19,6 +20,8 @@ def cli() -> None:
 
 cli.add_command(validate)
 cli.add_command(template)
+cli.add_command(assess_command)
+cli.add_command(policy_group)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,82 @@
+"""What every portfolio command reads: the plans, the province's policy settings, measured usage, the date.
+
+Gathered once here so `assess`, `plan` and `render` agree on their inputs and report bad ones the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..plan import Intake, IntakeError, load_paths
+from ..plan.model_files import load_model
+from ..plan.usage import MeasuredUsage, Measurement
+from ..policy import DEFAULTS, PolicySettings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Inputs:
+    intake: Intake
+    settings: PolicySettings
+    measured: dict[str, Measurement]
+    as_of: date
+    problems: list[IntakeError] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[IntakeError]:
+        return self.intake.errors + [p for p in self.problems if p.severity == "error"]
+
+
+def _as_of(_: click.Context, __: click.Parameter, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"「{value}」不是有效日期（YYYY-MM-DD） / not a date (YYYY-MM-DD)") from None
+
+
+def portfolio_options(fn: F) -> F:
+    """--policy, --usage and --as-of, shared by every command that judges a portfolio."""
+    fn = click.option(
+        "--as-of",
+        "as_of",
+        callback=_as_of,
+        metavar="YYYY-MM-DD",
+        help="评估日期（默认今天）Assessment date (default today)",
+    )(fn)
+    fn = click.option(
+        "--usage",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="实测使用情况 Measured usage (MeasuredUsage YAML/JSON)",
+    )(fn)
+    fn = click.option(
+        "--policy",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="本省政策参数 Province's policy settings (YAML)",
+    )(fn)
+    return fn
+
+
+def load_settings(policy: Path | None) -> tuple[PolicySettings, list[IntakeError]]:
+    if policy is None:
+        return DEFAULTS, []
+    settings, problems = load_model(policy, PolicySettings)
+    return settings or DEFAULTS, problems
+
+
+def gather(paths: tuple[Path, ...], policy: Path | None, usage: Path | None, as_of: date) -> Inputs:
+    settings, problems = load_settings(policy)
+    measured: dict[str, Measurement] = {}
+    if usage is not None:
+        report, usage_problems = load_model(usage, MeasuredUsage)
+        problems += usage_problems
+        measured = report.by_system() if report else {}
+    return Inputs(load_paths(list(paths)), settings, measured, as_of, problems)

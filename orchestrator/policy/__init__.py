@@ -1,0 +1,20 @@
+"""Assessment: the policy (P1-P9, Z1-Z5) decides each system's fate and says why, in Chinese and English."""
+
+from .assess import assess, decide
+from .decision import Action, Decision, Note, Reason
+from .rules import CATALOG, Rule
+from .settings import DEFAULTS, PolicySettings, ZombieSettings
+
+__all__ = [
+    "CATALOG",
+    "DEFAULTS",
+    "Action",
+    "Decision",
+    "Note",
+    "PolicySettings",
+    "Reason",
+    "Rule",
+    "ZombieSettings",
+    "assess",
+    "decide",
+]

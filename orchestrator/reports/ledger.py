@@ -1,0 +1,113 @@
+"""The ledger (台账): every system with its decision, rule by rule, as an Excel workbook (002 三(二)).
+
+One sheet per department and a summary; Chinese headers with English beside them, for the people who keep it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from ..plan.models import MigrationPlan
+from ..plan.vocab import zh
+from ..policy.decision import Action, Decision
+from .xlsx import new_workbook, sheet_title, table, to_bytes
+
+ACTION_ZH = {"migrate": "迁移", "retire": "清理", "stay": "保留", "blocked": "暂缓（未获批）"}
+COLUMNS = [
+    "系统标识 System",
+    "系统名称 Name",
+    "所属司局 Bureau",
+    "处置 Action",
+    "目标网络 Network",
+    "上云 Cloud",
+    "区域 Zone",
+    "整合进 Consolidate into",
+    "规则 Rules",
+    "理由",
+    "Reasons",
+    "整改事项 To fix",
+    "标记 Flags",
+    "说明 Notes",
+]
+WIDTHS = [22, 30, 16, 14, 18, 8, 10, 24, 14, 60, 60, 40, 28, 40]
+SUMMARY = [
+    "部门编码 Code",
+    "部门名称 Department",
+    "系统数 Systems",
+    "迁移 Migrate",
+    "清理 Retire",
+    "保留 Stay",
+    "暂缓 Blocked",
+    "内网 Internal",
+    "外网 External",
+    "上云 Cloud",
+    "互联网区 Internet zone",
+    "无运维经费 No O&M funds",
+    "截止日期 Deadline",
+]
+
+
+def action_label(action: Action) -> str:
+    return f"{ACTION_ZH[action.value]} {action.value}"
+
+
+def _row(d: Decision) -> list[object]:
+    net = f"{zh(d.target_network.value)} {d.target_network.value}" if d.target_network else ""
+    return [
+        d.system,
+        d.name,
+        d.owner_unit or "",
+        action_label(d.action),
+        net,
+        "是" if d.cloud else "否",
+        f"{zh(d.zone.value)} {d.zone.value}" if d.zone else "",
+        d.consolidate_into or "",
+        ", ".join(d.rules),
+        "\n".join(f"[{r.rule}] {r.zh}" for r in d.reasons),
+        "\n".join(f"[{r.rule}] {r.en}" for r in d.reasons),
+        "\n".join(f"[{r.rule}] {r.zh} / {r.en}" for r in d.fixes),
+        ", ".join(d.flags),
+        "\n".join(f"{n.zh} / {n.en}" for n in d.notes),
+    ]
+
+
+def build_ledger(decisions: Sequence[Decision], plans: Sequence[MigrationPlan]) -> bytes:
+    by_department: dict[str, list[Decision]] = defaultdict(list)
+    for d in decisions:
+        by_department[d.department].append(d)
+    wb = new_workbook()
+    summary = wb.create_sheet("汇总 Summary")
+    rows = []
+    for plan in plans:
+        mine = by_department.get(plan.department.code, [])
+        actions = Counter(d.action for d in mine)
+        moving = [d for d in mine if d.action in (Action.migrate, Action.blocked)]
+        rows.append(
+            [
+                plan.department.code,
+                plan.department.name,
+                len(mine),
+                actions[Action.migrate],
+                actions[Action.retire],
+                actions[Action.stay],
+                actions[Action.blocked],
+                sum(
+                    d.target_network is not None and d.target_network.value == "egov_internal" for d in moving
+                ),
+                sum(
+                    d.target_network is not None and d.target_network.value == "egov_external" for d in moving
+                ),
+                sum(d.cloud for d in moving),
+                sum(d.zone is not None and d.zone.value == "internet" for d in moving),
+                sum("no_om_funds" in d.flags for d in mine),
+                plan.deadline,
+            ]
+        )
+    table(summary, SUMMARY, rows, [16, 30] + [12] * 11)
+    for row in summary.iter_rows(min_row=2, min_col=13, max_col=13):
+        row[0].number_format = "yyyy-mm-dd"
+    for plan in plans:
+        ws = wb.create_sheet(sheet_title(f"{plan.department.code} {plan.department.name}"))
+        table(ws, COLUMNS, (_row(d) for d in by_department.get(plan.department.code, [])), WIDTHS)
+    return to_bytes(wb)

@@ -1,0 +1,58 @@
+"""Shared look of the workbooks the reports produce: a bold header row, frozen, filtered, readable widths."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+FIXED_TIME = datetime(2026, 1, 1)
+INVALID_TITLE = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+
+
+def new_workbook() -> Workbook:
+    wb = Workbook()
+    if wb.active is not None:
+        wb.remove(wb.active)
+    wb.properties.creator = "govmig"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    return wb
+
+
+def sheet_title(text: str) -> str:
+    return text.translate(INVALID_TITLE)[:31]
+
+
+def table(
+    ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()
+) -> None:
+    """Header row, then rows; frozen below the header, filtered, wrapped where a cell runs long."""
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    count = 0
+    for row in rows:
+        ws.append(list(row))
+        count += 1
+    for n, header in enumerate(headers, start=1):
+        width = widths[n - 1] if n - 1 < len(widths) else max(12, min(40, len(header) + 4))
+        ws.column_dimensions[get_column_letter(n)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
