@@ -43,9 +43,9 @@ def test_policy_public_names() -> None:
     import orchestrator.policy
 
     assert sorted(orchestrator.policy.__all__) == [
+        "Action",
         "CATALOG",
         "DEFAULTS",
-        "Action",
         "Decision",
         "Note",
         "PolicySettings",
