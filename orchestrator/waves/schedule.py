@@ -1,0 +1,224 @@
+"""Scheduling move groups into waves: deadline first, simplest first, dependencies first, within capacity.
+
+The rules, in the order they apply (the golden test in tests/waves was derived by hand from exactly these):
+1. A group that mixes classified and non-classified systems, or that alone exceeds a wave's capacity, is
+   unscheduled, and so is everything that depends on it.
+2. Windows come weekly (settings.window), skipping holidays. Each window holds at most two waves: the
+   non-classified one first, then the classified one (W1: they never share a wave).
+3. The pilot: in the first window, only the non-classified wave runs, holding the `pilot_size` simplest groups
+   (lowest score, then key) that depend on nothing still to move.
+4. Otherwise a wave takes groups in the order (effective deadline, complexity level, key) while they fit: the
+   system count, the data one window can sync, and the per-department limit. A group may join a wave once each
+   group it depends on is in the same wave or in one that ended before this wave starts (W2).
+5. A group placed after its department's deadline is late; the binding constraint is `dependency` when what it
+   depends on was placed too late, `window` when no window opened before its deadline, and otherwise
+   `capacity`.
+Heaps keep this near N log N: a group that does not fit is set aside until the next wave (capacity only shrinks
+as a wave fills, so it could not fit later in the same wave), and a wave stops looking after a bounded number of
+misfits.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..plan.models import MigrationPlan
+from ..policy.decision import Decision
+from .calendar import Slot, windows
+from .groups import Group, build
+from .model import Late, Roadmap, Unscheduled, Wave
+from .settings import DEFAULT_WAVES, WaveSettings
+
+LANES = (False, True)  # non-classified wave first in each window, then the classified one
+CONSTRAINT = {"systems": ("每批系统数", "systems per wave"), "data": ("每批数据同步量", "data per window"),
+              "department": ("每批每部门系统数", "systems per department per wave")}
+
+
+@dataclass
+class _State:
+    groups: list[Group]
+    settings: WaveSettings
+    waiting: dict[int, int] = field(default_factory=dict)
+    window_of: dict[int, int] = field(default_factory=dict)
+    lane_of_wave: dict[int, bool] = field(default_factory=dict)
+    wave_of: dict[int, int] = field(default_factory=dict)
+    ready_at: dict[int, int] = field(default_factory=dict)
+    last_misfit: dict[int, str] = field(default_factory=dict)
+    heaps: dict[bool, list[tuple[date, int, str, int]]] = field(default_factory=lambda: {False: [], True: []})
+    future: dict[int, list[int]] = field(default_factory=dict)
+
+    def priority(self, g: Group) -> tuple[date, int, str, int]:
+        return (g.deadline, g.level_rank, g.key, g.index)
+
+    def release(self, g: Group, window: int) -> None:
+        """`g` has every dependency placed: it may join a wave from the window this returns."""
+        eligible = 0
+        for d in g.depends_on:
+            same_lane = self.groups[d].classified == g.classified
+            eligible = max(eligible, self.window_of[d] if same_lane else self.window_of[d] + 1)
+        if eligible <= window:
+            self.ready_at.setdefault(g.index, window)
+            heapq.heappush(self.heaps[bool(g.classified)], self.priority(g))
+        else:
+            self.future.setdefault(eligible, []).append(g.index)
+
+
+def plan_waves(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], as_of: date,
+               settings: WaveSettings = DEFAULT_WAVES) -> Roadmap:
+    portfolio = build(plans, decisions, settings)
+    groups = portfolio.groups
+    state = _State(groups, settings)
+    unscheduled = _unschedulable(groups, settings)
+    live = [g for g in groups if g.index not in unscheduled]
+    for g in live:
+        state.waiting[g.index] = len(g.depends_on)
+    waves: list[Wave] = []
+    slots = windows(settings, settings.earliest_start or as_of)
+    placed = 0
+    pilot = settings.pilot_size > 0
+    slot_by_index: dict[int, Slot] = {}
+    for slot in slots:
+        slot_by_index[slot.index] = slot
+        if slot.index == 0:
+            for g in live:
+                if not g.depends_on:
+                    state.release(g, 0)
+        for n in state.future.pop(slot.index, []):
+            state.release(groups[n], slot.index)
+        for lane in LANES:
+            if pilot and slot.index == 0 and lane:
+                continue
+            members = _fill(state, slot, lane, pilot and slot.index == 0)
+            if members:
+                placed += len(members)
+                waves.append(_wave(len(waves), slot, lane, [groups[m] for m in members], pilot and slot.index == 0))
+        if placed == len(live):
+            break
+    for g in live:
+        if g.index not in state.wave_of:
+            unscheduled[g.index] = ("horizon", f"在 {settings.horizon_windows} 个维护窗口内排不下",
+                                    f"does not fit within {settings.horizon_windows} maintenance windows")
+    _number(waves)
+    return Roadmap(
+        waves=waves,
+        unscheduled=[Unscheduled(system=k, reason=r, zh=zh, en=en)
+                     for n, (r, zh, en) in sorted(unscheduled.items()) for k in groups[n].members],
+        late=_late(plans, groups, state, waves, slot_by_index),
+        complexity={k: c.score for k, c in sorted(portfolio.scores.items())},
+        deadlines={p.department.code: p.deadline for p in plans},
+    )
+
+
+def _unschedulable(groups: list[Group], s: WaveSettings) -> dict[int, tuple[str, str, str]]:
+    out: dict[int, tuple[str, str, str]] = {}
+    for g in groups:
+        names = "、".join(g.members)
+        if g.classified is None:
+            out[g.index] = ("classification_conflict", f"循环依赖（{names}）混合了涉密与非涉密系统，不能同批迁移（W1）",
+                            f"a dependency cycle ({names}) mixes classified and non-classified systems (W1)")
+        elif len(g.members) > s.max_systems or any(n > s.max_per_department for n in g.departments.values()):
+            out[g.index] = ("group_size", f"必须同批迁移的 {len(g.members)} 个系统超过每批上限",
+                            f"{len(g.members)} systems that must move together exceed a wave's limits")
+        elif g.data_gb > s.window_data_gb:
+            out[g.index] = ("group_size",
+                            f"数据量 {g.data_gb:g} GB 超过一个维护窗口可同步的 {s.window_data_gb:.0f} GB",
+                            f"{g.data_gb:g} GB of data exceeds the {s.window_data_gb:.0f} GB one window can sync")
+    frontier = list(out)
+    while frontier:
+        n = frontier.pop()
+        for d in sorted(groups[n].dependents):
+            if d not in out:
+                out[d] = ("dependency", f"依赖的系统「{groups[n].key}」无法排期", f"depends on '{groups[n].key}', which cannot be scheduled")
+                frontier.append(d)
+    return out
+
+
+def _fits(g: Group, count: int, data: float, depts: dict[str, int], s: WaveSettings) -> str | None:
+    if count + len(g.members) > s.max_systems:
+        return "systems"
+    if data + g.data_gb > s.window_data_gb:
+        return "data"
+    if any(depts.get(d, 0) + n > s.max_per_department for d, n in g.departments.items()):
+        return "department"
+    return None
+
+
+def _fill(state: _State, slot: Slot, lane: bool, pilot: bool) -> list[int]:
+    s, heap = state.settings, state.heaps[lane]
+    limit = min(s.max_systems, s.pilot_size) if pilot else s.max_systems
+    count, data, depts, members, misfits = 0, 0.0, dict[str, int](), list[int](), []
+    if pilot:  # the pilot takes the simplest, not the most urgent
+        heap[:] = sorted(heap, key=lambda p: (state.groups[p[3]].score, p[2]))
+    while heap and count < limit and len(misfits) < 4 * s.max_systems + 64:
+        entry = heap.pop(0) if pilot else heapq.heappop(heap)
+        g = state.groups[entry[3]]
+        reason = "systems" if count + len(g.members) > limit else _fits(g, count, data, depts, s)
+        if reason:
+            state.last_misfit[g.index] = reason
+            misfits.append(entry)
+            continue
+        count, data = count + len(g.members), data + g.data_gb
+        for d, n in g.departments.items():
+            depts[d] = depts.get(d, 0) + n
+        members.append(g.index)
+        state.window_of[g.index] = slot.index
+        state.wave_of[g.index] = slot.index * 2 + int(lane)
+        for dependent in sorted(g.dependents):
+            if dependent not in state.waiting:
+                continue  # unscheduled itself
+            state.waiting[dependent] -= 1
+            if state.waiting[dependent] == 0:
+                state.release(state.groups[dependent], slot.index if not pilot else slot.index + 1)
+    for entry in misfits:
+        heapq.heappush(heap, entry)
+    if pilot:
+        heapq.heapify(heap)
+    return members
+
+
+def _wave(n: int, slot: Slot, lane: bool, groups: list[Group], pilot: bool) -> Wave:
+    systems = sorted(k for g in groups for k in g.members)
+    departments = sorted({d for g in groups for d in g.departments})
+    return Wave(id=str(n), start=slot.start, end=slot.end, classified=lane, systems=systems, pilot=pilot,
+                departments=departments, data_gb=round(sum(g.data_gb for g in groups), 1))
+
+
+def _number(waves: list[Wave]) -> None:
+    width = max(2, len(str(len(waves))))
+    for n, wave in enumerate(waves, start=1):
+        wave.id = f"W{n:0{width}d}"
+
+
+def _late(plans: Sequence[MigrationPlan], groups: list[Group], state: _State, waves: list[Wave],
+          slots: dict[int, Slot]) -> list[Late]:
+    deadline = {p.key(s): p.deadline for p in plans for s in p.systems}
+    end_of = {k: w.end for w in waves for k in w.systems}
+    out = []
+    for g in groups:
+        if g.index not in state.wave_of:
+            continue
+        ready = slots[state.ready_at.get(g.index, state.window_of[g.index])]
+        for key in g.members:
+            due, end = deadline[key], end_of[key]
+            if end.date() <= due:
+                continue
+            if ready.start.date() > due:
+                binding = "dependency" if g.depends_on else "window"
+            else:
+                binding = "capacity"
+            zh, en = _why(binding, state.last_misfit.get(g.index))
+            out.append(Late(system=key, deadline=due, planned_end=end, binding=binding,
+                            days_late=(end.date() - due).days, zh=zh, en=en))
+    return sorted(out, key=lambda x: x.system)
+
+
+def _why(binding: str, misfit: str | None) -> tuple[str, str]:
+    if binding == "dependency":
+        return "所依赖的系统迁移得太晚", "the systems it depends on move too late"
+    if binding == "window":
+        return "截止日期前没有可用的维护窗口", "no maintenance window opens before its deadline"
+    zh, en = CONSTRAINT.get(misfit or "systems", CONSTRAINT["systems"])
+    return f"截止日期前的批次已满（{zh}）", f"the waves before its deadline are full ({en})"
