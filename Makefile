@@ -16,6 +16,7 @@ install: $(VENV)/.installed
 
 ## demo: run everything that exists so far on examples/ and say where the output went
 demo: install
+	bash scripts/system-deps.sh
 	bash scripts/demo.sh "$(PY)" "$(OUT)"
 
 ## test: install what the tests need (Python and Debian packages), then lint, type-check and run the tests

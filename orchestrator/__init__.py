@@ -5,6 +5,7 @@ The public names are listed here once and pinned by tests/test_public_api.py.
 
 from .plan import Intake, IntakeError, MigrationPlan, System, build_template, load_file, load_paths
 from .policy import Action, Decision, PolicySettings, assess
+from .waves import Roadmap, Wave, WaveSettings, plan_waves
 
 __version__ = "0.1.0"
 
@@ -15,10 +16,14 @@ __all__ = [
     "IntakeError",
     "MigrationPlan",
     "PolicySettings",
+    "Roadmap",
     "System",
+    "Wave",
+    "WaveSettings",
     "__version__",
     "assess",
     "build_template",
     "load_file",
     "load_paths",
+    "plan_waves",
 ]

@@ -16,8 +16,13 @@ say "2. 部门填报模板 The department's Excel template"
 say "3. 按政策评估每个系统 Assess every system by the policy (examples/policy.yaml)"
 "${GOVMIG[@]}" assess examples/province --policy examples/policy.yaml -o "$OUT/assess"
 
+say "4. 迁移批次和路线图 Waves and the roadmap (examples/schedule.yaml)"
+"${GOVMIG[@]}" plan examples/province --policy examples/policy.yaml --schedule examples/schedule.yaml -o "$OUT/plan"
+
 say "输出 Output"
 echo "  $OUT/validation.json            校验结果 validation result (JSON)"
 echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"
 echo "  $OUT/assess/台账-ledger.xlsx       台账 the ledger: every system, its decision and the rules behind it"
 echo "  $OUT/assess/decisions.json          决定 decisions (the JSON contract)"
+echo "  $OUT/plan/waves.yaml, waves.json     迁移批次 the waves (the JSON contract)"
+echo "  $OUT/plan/roadmap.png, roadmap.svg   路线图 the roadmap (Gantt chart)"

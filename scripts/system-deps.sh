@@ -3,6 +3,7 @@
 # Each stage that needs a real component adds it to PACKAGES: this is the one list.
 set -euo pipefail
 PACKAGES=(
+  fonts-wqy-zenhei   # Chinese text in the roadmap chart and reports
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do

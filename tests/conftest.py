@@ -5,11 +5,15 @@ from __future__ import annotations
 import copy
 import signal
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from orchestrator.plan import MigrationPlan, load_paths
+from orchestrator.policy import Decision, PolicySettings, assess
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "province"
@@ -65,3 +69,22 @@ def hang_guard() -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+AS_OF = date(2026, 11, 22)
+"""The date the example province's plans were written for; every test of them assesses on it."""
+
+
+@pytest.fixture(scope="session")
+def province_settings() -> PolicySettings:
+    return PolicySettings.model_validate(yaml.safe_load((ROOT / "examples" / "policy.yaml").read_text()))
+
+
+@pytest.fixture(scope="session")
+def province_plans() -> list[MigrationPlan]:
+    return load_paths([EXAMPLES]).plans
+
+
+@pytest.fixture(scope="session")
+def province(province_plans: list[MigrationPlan], province_settings: PolicySettings) -> dict[str, Decision]:
+    return {d.key: d for d in assess(province_plans, AS_OF, province_settings)}

@@ -12,12 +12,16 @@ def test_top_level_public_names() -> None:
         "IntakeError",
         "MigrationPlan",
         "PolicySettings",
+        "Roadmap",
         "System",
+        "Wave",
+        "WaveSettings",
         "__version__",
         "assess",
         "build_template",
         "load_file",
         "load_paths",
+        "plan_waves",
     ]
     for name in orchestrator.__all__:
         assert hasattr(orchestrator, name)
@@ -54,4 +58,20 @@ def test_policy_public_names() -> None:
         "ZombieSettings",
         "assess",
         "decide",
+    ]
+
+
+def test_waves_public_names() -> None:
+    import orchestrator.waves
+
+    assert sorted(orchestrator.waves.__all__) == [
+        "Complexity",
+        "DEFAULT_WAVES",
+        "Late",
+        "Roadmap",
+        "Unscheduled",
+        "Wave",
+        "WaveSettings",
+        "complexity",
+        "plan_waves",
     ]

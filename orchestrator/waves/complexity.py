@@ -34,7 +34,9 @@ def volume_gb(system: System) -> float:
     return system.deployment.data_gb + sum(db.size_gb for db in system.deployment.databases)
 
 
-def complexity(system: System, depends_on: int, dependents: int, simple_max: int, medium_max: int) -> Complexity:
+def complexity(
+    system: System, depends_on: int, dependents: int, simple_max: int, medium_max: int
+) -> Complexity:
     """`depends_on` and `dependents` count only systems that migrate too."""
     d = system.deployment
     volume = volume_gb(system)
@@ -42,16 +44,31 @@ def complexity(system: System, depends_on: int, dependents: int, simple_max: int
     kind_points = {DeploymentKind.container: 0, DeploymentKind.vm: 1, DeploymentKind.physical: 2}[d.kind]
     mlps = system.security.mlps_level
     factors = [
-        Factor(max(0, len(d.components) - 1), f"{len(d.components)} 个组件", f"{len(d.components)} components"),
-        Factor(len(d.databases) + big_dbs, f"{len(d.databases)} 个数据库（{big_dbs} 个超过 200 GB）",
-               f"{len(d.databases)} databases ({big_dbs} over 200 GB)"),
-        Factor(2 if volume > 2000 else 1 if volume > 500 else 0, f"数据量 {volume:g} GB", f"{volume:g} GB of data"),
-        Factor(min(3, depends_on + dependents), f"依赖 {depends_on} 个、被依赖 {dependents} 个迁移中的系统",
-               f"depends on {depends_on} and is depended on by {dependents} migrating systems"),
+        Factor(
+            max(0, len(d.components) - 1), f"{len(d.components)} 个组件", f"{len(d.components)} components"
+        ),
+        Factor(
+            len(d.databases) + big_dbs,
+            f"{len(d.databases)} 个数据库（{big_dbs} 个超过 200 GB）",
+            f"{len(d.databases)} databases ({big_dbs} over 200 GB)",
+        ),
+        Factor(
+            2 if volume > 2000 else 1 if volume > 500 else 0,
+            f"数据量 {volume:g} GB",
+            f"{volume:g} GB of data",
+        ),
+        Factor(
+            min(3, depends_on + dependents),
+            f"依赖 {depends_on} 个、被依赖 {dependents} 个迁移中的系统",
+            f"depends on {depends_on} and is depended on by {dependents} migrating systems",
+        ),
         Factor(2 if mlps >= 4 else 1 if mlps >= 3 else 0, f"等保{mlps}级", f"MLPS {mlps}"),
         Factor(kind_points, f"部署方式：{d.kind.value}", f"deployed as {d.kind.value}"),
-        Factor(2 if d.special_hardware else 0, "依赖专用硬件" if d.special_hardware else "无专用硬件",
-               "special hardware" if d.special_hardware else "no special hardware"),
+        Factor(
+            2 if d.special_hardware else 0,
+            "依赖专用硬件" if d.special_hardware else "无专用硬件",
+            "special hardware" if d.special_hardware else "no special hardware",
+        ),
     ]
     score = sum(f.points for f in factors)
     level = "simple" if score <= simple_max else "medium" if score <= medium_max else "complex"

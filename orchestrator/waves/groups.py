@@ -56,7 +56,9 @@ def build(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], setting
             if dep in systems and dep != key:
                 graph.add_edge(key, dep)  # key must not move before dep
     scores = {
-        key: complexity(s, graph.out_degree(key), graph.in_degree(key), settings.simple_max, settings.medium_max)
+        key: complexity(
+            s, graph.out_degree(key), graph.in_degree(key), settings.simple_max, settings.medium_max
+        )
         for key, (_, s) in systems.items()
     }
     components = sorted((sorted(c) for c in nx.strongly_connected_components(graph)), key=lambda c: c[0])
@@ -69,11 +71,18 @@ def build(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], setting
             depts[systems[k][0].department.code] = depts.get(systems[k][0].department.code, 0) + 1
         score = sum(scores[k].score for k in members)
         level = 0 if score <= settings.simple_max else 1 if score <= settings.medium_max else 2
-        groups.append(Group(
-            index=n, members=members, classified=lanes.pop() if len(lanes) == 1 else None,
-            data_gb=sum(volume_gb(systems[k][1]) for k in members), departments=depts,
-            deadline=min(systems[k][0].deadline for k in members), score=score, level_rank=level,
-        ))
+        groups.append(
+            Group(
+                index=n,
+                members=members,
+                classified=lanes.pop() if len(lanes) == 1 else None,
+                data_gb=sum(volume_gb(systems[k][1]) for k in members),
+                departments=depts,
+                deadline=min(systems[k][0].deadline for k in members),
+                score=score,
+                level_rank=level,
+            )
+        )
     for a, b in graph.edges:
         if owner[a] != owner[b]:
             groups[owner[a]].depends_on.add(owner[b])

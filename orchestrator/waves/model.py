@@ -37,12 +37,26 @@ class Late(BaseModel):
     en: str
 
 
+class Factor(BaseModel):
+    points: int
+    zh: str
+    en: str
+
+
+class Score(BaseModel):
+    """A system's complexity, explained factor by factor."""
+
+    score: int
+    level: str
+    factors: list[Factor]
+
+
 class Roadmap(BaseModel):
     waves: list[Wave]
     unscheduled: list[Unscheduled]
     late: list[Late]
-    complexity: dict[str, int] = Field(default_factory=dict)
+    complexity: dict[str, Score] = Field(default_factory=dict)
     deadlines: dict[str, date] = Field(default_factory=dict)
 
     def contract(self) -> dict[str, object]:
-        return self.model_dump(mode="json", include={"waves", "unscheduled", "late"})
+        return self.model_dump(mode="json", include={"waves", "unscheduled", "late", "complexity"})

@@ -29,12 +29,15 @@ from ..plan.models import MigrationPlan
 from ..policy.decision import Decision
 from .calendar import Slot, windows
 from .groups import Group, build
-from .model import Late, Roadmap, Unscheduled, Wave
+from .model import Factor, Late, Roadmap, Score, Unscheduled, Wave
 from .settings import DEFAULT_WAVES, WaveSettings
 
 LANES = (False, True)  # non-classified wave first in each window, then the classified one
-CONSTRAINT = {"systems": ("每批系统数", "systems per wave"), "data": ("每批数据同步量", "data per window"),
-              "department": ("每批每部门系统数", "systems per department per wave")}
+CONSTRAINT = {
+    "systems": ("每批系统数", "systems per wave"),
+    "data": ("每批数据同步量", "data per window"),
+    "department": ("每批每部门系统数", "systems per department per wave"),
+}
 
 
 @dataclass
@@ -66,8 +69,12 @@ class _State:
             self.future.setdefault(eligible, []).append(g.index)
 
 
-def plan_waves(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], as_of: date,
-               settings: WaveSettings = DEFAULT_WAVES) -> Roadmap:
+def plan_waves(
+    plans: Sequence[MigrationPlan],
+    decisions: Sequence[Decision],
+    as_of: date,
+    settings: WaveSettings = DEFAULT_WAVES,
+) -> Roadmap:
     portfolio = build(plans, decisions, settings)
     groups = portfolio.groups
     state = _State(groups, settings)
@@ -94,20 +101,35 @@ def plan_waves(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], as
             members = _fill(state, slot, lane, pilot and slot.index == 0)
             if members:
                 placed += len(members)
-                waves.append(_wave(len(waves), slot, lane, [groups[m] for m in members], pilot and slot.index == 0))
+                waves.append(
+                    _wave(len(waves), slot, lane, [groups[m] for m in members], pilot and slot.index == 0)
+                )
         if placed == len(live):
             break
     for g in live:
         if g.index not in state.wave_of:
-            unscheduled[g.index] = ("horizon", f"在 {settings.horizon_windows} 个维护窗口内排不下",
-                                    f"does not fit within {settings.horizon_windows} maintenance windows")
+            unscheduled[g.index] = (
+                "horizon",
+                f"在 {settings.horizon_windows} 个维护窗口内排不下",
+                f"does not fit within {settings.horizon_windows} maintenance windows",
+            )
     _number(waves)
     return Roadmap(
         waves=waves,
-        unscheduled=[Unscheduled(system=k, reason=r, zh=zh, en=en)
-                     for n, (r, zh, en) in sorted(unscheduled.items()) for k in groups[n].members],
+        unscheduled=[
+            Unscheduled(system=k, reason=r, zh=zh, en=en)
+            for n, (r, zh, en) in sorted(unscheduled.items())
+            for k in groups[n].members
+        ],
         late=_late(plans, groups, state, waves, slot_by_index),
-        complexity={k: c.score for k, c in sorted(portfolio.scores.items())},
+        complexity={
+            k: Score(
+                score=c.score,
+                level=c.level,
+                factors=[Factor(points=f.points, zh=f.zh, en=f.en) for f in c.factors],
+            )
+            for k, c in sorted(portfolio.scores.items())
+        },
         deadlines={p.department.code: p.deadline for p in plans},
     )
 
@@ -117,21 +139,33 @@ def _unschedulable(groups: list[Group], s: WaveSettings) -> dict[int, tuple[str,
     for g in groups:
         names = "、".join(g.members)
         if g.classified is None:
-            out[g.index] = ("classification_conflict", f"循环依赖（{names}）混合了涉密与非涉密系统，不能同批迁移（W1）",
-                            f"a dependency cycle ({names}) mixes classified and non-classified systems (W1)")
+            out[g.index] = (
+                "classification_conflict",
+                f"循环依赖（{names}）混合了涉密与非涉密系统，不能同批迁移（W1）",
+                f"a dependency cycle ({names}) mixes classified and non-classified systems (W1)",
+            )
         elif len(g.members) > s.max_systems or any(n > s.max_per_department for n in g.departments.values()):
-            out[g.index] = ("group_size", f"必须同批迁移的 {len(g.members)} 个系统超过每批上限",
-                            f"{len(g.members)} systems that must move together exceed a wave's limits")
+            out[g.index] = (
+                "group_size",
+                f"必须同批迁移的 {len(g.members)} 个系统超过每批上限",
+                f"{len(g.members)} systems that must move together exceed a wave's limits",
+            )
         elif g.data_gb > s.window_data_gb:
-            out[g.index] = ("group_size",
-                            f"数据量 {g.data_gb:g} GB 超过一个维护窗口可同步的 {s.window_data_gb:.0f} GB",
-                            f"{g.data_gb:g} GB of data exceeds the {s.window_data_gb:.0f} GB one window can sync")
+            out[g.index] = (
+                "group_size",
+                f"数据量 {g.data_gb:g} GB 超过一个维护窗口可同步的 {s.window_data_gb:.0f} GB",
+                f"{g.data_gb:g} GB of data exceeds the {s.window_data_gb:.0f} GB one window can sync",
+            )
     frontier = list(out)
     while frontier:
         n = frontier.pop()
         for d in sorted(groups[n].dependents):
             if d not in out:
-                out[d] = ("dependency", f"依赖的系统「{groups[n].key}」无法排期", f"depends on '{groups[n].key}', which cannot be scheduled")
+                out[d] = (
+                    "dependency",
+                    f"依赖的系统「{groups[n].key}」无法排期",
+                    f"depends on '{groups[n].key}', which cannot be scheduled",
+                )
                 frontier.append(d)
     return out
 
@@ -149,7 +183,8 @@ def _fits(g: Group, count: int, data: float, depts: dict[str, int], s: WaveSetti
 def _fill(state: _State, slot: Slot, lane: bool, pilot: bool) -> list[int]:
     s, heap = state.settings, state.heaps[lane]
     limit = min(s.max_systems, s.pilot_size) if pilot else s.max_systems
-    count, data, depts, members, misfits = 0, 0.0, dict[str, int](), list[int](), []
+    count, data, depts, members = 0, 0.0, dict[str, int](), list[int]()
+    misfits: list[tuple[date, int, str, int]] = []
     if pilot:  # the pilot takes the simplest, not the most urgent
         heap[:] = sorted(heap, key=lambda p: (state.groups[p[3]].score, p[2]))
     while heap and count < limit and len(misfits) < 4 * s.max_systems + 64:
@@ -182,8 +217,16 @@ def _fill(state: _State, slot: Slot, lane: bool, pilot: bool) -> list[int]:
 def _wave(n: int, slot: Slot, lane: bool, groups: list[Group], pilot: bool) -> Wave:
     systems = sorted(k for g in groups for k in g.members)
     departments = sorted({d for g in groups for d in g.departments})
-    return Wave(id=str(n), start=slot.start, end=slot.end, classified=lane, systems=systems, pilot=pilot,
-                departments=departments, data_gb=round(sum(g.data_gb for g in groups), 1))
+    return Wave(
+        id=str(n),
+        start=slot.start,
+        end=slot.end,
+        classified=lane,
+        systems=systems,
+        pilot=pilot,
+        departments=departments,
+        data_gb=round(sum(g.data_gb for g in groups), 1),
+    )
 
 
 def _number(waves: list[Wave]) -> None:
@@ -192,8 +235,13 @@ def _number(waves: list[Wave]) -> None:
         wave.id = f"W{n:0{width}d}"
 
 
-def _late(plans: Sequence[MigrationPlan], groups: list[Group], state: _State, waves: list[Wave],
-          slots: dict[int, Slot]) -> list[Late]:
+def _late(
+    plans: Sequence[MigrationPlan],
+    groups: list[Group],
+    state: _State,
+    waves: list[Wave],
+    slots: dict[int, Slot],
+) -> list[Late]:
     deadline = {p.key(s): p.deadline for p in plans for s in p.systems}
     end_of = {k: w.end for w in waves for k in w.systems}
     out = []
@@ -205,13 +253,21 @@ def _late(plans: Sequence[MigrationPlan], groups: list[Group], state: _State, wa
             due, end = deadline[key], end_of[key]
             if end.date() <= due:
                 continue
+            binding = "capacity"
             if ready.start.date() > due:
                 binding = "dependency" if g.depends_on else "window"
-            else:
-                binding = "capacity"
             zh, en = _why(binding, state.last_misfit.get(g.index))
-            out.append(Late(system=key, deadline=due, planned_end=end, binding=binding,
-                            days_late=(end.date() - due).days, zh=zh, en=en))
+            out.append(
+                Late(
+                    system=key,
+                    deadline=due,
+                    planned_end=end,
+                    binding=binding,
+                    days_late=(end.date() - due).days,
+                    zh=zh,
+                    en=en,
+                )
+            )
     return sorted(out, key=lambda x: x.system)
 
 

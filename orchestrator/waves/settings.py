@@ -13,11 +13,20 @@ from pydantic import BaseModel, ConfigDict, Field
 # Public holidays (法定节假日) for 2026 as published, and 2027 as expected from the lunar calendar: a province
 # replaces this list with the State Council's official one each year.
 CHINA_HOLIDAYS: tuple[tuple[str, str], ...] = (
-    ("2026-01-01", "2026-01-03"), ("2026-02-15", "2026-02-23"), ("2026-04-04", "2026-04-06"),
-    ("2026-05-01", "2026-05-05"), ("2026-06-19", "2026-06-21"), ("2026-09-25", "2026-09-27"),
-    ("2026-10-01", "2026-10-07"), ("2027-01-01", "2027-01-03"), ("2027-02-05", "2027-02-11"),
-    ("2027-04-03", "2027-04-05"), ("2027-05-01", "2027-05-05"), ("2027-06-09", "2027-06-11"),
-    ("2027-09-15", "2027-09-17"), ("2027-10-01", "2027-10-07"),
+    ("2026-01-01", "2026-01-03"),
+    ("2026-02-15", "2026-02-23"),
+    ("2026-04-04", "2026-04-06"),
+    ("2026-05-01", "2026-05-05"),
+    ("2026-06-19", "2026-06-21"),
+    ("2026-09-25", "2026-09-27"),
+    ("2026-10-01", "2026-10-07"),
+    ("2027-01-01", "2027-01-03"),
+    ("2027-02-05", "2027-02-11"),
+    ("2027-04-03", "2027-04-05"),
+    ("2027-05-01", "2027-05-05"),
+    ("2027-06-09", "2027-06-11"),
+    ("2027-09-15", "2027-09-17"),
+    ("2027-10-01", "2027-10-07"),
 )
 
 
@@ -51,8 +60,9 @@ class WaveSettings(BaseModel):
     """Systems in the pilot wave: the simplest, with nothing they depend on still to move. 0: no pilot."""
     window: Window = Field(default_factory=Window)
     holidays: list[HolidaySpan] = Field(
-        default_factory=lambda: [HolidaySpan(first=date.fromisoformat(a), last=date.fromisoformat(b))
-                                 for a, b in CHINA_HOLIDAYS]
+        default_factory=lambda: [
+            HolidaySpan(first=date.fromisoformat(a), last=date.fromisoformat(b)) for a, b in CHINA_HOLIDAYS
+        ]
     )
     earliest_start: date | None = None
     """No wave before this day; by default the assessment date."""

@@ -19,8 +19,13 @@ def plan(deadline: str, count: int, chain: bool = False) -> MigrationPlan:
     doc["deadline"] = deadline
     template = doc["systems"][1]
     template.update(
-        filing={"project_name": "p", "constructing_unit": "u", "investment_wan": 1, "annual_om_wan": 1,
-                "funding_channel": "fiscal"},
+        filing={
+            "project_name": "p",
+            "constructing_unit": "u",
+            "investment_wan": 1,
+            "annual_om_wan": 1,
+            "funding_channel": "fiscal",
+        },
         data_resources=[{"name": "数据", "sharing": "conditional"}],
     )
     template["security"]["mlps_filed"] = True
@@ -39,7 +44,10 @@ def test_capacity_binds_when_waves_before_the_deadline_are_full() -> None:
     p = plan("2026-12-10", 4)  # windows 11-27 and 12-04 fit before it
     r = plan_waves([p], assess([p], AS_OF), AS_OF, WaveSettings(max_systems=1, pilot_size=0))
     assert [len(w.systems) for w in r.waves] == [1, 1, 1, 1]
-    assert [(x.system, x.binding) for x in r.late] == [("630000-TEST/s2", "capacity"), ("630000-TEST/s3", "capacity")]
+    assert [(x.system, x.binding) for x in r.late] == [
+        ("630000-TEST/s2", "capacity"),
+        ("630000-TEST/s3", "capacity"),
+    ]
     assert r.late[0].days_late == 3 and "已满" in r.late[0].zh and "full" in r.late[0].en
 
 
@@ -57,13 +65,18 @@ def test_dependency_binds_when_what_it_needs_moves_too_late() -> None:
     p = plan("2026-12-01", 3, chain=True)
     r = plan_waves([p], assess([p], AS_OF), AS_OF, WaveSettings(max_per_department=1, pilot_size=0))
     assert [w.systems for w in r.waves] == [["630000-TEST/s0"], ["630000-TEST/s1"], ["630000-TEST/s2"]]
-    assert {x.system: x.binding for x in r.late} == {"630000-TEST/s1": "capacity", "630000-TEST/s2": "dependency"}
+    assert {x.system: x.binding for x in r.late} == {
+        "630000-TEST/s1": "capacity",
+        "630000-TEST/s2": "dependency",
+    }
     s1 = next(x for x in r.late if x.system.endswith("s1"))
     assert "每部门" in s1.zh and "per department" in s1.en
 
 
 def test_holidays_are_skipped() -> None:
     p = plan("2027-06-30", 2)
-    r = plan_waves([p], assess([p], date(2026, 9, 20)), date(2026, 9, 20), WaveSettings(max_systems=1, pilot_size=0))
+    r = plan_waves(
+        [p], assess([p], date(2026, 9, 20)), date(2026, 9, 20), WaveSettings(max_systems=1, pilot_size=0)
+    )
     # 2026-09-25 (Mid-Autumn) and 2026-10-02 (National Day) are holidays
     assert [w.start.date().isoformat() for w in r.waves] == ["2026-10-09", "2026-10-16"]

@@ -28,7 +28,9 @@ portfolios = st.tuples(plans("630000-A"), plans("630000-B"))
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def run(pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings) -> tuple[Roadmap, dict[str, bool], nx.DiGraph]:
+def run(
+    pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings
+) -> tuple[Roadmap, dict[str, bool], nx.DiGraph]:
     decisions = assess(list(pair), AS_OF)
     movers = {d.key: d.classified for d in decisions if d.action is Action.migrate}
     graph: nx.DiGraph = nx.DiGraph()
@@ -52,7 +54,9 @@ def test_every_mover_exactly_once(pair: tuple[MigrationPlan, MigrationPlan], cap
 
 @SETTINGS
 @given(pair=portfolios, cap=capacities)
-def test_w1_classified_never_share_a_wave(pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings) -> None:
+def test_w1_classified_never_share_a_wave(
+    pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings
+) -> None:
     r, movers, _ = run(pair, cap)
     for w in r.waves:
         assert {movers[k] for k in w.systems} == {w.classified}
@@ -60,7 +64,9 @@ def test_w1_classified_never_share_a_wave(pair: tuple[MigrationPlan, MigrationPl
 
 @SETTINGS
 @given(pair=portfolios, cap=capacities)
-def test_w2_dependencies_first_and_cycles_together(pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings) -> None:
+def test_w2_dependencies_first_and_cycles_together(
+    pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings
+) -> None:
     r, _, graph = run(pair, cap)
     wave = {k: w for w in r.waves for k in w.systems}
     for a, b in graph.edges:
@@ -94,7 +100,9 @@ def test_deterministic(pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSetti
 
 @SETTINGS
 @given(pair=portfolios, cap=capacities)
-def test_late_is_exactly_what_ends_after_its_deadline(pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings) -> None:
+def test_late_is_exactly_what_ends_after_its_deadline(
+    pair: tuple[MigrationPlan, MigrationPlan], cap: WaveSettings
+) -> None:
     r, _, _ = run(pair, cap)
     deadline = {p.key(s): p.deadline for p in pair for s in p.systems}
     late = {x.system for x in r.late}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import yaml
@@ -10,10 +9,11 @@ import yaml
 from orchestrator.plan import MigrationPlan
 from orchestrator.policy import Decision
 from orchestrator.waves import Roadmap, WaveSettings, plan_waves
-from tests.conftest import ROOT
-from tests.policy.conftest import AS_OF, province, province_plans, province_settings  # noqa: F401
+from tests.conftest import AS_OF, ROOT
 
-EXPECTED = yaml.safe_load(Path(__file__).with_name("expected_province_waves.yaml").read_text(encoding="utf-8"))
+EXPECTED = yaml.safe_load(
+    Path(__file__).with_name("expected_province_waves.yaml").read_text(encoding="utf-8")
+)
 SCHEDULE = WaveSettings.model_validate(yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text()))
 
 
@@ -38,7 +38,9 @@ def test_dates_kinds_and_pilot(province_plans: list[MigrationPlan], province: di
     assert [w.id for w in r.waves if w.pilot] == ["W01"]
 
 
-def test_a_tighter_link_leaves_more_unscheduled(province_plans: list[MigrationPlan], province: dict[str, Decision]) -> None:
+def test_a_tighter_link_leaves_more_unscheduled(
+    province_plans: list[MigrationPlan], province: dict[str, Decision]
+) -> None:
     slow = SCHEDULE.model_copy(update={"sync_bandwidth_mbps": 200})
     r = plan_waves(province_plans, list(province.values()), AS_OF, slow)
     reasons = {u.system: u.reason for u in r.unscheduled}
