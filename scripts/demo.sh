@@ -19,6 +19,9 @@ say "3. 按政策评估每个系统 Assess every system by the policy (examples/
 say "4. 迁移批次和路线图 Waves and the roadmap (examples/schedule.yaml)"
 "${GOVMIG[@]}" plan examples/province --policy examples/policy.yaml --schedule examples/schedule.yaml -o "$OUT/plan"
 
+say "5. 生成迁移制品 Render manifests, monitoring, playbooks and inventories"
+"${GOVMIG[@]}" render examples/province --policy examples/policy.yaml --schedule examples/schedule.yaml -o "$OUT/render"
+
 say "输出 Output"
 echo "  $OUT/validation.json            校验结果 validation result (JSON)"
 echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"
@@ -26,3 +29,6 @@ echo "  $OUT/assess/台账-ledger.xlsx       台账 the ledger: every system, it
 echo "  $OUT/assess/decisions.json          决定 decisions (the JSON contract)"
 echo "  $OUT/plan/waves.yaml, waves.json     迁移批次 the waves (the JSON contract)"
 echo "  $OUT/plan/roadmap.png, roadmap.svg   路线图 the roadmap (Gantt chart)"
+echo "  $OUT/render/                         制品 manifests/ (Kustomize: base, overlays per zone and DR), monitoring/,"
+echo "                                       playbooks/ (one per wave), inventories/ (per wave), index.json"
+echo "      try: kubectl kustomize $OUT/render/manifests/overlays/extranet | less"

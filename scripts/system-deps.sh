@@ -4,6 +4,7 @@
 set -euo pipefail
 PACKAGES=(
   fonts-wqy-zenhei   # Chinese text in the roadmap chart and reports
+  prometheus         # promtool: checks and unit-tests the rendered alerting rules
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do

@@ -12,6 +12,7 @@ def test_top_level_public_names() -> None:
         "IntakeError",
         "MigrationPlan",
         "PolicySettings",
+        "RenderSettings",
         "Roadmap",
         "System",
         "Wave",
@@ -22,6 +23,7 @@ def test_top_level_public_names() -> None:
         "load_file",
         "load_paths",
         "plan_waves",
+        "render",
     ]
     for name in orchestrator.__all__:
         assert hasattr(orchestrator, name)
@@ -74,4 +76,16 @@ def test_waves_public_names() -> None:
         "WaveSettings",
         "complexity",
         "plan_waves",
+    ]
+
+
+def test_render_public_names() -> None:
+    import orchestrator.render
+
+    assert sorted(orchestrator.render.__all__) == [
+        "DEFAULT_RENDER",
+        "Files",
+        "RenderSettings",
+        "SystemView",
+        "render",
     ]

@@ -11,6 +11,7 @@ from .assess_cmd import assess_command, policy_group
 from .intake_cmds import template, validate
 from .output import BAD_INPUT, FAILED, console
 from .plan_cmd import plan_command
+from .render_cmd import render_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -24,6 +25,7 @@ cli.add_command(template)
 cli.add_command(assess_command)
 cli.add_command(policy_group)
 cli.add_command(plan_command)
+cli.add_command(render_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,82 @@
+"""Ansible: a playbook per wave over the roles in playbooks/roles, and an inventory per wave by network zone.
+
+Host names are the systems' DNS names under the site's domain (settings.host_domain); a site maps them to
+addresses in its DNS or in host_vars. Nothing secret is written: SSH keys come from the runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import yaml
+from jinja2 import Environment
+
+from ..plan.vocab import Network
+from ..waves.model import Roadmap
+from .kubernetes import Files
+from .settings import RenderSettings
+from .templates import ROOT, static_files
+from .views import SystemView
+
+
+def _target_group(s: SystemView) -> str:
+    if s.network is Network.egov_internal:
+        return "egov_internal"
+    return "govcloud" if s.on_kubernetes else "egov_external"
+
+
+def inventory(wave_id: str, views: Sequence[SystemView], settings: RenderSettings) -> str:
+    groups: dict[str, dict[str, dict[str, object]]] = {
+        "private": {},
+        "egov_internal": {},
+        "egov_external": {},
+        "govcloud": {},
+        "frontends": {},
+    }
+    for s in views:
+        data_dir = f"{settings.data_dir}/{s.system}"
+        common = {"govmig_department": s.department, "govmig_system": s.system, "govmig_data_dir": data_dir}
+        port = s.health_port or 80
+        groups["private"][s.source_host] = {**common, "govmig_source_backend": f"{s.source_host}:{port}"}
+        target: dict[str, object] = {
+            **common,
+            "govmig_source_address": s.source_host,
+            "govmig_data_gb": s.data_gb,
+        }
+        if s.health_port and s.health_path:
+            target["govmig_health_url"] = f"http://{s.target_host}:{s.health_port}{s.health_path}"
+        groups[_target_group(s)][s.target_host] = target
+        groups["frontends"][f"{s.system}.{s.department.lower()}.frontend.{settings.host_domain}"] = {
+            **common,
+            "govmig_target_backend": f"{s.target_host}:{port}",
+            "govmig_source_backend": f"{s.source_host}:{port}",
+        }
+    doc = {
+        "all": {
+            "vars": {"govmig_wave": wave_id},
+            "children": {
+                "wave_sources": {"children": {"private": {}}},
+                "wave_targets": {"children": {"egov_internal": {}, "egov_external": {}, "govcloud": {}}},
+                **{name: {"hosts": dict(sorted(hosts.items()))} for name, hosts in groups.items()},
+            },
+        }
+    }
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=200)
+
+
+def ansible_files(
+    env: Environment, roadmap: Roadmap, views: Sequence[SystemView], settings: RenderSettings
+) -> Files:
+    files: Files = {}
+    by_wave: dict[str, list[SystemView]] = {}
+    for v in views:
+        by_wave.setdefault(v.wave, []).append(v)
+    for wave in roadmap.waves:
+        members = by_wave.get(wave.id, [])
+        files[f"playbooks/{wave.id}.yml"] = env.get_template("wave.yml.j2").render(wave=wave)
+        files[f"inventories/{wave.id}/hosts.yml"] = inventory(wave.id, members, settings)
+        for name, text in static_files(ROOT / "inventories" / "group_vars").items():
+            files[f"inventories/{wave.id}/group_vars/{name}"] = text
+    for name, text in static_files(ROOT / "playbooks" / "roles").items():
+        files[f"playbooks/roles/{name}"] = text
+    return files

@@ -1,0 +1,190 @@
+"""Kubernetes manifests: a Kustomize base per system and per namespace, overlays per zone and for DR."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import yaml
+from jinja2 import Environment
+
+from ..plan.vocab import Network
+from . import naming
+from .settings import RenderSettings
+from .views import NamespaceView, SystemView
+
+DB_PORTS = {"mysql": 3306, "postgresql": 5432, "dameng": 5236, "kingbase": 54321, "oracle": 1521}
+SHARING = {
+    Network.egov_external: "sharing-platform.egov-external.svc",
+    Network.egov_internal: "sharing-platform.egov-internal.svc",
+}
+Files = dict[str, str]
+
+
+def _kustomization(resources: Sequence[str], extra: dict[str, object] | None = None) -> str:
+    doc: dict[str, object] = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": list(resources),
+    }
+    doc.update(extra or {})
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def namespace_files(env: Environment, ns: NamespaceView) -> Files:
+    labels = {
+        "kubernetes.io/metadata.name": ns.name,
+        naming.DEPARTMENT: ns.department,
+        naming.ZONE: ns.zone.value,
+        naming.NETWORK: ns.network.value,
+        naming.CLASSIFIED: str(ns.classified).lower(),
+        naming.MLPS: str(ns.mlps),
+        # virt-launcher pods need the baseline level; container-only namespaces get restricted
+        "pod-security.kubernetes.io/enforce": "baseline" if ns.has_vms else "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+    }
+    base = f"manifests/base/{ns.department}/namespace-{ns.zone.value}"
+    return {
+        f"{base}/namespace.yaml": env.get_template("k8s/namespace.yaml.j2").render(ns=ns, labels=labels),
+        f"{base}/kustomization.yaml": _kustomization(["namespace.yaml"]),
+    }
+
+
+def system_files(env: Environment, s: SystemView, settings: RenderSettings) -> Files:
+    base = f"manifests/base/{s.department}/{s.system}"
+    files: Files = {}
+    config, claim = naming.k8s_name(s.system, "config"), naming.k8s_name(s.system, "data")
+    common = {"s": s, "config": config, "data_claim": claim}
+    selector_of = {}
+    if s.kind == "container":
+        for c in s.components:
+            selector = {naming.PART_OF: s.system, naming.NAME: c.component}
+            selector_of[c.name] = selector
+            labels = {**s.labels, naming.NAME: c.component}
+            files[f"{base}/{c.component}.yaml"] = env.get_template("k8s/workload.yaml.j2").render(
+                component=c, labels=labels, selector=selector, **common
+            )
+            if c.port:
+                files[f"{base}/{c.component}-service.yaml"] = env.get_template("k8s/service.yaml.j2").render(
+                    name=c.name, port=c.port, labels=labels, selector=selector, **common
+                )
+        for db in s.databases:
+            selector = {naming.PART_OF: s.system, naming.NAME: db.name}
+            files[f"{base}/{db.name}.yaml"] = env.get_template("k8s/database.yaml.j2").render(
+                db=db,
+                port=DB_PORTS.get(db.engine, 5432),
+                secret=naming.k8s_name(db.name, "credentials"),
+                labels={**s.labels, naming.NAME: db.name},
+                selector=selector,
+                storage_class=settings.storage_class,
+                **common,
+            )
+    else:
+        vm = naming.k8s_name(s.system, "vm")
+        pod_selector = {naming.PART_OF: s.system, naming.NAME: vm}
+        data_gb = s.data_gb
+        files[f"{base}/virtualmachine.yaml"] = env.get_template("k8s/virtualmachine.yaml.j2").render(
+            vm=vm,
+            root=naming.k8s_name(s.system, "root"),
+            data_disk=naming.k8s_name(s.system, "disk-data") if data_gb else None,
+            data_size=f"{max(1, -(-int(data_gb) // 1))}Gi",
+            root_size=f"{settings.vm_root_disk_gb}Gi",
+            image_url=f"{settings.vm_image_url}/{s.department}/{s.system}/root.qcow2",
+            storage_class=settings.storage_class,
+            labels=s.labels,
+            pod_labels={**s.labels, naming.NAME: vm},
+            pod_selector=pod_selector,
+            ports=sorted({c.port for c in s.components if c.port}),
+            s=s,
+        )
+    budgets = [c for c in s.components if c.replicas > 1] if s.kind == "container" else []
+    files[f"{base}/system.yaml"] = env.get_template("k8s/system.yaml.j2").render(
+        labels=s.labels,
+        budgets=budgets,
+        selector_of=selector_of,
+        policy_name=naming.k8s_name(s.system, "traffic"),
+        sharing_platform=SHARING[s.network],
+        shared_storage_class=settings.shared_storage_class,
+        **common,
+    )
+    files[f"{base}/kustomization.yaml"] = _kustomization(sorted(p.rsplit("/", 1)[1] for p in files))
+    return files
+
+
+def overlay_files(
+    views: Sequence[SystemView], namespaces: Sequence[NamespaceView], settings: RenderSettings
+) -> Files:
+    """One overlay per zone, and a DR overlay for each side of the network boundary."""
+    files: Files = {}
+    zones = sorted({ns.zone.value for ns in namespaces})
+    for zone in zones:
+        resources = [
+            f"../../base/{ns.department}/namespace-{zone}" for ns in namespaces if ns.zone.value == zone
+        ]
+        resources += [
+            f"../../base/{v.department}/{v.system}" for v in views if v.on_kubernetes and v.zone.value == zone
+        ]
+        files[f"manifests/overlays/{zone}/kustomization.yaml"] = _kustomization(
+            resources, {"labels": [{"pairs": {"govmig.gov.cn/overlay": zone}, "includeSelectors": False}]}
+        )
+    for side, classified in (("dr-external", False), ("dr-internal", True)):
+        dr = [v for v in views if v.on_kubernetes and v.dr and v.classified == classified]
+        if not dr:
+            continue
+        spaces = sorted({(v.department, v.zone.value) for v in dr})
+        resources = [f"../../base/{d}/namespace-{z}" for d, z in spaces] + [
+            f"../../base/{v.department}/{v.system}" for v in dr
+        ]
+        patches = [
+            {
+                "target": {"kind": "Deployment"},
+                "patch": yaml.safe_dump([{"op": "replace", "path": "/spec/replicas", "value": 1}]),
+            },
+            {
+                "target": {"kind": "VirtualMachine"},
+                "patch": yaml.safe_dump([{"op": "replace", "path": "/spec/runStrategy", "value": "Halted"}]),
+            },
+            {
+                "target": {"kind": "PersistentVolumeClaim"},
+                "patch": yaml.safe_dump(
+                    [{"op": "replace", "path": "/spec/storageClassName", "value": settings.dr_storage_class}]
+                ),
+            },
+            {
+                "target": {"kind": "DataVolume"},
+                "patch": yaml.safe_dump(
+                    [
+                        {
+                            "op": "replace",
+                            "path": "/spec/storage/storageClassName",
+                            "value": settings.dr_storage_class,
+                        }
+                    ]
+                ),
+            },
+            {
+                "target": {"kind": "StatefulSet"},
+                "patch": yaml.safe_dump(
+                    [
+                        {
+                            "op": "replace",
+                            "path": "/spec/volumeClaimTemplates/0/spec/storageClassName",
+                            "value": settings.dr_storage_class,
+                        }
+                    ]
+                ),
+            },
+        ]
+        files[f"manifests/overlays/{side}/kustomization.yaml"] = _kustomization(
+            resources,
+            {
+                "labels": [
+                    {
+                        "pairs": {"govmig.gov.cn/site": "dr", "govmig.gov.cn/overlay": side},
+                        "includeSelectors": False,
+                    }
+                ],
+                "patches": patches,
+            },
+        )
+    return files

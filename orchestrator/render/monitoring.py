@@ -1,0 +1,51 @@
+"""Monitoring objects per system (kube-prometheus conventions) and the plain rule files promtool checks.
+
+Every system gets its PrometheusRule and, with a health URL, a blackbox Probe; systems on Kubernetes with ports
+get a ServiceMonitor. Objects stand in the system's own zone namespace, so a classified system's monitoring never
+leaves the internal network either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import yaml
+from jinja2 import Environment
+
+from . import naming
+from .kubernetes import Files, _kustomization
+from .rules import rule_groups
+from .settings import RenderSettings
+from .views import SystemView
+
+
+def monitoring_files(env: Environment, views: Sequence[SystemView], settings: RenderSettings) -> Files:
+    files: Files = {}
+    by_zone: dict[str, list[str]] = {}
+    for s in views:
+        base = f"monitoring/{s.zone.value}/{s.department}/{s.system}"
+        labels = {**s.labels, "release": settings.release_label}
+        groups = rule_groups(s)
+        text = yaml.safe_dump(groups, sort_keys=False, allow_unicode=True, width=200)
+        files[f"{base}/prometheusrule.yaml"] = env.get_template("monitoring/prometheusrule.yaml.j2").render(
+            s=s, name=naming.k8s_name(s.system, "slo"), labels=labels, groups=text.rstrip("\n")
+        )
+        files[f"monitoring/rules/{s.department}/{s.system}.rules.yaml"] = text
+        if s.probe_url:
+            files[f"{base}/probe.yaml"] = env.get_template("monitoring/probe.yaml.j2").render(
+                s=s, name=naming.k8s_name(s.system, "health"), labels=labels, prober=settings.blackbox_url
+            )
+        ports = ["http"] if s.kind == "container" and any(c.port for c in s.components) else []
+        ports += (
+            [f"port-{p}" for p in sorted({c.port for c in s.components if c.port})] if s.kind == "vm" else []
+        )
+        if ports:
+            files[f"{base}/servicemonitor.yaml"] = env.get_template(
+                "monitoring/servicemonitor.yaml.j2"
+            ).render(s=s, name=naming.k8s_name(s.system, "metrics"), labels=labels, ports=ports)
+        by_zone.setdefault(s.zone.value, []).extend(
+            p.removeprefix(f"monitoring/{s.zone.value}/") for p in sorted(files) if p.startswith(base + "/")
+        )
+    for zone, resources in sorted(by_zone.items()):
+        files[f"monitoring/{zone}/kustomization.yaml"] = _kustomization(resources)
+    return files

@@ -1,0 +1,82 @@
+"""Recording and alerting rules for one system's objective: `level:metric:operations` names, multiwindow burns.
+
+Page: 14.4x the budget burn over 1h and 5m, or 6x over 6h and 30m. Ticket: 3x over 1d and 2h, or 1x over 3d
+and 6h. The same groups go into the PrometheusRule and into a plain rules file that promtool checks and tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .views import SystemView
+
+WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
+PAGE = ((14.4, "1h", "5m"), (6, "6h", "30m"))
+TICKET = ((3, "1d", "2h"), (1, "3d", "6h"))
+ERRORS = "department_system:probe_errors:ratio_avg{window}"
+
+
+def _match(s: SystemView) -> str:
+    return f'department="{s.department}",system="{s.system}"'
+
+
+def _burn(s: SystemView, pairs: tuple[tuple[float, str, str], ...]) -> str:
+    budget = round(1 - s.objective / 100, 6)
+    terms = [
+        f"({ERRORS.format(window=long)}{{{_match(s)}}} > {factor} * {budget}"
+        f" and {ERRORS.format(window=short)}{{{_match(s)}}} > {factor} * {budget})"
+        for factor, long, short in pairs
+    ]
+    return "\n  or\n".join(terms)
+
+
+def rule_groups(s: SystemView) -> dict[str, Any]:
+    match = _match(s)
+    recording: list[dict[str, Any]] = [
+        {
+            "record": ERRORS.format(window=w),
+            "expr": f"1 - avg by (department, system) (avg_over_time(probe_success{{{match}}}[{w}]))",
+        }
+        for w in WINDOWS
+    ]
+    recording += [
+        {
+            "record": "department_system:probe_duration_seconds:avg5m",
+            "expr": f"avg by (department, system) (avg_over_time(probe_duration_seconds{{{match}}}[5m]))",
+        },
+        {
+            "record": "department_system:http_request_duration_seconds:p95_rate5m",
+            "expr": "histogram_quantile(0.95, sum by (le, department, system) "
+            f"(rate(http_request_duration_seconds_bucket{{{match}}}[5m])))",
+        },
+    ]
+    labels = {"department": s.department, "system": s.system, "zone": s.zone.value}
+    alerts = [
+        {
+            "alert": "GovmigErrorBudgetBurn",
+            "expr": _burn(s, PAGE),
+            "for": "2m",
+            "labels": {**labels, "severity": "page"},
+            "annotations": {
+                "summary": f"{s.title}（{s.key}）可用性错误预算快速消耗 / error budget burning fast",
+                "description": f"目标 objective {s.objective}%：按当前速度将在数小时内耗尽本月预算；"
+                "the system will exhaust its monthly budget within hours at this rate.",
+            },
+        },
+        {
+            "alert": "GovmigErrorBudgetBurn",
+            "expr": _burn(s, TICKET),
+            "for": "15m",
+            "labels": {**labels, "severity": "ticket"},
+            "annotations": {
+                "summary": f"{s.title}（{s.key}）可用性错误预算持续消耗 / error budget burning",
+                "description": f"目标 objective {s.objective}%：预算消耗高于预期，需要排查；the budget burns faster than planned.",
+            },
+        },
+    ]
+    return {
+        "groups": [
+            {"name": f"govmig.{s.department}.{s.system}.recording", "interval": "30s", "rules": recording},
+            {"name": f"govmig.{s.department}.{s.system}.alerts", "rules": alerts},
+        ]
+    }

@@ -1,0 +1,282 @@
+"""What the templates see: one view per rendered system and per namespace, computed once from the stages' output.
+
+Every policy decision that shapes an artifact is taken here, in Python, where it can be tested: which systems
+run on Kubernetes, which dependencies a NetworkPolicy may open (never across the internal/external boundary),
+the objective, the DR copy. The templates only lay the views out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..plan.models import MigrationPlan, System
+from ..plan.references import qualify
+from ..plan.vocab import DeploymentKind, Network, Zone
+from ..policy.decision import Action, Decision
+from ..waves.complexity import volume_gb
+from ..waves.model import Roadmap
+from . import naming, quantities
+from .settings import RenderSettings
+
+DB_REQUEST, DB_LIMIT = (1000, 2048), (2000, 4096)
+"""What each database StatefulSet asks for and may use (millicores, MiB): templates/k8s/database.yaml.j2."""
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    name: str
+    component: str
+    image: str
+    port: int | None
+    replicas: int
+    cpu: str
+    memory: str
+    health_path: str | None
+    stateful: bool
+
+
+@dataclass(frozen=True)
+class DatabaseView:
+    name: str
+    engine: str
+    image: str
+    size: str
+
+
+@dataclass(frozen=True)
+class Peer:
+    namespace: str
+    system: str
+
+
+@dataclass
+class SystemView:
+    key: str
+    department: str
+    system: str
+    title: str
+    zone: Zone
+    network: Network
+    classified: bool
+    mlps: int
+    namespace: str
+    wave: str
+    kind: str  # container | vm | host (off-cloud: moved by the playbook alone)
+    public: bool
+    objective: float
+    dr: bool
+    consolidate_into: str | None
+    components: list[ComponentView]
+    databases: list[DatabaseView]
+    data_size: str | None
+    data_gb: float
+    vm_cores: int
+    vm_memory: str
+    health_port: int | None
+    health_path: str | None
+    probe_url: str | None
+    source_host: str
+    target_host: str
+    depends_on: list[Peer] = field(default_factory=list)
+    dependents: list[Peer] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {
+            naming.PART_OF: self.system,
+            "app.kubernetes.io/managed-by": "govmig",
+            naming.DEPARTMENT: self.department,
+            naming.SYSTEM: self.system,
+            naming.ZONE: self.zone.value,
+            naming.NETWORK: self.network.value,
+            naming.CLASSIFIED: str(self.classified).lower(),
+        }
+
+    @property
+    def on_kubernetes(self) -> bool:
+        return self.kind in ("container", "vm")
+
+
+@dataclass
+class NamespaceView:
+    name: str
+    department: str
+    zone: Zone
+    network: Network
+    classified: bool
+    mlps: int
+    systems: list[SystemView]
+    has_vms: bool
+    cpu: str
+    memory: str
+    cpu_limit: str
+    memory_limit: str
+    storage: str
+    pods: int
+    claims: int
+
+
+def _kind(system: System, decision: Decision) -> str:
+    deployable = system.deployment.kind in (DeploymentKind.vm, DeploymentKind.container)
+    if (
+        not deployable
+        or system.deployment.special_hardware
+        or not (decision.cloud or decision.zone is Zone.internal)
+    ):
+        return "host"
+    return system.deployment.kind.value
+
+
+def _components(system: System, key: str) -> list[ComponentView]:
+    out = []
+    for c in system.deployment.components:
+        image = c.image or f"registry.example.gov.cn/{key.replace('/', '-').lower()}-{c.name}:latest"
+        out.append(
+            ComponentView(
+                naming.k8s_name(system.id, c.name),
+                c.name,
+                image,
+                c.port,
+                c.replicas,
+                c.cpu,
+                c.memory,
+                c.health_path,
+                bool((c.model_extra or {}).get("stateful", False)),
+            )
+        )
+    return out
+
+
+def build_views(
+    plans: Sequence[MigrationPlan], decisions: Sequence[Decision], roadmap: Roadmap, settings: RenderSettings
+) -> list[SystemView]:
+    """Views of every scheduled system, in wave order then key order."""
+    wave_of = {k: w.id for w in roadmap.waves for k in w.systems}
+    decided = {d.key: d for d in decisions if d.action is Action.migrate}
+    views: dict[str, SystemView] = {}
+    systems = {p.key(s): (p, s) for p in plans for s in p.systems}
+    for key in sorted(wave_of, key=lambda k: (wave_of[k], k)):
+        plan, system = systems[key]
+        d = decided[key]
+        assert d.zone is not None and d.target_network is not None
+        dept = plan.department.code
+        comps = _components(system, key)
+        health = next((c for c in comps if c.health_path and c.port), None)
+        kind = _kind(system, d)
+        ns = naming.namespace(dept, d.zone)
+        where = naming.host(system.id, dept, d.zone.value, settings.host_domain)
+        if health is None:
+            probe = None
+        elif kind == "host":
+            probe = f"http://{where}:{health.port}{health.health_path}"
+        else:
+            service = naming.k8s_name(system.id, "vm") if kind == "vm" else health.name
+            probe = f"http://{service}.{ns}.svc:{health.port}{health.health_path}"
+        dbs = [
+            DatabaseView(
+                naming.k8s_name(system.id, "db", str(n), db.engine),
+                db.engine,
+                settings.database_images.get(db.engine, f"registry.example.gov.cn/base/{db.engine}:latest"),
+                quantities.gib(db.size_gb),
+            )
+            for n, db in enumerate(system.deployment.databases)
+        ]
+        cores = sum(quantities.millicores(c.cpu) * c.replicas for c in comps)
+        mem = sum(quantities.mebibytes(c.memory) * c.replicas for c in comps)
+        views[key] = SystemView(
+            key=key,
+            department=dept,
+            system=system.id,
+            title=system.name,
+            zone=d.zone,
+            network=d.target_network,
+            classified=d.classified,
+            mlps=system.security.mlps_level,
+            namespace=ns,
+            wave=wave_of[key],
+            kind=kind,
+            public=d.zone is Zone.internet,
+            dr="dr_required" in d.flags,
+            consolidate_into=d.consolidate_into,
+            objective=settings.objective_high if system.security.mlps_level >= 3 else settings.objective_low,
+            components=comps,
+            databases=dbs,
+            data_size=quantities.gib(system.deployment.data_gb) if system.deployment.data_gb else None,
+            data_gb=volume_gb(system),
+            vm_cores=max(1, -(-cores // 1000)),
+            vm_memory=quantities.memory(max(1024, mem)),
+            health_port=health.port if health else None,
+            health_path=health.health_path if health else None,
+            probe_url=probe,
+            source_host=naming.host(system.id, dept, "src", settings.host_domain),
+            target_host=where,
+        )
+    _peers(views, systems)
+    return list(views.values())
+
+
+def _peers(views: dict[str, SystemView], systems: dict[str, tuple[MigrationPlan, System]]) -> None:
+    """Dependencies a NetworkPolicy may open: both ends on Kubernetes, and on the same network."""
+    for key, view in views.items():
+        plan, system = systems[key]
+        for ref in system.depends_on:
+            dep = views.get(qualify(ref, plan.department.code))
+            if dep is None:
+                continue
+            if dep.network is not view.network:
+                view.dropped.append(
+                    f"{dep.key}: other network ({dep.network.value}), never opened across the boundary"
+                )
+            elif not (dep.on_kubernetes and view.on_kubernetes):
+                view.dropped.append(f"{dep.key}: off-cluster, to be opened at the network edge")
+            else:
+                view.depends_on.append(Peer(dep.namespace, dep.system))
+                dep.dependents.append(Peer(view.namespace, view.system))
+
+
+def namespaces(views: Sequence[SystemView], headroom: float, root_disk_gb: int) -> list[NamespaceView]:
+    """A namespace for every department and zone with a scheduled system; quotas count what runs there.
+
+    Off-cloud systems get one too: their monitoring objects live in it.
+    """
+    grouped: dict[str, list[SystemView]] = defaultdict(list)
+    for v in views:
+        grouped[v.namespace].append(v)
+    out = []
+    for name in sorted(grouped):
+        everyone = grouped[name]
+        members = [v for v in everyone if v.on_kubernetes]
+        first = everyone[0]
+        mc = sum(quantities.millicores(c.cpu) * c.replicas for v in members for c in v.components)
+        mib = sum(quantities.mebibytes(c.memory) * c.replicas for v in members for c in v.components)
+        dbs = sum(len(v.databases) for v in members if v.kind == "container")
+        req_mc, req_mib = mc + DB_REQUEST[0] * dbs, mib + DB_REQUEST[1] * dbs
+        lim_mc, lim_mib = mc + DB_LIMIT[0] * dbs, mib + DB_LIMIT[1] * dbs
+        storage = sum(v.data_gb for v in members) + root_disk_gb * sum(v.kind == "vm" for v in members)
+        pods = sum(c.replicas for v in members for c in v.components) + sum(len(v.databases) for v in members)
+        claims = sum(
+            len(v.databases) + (1 if v.data_size else 0) + (2 if v.kind == "vm" else 0) for v in members
+        )
+        out.append(
+            NamespaceView(
+                name=name,
+                department=first.department,
+                zone=first.zone,
+                network=first.network,
+                classified=first.classified,
+                mlps=max(v.mlps for v in everyone),
+                systems=members,
+                has_vms=any(v.kind == "vm" for v in members),
+                cpu=quantities.cpu(int(req_mc * headroom) + 1000),
+                memory=quantities.memory(int(req_mib * headroom) + 1024),
+                cpu_limit=quantities.cpu(int(lim_mc * headroom) + 1000),
+                memory_limit=quantities.memory(int(lim_mib * headroom) + 1024),
+                storage=quantities.gib(storage * headroom + 10),
+                pods=int(pods * 2 * headroom) + 10,
+                claims=claims * 2 + 5,
+            )
+        )
+    return out
