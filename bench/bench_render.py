@@ -12,7 +12,7 @@ from bench.common import best_of, report
 from bench.portfolio import portfolio
 from orchestrator.plan import MigrationPlan
 from orchestrator.policy import assess
-from orchestrator.render import render
+from orchestrator.render import render_artifacts
 from orchestrator.waves import WaveSettings, plan_waves
 
 AS_OF = date(2026, 11, 22)
@@ -34,8 +34,8 @@ def main(size: int = 5000) -> None:
             max_systems=200, max_per_department=50, sync_bandwidth_mbps=100_000, horizon_windows=2000
         ),
     )
-    seconds = best_of(partial(render, plans, decisions, roadmap), runs=2)
-    files = render(plans, decisions, roadmap)
+    seconds = best_of(partial(render_artifacts, plans, decisions, roadmap), runs=2)
+    files = render_artifacts(plans, decisions, roadmap)
     objects = [
         list(yaml.load_all(text, Loader=yaml.CSafeLoader))
         for path, text in files.items()

@@ -5,7 +5,7 @@ The public names are listed here once and pinned by tests/test_public_api.py.
 
 from .plan import Intake, IntakeError, MigrationPlan, System, build_template, load_file, load_paths
 from .policy import Action, Decision, PolicySettings, assess
-from .render import RenderSettings, render
+from .render import RenderSettings, render_artifacts
 from .waves import Roadmap, Wave, WaveSettings, plan_waves
 
 __version__ = "0.1.0"
@@ -28,5 +28,5 @@ __all__ = [
     "load_file",
     "load_paths",
     "plan_waves",
-    "render",
+    "render_artifacts",
 ]

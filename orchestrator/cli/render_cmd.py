@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..plan.model_files import load_model
 from ..policy import assess
-from ..render import DEFAULT_RENDER, RenderSettings, render
+from ..render import DEFAULT_RENDER, RenderSettings, render_artifacts
 from ..waves import DEFAULT_WAVES, WaveSettings, plan_waves
 from .inputs import gather, portfolio_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
@@ -106,7 +106,7 @@ def render_command(
         transient=True,
     ) as bar:
         task = bar.add_task("render", total=None)
-        files = render(
+        files = render_artifacts(
             inputs.intake.plans,
             decisions,
             roadmap,

@@ -22,7 +22,7 @@ from .templates import environment
 from .views import SystemView, build_views, namespaces
 
 
-def render(
+def render_artifacts(
     plans: Sequence[MigrationPlan],
     decisions: Sequence[Decision],
     roadmap: Roadmap,
@@ -49,4 +49,4 @@ def render(
     return dict(sorted(files.items()))
 
 
-__all__ = ["DEFAULT_RENDER", "Files", "RenderSettings", "SystemView", "render"]
+__all__ = ["DEFAULT_RENDER", "Files", "RenderSettings", "SystemView", "render_artifacts"]

@@ -12,7 +12,7 @@ import yaml
 
 from orchestrator.plan import MigrationPlan
 from orchestrator.policy import Decision
-from orchestrator.render import render
+from orchestrator.render import render_artifacts
 from orchestrator.waves import Roadmap, WaveSettings, plan_waves
 from tests.conftest import AS_OF, ROOT
 
@@ -44,7 +44,7 @@ def rendered(
 ) -> Rendered:
     schedule = WaveSettings.model_validate(yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text()))
     roadmap = plan_waves(province_plans, list(province.values()), AS_OF, schedule)
-    files = render(province_plans, list(province.values()), roadmap)
+    files = render_artifacts(province_plans, list(province.values()), roadmap)
     out = tmp_path_factory.mktemp("render")
     for rel, text in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)

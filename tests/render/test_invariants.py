@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from orchestrator.plan import MigrationPlan
 from orchestrator.policy import assess
-from orchestrator.render import render
+from orchestrator.render import render_artifacts
 from orchestrator.waves import WaveSettings, plan_waves
 from tests.policy.strategies import plans
 from tests.render.conftest import Rendered
@@ -73,7 +73,7 @@ def test_classified_objects_stay_in_internal_namespaces(rendered: Rendered) -> N
 def test_classified_containment_holds_for_any_portfolio(plan: MigrationPlan) -> None:
     decisions = assess([plan], date(2026, 11, 22))
     roadmap = plan_waves([plan], decisions, date(2026, 11, 22), WaveSettings(pilot_size=1))
-    _classified_contained(render([plan], decisions, roadmap))
+    _classified_contained(render_artifacts([plan], decisions, roadmap))
 
 
 def test_no_secret_values_are_written(rendered: Rendered) -> None:
@@ -92,7 +92,9 @@ def test_rendering_twice_gives_identical_bytes(rendered: Rendered) -> None:
     from orchestrator.plan import load_paths
     from tests.conftest import EXAMPLES
 
-    again = render(load_paths([EXAMPLES]).plans, list(rendered.decisions.values()), rendered.roadmap)
+    again = render_artifacts(
+        load_paths([EXAMPLES]).plans, list(rendered.decisions.values()), rendered.roadmap
+    )
     assert again.keys() == rendered.files.keys()
     assert [k for k in again if again[k] != rendered.files[k]] == []
 
