@@ -23,7 +23,7 @@ def test_top_level_public_names() -> None:
         "load_file",
         "load_paths",
         "plan_waves",
-        "render",
+        "render_artifacts",
     ]
     for name in orchestrator.__all__:
         assert hasattr(orchestrator, name)
@@ -87,5 +87,5 @@ def test_render_public_names() -> None:
         "Files",
         "RenderSettings",
         "SystemView",
-        "render",
+        "render_artifacts",
     ]
