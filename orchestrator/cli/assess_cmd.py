@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from rich.table import Table
 from ..plan.vocab import zh
 from ..policy import Action, Decision, assess
 from ..reports import build_ledger
+from ..reports.counts import by_department, counts
 from .inputs import Inputs, gather, portfolio_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
@@ -102,26 +102,25 @@ def _present(decisions: list[Decision], inputs: Inputs, written: list[Path]) -> 
         "互联网区 Internet",
     ):
         summary.add_column(name, justify="right" if name[0] != "部" else "left")
-    names = {p.department.code: p.department.name for p in inputs.intake.plans}
-    for code, name in names.items():
-        mine = [d for d in decisions if d.department == code]
-        a = Counter(d.action for d in mine)
-        moving = [d for d in mine if d.action in (Action.migrate, Action.blocked)]
+    tally = by_department(decisions)
+    for plan in inputs.intake.plans:
+        c = tally.get(plan.department.code) or counts([])
         summary.add_row(
-            f"{name} {code}",
-            str(len(mine)),
-            str(a[Action.migrate]),
-            str(a[Action.retire]),
-            str(a[Action.stay]),
-            str(a[Action.blocked]),
-            str(sum(d.zone is not None and d.zone.value == "internal" for d in moving)),
-            str(
-                sum(
-                    d.target_network is not None and d.target_network.value == "egov_external" for d in moving
+            f"{plan.department.name} {plan.department.code}",
+            *(
+                str(n)
+                for n in (
+                    c.systems,
+                    c.migrate,
+                    c.retire,
+                    c.stay,
+                    c.blocked,
+                    c.internal,
+                    c.external,
+                    c.cloud,
+                    c.internet,
                 )
             ),
-            str(sum(d.cloud for d in moving)),
-            str(sum(d.zone is not None and d.zone.value == "internet" for d in moving)),
         )
     out.print(summary)
     issues = Table(title="需要处理的事项 Violations and what to fix")

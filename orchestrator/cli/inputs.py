@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel
 
 from ..plan import Intake, IntakeError, load_paths
 from ..plan.model_files import load_model
@@ -19,6 +20,7 @@ from ..plan.usage import MeasuredUsage, Measurement
 from ..policy import DEFAULTS, PolicySettings
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -70,6 +72,15 @@ def load_settings(policy: Path | None) -> tuple[PolicySettings, list[IntakeError
         return DEFAULTS, []
     settings, problems = load_model(policy, PolicySettings)
     return settings or DEFAULTS, problems
+
+
+def settings_file(inputs: Inputs, path: Path | None, model: type[M], default: M) -> M:
+    """A settings document (schedule, render settings) from `path`, its problems added to the inputs'."""
+    if path is None:
+        return default
+    loaded, problems = load_model(path, model)
+    inputs.problems += problems
+    return loaded or default
 
 
 def gather(paths: tuple[Path, ...], policy: Path | None, usage: Path | None, as_of: date) -> Inputs:

@@ -11,11 +11,10 @@ import click
 import yaml
 from rich.table import Table
 
-from ..plan.model_files import load_model
 from ..policy import assess
 from ..reports.roadmap import gantt
 from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings, plan_waves
-from .inputs import Inputs, gather, portfolio_options
+from .inputs import Inputs, gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
 
@@ -57,11 +56,7 @@ def plan_command(
 ) -> None:
     """规划迁移批次和路线图 Plan the waves and the roadmap against each department's deadline."""
     inputs = gather(paths, policy, usage, as_of)
-    settings = DEFAULT_WAVES
-    if schedule is not None:
-        loaded, problems = load_model(schedule, WaveSettings)
-        inputs.problems += problems
-        settings = loaded or DEFAULT_WAVES
+    settings = settings_file(inputs, schedule, WaveSettings, DEFAULT_WAVES)
     if not inputs.intake.loaded:
         fail("没有找到计划文件", "no plan files found")
     if inputs.errors and fmt != "json":

@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..plan.model_files import load_model
 from ..policy import assess
 from ..render import DEFAULT_RENDER, RenderSettings, render_artifacts
 from ..waves import DEFAULT_WAVES, WaveSettings, plan_waves
-from .inputs import gather, portfolio_options
+from .inputs import gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
 MANAGED = ("manifests", "monitoring", "playbooks", "inventories", "index.json")
@@ -77,15 +76,8 @@ def render_command(
 ) -> None:
     """生成迁移制品 Render manifests, monitoring, playbooks and inventories for every scheduled system."""
     inputs = gather(paths, policy, usage, as_of)
-    waves, settings = DEFAULT_WAVES, DEFAULT_RENDER
-    if schedule is not None:
-        loaded_waves, problems = load_model(schedule, WaveSettings)
-        inputs.problems += problems
-        waves = loaded_waves or waves
-    if render_settings is not None:
-        loaded_render, problems = load_model(render_settings, RenderSettings)
-        inputs.problems += problems
-        settings = loaded_render or settings
+    waves = settings_file(inputs, schedule, WaveSettings, DEFAULT_WAVES)
+    settings = settings_file(inputs, render_settings, RenderSettings, DEFAULT_RENDER)
     if not inputs.intake.loaded:
         fail("没有找到计划文件", "no plan files found")
     if inputs.errors:

@@ -5,12 +5,14 @@ One sheet per department and a summary; Chinese headers with English beside them
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
 from ..plan.models import MigrationPlan
 from ..plan.vocab import zh
 from ..policy.decision import Action, Decision
+from .counts import by_department as department_counts
+from .counts import counts
 from .xlsx import new_workbook, sheet_title, table, to_bytes
 
 ACTION_ZH = {"migrate": "迁移", "retire": "清理", "stay": "保留", "blocked": "暂缓（未获批）"}
@@ -79,28 +81,23 @@ def build_ledger(decisions: Sequence[Decision], plans: Sequence[MigrationPlan]) 
     wb = new_workbook()
     summary = wb.create_sheet("汇总 Summary")
     rows = []
+    tally = department_counts(decisions)
     for plan in plans:
-        mine = by_department.get(plan.department.code, [])
-        actions = Counter(d.action for d in mine)
-        moving = [d for d in mine if d.action in (Action.migrate, Action.blocked)]
+        c = tally.get(plan.department.code) or counts([])
         rows.append(
             [
                 plan.department.code,
                 plan.department.name,
-                len(mine),
-                actions[Action.migrate],
-                actions[Action.retire],
-                actions[Action.stay],
-                actions[Action.blocked],
-                sum(
-                    d.target_network is not None and d.target_network.value == "egov_internal" for d in moving
-                ),
-                sum(
-                    d.target_network is not None and d.target_network.value == "egov_external" for d in moving
-                ),
-                sum(d.cloud for d in moving),
-                sum(d.zone is not None and d.zone.value == "internet" for d in moving),
-                sum("no_om_funds" in d.flags for d in mine),
+                c.systems,
+                c.migrate,
+                c.retire,
+                c.stay,
+                c.blocked,
+                c.internal,
+                c.external,
+                c.cloud,
+                c.internet,
+                c.no_om_funds,
                 plan.deadline,
             ]
         )
