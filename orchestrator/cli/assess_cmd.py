@@ -107,20 +107,7 @@ def _present(decisions: list[Decision], inputs: Inputs, written: list[Path]) -> 
         c = tally.get(plan.department.code) or counts([])
         summary.add_row(
             f"{plan.department.name} {plan.department.code}",
-            *(
-                str(n)
-                for n in (
-                    c.systems,
-                    c.migrate,
-                    c.retire,
-                    c.stay,
-                    c.blocked,
-                    c.internal,
-                    c.external,
-                    c.cloud,
-                    c.internet,
-                )
-            ),
+            *(str(n) for n in c.placement()),
         )
     out.print(summary)
     issues = Table(title="需要处理的事项 Violations and what to fix")

@@ -23,6 +23,20 @@ class Counts:
     internet: int
     no_om_funds: int
 
+    def placement(self) -> tuple[int, ...]:
+        """Systems, then by action, then where the moving ones go: the columns every summary shows."""
+        return (
+            self.systems,
+            self.migrate,
+            self.retire,
+            self.stay,
+            self.blocked,
+            self.internal,
+            self.external,
+            self.cloud,
+            self.internet,
+        )
+
 
 def counts(decisions: Iterable[Decision]) -> Counts:
     """Counts of one department's decisions; network, cloud and zone count what moves (migrate or blocked)."""

@@ -88,15 +88,7 @@ def build_ledger(decisions: Sequence[Decision], plans: Sequence[MigrationPlan]) 
             [
                 plan.department.code,
                 plan.department.name,
-                c.systems,
-                c.migrate,
-                c.retire,
-                c.stay,
-                c.blocked,
-                c.internal,
-                c.external,
-                c.cloud,
-                c.internet,
+                *c.placement(),
                 c.no_om_funds,
                 plan.deadline,
             ]

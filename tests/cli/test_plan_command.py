@@ -9,17 +9,11 @@ import numpy as np
 import yaml
 from matplotlib import image
 
+from tests.cli import EXAMPLE_ARGS
 from tests.cli.test_intake_commands import run
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES
 
-ARGS = [
-    "--policy",
-    str(ROOT / "examples" / "policy.yaml"),
-    "--schedule",
-    str(ROOT / "examples" / "schedule.yaml"),
-    "--as-of",
-    "2026-11-22",
-]
+ARGS = EXAMPLE_ARGS
 
 
 def test_plan_json_follows_the_waves_contract(tmp_path: Path) -> None:

@@ -5,17 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.cli import EXAMPLE_ARGS
 from tests.cli.test_intake_commands import run
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES
 
-ARGS = [
-    "--policy",
-    str(ROOT / "examples" / "policy.yaml"),
-    "--schedule",
-    str(ROOT / "examples" / "schedule.yaml"),
-    "--as-of",
-    "2026-11-22",
-]
+ARGS = EXAMPLE_ARGS
 
 
 def test_render_writes_the_tree_then_changes_nothing(tmp_path: Path) -> None:
