@@ -57,6 +57,7 @@ LABELS: dict[str, str] = {
     "cpu": "CPU",
     "memory": "内存",
     "health_path": "健康检查路径",
+    "stateful": "有状态",
     "databases": "数据库",
     "engine": "数据库类型",
     "size_gb": "容量(GB)",

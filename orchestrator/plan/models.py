@@ -152,6 +152,8 @@ class Component(Model):
     cpu: Quantity = "500m"
     memory: Quantity = "512Mi"
     health_path: Annotated[str, Field(pattern=r"^/")] | None = None
+    stateful: bool = False
+    """Keeps state on its own disk (rendered as a StatefulSet); an optional field beyond DOMAIN.md's list."""
 
 
 class Database(Model):

@@ -144,7 +144,7 @@ def _components(system: System, key: str) -> list[ComponentView]:
                 c.cpu,
                 c.memory,
                 c.health_path,
-                bool((c.model_extra or {}).get("stateful", False)),
+                c.stateful,
             )
         )
     return out
