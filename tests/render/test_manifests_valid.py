@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.render.conftest import Rendered
 
-CRDS = ROOT.parent / "shared" / "schemas" / "crds"
+CRDS = ROOT / "tests" / "data" / "crds"  # a copy of ../shared/schemas/crds
 SCHEMAS = {
     ("monitoring.coreos.com/v1", "ServiceMonitor"): "monitoring.coreos.com/servicemonitor_v1.json",
     ("monitoring.coreos.com/v1", "Probe"): "monitoring.coreos.com/probe_v1.json",
