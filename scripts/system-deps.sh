@@ -5,6 +5,7 @@ set -euo pipefail
 PACKAGES=(
   fonts-wqy-zenhei   # Chinese text in the roadmap chart and reports
   prometheus         # promtool: checks and unit-tests the rendered alerting rules
+  rsync              # the data_sync role moves data with it
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do

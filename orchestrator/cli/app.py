@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from .assess_cmd import assess_command, policy_group
+from .execute_cmds import resume_command, rollback_command, run_command, status_command
 from .intake_cmds import template, validate
 from .output import BAD_INPUT, FAILED, console
 from .plan_cmd import plan_command
@@ -26,6 +27,8 @@ cli.add_command(assess_command)
 cli.add_command(policy_group)
 cli.add_command(plan_command)
 cli.add_command(render_command)
+for command in (run_command, resume_command, status_command, rollback_command):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,281 @@
+"""`govmig run`, `resume`, `status` and `rollback`: cloud ops running waves at night.
+
+Ctrl-C once: pause after the running steps (state stays resumable); twice: cancel the running playbooks too.
+"""
+
+from __future__ import annotations
+
+import getpass
+import signal
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+from rich.live import Live
+from rich.table import Table
+
+from ..execute import AnsibleRunner, ExecuteError, HealthGate, WaveExecutor, record_name
+from ..store import Store, open_store
+from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
+
+TREE = click.option(
+    "--tree",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out/render"),
+    show_default=True,
+    help="govmig render 的输出 The rendered tree",
+)
+DB = click.option(
+    "--db",
+    envvar="GOVMIG_DB",
+    default=None,
+    help="状态库 Store URL (default sqlite:///govmig.db; postgresql+psycopg://... for PostgreSQL)",
+)
+STATE_ZH = {
+    "pending": "待迁移",
+    "prechecked": "已预检",
+    "backed_up": "已备份",
+    "presynced": "已预同步",
+    "deployed": "已部署",
+    "verified": "已验证",
+    "cut_over": "已切换",
+    "done": "完成",
+    "failed": "失败",
+    "rolled_back": "已回退",
+}
+
+
+def _store(db: str | None) -> Store:
+    try:
+        return Store(open_store(db))
+    except Exception as exc:  # a bad URL or an unreachable server is bad input, said plainly
+        fail(f"无法打开状态库：{exc}", f"cannot open the store: {exc}")
+        raise  # unreachable: fail() exits
+
+
+class _Live:
+    """Per system: step, task, host, elapsed; redrawn a few times a second."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, system: str, step: str, event: dict[str, Any]) -> None:
+        data = event.get("event_data") or {}
+        row = self.rows.setdefault(system, {"since": time.monotonic()})
+        if row.get("step") != step:
+            row.update(step=step, since=time.monotonic())
+        row.update(task=data.get("task", row.get("task", "")), host=data.get("host", row.get("host", "")))
+
+    def table(self) -> Table:
+        table = Table(title="执行中 Running")
+        for name in ("系统 System", "步骤 Step", "任务 Task", "主机 Host", "用时 Elapsed"):
+            table.add_column(name, overflow="fold")
+        for system, row in sorted(self.rows.items()):
+            table.add_row(
+                system,
+                row.get("step", ""),
+                row.get("task", ""),
+                row.get("host", ""),
+                f"{time.monotonic() - row['since']:.0f}s",
+            )
+        return table
+
+
+def _execute(executor: WaveExecutor, action: Any, fmt: str) -> Any:
+    interrupts = 0
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        nonlocal interrupts
+        interrupts += 1
+        executor.pause.set()
+        if interrupts > 1:
+            executor.abort.set()
+        console(stderr=True).print(
+            "[yellow]暂停中：等待正在执行的步骤结束 pausing after the running steps "
+            "(Ctrl-C again to cancel them)[/]"
+        )
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    live = _Live()
+    executor.progress = live
+    try:
+        if fmt == "json" or not console().is_terminal:
+            return action()
+        with Live(live.table(), console=console(), refresh_per_second=4, transient=True) as screen:
+
+            def show(system: str, step: str, event: dict[str, Any]) -> None:
+                live(system, step, event)
+                screen.update(live.table())
+
+            executor.progress = show
+            return action()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _executor(store: Store, tree: Path, concurrency: int, failure_budget: int, hold: float) -> WaveExecutor:
+    return WaveExecutor(
+        store,
+        AnsibleRunner(),
+        tree,
+        actor=getpass.getuser(),
+        concurrency=concurrency,
+        failure_budget=failure_budget,
+        gate=HealthGate(hold_seconds=hold) if hold > 0 else None,
+    )
+
+
+def _report(store: Store, record: str, fmt: str) -> None:
+    systems = store.systems(record)
+    wave = store.wave(record)
+    if fmt == "json":
+        emit_json(
+            {
+                "wave": record,
+                "status": wave.status if wave else None,
+                "systems": [
+                    {
+                        "system": s.system,
+                        "state": s.state,
+                        "step": s.step,
+                        "step_status": s.step_status,
+                        "attempts": s.attempts,
+                        "error": s.error,
+                    }
+                    for s in systems
+                ],
+            }
+        )
+        return
+    table = Table(title=f"批次 Wave {record}：{wave.status if wave else '未运行 not run'}")
+    for name in ("系统 System", "状态 State", "最近步骤 Last step", "次数 Attempts", "错误 Error"):
+        table.add_column(name, overflow="fold")
+    for s in systems:
+        colour = "green" if s.state == "done" else "red" if s.state in ("failed", "rolled_back") else "yellow"
+        table.add_row(
+            s.system,
+            f"[{colour}]{STATE_ZH.get(s.state, s.state)} {s.state}[/]",
+            f"{s.step or ''} {s.step_status or ''}",
+            str(s.attempts),
+            s.error or "",
+        )
+    console().print(table)
+
+
+OPTIONS = [
+    click.option("--concurrency", default=2, show_default=True, help="同时迁移的系统数 Systems at once"),
+    click.option(
+        "--failure-budget",
+        default=1,
+        show_default=True,
+        help="失败几个后暂停 Failures before the wave pauses",
+    ),
+    click.option(
+        "--hold", default=30.0, show_default=True, help="切换前健康检查需持续的秒数 Health gate (s); 0 = off"
+    ),
+]
+
+
+def _options(fn: Any) -> Any:
+    for option in reversed(OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+@click.command("run")
+@click.argument("wave")
+@TREE
+@DB
+@click.option("--check", is_flag=True, help="检查模式，不做改动 Check mode: change nothing")
+@click.option("--only", metavar="DEPT/ID", help="只迁移这个系统 Only this system")
+@_options
+@FORMAT
+def run_command(
+    wave: str,
+    tree: Path,
+    db: str | None,
+    check: bool,
+    only: str | None,
+    concurrency: int,
+    failure_budget: int,
+    hold: float,
+    fmt: str,
+) -> None:
+    """执行迁移批次 Run a wave: every system through precheck … decommission."""
+    store = _store(db)
+    executor = _executor(store, tree, concurrency, failure_budget, hold)
+    try:
+        outcome = _execute(executor, lambda: executor.run(wave, check=check, only=only), fmt)
+    except ExecuteError as exc:
+        fail(exc.zh, exc.en)
+    _report(store, outcome.wave, fmt)
+    raise SystemExit(OK if outcome.status == "done" else FAILED)
+
+
+@click.command("resume")
+@click.argument("wave")
+@TREE
+@DB
+@_options
+@FORMAT
+def resume_command(
+    wave: str, tree: Path, db: str | None, concurrency: int, failure_budget: int, hold: float, fmt: str
+) -> None:
+    """继续暂停或中断的批次 Resume a paused or interrupted wave where it stopped."""
+    store = _store(db)
+    if store.wave(wave) is None:
+        fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
+    executor = _executor(store, tree, concurrency, failure_budget, hold)
+    try:
+        outcome = _execute(executor, lambda: executor.run(wave), fmt)
+    except ExecuteError as exc:
+        fail(exc.zh, exc.en)
+    _report(store, outcome.wave, fmt)
+    raise SystemExit(OK if outcome.status == "done" else FAILED)
+
+
+@click.command("status")
+@click.argument("wave", required=False)
+@DB
+@click.option("--check", is_flag=True, help="看检查模式的记录 The check-mode record")
+@FORMAT
+def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> None:
+    """批次与系统的状态 State of the waves and their systems."""
+    store = _store(db)
+    if wave is None:
+        waves = store.waves()
+        if fmt == "json":
+            emit_json({"waves": [{"wave": w.wave, "status": w.status, "check": w.check_mode} for w in waves]})
+            return
+        table = Table(title="批次 Waves")
+        for name in ("批次 Wave", "状态 Status", "开始 Started", "更新 Updated"):
+            table.add_column(name)
+        for w in waves:
+            table.add_row(
+                w.wave, w.status, f"{w.started_at:%Y-%m-%d %H:%M}", f"{w.updated_at:%Y-%m-%d %H:%M}"
+            )
+        console().print(table)
+        return
+    if store.wave(record_name(wave, check)) is None:
+        fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run", BAD_INPUT)
+    _report(store, record_name(wave, check), fmt)
+
+
+@click.command("rollback")
+@click.argument("system", metavar="DEPT/ID")
+@click.option("--wave", required=True, help="系统所在批次 The wave it moved in")
+@TREE
+@DB
+@FORMAT
+def rollback_command(system: str, wave: str, tree: Path, db: str | None, fmt: str) -> None:
+    """回退一个系统 Roll one system back to its source."""
+    store = _store(db)
+    executor = _executor(store, tree, 1, 0, 0)
+    try:
+        outcome = _execute(executor, lambda: executor.rollback(wave, system), fmt)
+    except ExecuteError as exc:
+        fail(exc.zh, exc.en)
+    _report(store, wave, fmt)
+    raise SystemExit(OK if outcome.status == "rolled_back" else FAILED)

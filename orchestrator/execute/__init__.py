@@ -1,0 +1,23 @@
+"""Execute: run waves through ansible-runner with a persisted state machine per system, and a way back."""
+
+from .engine import ExecuteError, Outcome, WaveExecutor, record_name
+from .health import GateResult, HealthGate
+from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
+from .states import ROLLBACK, STEPS, Step, next_step
+
+__all__ = [
+    "ROLLBACK",
+    "STEPS",
+    "AnsibleRunner",
+    "ExecuteError",
+    "GateResult",
+    "HealthGate",
+    "Outcome",
+    "PlaybookRunner",
+    "RunRequest",
+    "RunResult",
+    "Step",
+    "WaveExecutor",
+    "next_step",
+    "record_name",
+]

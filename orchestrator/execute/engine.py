@@ -1,0 +1,177 @@
+"""Running a wave: every system through its steps, several at once, each step persisted before and after.
+
+A failed system is rolled back and the others go on; past the failure budget the wave pauses (the running steps
+finish, no new step starts). A pause request (the first Ctrl-C) does the same; an abort (the second) cancels the
+running playbooks too. Check-mode runs are recorded under "WAVE@check" so they never touch the real state.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..store import Store
+from .health import GateResult
+from .inventory import SystemHosts, systems_in
+from .runner import PlaybookRunner, RunRequest
+from .states import ROLLBACK, STEPS, Step, next_step
+
+Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
+
+
+class ExecuteError(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+@dataclass
+class Outcome:
+    wave: str
+    status: str
+    states: dict[str, str] = field(default_factory=dict)
+
+
+def record_name(wave: str, check: bool) -> str:
+    return f"{wave}@check" if check else wave
+
+
+class WaveExecutor:
+    def __init__(
+        self,
+        store: Store,
+        runner: PlaybookRunner,
+        tree: Path,
+        *,
+        actor: str = "govmig",
+        concurrency: int = 2,
+        failure_budget: int = 1,
+        gate: Callable[[str], GateResult] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store, self.runner, self.tree = store, runner, tree
+        self.actor, self.concurrency, self.failure_budget = actor, concurrency, failure_budget
+        self.gate, self.progress = gate, progress
+        self.pause, self.abort = threading.Event(), threading.Event()
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def paths(self, wave: str) -> tuple[Path, Path, Path]:
+        playbook = self.tree / "playbooks" / f"{wave}.yml"
+        inventory = self.tree / "inventories" / wave / "hosts.yml"
+        if not playbook.is_file() or not inventory.is_file():
+            raise ExecuteError(
+                f"找不到批次 {wave} 的剧本或清单（先运行 govmig render）",
+                f"no playbook or inventory for wave {wave} in {self.tree} (run govmig render first)",
+            )
+        return playbook, inventory, self.tree / "playbooks" / "roles"
+
+    def run(self, wave: str, check: bool = False, only: str | None = None) -> Outcome:
+        _, inventory, _ = self.paths(wave)
+        hosts = systems_in(inventory)
+        if only is not None:
+            if only not in hosts:
+                raise ExecuteError(f"批次 {wave} 中没有系统 {only}", f"wave {wave} has no system {only}")
+            hosts = {only: hosts[only]}
+        record = record_name(wave, check)
+        self.store.open_wave(record, list(hosts), str(self.tree), check, self.failure_budget, self.actor)
+        with ThreadPoolExecutor(max_workers=max(1, self.concurrency), thread_name_prefix="govmig") as pool:
+            for future in [pool.submit(self._system, record, wave, h, check) for h in hosts.values()]:
+                future.result()
+        states = {s.system: s.state for s in self.store.systems(record)}
+        finished = all(state in ("done", "rolled_back") for state in states.values())
+        status = (
+            "paused"
+            if self.pause.is_set() or not finished
+            else "done"
+            if all(state == "done" for state in states.values())
+            else "partial"
+        )
+        self.store.set_wave(record, status, self.actor, f"states={sorted(set(states.values()))}")
+        return Outcome(record, status, states)
+
+    def rollback(self, wave: str, system: str) -> Outcome:
+        """Rolls one system back whatever its state (the operator's way back after a cutover, too)."""
+        _, inventory, _ = self.paths(wave)
+        hosts = systems_in(inventory)
+        if system not in hosts:
+            raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
+        self.store.open_wave(wave, [system], str(self.tree), False, self.failure_budget, self.actor)
+        ok = self._step(wave, wave, hosts[system], ROLLBACK, check=False)
+        return Outcome(
+            wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
+        )
+
+    def _system(self, record: str, wave: str, hosts: SystemHosts, check: bool) -> None:
+        while not self.pause.is_set():
+            step = next_step(self.store.system(record, hosts.key).state)
+            if step is None:
+                return
+            if step is ROLLBACK:
+                self._step(record, wave, hosts, ROLLBACK, check)
+                return
+            if not self._step(record, wave, hosts, step, check):
+                with self._lock:
+                    self._failures += 1
+                    if self._failures > self.failure_budget:
+                        self.pause.set()
+                self._step(record, wave, hosts, ROLLBACK, check)  # a way back, even when pausing
+                return
+
+    def _step(self, record: str, wave: str, hosts: SystemHosts, step: Step, check: bool) -> bool:
+        playbook, inventory, roles = self.paths(wave)
+        attempt = self.store.begin_step(record, hosts.key, step.name, self.actor)
+        if step.name == "cutover" and self.gate is not None and hosts.health_url and not check:
+            gate = self.gate(hosts.health_url)
+            if not gate.ok:
+                self.store.end_step(
+                    record, hosts.key, step.name, "failed", False, self.actor, f"health gate: {gate.reason}"
+                )
+                return False
+        events: list[dict[str, Any]] = []
+
+        def on_event(event: dict[str, Any]) -> None:
+            events.append(event)
+            if self.progress:
+                self.progress(hosts.key, step.name, event)
+            if len(events) >= 25:
+                self.store.add_events(record, hosts.key, step.name, events)
+                events.clear()
+
+        request = RunRequest(
+            wave=wave,
+            system=hosts.key,
+            step=step.name,
+            attempt=attempt,
+            tags=step.tags,
+            limit=tuple(hosts.hosts),
+            check=check,
+            playbook=playbook,
+            inventory=inventory,
+            roles=roles,
+            private_dir=self.tree / ".runs" / record / hosts.key.replace("/", "__"),
+        )
+        try:
+            result = self.runner(request, on_event, self.abort.is_set)
+        except Exception as exc:  # a runner crash is a failed step, never a lost one
+            self.store.add_events(record, hosts.key, step.name, events)
+            self.store.end_step(
+                record, hosts.key, step.name, "failed", False, self.actor, f"runner error: {exc}"
+            )
+            return False
+        self.store.add_events(record, hosts.key, step.name, events)
+        if result.ok:
+            self.store.end_step(record, hosts.key, step.name, step.after, True, self.actor)
+            return True
+        detail = f"{result.status} rc={result.rc}" + (
+            f" at task '{result.failed_task}'" if result.failed_task else ""
+        )
+        self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, detail)
+        return False
+
+
+__all__ = ["STEPS", "ExecuteError", "Outcome", "WaveExecutor", "record_name"]

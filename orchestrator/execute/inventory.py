@@ -1,0 +1,37 @@
+"""Which hosts belong to which system in a rendered wave inventory, and where each system's health URL is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class SystemHosts:
+    key: str
+    hosts: list[str] = field(default_factory=list)
+    health_url: str | None = None
+
+
+def _walk(group: dict[str, Any], out: dict[str, SystemHosts]) -> None:
+    for name, given in (group.get("hosts") or {}).items():
+        hostvars = given or {}
+        dept, system = hostvars.get("govmig_department"), hostvars.get("govmig_system")
+        if not dept or not system:
+            continue
+        entry = out.setdefault(f"{dept}/{system}", SystemHosts(f"{dept}/{system}"))
+        if name not in entry.hosts:
+            entry.hosts.append(name)
+        entry.health_url = entry.health_url or hostvars.get("govmig_health_url")
+    for child in (group.get("children") or {}).values():
+        _walk(child or {}, out)
+
+
+def systems_in(inventory: Path) -> dict[str, SystemHosts]:
+    doc = yaml.safe_load(inventory.read_text(encoding="utf-8")) or {}
+    out: dict[str, SystemHosts] = {}
+    _walk(doc.get("all") or {}, out)
+    return dict(sorted(out.items()))

@@ -1,0 +1,126 @@
+"""Running one step of one system through ansible-runner: the seam the executor calls, and its real implementation.
+
+ansible-runner's pitfalls, handled here: its artifacts are rotated (`rotate_artifacts`); extra vars and secrets are
+never written under env/ (`suppress_env_files`); every run gets its own private data directory; the SIGINT and
+SIGTERM handlers it installs in the main thread are restored afterwards (we always pass a cancel callback, so it
+should not install them, and we restore them anyway); check mode goes through `cmdline`. Events are handed to the
+caller and not written to the artifact folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+EventSink = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    wave: str
+    system: str
+    step: str
+    attempt: int
+    tags: tuple[str, ...]
+    limit: tuple[str, ...]
+    check: bool
+    playbook: Path
+    inventory: Path
+    roles: Path
+    private_dir: Path
+    extravars: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    ok: bool
+    status: str
+    rc: int
+    failed_task: str | None = None
+
+
+class PlaybookRunner(Protocol):
+    def __call__(
+        self, request: RunRequest, on_event: EventSink, cancelled: Callable[[], bool]
+    ) -> RunResult: ...
+
+
+def search_path() -> str:
+    """PATH with this interpreter's bin folder first: a virtualenv's ansible-playbook need not be on PATH.
+
+    (ansible-runner's `binary` parameter would switch it to raw mode, losing the playbook and the events.)
+    """
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", os.defpath)])
+
+
+class AnsibleRunner:
+    """The real runner: ansible-runner in-process, one private data directory per system."""
+
+    def __init__(self, keep_artifacts: int = 10, timeout: int | None = None) -> None:
+        self.keep_artifacts = keep_artifacts
+        self.timeout = timeout
+
+    def __call__(self, request: RunRequest, on_event: EventSink, cancelled: Callable[[], bool]) -> RunResult:
+        import ansible_runner
+
+        failed: list[str] = []
+
+        def handle(event: dict[str, Any]) -> bool:
+            if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not (
+                event.get("event_data") or {}
+            ).get("ignore_errors"):
+                failed.append(str((event.get("event_data") or {}).get("task", "")))
+            on_event(event)
+            return False  # the store keeps what matters; nothing more on disk
+
+        request.private_dir.mkdir(parents=True, exist_ok=True)
+        saved = _save_signals()
+        try:
+            result = ansible_runner.run(
+                private_data_dir=str(request.private_dir),
+                playbook=str(request.playbook),
+                inventory=str(request.inventory),
+                limit=",".join(request.limit),
+                tags=",".join(request.tags),
+                cmdline="--check --diff" if request.check else None,
+                envvars={
+                    "ANSIBLE_ROLES_PATH": str(request.roles),
+                    "ANSIBLE_NOCOLOR": "1",
+                    "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                    "PATH": search_path(),
+                },
+                extravars=request.extravars or None,
+                ident=f"{request.step}-{request.attempt}",
+                rotate_artifacts=self.keep_artifacts,
+                suppress_env_files=True,
+                quiet=True,
+                timeout=self.timeout,
+                event_handler=handle,
+                cancel_callback=cancelled,
+            )
+        finally:
+            _restore_signals(saved)
+        ok = result.status == "successful" and result.rc == 0
+        return RunResult(
+            ok=ok,
+            status=str(result.status),
+            rc=int(result.rc or 0),
+            failed_task=failed[0] if failed else None,
+        )
+
+
+def _save_signals() -> dict[int, Any]:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore_signals(saved: dict[int, Any]) -> None:
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)

@@ -1,0 +1,53 @@
+"""Opening the store: SQLite (WAL, foreign keys, a busy timeout) by default, PostgreSQL by URL.
+
+The audit table is made append-only in the database itself (triggers), so no code path, not even a bug or an
+operator with a SQL shell using the application's role, can rewrite history unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+
+from .schema import Base
+
+DEFAULT_URL = "sqlite:///govmig.db"
+
+SQLITE_GUARDS = (
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+)
+POSTGRES_GUARDS = (
+    "CREATE OR REPLACE FUNCTION govmig_audit_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS audit_append_only ON audit",
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
+    "FOR EACH ROW EXECUTE FUNCTION govmig_audit_append_only()",
+)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def open_store(url: str | None = None) -> Engine:
+    """The engine for `url` (or $GOVMIG_DB, or ./govmig.db), with the tables and guards in place."""
+    url = url or os.environ.get("GOVMIG_DB") or DEFAULT_URL
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    guards = SQLITE_GUARDS if engine.dialect.name == "sqlite" else POSTGRES_GUARDS
+    with engine.begin() as conn:
+        for statement in guards:
+            conn.execute(text(statement))
+    return engine

@@ -1,0 +1,185 @@
+"""The store's operations: each one transaction, so state on disk is always a state the executor can resume from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import sessionmaker
+
+from .schema import Audit, Event, StepLog, SystemRun, WaveRun
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.session = sessionmaker(engine, expire_on_commit=False)
+
+    # waves -------------------------------------------------------------------------------------------------
+    def open_wave(
+        self, wave: str, systems: Sequence[str], tree: str, check: bool, failure_budget: int, actor: str
+    ) -> WaveRun:
+        """Creates the wave's records the first time; later calls (resume) leave existing state untouched."""
+        now = self.clock()
+        with self.session.begin() as s:
+            run = s.get(WaveRun, wave)
+            if run is None:
+                run = WaveRun(
+                    wave=wave,
+                    status="running",
+                    check_mode=check,
+                    tree=tree,
+                    failure_budget=failure_budget,
+                    started_at=now,
+                    updated_at=now,
+                )
+                s.add(run)
+                s.flush()
+            else:
+                run.status, run.updated_at = "running", now
+            known = {r.system for r in s.scalars(select(SystemRun).where(SystemRun.wave == wave))}
+            for system in systems:
+                if system not in known:
+                    s.add(SystemRun(wave=wave, system=system, state="pending", attempts=0, updated_at=now))
+            s.add(
+                Audit(
+                    at=now,
+                    actor=actor,
+                    action="wave.run",
+                    target=wave,
+                    result="started",
+                    detail=f"check={check} systems={len(systems)}",
+                )
+            )
+        return run
+
+    def wave(self, wave: str) -> WaveRun | None:
+        with self.session() as s:
+            return s.get(WaveRun, wave)
+
+    def waves(self) -> list[WaveRun]:
+        with self.session() as s:
+            return list(s.scalars(select(WaveRun).order_by(WaveRun.wave)))
+
+    def set_wave(self, wave: str, status: str, actor: str, detail: str | None = None) -> None:
+        with self.session.begin() as s:
+            run = s.get(WaveRun, wave)
+            if run is None:
+                raise KeyError(wave)
+            run.status, run.updated_at = status, self.clock()
+            s.add(
+                Audit(
+                    at=run.updated_at,
+                    actor=actor,
+                    action=f"wave.{status}",
+                    target=wave,
+                    result=status,
+                    detail=detail,
+                )
+            )
+
+    # systems -----------------------------------------------------------------------------------------------
+    def systems(self, wave: str) -> list[SystemRun]:
+        with self.session() as s:
+            return list(s.scalars(select(SystemRun).where(SystemRun.wave == wave).order_by(SystemRun.system)))
+
+    def system(self, wave: str, system: str) -> SystemRun:
+        with self.session() as s:
+            run = s.get(SystemRun, (wave, system))
+            if run is None:
+                raise KeyError(f"{wave}/{system}")
+            return run
+
+    def begin_step(self, wave: str, system: str, step: str, actor: str) -> int:
+        """Recorded before the step runs: a crash from here on leaves it 'started', to be re-run on resume."""
+        now = self.clock()
+        with self.session.begin() as s:
+            run = s.get(SystemRun, (wave, system))
+            assert run is not None
+            run.step, run.step_status, run.attempts, run.updated_at = step, "started", run.attempts + 1, now
+            s.add(StepLog(wave=wave, system=system, step=step, status="started", at=now))
+            s.add(
+                Audit(at=now, actor=actor, action=f"step.{step}", target=f"{wave}/{system}", result="started")
+            )
+            return run.attempts
+
+    def end_step(
+        self, wave: str, system: str, step: str, state: str, ok: bool, actor: str, error: str | None = None
+    ) -> None:
+        now = self.clock()
+        status = "finished" if ok else "failed"
+        with self.session.begin() as s:
+            run = s.get(SystemRun, (wave, system))
+            assert run is not None
+            run.state, run.step_status, run.error, run.updated_at = state, status, error, now
+            s.add(StepLog(wave=wave, system=system, step=step, status=status, at=now, detail=error))
+            s.add(
+                Audit(
+                    at=now,
+                    actor=actor,
+                    action=f"step.{step}",
+                    target=f"{wave}/{system}",
+                    result=status,
+                    detail=error,
+                )
+            )
+
+    def step_log(self, wave: str, system: str | None = None) -> list[StepLog]:
+        with self.session() as s:
+            query = select(StepLog).where(StepLog.wave == wave)
+            if system:
+                query = query.where(StepLog.system == system)
+            return list(s.scalars(query.order_by(StepLog.id)))
+
+    # events and audit --------------------------------------------------------------------------------------
+    def add_events(self, wave: str, system: str, step: str, events: Iterable[dict[str, Any]]) -> None:
+        with self.session.begin() as s:
+            for e in events:
+                data = e.get("event_data") or {}
+                s.add(
+                    Event(
+                        wave=wave,
+                        system=system,
+                        step=step,
+                        kind=str(e.get("event", "")),
+                        host=data.get("host"),
+                        task=data.get("task"),
+                        at=self.clock(),
+                        data={
+                            k: data.get(k) for k in ("play", "task", "host", "role", "duration") if k in data
+                        },
+                    )
+                )
+
+    def events(self, wave: str, system: str | None = None, after: int = 0) -> list[Event]:
+        with self.session() as s:
+            query = select(Event).where(Event.wave == wave, Event.id > after)
+            if system:
+                query = query.where(Event.system == system)
+            return list(s.scalars(query.order_by(Event.id)))
+
+    def audit(self, actor: str, action: str, target: str, result: str, detail: str | None = None) -> None:
+        with self.session.begin() as s:
+            s.add(
+                Audit(
+                    at=self.clock(), actor=actor, action=action, target=target, result=result, detail=detail
+                )
+            )
+
+    def audit_log(self, target_prefix: str = "") -> list[Audit]:
+        with self.session() as s:
+            query = select(Audit).where(Audit.target.startswith(target_prefix)).order_by(Audit.id)
+            return list(s.scalars(query))
+
+    def count(self, table: type[Any]) -> int:
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(table)) or 0)

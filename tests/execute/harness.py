@@ -1,0 +1,122 @@
+"""A rendered tree whose wave W01 moves small "systems" between folders of this machine (local connection).
+
+Each system has a source folder with records, a target folder, and a front-end file that says where traffic goes:
+real Ansible through ansible-runner, with every side effect observable.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from orchestrator.plan import load_paths
+from orchestrator.policy import assess
+from orchestrator.render import render_artifacts
+from orchestrator.waves import plan_waves
+from tests.conftest import AS_OF, EXAMPLES
+
+_TEMPLATE: dict[str, str] = {}
+
+
+def _playbooks() -> dict[str, str]:
+    if not _TEMPLATE:
+        plans = load_paths([EXAMPLES / "630000-FGW.yaml"]).plans
+        decisions = assess(plans, AS_OF)
+        files = render_artifacts(plans, decisions, plan_waves(plans, decisions, AS_OF))
+        _TEMPLATE.update({k: v for k, v in files.items() if k.startswith("playbooks/")})
+        _TEMPLATE.update(
+            {
+                k.replace("inventories/W01/", "inventories/W01/"): v
+                for k, v in files.items()
+                if k.startswith("inventories/W01/group_vars/")
+            }
+        )
+    return _TEMPLATE
+
+
+@dataclass
+class Site:
+    root: Path
+    tree: Path
+    systems: list[str]
+
+    def source(self, name: str) -> Path:
+        return self.root / "src" / name
+
+    def target(self, name: str) -> Path:
+        return self.root / "tgt" / name
+
+    def frontend(self, name: str) -> str:
+        path = self.root / "fe" / f"{name}.conf"
+        return path.read_text() if path.exists() else ""
+
+    def moved(self, name: str) -> bool:
+        """What the hosts say: data equal on both sides, traffic on the target, source decommissioned."""
+        src, tgt = self.source(name), self.target(name)
+        same = tgt.is_dir() and all((tgt / p.name).read_bytes() == p.read_bytes() for p in src.glob("*.txt"))
+        return same and "tgt-" in self.frontend(name) and (src / ".govmig-decommissioned").exists()
+
+
+def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -> Site:
+    """`broken` maps a system to the host variable that makes it fail (deploy, verify ...)."""
+    tree = root / "tree"
+    for rel, text in _playbooks().items():
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text(text)
+    (tree / "playbooks" / "W01.yml").write_text(_playbooks()["playbooks/W01.yml"])
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    groups: dict[str, dict[str, dict[str, object]]] = {"private": {}, "govcloud": {}, "frontends": {}}
+    for name in systems:
+        src = root / "src" / name
+        src.mkdir(parents=True, exist_ok=True)
+        for n in range(3):
+            (src / f"records-{n}.txt").write_text(f"{name} record {n}\n" * 50)
+        common = {**local, "govmig_department": "630000-T", "govmig_system": name}
+        groups["private"][f"{name}-src"] = {
+            **common,
+            "govmig_data_dir": str(src),
+            "backup_dir": str(root / "backups"),
+            "govmig_service_start": "true",
+            "govmig_service_stop": "true",
+        }
+        target = {
+            **common,
+            "govmig_data_dir": str(root / "tgt" / name),
+            "govmig_source_address": "localhost",
+            "govmig_source_data_dir": str(src),
+            "govmig_data_gb": 0,
+            "govmig_deploy_mode": "host",
+            "govmig_service_start": "true",
+        }
+        if broken and broken.get(name) == "deploy":
+            target["govmig_service_start"] = "false"
+        groups["govcloud"][f"{name}-tgt"] = target
+        groups["frontends"][f"{name}-fe"] = {
+            **common,
+            "govmig_frontend_config": str(root / "fe" / f"{name}.conf"),
+            "govmig_frontend_reload": "true",
+            "govmig_target_backend": f"tgt-{name}:80",
+            "govmig_source_backend": f"src-{name}:80",
+        }
+    (root / "fe").mkdir(exist_ok=True)
+    doc = {
+        "all": {
+            "vars": {"govmig_wave": "W01"},
+            "children": {
+                "wave_sources": {"children": {"private": {}}},
+                "wave_targets": {"children": {"govcloud": {}}},
+                **{g: {"hosts": h} for g, h in groups.items()},
+            },
+        }
+    }
+    (tree / "inventories" / "W01").mkdir(parents=True, exist_ok=True)
+    (tree / "inventories" / "W01" / "hosts.yml").write_text(yaml.safe_dump(doc))
+    return Site(root, tree, [f"630000-T/{n}" for n in systems])
+
+
+def reset(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,86 @@
+"""A wave through the real ansible-runner against this machine: state persisted, failures rolled back, check mode
+harmless, the audit log complete and append-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from orchestrator.execute import STEPS, AnsibleRunner, WaveExecutor
+from orchestrator.store import Store, open_store
+from tests.execute.harness import site
+
+
+def store(tmp_path: Path) -> Store:
+    return Store(open_store(f"sqlite:///{tmp_path / 'govmig.db'}"))
+
+
+def finished_steps(s: Store, wave: str, system: str) -> list[str]:
+    return [e.step for e in s.step_log(wave, system) if e.status == "finished"]
+
+
+def test_a_wave_moves_every_system_and_records_each_step_once(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha", "beta"])
+    s = store(tmp_path)
+    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2).run("W01")
+    assert outcome.status == "done"
+    assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "done"}
+    for name in ("alpha", "beta"):
+        assert where.moved(name)
+        assert finished_steps(s, "W01", f"630000-T/{name}") == [step.name for step in STEPS]
+    assert (tmp_path / "backups" / "alpha-W01.tar.gz").is_file()
+    events = s.events("W01", "630000-T/alpha")
+    assert any(e.kind == "runner_on_ok" and e.task for e in events)
+    actions = [(a.action, a.result) for a in s.audit_log("W01/630000-T/alpha")]
+    assert actions.count(("step.precheck", "started")) == 1 and ("step.decommission", "finished") in actions
+
+
+def test_a_failing_system_is_rolled_back_and_the_others_complete(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha", "beta"], broken={"beta": "deploy"})
+    s = store(tmp_path)
+    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2, failure_budget=1).run("W01")
+    assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "rolled_back"}
+    assert outcome.status == "partial"
+    assert where.moved("alpha")
+    assert "src-beta" in where.frontend("beta")  # traffic back on the source
+    beta = s.system("W01", "630000-T/beta")
+    log = [(e.step, e.status) for e in s.step_log("W01", "630000-T/beta")]
+    assert ("deploy", "failed") in log and log[-1] == ("rollback", "finished")
+    assert "Start the service on the target" in (s.step_log("W01", "630000-T/beta")[-3].detail or "")
+    assert beta.state == "rolled_back"
+    audit = [(a.action, a.result) for a in s.audit_log("W01/630000-T/beta")]
+    assert ("step.deploy", "failed") in audit and ("step.rollback", "finished") in audit
+
+
+def test_past_the_failure_budget_the_wave_pauses_and_resumes(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha", "beta"], broken={"alpha": "deploy"})
+    s = store(tmp_path)
+    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=1, failure_budget=0).run("W01")
+    assert outcome.status == "paused"
+    assert outcome.states["630000-T/alpha"] == "rolled_back" and outcome.states["630000-T/beta"] == "pending"
+    again = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=1, failure_budget=0).run("W01")
+    assert again.states == {"630000-T/alpha": "rolled_back", "630000-T/beta": "done"} and where.moved("beta")
+    assert finished_steps(s, "W01", "630000-T/beta") == [step.name for step in STEPS]
+
+
+def test_check_mode_changes_nothing_and_keeps_its_own_record(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    s = store(tmp_path)
+    outcome = WaveExecutor(s, AnsibleRunner(), where.tree).run("W01", check=True)
+    assert outcome.wave == "W01@check" and outcome.status == "done"
+    assert not where.target("alpha").exists() and where.frontend("alpha") == ""
+    assert not (tmp_path / "backups").exists()
+    assert s.wave("W01") is None  # the real record is untouched
+
+
+def test_the_audit_log_refuses_to_be_rewritten(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    s.audit("ops", "wave.run", "W01", "started")
+    with s.engine.begin() as conn, pytest.raises(DatabaseError):
+        conn.execute(text("UPDATE audit SET result = 'forged'"))
+    with s.engine.begin() as conn, pytest.raises(DatabaseError):
+        conn.execute(text("DELETE FROM audit"))
+    assert [a.result for a in s.audit_log()] == ["started"]
