@@ -6,6 +6,10 @@ PACKAGES=(
   fonts-wqy-zenhei   # Chinese text in the roadmap chart and reports
   prometheus         # promtool: checks and unit-tests the rendered alerting rules
   rsync              # the data_sync role moves data with it
+  openssh-server     # sshd on the test hosts (network namespaces) of the two-host migration test
+  openssh-client
+  nginx-light        # the front end a cutover switches
+  iproute2           # ip netns for the test hosts
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do

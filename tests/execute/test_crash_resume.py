@@ -1,0 +1,67 @@
+"""Crash and resume: `govmig run` killed with SIGKILL at seeded random moments (with the playbooks it started),
+then `govmig resume`: every system completes, no finished step runs twice, and the store agrees with the hosts."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from orchestrator.execute import STEPS
+from orchestrator.store import Store, open_store
+from tests.execute.harness import site
+
+TRIALS = 20
+
+
+def govmig(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestrator", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(TRIALS))
+def test_kill_9_then_resume_completes_everything_exactly_once(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    where = site(tmp_path, ["alpha", "beta"])
+    db = f"sqlite:///{tmp_path / 'govmig.db'}"
+    common = ["--tree", str(where.tree), "--db", db, "--hold", "0", "--format", "json"]
+    first = govmig("run", "W01", *common, "--concurrency", str(rng.choice([1, 2])), cwd=tmp_path)
+    delay = rng.uniform(0.5, 9.0)
+    try:
+        first.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        os.killpg(first.pid, signal.SIGKILL)  # the orchestrator and the ansible-playbook it started
+        first.wait(timeout=30)
+    time.sleep(0.2)
+    store = Store(open_store(db))
+    verb = "resume" if store.wave("W01") is not None else "run"
+    second = govmig(verb, "W01", *common, cwd=tmp_path)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, out + err
+    assert {s["system"]: s["state"] for s in json.loads(out)["systems"]} == dict.fromkeys(
+        where.systems, "done"
+    )
+    for key in where.systems:
+        log = [(e.step, e.status) for e in store.step_log("W01", key)]
+        finished = [step for step, status in log if status == "finished"]
+        assert finished == [s.name for s in STEPS], (
+            seed,
+            delay,
+            log,
+        )  # each step finished exactly once, in order
+        assert where.moved(key.split("/")[1])
+    assert store.wave("W01").status == "done"  # type: ignore[union-attr]
