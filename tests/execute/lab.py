@@ -122,11 +122,22 @@ class Lab:
                 ]
             )
         )
-        host.sshd = subprocess.Popen(
-            ["ip", "netns", "exec", host.ns, "/usr/sbin/sshd", "-D", "-e", "-f", str(etc / "sshd_config")],
-            stdout=subprocess.DEVNULL,
-            stderr=open(etc / "sshd.log", "wb"),
-        )
+        with open(etc / "sshd.log", "wb") as log:  # the child keeps its own descriptor
+            host.sshd = subprocess.Popen(
+                [
+                    "ip",
+                    "netns",
+                    "exec",
+                    host.ns,
+                    "/usr/sbin/sshd",
+                    "-D",
+                    "-e",
+                    "-f",
+                    str(etc / "sshd_config"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:

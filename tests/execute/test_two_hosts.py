@@ -9,6 +9,7 @@ measures the downtime, and the target ends with the same records and checksum as
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 import shutil
 import sqlite3
 import sys
@@ -90,7 +91,7 @@ class Poller(threading.Thread):
     def downtime(self) -> float:
         """Longest stretch between two successful answers (seconds)."""
         ok = [t for t, good, _ in self.samples if good]
-        return max((b - a for a, b in zip(ok, ok[1:], strict=False)), default=0.0)
+        return max((b - a for a, b in pairwise(ok)), default=0.0)
 
 
 def test_a_legacy_service_moves_between_two_hosts(lab: labmod.Lab, tmp_path: Path) -> None:
