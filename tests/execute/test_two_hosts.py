@@ -9,7 +9,6 @@ measures the downtime, and the target ends with the same records and checksum as
 from __future__ import annotations
 
 import json
-from itertools import pairwise
 import shutil
 import sqlite3
 import sys
@@ -17,6 +16,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
