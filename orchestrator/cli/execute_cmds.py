@@ -17,6 +17,7 @@ from rich.live import Live
 from rich.table import Table
 
 from ..execute import AnsibleRunner, ExecuteError, HealthGate, WaveExecutor, record_name
+from ..execute.kube import KubeApplier, api_client
 from ..store import Store, open_store
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
@@ -115,7 +116,16 @@ def _execute(executor: WaveExecutor, action: Any, fmt: str) -> Any:
         signal.signal(signal.SIGINT, previous)
 
 
-def _executor(store: Store, tree: Path, concurrency: int, failure_budget: int, hold: float) -> WaveExecutor:
+def _executor(
+    store: Store,
+    tree: Path,
+    concurrency: int,
+    failure_budget: int,
+    hold: float,
+    kubeconfig: str | None = None,
+) -> WaveExecutor:
+    """Without a configured cluster (no kubeconfig, not in a pod) the manifests go to TREE/gitops instead."""
+    api = api_client(kubeconfig)
     return WaveExecutor(
         store,
         AnsibleRunner(),
@@ -124,6 +134,7 @@ def _executor(store: Store, tree: Path, concurrency: int, failure_budget: int, h
         concurrency=concurrency,
         failure_budget=failure_budget,
         gate=HealthGate(hold_seconds=hold) if hold > 0 else None,
+        applier=KubeApplier(api) if api is not None else None,
     )
 
 
@@ -165,6 +176,12 @@ def _report(store: Store, record: str, fmt: str) -> None:
 
 
 OPTIONS = [
+    click.option(
+        "--kubeconfig",
+        envvar="KUBECONFIG",
+        default=None,
+        help="集群配置；没有时清单写入 gitops/ Cluster config; without one manifests go to TREE/gitops",
+    ),
     click.option("--concurrency", default=2, show_default=True, help="同时迁移的系统数 Systems at once"),
     click.option(
         "--failure-budget",
@@ -198,6 +215,7 @@ def run_command(
     db: str | None,
     check: bool,
     only: str | None,
+    kubeconfig: str | None,
     concurrency: int,
     failure_budget: int,
     hold: float,
@@ -205,7 +223,7 @@ def run_command(
 ) -> None:
     """执行迁移批次 Run a wave: every system through precheck … decommission."""
     store = _store(db)
-    executor = _executor(store, tree, concurrency, failure_budget, hold)
+    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig)
     try:
         outcome = _execute(executor, lambda: executor.run(wave, check=check, only=only), fmt)
     except ExecuteError as exc:
@@ -221,13 +239,20 @@ def run_command(
 @_options
 @FORMAT
 def resume_command(
-    wave: str, tree: Path, db: str | None, concurrency: int, failure_budget: int, hold: float, fmt: str
+    wave: str,
+    tree: Path,
+    db: str | None,
+    kubeconfig: str | None,
+    concurrency: int,
+    failure_budget: int,
+    hold: float,
+    fmt: str,
 ) -> None:
     """继续暂停或中断的批次 Resume a paused or interrupted wave where it stopped."""
     store = _store(db)
     if store.wave(wave) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
-    executor = _executor(store, tree, concurrency, failure_budget, hold)
+    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig)
     try:
         outcome = _execute(executor, lambda: executor.run(wave), fmt)
     except ExecuteError as exc:

@@ -17,6 +17,8 @@ from typing import Any
 from ..store import Store
 from .health import GateResult
 from .inventory import SystemHosts, systems_in
+from .kube import KubeApplier
+from .manifests import objects, system_files, to_gitops
 from .runner import PlaybookRunner, RunRequest
 from .states import ROLLBACK, STEPS, Step, next_step
 
@@ -36,6 +38,10 @@ class Outcome:
     states: dict[str, str] = field(default_factory=dict)
 
 
+def _note(kind: str, message: str) -> dict[str, Any]:
+    return {"event": kind, "event_data": {"task": message}}
+
+
 def record_name(wave: str, check: bool) -> str:
     return f"{wave}@check" if check else wave
 
@@ -52,10 +58,11 @@ class WaveExecutor:
         failure_budget: int = 1,
         gate: Callable[[str], GateResult] | None = None,
         progress: Progress | None = None,
+        applier: KubeApplier | None = None,
     ) -> None:
         self.store, self.runner, self.tree = store, runner, tree
         self.actor, self.concurrency, self.failure_budget = actor, concurrency, failure_budget
-        self.gate, self.progress = gate, progress
+        self.gate, self.progress, self.applier = gate, progress, applier
         self.pause, self.abort = threading.Event(), threading.Event()
         self._failures = 0
         self._lock = threading.Lock()
@@ -105,6 +112,38 @@ class WaveExecutor:
         return Outcome(
             wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
         )
+
+    def _kubernetes(self, record: str, wave: str, key: str) -> str | None:
+        """Applies the system's manifests (or hands them to GitOps without a cluster); an error message or None."""
+        files = system_files(self.tree, key)
+        if not files:
+            return None
+        if self.applier is None:
+            written = to_gitops(self.tree, wave, key, files)
+            self.store.add_events(
+                record,
+                key,
+                "deploy",
+                [
+                    _note(
+                        "gitops",
+                        f"no cluster configured: {len(written)} manifests written to gitops/{wave}/{key}",
+                    )
+                ],
+            )
+            self.store.audit(self.actor, "k8s.gitops", f"{record}/{key}", "written", f"{len(written)} files")
+            return None
+        lines: list[str] = []
+        result = self.applier.apply(objects(files), log=lines.append)
+        self.store.add_events(record, key, "deploy", [_note("k8s_apply", line) for line in lines])
+        self.store.audit(
+            self.actor,
+            "k8s.apply",
+            f"{record}/{key}",
+            "applied" if result.ok else "failed",
+            result.error or f"{len(result.applied)} objects",
+        )
+        return None if result.ok else f"kubernetes apply: {result.error}"
 
     def _system(self, record: str, wave: str, hosts: SystemHosts, check: bool) -> None:
         while not self.pause.is_set():
@@ -164,6 +203,11 @@ class WaveExecutor:
             )
             return False
         self.store.add_events(record, hosts.key, step.name, events)
+        if result.ok and step.name == "deploy" and not check:
+            error = self._kubernetes(record, wave, hosts.key)
+            if error:
+                self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, error)
+                return False
         if result.ok:
             self.store.end_step(record, hosts.key, step.name, step.after, True, self.actor)
             return True

@@ -1,0 +1,78 @@
+"""`govmig run`, `status`, `resume` and `rollback` as ops use them, including Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.execute.harness import site
+
+
+def govmig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestrator", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_run_status_and_rollback(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}"]
+    proc = govmig("run", "W01", *common, "--hold", "0", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["systems"][0]["state"] == "done"
+    status = json.loads(govmig("status", "W01", *common[2:], "--format", "json", cwd=tmp_path).stdout)
+    assert status["status"] == "done"
+    waves = json.loads(govmig("status", *common[2:], "--format", "json", cwd=tmp_path).stdout)["waves"]
+    assert [w["wave"] for w in waves] == ["W01"]
+    back = govmig("rollback", "630000-T/alpha", "--wave", "W01", *common, "--format", "json", cwd=tmp_path)
+    assert back.returncode == 0 and json.loads(back.stdout)["systems"][0]["state"] == "rolled_back"
+    assert "src-alpha" in where.frontend("alpha")
+
+
+def test_unknown_wave_and_unknown_system_are_bad_input(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}"]
+    missing = govmig("run", "W99", *common, cwd=tmp_path)
+    assert missing.returncode == 2 and "找不到批次 W99" in missing.stderr and "no playbook" in missing.stderr
+    nobody = govmig("run", "W01", *common, "--only", "630000-T/ghost", cwd=tmp_path)
+    assert nobody.returncode == 2 and "ghost" in nobody.stderr
+    never = govmig("resume", "W01", *common, cwd=tmp_path)
+    assert never.returncode == 2 and "还没有运行过" in never.stderr
+
+
+def test_ctrl_c_pauses_after_the_running_step_and_resume_finishes(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha", "beta"])
+    common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}", "--hold", "0"]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orchestrator",
+            "run",
+            "W01",
+            *common,
+            "--concurrency",
+            "1",
+            "--format",
+            "json",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "暂停" in err
+    paused = json.loads(out)
+    assert paused["status"] == "paused"
+    assert all(s["step_status"] != "started" for s in paused["systems"])  # the running step was let finish
+    assert any(s["state"] != "done" for s in paused["systems"])
+    done = govmig("resume", "W01", *common, "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0 and {s["state"] for s in json.loads(done.stdout)["systems"]} == {"done"}
+    assert where.moved("alpha") and where.moved("beta")
