@@ -94,7 +94,26 @@ class Poller(threading.Thread):
         return max((b - a for a, b in pairwise(ok)), default=0.0)
 
 
-def test_a_legacy_service_moves_between_two_hosts(lab: labmod.Lab, tmp_path: Path) -> None:
+class ChangeAfterPresync:
+    """The runner seam: after the pre-sync, 5 new records (1%) are written on the source, as users would."""
+
+    def __init__(self, inner: Callable[..., RunResult]) -> None:
+        self.inner = inner
+
+    def __call__(self, request: RunRequest, on_event: Any, cancelled: Any) -> RunResult:
+        result = self.inner(request, on_event, cancelled)
+        if request.step == "presync" and result.ok:
+            for _ in range(5):
+                urllib.request.urlopen(
+                    urllib.request.Request(f"http://127.0.0.1:{PORT}/records", method="POST"), timeout=5
+                ).read()
+        return result
+
+
+def _migration(
+    lab: labmod.Lab, tmp_path: Path, target_extra: dict[str, Any] | None = None
+) -> tuple[Path, Path, Path]:
+    """The source serving 500 records through nginx, and a rendered tree whose W01 moves it: (tree, data, nginx conf)."""
     src, tgt = lab.hosts["src"], lab.hosts["tgt"]
     python, service = sys.executable, str(HERE / "service.sh")
     data = src.home / "srv" / "system"
@@ -156,6 +175,7 @@ def test_a_legacy_service_moves_between_two_hosts(lab: labmod.Lab, tmp_path: Pat
                             "data_sync_ssh": f"ssh -i {lab.key} -o UserKnownHostsFile={lab.known_hosts} -o StrictHostKeyChecking=yes"
                             " -o BatchMode=yes",
                             "govmig_service_start": f"sh {service} start {tgt.home} {tgt.address} {python}",
+                            **(target_extra or {}),
                         }
                     }
                 },
@@ -178,21 +198,12 @@ def test_a_legacy_service_moves_between_two_hosts(lab: labmod.Lab, tmp_path: Pat
     }
     (tree / "inventories" / "W01" / "hosts.yml").write_text(yaml.safe_dump(inventory))
 
-    class ChangeAfterPresync:
-        """The runner seam: after the pre-sync, 5 new records (1%) are written on the source, as users would."""
+    return tree, data, conf
 
-        def __init__(self, inner: Callable[..., RunResult]) -> None:
-            self.inner = inner
 
-        def __call__(self, request: RunRequest, on_event: Any, cancelled: Any) -> RunResult:
-            result = self.inner(request, on_event, cancelled)
-            if request.step == "presync" and result.ok:
-                for _ in range(5):
-                    urllib.request.urlopen(
-                        urllib.request.Request(f"http://127.0.0.1:{PORT}/records", method="POST"), timeout=5
-                    ).read()
-            return result
-
+def test_a_legacy_service_moves_between_two_hosts(lab: labmod.Lab, tmp_path: Path) -> None:
+    src, tgt = lab.hosts["src"], lab.hosts["tgt"]
+    tree, data, conf = _migration(lab, tmp_path)
     poller = Poller()
     poller.start()
     store = Store(open_store(f"sqlite:///{tmp_path / 'govmig.db'}"))
@@ -224,3 +235,32 @@ def test_a_legacy_service_moves_between_two_hosts(lab: labmod.Lab, tmp_path: Pat
     assert downtime > 0 and any(
         not ok for _, ok, _ in poller.samples
     )  # the window: source quiesced until cutover
+
+
+def test_a_failed_verify_rolls_back_and_the_source_serves_again(lab: labmod.Lab, tmp_path: Path) -> None:
+    tgt = lab.hosts["tgt"]
+    tree, _, conf = _migration(
+        lab,
+        tmp_path,
+        {"govmig_health_url": f"http://{tgt.address}:9/healthz", "verify_retries": 2, "verify_delay": 1},
+    )
+    poller = Poller()
+    poller.start()
+    store = Store(open_store(f"sqlite:///{tmp_path / 'govmig.db'}"))
+    try:
+        outcome = WaveExecutor(store, AnsibleRunner(), tree).run("W01")
+        time.sleep(1)
+    finally:
+        poller.stop.set()
+        poller.join(timeout=10)
+        labmod.sh("nginx", "-c", str(conf), "-s", "quit", check=False)
+    assert outcome.states == {"630000-T/casefile": "rolled_back"}
+    log = [(e.step, e.status) for e in store.step_log("W01", "630000-T/casefile")]
+    assert ("verify", "failed") in log and log[-1] == ("rollback", "finished")
+    served = [s for _, ok, s in poller.samples if ok]
+    assert (
+        served[-1] == "src" and "tgt" not in served
+    )  # never cut over; the source answers again after rollback
+    audit = [(a.action, a.result) for a in store.audit_log("W01/630000-T/casefile")]
+    assert ("step.verify", "failed") in audit and ("step.rollback", "finished") in audit
+    assert ("wave.partial", "partial") in [(a.action, a.result) for a in store.audit_log("W01")]
