@@ -7,10 +7,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_assess, bench_intake, bench_render, bench_waves
+from bench import bench_assess, bench_execute, bench_intake, bench_render, bench_waves  # noqa: E402
 
 if __name__ == "__main__":
     bench_intake.main()
     bench_assess.main()
     bench_waves.main()
     bench_render.main()
+    bench_execute.main()

@@ -1,0 +1,108 @@
+"""Execution: the orchestrator's overhead over plain ansible-playbook, and the cutover window for 1 GB, 1% changed.
+
+1. A wave of N small systems on this machine (local connection), through the executor (a run per step per
+   system, state persisted around each) against one plain `ansible-playbook` run of the same playbook.
+2. 1 GB pre-synced, then 1% of it changed: the executor's window (final delta sync + verify + cutover) against
+   the floor of rsyncing that delta alone.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import report
+from orchestrator.execute import AnsibleRunner, WaveExecutor
+from orchestrator.store import Store, open_store
+from tests.execute.harness import site
+
+
+def _plain(tree: Path) -> float:
+    env = {**os.environ, "ANSIBLE_ROLES_PATH": str(tree / "playbooks" / "roles"), "ANSIBLE_NOCOLOR": "1"}
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            str(tree / "inventories" / "W01" / "hosts.yml"),
+            str(tree / "playbooks" / "W01.yml"),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    return time.perf_counter() - start
+
+
+def overhead(systems: int = 4) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        names = [f"s{n}" for n in range(systems)]
+        plain = _plain(site(Path(a), names).tree)
+        where = site(Path(b), names)
+        store = Store(open_store(f"sqlite:///{Path(b) / 'g.db'}"))
+        start = time.perf_counter()
+        outcome = WaveExecutor(store, AnsibleRunner(), where.tree, concurrency=2).run("W01")
+        ours = time.perf_counter() - start
+        assert outcome.status == "done"
+    return ours, plain
+
+
+def window(total_mb: int = 1024, changed: float = 0.01) -> tuple[float, float]:
+    """Steps the state machine up to deploy, changes 1% of the source, then times the window's two steps."""
+    from orchestrator.execute.inventory import systems_in
+    from orchestrator.execute.states import STEPS
+
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        where = site(root, ["big"])
+        src, files = where.source("big"), total_mb // 16
+        for n in range(files):
+            (src / f"blob-{n:03d}.bin").write_bytes(os.urandom(16 * 1024 * 1024))
+        store = Store(open_store(f"sqlite:///{root / 'g.db'}"))
+        executor = WaveExecutor(store, AnsibleRunner(), where.tree)
+        hosts = systems_in(where.tree / "inventories" / "W01" / "hosts.yml")["630000-T/big"]
+        store.open_wave("W01", [hosts.key], str(where.tree), False, 1, "bench")
+        for step in STEPS[:4]:  # precheck, backup, presync, deploy: while the source still serves
+            assert executor._step("W01", "W01", hosts, step, check=False)
+        mirror = root / "mirror"  # a second pre-synced copy, for the floor
+        subprocess.run(["rsync", "-a", f"{src}/", f"{mirror}/"], check=True)
+        for n in range(max(1, int(files * changed))):  # 1% of the data changes after the pre-sync
+            (src / f"blob-{n:03d}.bin").write_bytes(os.urandom(16 * 1024 * 1024))
+        start = time.perf_counter()
+        subprocess.run(["rsync", "-a", "--delete", f"{src}/", f"{mirror}/"], check=True)
+        floor = time.perf_counter() - start
+        start = time.perf_counter()
+        for step in STEPS[4:6]:  # the window: verify (final delta sync + verify), then cutover
+            assert executor._step("W01", "W01", hosts, step, check=False)
+        ours = time.perf_counter() - start
+    return ours, floor
+
+
+def main() -> None:
+    ours, plain = overhead()
+    report(
+        "execute: a wave of 4 systems (baseline: one plain ansible-playbook run of the same playbook)",
+        [
+            (
+                "orchestrated wave (7 steps x 4 systems, 2 at a time)",
+                ours,
+                plain,
+                f"{ours:6.1f} s vs {plain:5.1f} s",
+            )
+        ],
+    )
+    ours, floor = window()
+    report(
+        "execute: cutover window, 1 GB with 1% changed (baseline: rsync of that delta alone)",
+        [("final sync + verify + cutover", ours, floor, f"{ours:6.1f} s vs {floor:5.2f} s")],
+    )
+
+
+if __name__ == "__main__":
+    main()
