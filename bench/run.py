@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_assess, bench_execute, bench_intake, bench_render, bench_waves  # noqa: E402
+from bench import bench_assess, bench_execute, bench_intake, bench_render, bench_waves
 
 if __name__ == "__main__":
     bench_intake.main()
