@@ -22,6 +22,12 @@ say "4. 迁移批次和路线图 Waves and the roadmap (examples/schedule.yaml)"
 say "5. 生成迁移制品 Render manifests, monitoring, playbooks and inventories"
 "${GOVMIG[@]}" render examples/province --policy examples/policy.yaml --schedule examples/schedule.yaml -o "$OUT/render"
 
+say "6. 执行第一批（在本机）Run wave W01 for real, its hosts mapped onto this machine"
+rm -rf "$OUT/hosts" "$OUT/govmig.db"
+"$PY" scripts/demo_site.py "$OUT/render" W01 "$OUT/hosts"
+"${GOVMIG[@]}" run W01 --tree "$OUT/render" --db "sqlite:///$OUT/govmig.db" --hold 0
+"${GOVMIG[@]}" status --db "sqlite:///$OUT/govmig.db"
+
 say "输出 Output"
 echo "  $OUT/validation.json            校验结果 validation result (JSON)"
 echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"
@@ -32,3 +38,6 @@ echo "  $OUT/plan/roadmap.png, roadmap.svg   路线图 the roadmap (Gantt chart)
 echo "  $OUT/render/                         制品 manifests/ (Kustomize: base, overlays per zone and DR), monitoring/,"
 echo "                                       playbooks/ (one per wave), inventories/ (per wave), index.json"
 echo "      try: kubectl kustomize $OUT/render/manifests/overlays/extranet | less"
+echo "  $OUT/govmig.db                       状态库 the store: states, step log, events, audit (SQLite)"
+echo "  $OUT/render/gitops/W01/              没有集群时的清单 manifests handed to GitOps (no cluster configured)"
+echo "  $OUT/hosts/                          演示主机 the demo hosts: sources, targets, front-end files"
