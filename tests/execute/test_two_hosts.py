@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import sqlite3
 import sys
 import threading
@@ -32,7 +33,13 @@ from tests.execute.legacy_app import snapshot
 HERE = Path(__file__).parent
 WHY = labmod.missing()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"two-host test skipped: {WHY}")
-PORT = 18080 + (hash(str(HERE)) % 500)
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+PORT = _free_port()  # per test process: parallel workers never share it
 
 
 @pytest.fixture
