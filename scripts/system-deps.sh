@@ -10,6 +10,7 @@ PACKAGES=(
   openssh-client
   nginx-light        # the front end a cutover switches
   iproute2           # ip netns for the test hosts
+  postgresql         # the store's tests run on PostgreSQL as well as SQLite
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do

@@ -33,6 +33,8 @@ from tests.execute.legacy_app import snapshot
 HERE = Path(__file__).parent
 WHY = labmod.missing()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"two-host test skipped: {WHY}")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
