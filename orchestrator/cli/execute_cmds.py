@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -16,7 +17,7 @@ import click
 from rich.live import Live
 from rich.table import Table
 
-from ..execute import AnsibleRunner, ExecuteError, HealthGate, WaveExecutor, record_name
+from ..execute import AnsibleRunner, ExecuteError, HealthGate, Outcome, WaveExecutor, record_name
 from ..execute.kube import KubeApplier, api_client
 from ..store import Store, open_store
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
@@ -175,6 +176,16 @@ def _report(store: Store, record: str, fmt: str) -> None:
     console().print(table)
 
 
+def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], Outcome], fmt: str) -> None:
+    """Runs, reports the wave's systems, and exits 0 only when every system is done."""
+    try:
+        outcome = _execute(executor, action, fmt)
+    except ExecuteError as exc:
+        fail(exc.zh, exc.en)
+    _report(store, outcome.wave, fmt)
+    raise SystemExit(OK if outcome.status == "done" else FAILED)
+
+
 OPTIONS = [
     click.option(
         "--kubeconfig",
@@ -224,12 +235,7 @@ def run_command(
     """执行迁移批次 Run a wave: every system through precheck … decommission."""
     store = _store(db)
     executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig)
-    try:
-        outcome = _execute(executor, lambda: executor.run(wave, check=check, only=only), fmt)
-    except ExecuteError as exc:
-        fail(exc.zh, exc.en)
-    _report(store, outcome.wave, fmt)
-    raise SystemExit(OK if outcome.status == "done" else FAILED)
+    _run_and_report(store, executor, lambda: executor.run(wave, check=check, only=only), fmt)
 
 
 @click.command("resume")
@@ -253,12 +259,7 @@ def resume_command(
     if store.wave(wave) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
     executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig)
-    try:
-        outcome = _execute(executor, lambda: executor.run(wave), fmt)
-    except ExecuteError as exc:
-        fail(exc.zh, exc.en)
-    _report(store, outcome.wave, fmt)
-    raise SystemExit(OK if outcome.status == "done" else FAILED)
+    _run_and_report(store, executor, lambda: executor.run(wave), fmt)
 
 
 @click.command("status")

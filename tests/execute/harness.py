@@ -10,6 +10,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,6 +37,20 @@ def _playbooks() -> dict[str, str]:
             }
         )
     return _TEMPLATE
+
+
+def wave_inventory(groups: dict[str, Any], targets: str = "govcloud") -> dict[str, object]:
+    """A wave inventory: the sources and targets groups over the given groups (name → {"hosts": ...})."""
+    return {
+        "all": {
+            "vars": {"govmig_wave": "W01"},
+            "children": {
+                "wave_sources": {"children": {"private": {}}},
+                "wave_targets": {"children": {targets: {}}},
+                **groups,
+            },
+        }
+    }
 
 
 @dataclass
@@ -103,16 +118,7 @@ def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -
             "govmig_source_backend": f"src-{name}:80",
         }
     (root / "fe").mkdir(exist_ok=True)
-    doc = {
-        "all": {
-            "vars": {"govmig_wave": "W01"},
-            "children": {
-                "wave_sources": {"children": {"private": {}}},
-                "wave_targets": {"children": {"govcloud": {}}},
-                **{g: {"hosts": h} for g, h in groups.items()},
-            },
-        }
-    }
+    doc = wave_inventory({g: {"hosts": h} for g, h in groups.items()})
     (tree / "inventories" / "W01").mkdir(parents=True, exist_ok=True)
     (tree / "inventories" / "W01" / "hosts.yml").write_text(yaml.safe_dump(doc))
     return Site(root, tree, [f"630000-T/{n}" for n in systems])

@@ -27,7 +27,7 @@ import yaml
 from orchestrator.execute import AnsibleRunner, HealthGate, RunRequest, RunResult, WaveExecutor
 from orchestrator.store import Store, open_store
 from tests.execute import lab as labmod
-from tests.execute.harness import _playbooks
+from tests.execute.harness import _playbooks, wave_inventory
 from tests.execute.legacy_app import snapshot
 
 HERE = Path(__file__).parent
@@ -148,63 +148,58 @@ def _migration(
         "ansible_ssh_common_args": f"-o UserKnownHostsFile={lab.known_hosts} -o StrictHostKeyChecking=yes",
     }
     who = {"govmig_department": "630000-T", "govmig_system": "casefile"}
-    inventory = {
-        "all": {
-            "vars": {"govmig_wave": "W01"},
-            "children": {
-                "wave_sources": {"children": {"private": {}}},
-                "wave_targets": {"children": {"govcloud": {}}},
-                "private": {
-                    "hosts": {
-                        "casefile-src": {
-                            **ssh,
-                            **who,
-                            "ansible_host": src.address,
-                            "govmig_data_dir": str(data),
-                            "backup_dir": str(src.home / "backups"),
-                            "govmig_service_start": f"sh {service} start {src.home} {src.address} {python}",
-                            "govmig_service_stop": f"sh {service} stop {src.home} {src.address} {python}",
-                        }
+    inventory = wave_inventory(
+        {
+            "private": {
+                "hosts": {
+                    "casefile-src": {
+                        **ssh,
+                        **who,
+                        "ansible_host": src.address,
+                        "govmig_data_dir": str(data),
+                        "backup_dir": str(src.home / "backups"),
+                        "govmig_service_start": f"sh {service} start {src.home} {src.address} {python}",
+                        "govmig_service_stop": f"sh {service} stop {src.home} {src.address} {python}",
                     }
-                },
-                "govcloud": {
-                    "hosts": {
-                        "casefile-tgt": {
-                            **ssh,
-                            **who,
-                            "ansible_host": tgt.address,
-                            "govmig_data_dir": str(tgt.home / "srv" / "system"),
-                            "govmig_source_address": src.peer,
-                            "govmig_source_data_dir": str(data),
-                            "govmig_data_gb": 1,
-                            "govmig_deploy_mode": "host",
-                            "govmig_app_bundle": str(HERE / "legacy_app.py"),
-                            "govmig_app_dir": str(tgt.home / "app"),
-                            "govmig_health_url": f"http://{tgt.address}:8080/healthz",
-                            "data_sync_ssh": f"ssh -i {lab.key} -o UserKnownHostsFile={lab.known_hosts} -o StrictHostKeyChecking=yes"
-                            " -o BatchMode=yes",
-                            "govmig_service_start": f"sh {service} start {tgt.home} {tgt.address} {python}",
-                            **(target_extra or {}),
-                        }
+                }
+            },
+            "govcloud": {
+                "hosts": {
+                    "casefile-tgt": {
+                        **ssh,
+                        **who,
+                        "ansible_host": tgt.address,
+                        "govmig_data_dir": str(tgt.home / "srv" / "system"),
+                        "govmig_source_address": src.peer,
+                        "govmig_source_data_dir": str(data),
+                        "govmig_data_gb": 1,
+                        "govmig_deploy_mode": "host",
+                        "govmig_app_bundle": str(HERE / "legacy_app.py"),
+                        "govmig_app_dir": str(tgt.home / "app"),
+                        "govmig_health_url": f"http://{tgt.address}:8080/healthz",
+                        "data_sync_ssh": f"ssh -i {lab.key} -o UserKnownHostsFile={lab.known_hosts} -o StrictHostKeyChecking=yes"
+                        " -o BatchMode=yes",
+                        "govmig_service_start": f"sh {service} start {tgt.home} {tgt.address} {python}",
+                        **(target_extra or {}),
                     }
-                },
-                "frontends": {
-                    "hosts": {
-                        "casefile-fe": {
-                            **who,
-                            "ansible_connection": "local",
-                            "ansible_python_interpreter": python,
-                            "govmig_frontend_config": str(backends),
-                            "govmig_frontend_format": "server {backend};",
-                            "govmig_frontend_reload": f"nginx -c {conf} -s reload",
-                            "govmig_target_backend": f"{tgt.address}:8080",
-                            "govmig_source_backend": f"{src.address}:8080",
-                        }
+                }
+            },
+            "frontends": {
+                "hosts": {
+                    "casefile-fe": {
+                        **who,
+                        "ansible_connection": "local",
+                        "ansible_python_interpreter": python,
+                        "govmig_frontend_config": str(backends),
+                        "govmig_frontend_format": "server {backend};",
+                        "govmig_frontend_reload": f"nginx -c {conf} -s reload",
+                        "govmig_target_backend": f"{tgt.address}:8080",
+                        "govmig_source_backend": f"{src.address}:8080",
                     }
-                },
+                }
             },
         }
-    }
+    )
     (tree / "inventories" / "W01" / "hosts.yml").write_text(yaml.safe_dump(inventory))
 
     return tree, data, conf

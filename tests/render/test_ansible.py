@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.execute.harness import wave_inventory
 from tests.render.conftest import Rendered
 
 BIN = Path(sys.executable).parent
@@ -80,47 +81,42 @@ def test_check_mode_changes_nothing(rendered: Rendered, tmp_path: Path) -> None:
         "govmig_department": "D",
         "govmig_data_dir": str(data),
     }
-    inventory = {
-        "all": {
-            "vars": {"govmig_wave": "W01"},
-            "children": {
-                "wave_sources": {"children": {"private": {}}},
-                "wave_targets": {"children": {"govcloud": {}}},
-                "private": {
-                    "hosts": {
-                        "src": {
-                            **host,
-                            "govmig_role": "source",
-                            "backup_dir": str(backups),
-                            "govmig_service_stop": "true",
-                        }
+    inventory = wave_inventory(
+        {
+            "private": {
+                "hosts": {
+                    "src": {
+                        **host,
+                        "govmig_role": "source",
+                        "backup_dir": str(backups),
+                        "govmig_service_stop": "true",
                     }
-                },
-                "govcloud": {
-                    "hosts": {
-                        "tgt": {
-                            **host,
-                            "govmig_role": "target",
-                            "govmig_data_gb": 0,
-                            "govmig_deploy_mode": "host",
-                            "govmig_service_start": "true",
-                        }
+                }
+            },
+            "govcloud": {
+                "hosts": {
+                    "tgt": {
+                        **host,
+                        "govmig_role": "target",
+                        "govmig_data_gb": 0,
+                        "govmig_deploy_mode": "host",
+                        "govmig_service_start": "true",
                     }
-                },
-                "frontends": {
-                    "hosts": {
-                        "fe": {
-                            **host,
-                            "govmig_role": "frontend",
-                            "govmig_frontend_config": str(frontend),
-                            "govmig_frontend_reload": "true",
-                            "govmig_target_backend": "t:80",
-                        }
+                }
+            },
+            "frontends": {
+                "hosts": {
+                    "fe": {
+                        **host,
+                        "govmig_role": "frontend",
+                        "govmig_frontend_config": str(frontend),
+                        "govmig_frontend_reload": "true",
+                        "govmig_target_backend": "t:80",
                     }
-                },
+                }
             },
         }
-    }
+    )
     inv = tmp_path / "hosts.yml"
     inv.write_text(yaml.safe_dump(inventory))
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
