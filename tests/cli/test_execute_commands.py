@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
 
@@ -65,7 +66,12 @@ def test_ctrl_c_pauses_after_the_running_step_and_resume_finishes(tmp_path: Path
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(4)
+    store = Store(open_store(f"sqlite:///{tmp_path / 'g.db'}"))
+    deadline = time.monotonic() + 120  # wait until a step is running: the handler is installed by then
+    while time.monotonic() < deadline and proc.poll() is None:
+        if store.wave("W01") is not None and any(e.status == "finished" for e in store.step_log("W01")):
+            break
+        time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1 and "暂停" in err
