@@ -89,3 +89,36 @@ def test_render_public_names() -> None:
         "SystemView",
         "render_artifacts",
     ]
+
+
+def test_execute_and_store_public_names() -> None:
+    import orchestrator.execute
+    import orchestrator.store
+
+    assert sorted(orchestrator.execute.__all__) == [
+        "AnsibleRunner",
+        "ExecuteError",
+        "GateResult",
+        "HealthGate",
+        "Outcome",
+        "PlaybookRunner",
+        "ROLLBACK",
+        "RunRequest",
+        "RunResult",
+        "STEPS",
+        "Step",
+        "WaveExecutor",
+        "next_step",
+        "record_name",
+    ]
+    assert sorted(orchestrator.store.__all__) == [
+        "Audit",
+        "DEFAULT_URL",
+        "Event",
+        "StepLog",
+        "Store",
+        "SystemRun",
+        "WaveRun",
+        "open_store",
+        "utcnow",
+    ]
