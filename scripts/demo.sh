@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: every stage that exists so far, run on the example province. Output goes under $2.
-set -uo pipefail
+set -euo pipefail
 PY="$1"; OUT="$2"
 GOVMIG=("$PY" -m orchestrator)
 mkdir -p "$OUT"

@@ -60,7 +60,8 @@ class WaveExecutor:
         progress: Progress | None = None,
         applier: KubeApplier | None = None,
     ) -> None:
-        self.store, self.runner, self.tree = store, runner, tree
+        # absolute: ansible-runner runs in each system's private data directory, where a relative path means nothing
+        self.store, self.runner, self.tree = store, runner, tree.resolve()
         self.actor, self.concurrency, self.failure_budget = actor, concurrency, failure_budget
         self.gate, self.progress, self.applier = gate, progress, applier
         self.pause, self.abort = threading.Event(), threading.Event()

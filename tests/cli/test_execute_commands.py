@@ -34,6 +34,26 @@ def test_run_status_and_rollback(tmp_path: Path) -> None:
     assert "src-alpha" in where.frontend("alpha")
 
 
+def test_a_relative_tree_works_from_its_folder(tmp_path: Path) -> None:
+    """ansible-runner runs in a private data directory: the tree given relative to here must still be found."""
+    where = site(tmp_path, ["alpha"])
+    proc = govmig(
+        "run",
+        "W01",
+        "--tree",
+        where.tree.name,
+        "--db",
+        "sqlite:///g.db",
+        "--hold",
+        "0",
+        "--format",
+        "json",
+        cwd=where.tree.parent,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert where.moved("alpha")
+
+
 def test_unknown_wave_and_unknown_system_are_bad_input(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha"])
     common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}"]
