@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
 from .schema import Audit, Event, StepLog, SystemRun, WaveRun
@@ -179,7 +179,3 @@ class Store:
         with self.session() as s:
             query = select(Audit).where(Audit.target.startswith(target_prefix)).order_by(Audit.id)
             return list(s.scalars(query))
-
-    def count(self, table: type[Any]) -> int:
-        with self.session() as s:
-            return int(s.scalar(select(func.count()).select_from(table)) or 0)

@@ -6,7 +6,6 @@ real Ansible through ansible-runner, with every side effect observable.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,19 +22,14 @@ from tests.conftest import AS_OF, EXAMPLES
 _TEMPLATE: dict[str, str] = {}
 
 
-def _playbooks() -> dict[str, str]:
+def rendered_playbooks() -> dict[str, str]:
+    """The playbooks, roles and group_vars `govmig render` writes (rendered once, for every test that needs them)."""
     if not _TEMPLATE:
         plans = load_paths([EXAMPLES / "630000-FGW.yaml"]).plans
         decisions = assess(plans, AS_OF)
         files = render_artifacts(plans, decisions, plan_waves(plans, decisions, AS_OF))
         _TEMPLATE.update({k: v for k, v in files.items() if k.startswith("playbooks/")})
-        _TEMPLATE.update(
-            {
-                k.replace("inventories/W01/", "inventories/W01/"): v
-                for k, v in files.items()
-                if k.startswith("inventories/W01/group_vars/")
-            }
-        )
+        _TEMPLATE.update({k: v for k, v in files.items() if k.startswith("inventories/W01/group_vars/")})
     return _TEMPLATE
 
 
@@ -79,10 +73,9 @@ class Site:
 def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -> Site:
     """`broken` maps a system to the host variable that makes it fail (deploy, verify ...)."""
     tree = root / "tree"
-    for rel, text in _playbooks().items():
+    for rel, text in rendered_playbooks().items():
         (tree / rel).parent.mkdir(parents=True, exist_ok=True)
         (tree / rel).write_text(text)
-    (tree / "playbooks" / "W01.yml").write_text(_playbooks()["playbooks/W01.yml"])
     local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
     groups: dict[str, dict[str, dict[str, object]]] = {"private": {}, "govcloud": {}, "frontends": {}}
     for name in systems:
@@ -122,7 +115,3 @@ def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -
     (tree / "inventories" / "W01").mkdir(parents=True, exist_ok=True)
     (tree / "inventories" / "W01" / "hosts.yml").write_text(yaml.safe_dump(doc))
     return Site(root, tree, [f"630000-T/{n}" for n in systems])
-
-
-def reset(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
