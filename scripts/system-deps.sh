@@ -11,6 +11,8 @@ PACKAGES=(
   nginx-light        # the front end a cutover switches
   iproute2           # ip netns for the test hosts
   postgresql         # the store's tests run on PostgreSQL as well as SQLite
+  prometheus-blackbox-exporter  # probes the health URLs in the monitor's tests and the demo
+  prometheus-alertmanager       # receives the monitor's health alerts in its tests
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do

@@ -115,10 +115,48 @@ def test_execute_and_store_public_names() -> None:
         "Audit",
         "DEFAULT_URL",
         "Event",
+        "HealthStore",
         "StepLog",
         "Store",
         "SystemRun",
         "WaveRun",
+        "aware",
         "open_store",
         "utcnow",
     ]
+
+
+def test_monitor_public_names() -> None:
+    import orchestrator.monitor
+
+    assert sorted(orchestrator.monitor.__all__) == sorted(
+        [
+            "STATE_ZH",
+            "Alertmanager",
+            "CatalogError",
+            "Collector",
+            "CycleResult",
+            "Monitor",
+            "MonitorConfig",
+            "MonitorSettings",
+            "Observation",
+            "ProbeSpec",
+            "Query",
+            "Snapshot",
+            "State",
+            "Target",
+            "Track",
+            "advance",
+            "connect",
+            "cycle_queries",
+            "dashboard",
+            "load_catalog",
+            "measured_usage",
+            "observe",
+            "run",
+            "run_cycle",
+            "scrape_config",
+        ]
+    )
+    for name in orchestrator.monitor.__all__:
+        assert hasattr(orchestrator.monitor, name)

@@ -18,6 +18,11 @@ from .rules import rule_groups
 from .settings import RenderSettings
 from .views import SystemView
 
+HEALTH_JOB = "govmig-health"
+"""The job name of every blackbox Probe: the monitor tells health probes from a system's own metrics by it."""
+AGGREGATION_LABELS = ("department", "system")
+"""Put on every probed and scraped series (static labels, relabelings); the monitor aggregates by exactly these."""
+
 
 def monitoring_files(env: Environment, views: Sequence[SystemView], settings: RenderSettings) -> Files:
     files: Files = {}
@@ -33,7 +38,11 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
         files[f"monitoring/rules/{s.department}/{s.system}.rules.yaml"] = text
         if s.probe_url:
             files[f"{base}/probe.yaml"] = env.get_template("monitoring/probe.yaml.j2").render(
-                s=s, name=naming.k8s_name(s.system, "health"), labels=labels, prober=settings.blackbox_url
+                s=s,
+                name=naming.k8s_name(s.system, "health"),
+                labels=labels,
+                prober=settings.blackbox_url,
+                job=HEALTH_JOB,
             )
         ports = ["http"] if s.kind == "container" and any(c.port for c in s.components) else []
         ports += (

@@ -1,11 +1,11 @@
-"""The tables: per-system state of each wave, the step log, Ansible events, and the append-only audit log."""
+"""The tables: wave and system state, the step log, Ansible events, the audit log, health and usage history."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,3 +73,60 @@ class Audit(Base):
     target: Mapped[str] = mapped_column(String(255))
     result: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class HealthState(Base):
+    """The monitor's current view of one system, with the hysteresis it needs to survive a restart."""
+
+    __tablename__ = "health_states"
+    system: Mapped[str] = mapped_column(String(140), primary_key=True)  # DEPT/id
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    zone: Mapped[str] = mapped_column(String(16))
+    wave: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))  # up | degraded | down | unknown
+    reason: Mapped[str] = mapped_column(String(32))
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    pending: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    pending_count: Mapped[int] = mapped_column(Integer, default=0)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HealthTransition(Base):
+    """Every change of a system's health state: the event stream the health gate and the dashboard read."""
+
+    __tablename__ = "health_transitions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    system: Mapped[str] = mapped_column(String(140), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    old: Mapped[str] = mapped_column(String(16))
+    new: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class UsageDay(Base):
+    """One system's usage on one day, rolled up cycle by cycle: bounded (a row a day), enough for Z1, Z3, Z5."""
+
+    __tablename__ = "usage_days"
+    system: Mapped[str] = mapped_column(String(140), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    requests: Mapped[float] = mapped_column(Float, default=0.0)
+    request_samples: Mapped[int] = mapped_column(Integer, default=0)
+    """Cycles that saw request metrics: a system without them has no measured request count, not zero."""
+    cpu_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    cpu_samples: Mapped[int] = mapped_column(Integer, default=0)
+    samples: Mapped[int] = mapped_column(Integer, default=0)
+    up_samples: Mapped[int] = mapped_column(Integer, default=0)
+    last_request_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class MonitorCycle(Base):
+    __tablename__ = "monitor_cycles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float] = mapped_column(Float)
+    queries: Mapped[int] = mapped_column(Integer)
+    reachable: Mapped[bool] = mapped_column()
+    systems: Mapped[int] = mapped_column(Integer)
+    transitions: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,42 @@
+"""Supervision: a fixed set of PromQL queries per cycle, health states with hysteresis, usage history, alerts."""
+
+from .alerts import Alertmanager
+from .catalog import CatalogError, ProbeSpec, load_catalog
+from .classify import advance, observe
+from .collect import Collector, connect
+from .cycle import CycleResult, Monitor
+from .dashboard import dashboard
+from .model import STATE_ZH, Observation, Snapshot, State, Target, Track
+from .queries import Query, cycle_queries
+from .scheduler import MonitorConfig, run, run_cycle
+from .scrape import scrape_config
+from .settings import MonitorSettings
+from .usage import measured_usage
+
+__all__ = [
+    "STATE_ZH",
+    "Alertmanager",
+    "CatalogError",
+    "Collector",
+    "CycleResult",
+    "Monitor",
+    "MonitorConfig",
+    "MonitorSettings",
+    "Observation",
+    "ProbeSpec",
+    "Query",
+    "Snapshot",
+    "State",
+    "Target",
+    "Track",
+    "advance",
+    "connect",
+    "cycle_queries",
+    "dashboard",
+    "load_catalog",
+    "measured_usage",
+    "observe",
+    "run",
+    "run_cycle",
+    "scrape_config",
+]
