@@ -10,6 +10,13 @@ from .. import __version__
 from .assess_cmd import assess_command, policy_group
 from .execute_cmds import resume_command, rollback_command, run_command, status_command
 from .intake_cmds import template, validate
+from .monitor_cmds import (
+    dashboard_command,
+    health_command,
+    monitor_command,
+    prometheus_config_command,
+    usage_command,
+)
 from .output import BAD_INPUT, FAILED, console
 from .plan_cmd import plan_command
 from .render_cmd import render_command
@@ -28,6 +35,8 @@ cli.add_command(policy_group)
 cli.add_command(plan_command)
 cli.add_command(render_command)
 for command in (run_command, resume_command, status_command, rollback_command):
+    cli.add_command(command)
+for command in (monitor_command, health_command, dashboard_command, prometheus_config_command, usage_command):
     cli.add_command(command)
 
 

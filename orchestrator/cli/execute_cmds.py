@@ -19,22 +19,10 @@ from rich.table import Table
 
 from ..execute import AnsibleRunner, ExecuteError, HealthGate, Outcome, WaveExecutor, record_name
 from ..execute.kube import KubeApplier, api_client
-from ..store import Store, open_store
+from ..store import Store
+from .options import DB, TREE, engine
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
-TREE = click.option(
-    "--tree",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("out/render"),
-    show_default=True,
-    help="govmig render 的输出 The rendered tree",
-)
-DB = click.option(
-    "--db",
-    envvar="GOVMIG_DB",
-    default=None,
-    help="状态库 Store URL (default sqlite:///govmig.db; postgresql+psycopg://... for PostgreSQL)",
-)
 STATE_ZH = {
     "pending": "待迁移",
     "prechecked": "已预检",
@@ -50,11 +38,7 @@ STATE_ZH = {
 
 
 def _store(db: str | None) -> Store:
-    try:
-        return Store(open_store(db))
-    except Exception as exc:  # a bad URL or an unreachable server is bad input, said plainly
-        fail(f"无法打开状态库：{exc}", f"cannot open the store: {exc}")
-        raise  # unreachable: fail() exits
+    return Store(engine(db))
 
 
 class _Live:

@@ -1,0 +1,81 @@
+"""The health table and its JSON twin: one row per watched system, worst first, with the figures behind it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.table import Table
+
+from ..monitor import STATE_ZH, State
+from ..store import aware
+from ..store.health import HealthStore
+
+STYLE = {"up": "green", "degraded": "yellow", "down": "bold red", "unknown": "dim"}
+ORDER = {"down": 0, "degraded": 1, "unknown": 2, "up": 3}
+
+
+def _rows(store: HealthStore, department: str | None) -> list[Any]:
+    return sorted(store.states(department), key=lambda h: (ORDER.get(h.state, 9), h.department, h.system))
+
+
+def health_document(store: HealthStore, department: str | None) -> dict[str, Any]:
+    rows = _rows(store, department)
+    counts = {s.value: sum(1 for h in rows if h.state == s.value) for s in State}
+    last = store.cycles(1)
+    return {
+        "last_cycle": aware(last[0].at).isoformat() if last else None,
+        "prometheus_reachable": last[0].reachable if last else None,
+        "counts": counts,
+        "systems": [
+            {
+                "system": h.system,
+                "department": h.department,
+                "zone": h.zone,
+                "wave": h.wave,
+                "state": h.state,
+                "reason": h.reason,
+                "since": aware(h.since).isoformat(),
+                "metrics": h.metrics,
+            }
+            for h in rows
+        ],
+    }
+
+
+def _figure(metrics: dict[str, float], name: str, fmt: str) -> str:
+    value = metrics.get(name)
+    return fmt.format(value) if value is not None else "–"
+
+
+def health_table(store: HealthStore, department: str | None) -> Table:
+    rows = _rows(store, department)
+    last = store.cycles(1)
+    when = f"{last[0].at:%Y-%m-%d %H:%M:%S}" if last else "还没有采集 no cycle yet"
+    counts = " · ".join(
+        f"{STATE_ZH[s]} {s.value} {sum(1 for h in rows if h.state == s.value)}" for s in State
+    )
+    table = Table(title=f"系统健康 System health — {when}", caption=counts)
+    table.add_column("系统 System", no_wrap=True)
+    for name in ("区域 Zone", "批次 Wave", "状态 State", "原因 Reason", "持续 For"):
+        table.add_column(name, overflow="fold")
+    for name in ("探测 Probe ms", "请求/秒 Req/s", "预算余 Budget"):
+        table.add_column(name, justify="right")
+    now = datetime.now(UTC)
+    for h in rows:
+        minutes = max(0, int((now - aware(h.since)).total_seconds() // 60))
+        style = STYLE.get(h.state, "")
+        table.add_row(
+            h.system,
+            h.zone,
+            h.wave,
+            f"[{style}]{STATE_ZH[State(h.state)]} {h.state}[/]",
+            h.reason,
+            f"{minutes // 60}h{minutes % 60:02d}m",
+            _figure(
+                {k: v * 1000 for k, v in h.metrics.items() if k == "probe_seconds"}, "probe_seconds", "{:.0f}"
+            ),
+            _figure(h.metrics, "request_rate", "{:.2f}"),
+            _figure(h.metrics, "budget_left", "{:.0%}"),
+        )
+    return table
