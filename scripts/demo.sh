@@ -3,6 +3,7 @@
 set -euo pipefail
 PY="$1"; OUT="$2"
 GOVMIG=("$PY" -m orchestrator)
+export COLUMNS="${COLUMNS:-120}"  # tables stay readable when the output is a pipe
 mkdir -p "$OUT"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -28,6 +29,9 @@ rm -rf "$OUT/hosts" "$OUT/govmig.db"
 "${GOVMIG[@]}" run W01 --tree "$OUT/render" --db "sqlite:///$OUT/govmig.db" --hold 0
 "${GOVMIG[@]}" status --db "sqlite:///$OUT/govmig.db"
 
+say "7. 实时监管（本机 Prometheus）Watch the migrated systems live (Prometheus + blackbox exporter on loopback)"
+"$PY" scripts/demo_monitor.py "$OUT/render" "sqlite:///$OUT/govmig.db" "$OUT"
+
 say "输出 Output"
 echo "  $OUT/validation.json            校验结果 validation result (JSON)"
 echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"
@@ -41,3 +45,7 @@ echo "      try: kubectl kustomize $OUT/render/manifests/overlays/extranet | les
 echo "  $OUT/govmig.db                       状态库 the store: states, step log, events, audit (SQLite)"
 echo "  $OUT/render/gitops/W01/              没有集群时的清单 manifests handed to GitOps (no cluster configured)"
 echo "  $OUT/hosts/                          演示主机 the demo hosts: sources, targets, front-end files"
+echo "  $OUT/prometheus.yml                  监控配置 Prometheus config made from the rendered Probes"
+echo "  $OUT/usage.yaml                      实测使用 measured usage (MeasuredUsage) for govmig assess --usage"
+echo "  $OUT/grafana-dashboard.json          Grafana 看板 dashboard (variables: department, zone, wave)"
+echo "      try: govmig health --db sqlite:///$OUT/govmig.db --watch"

@@ -29,11 +29,17 @@ def main(tree: Path, wave: str, hosts: Path) -> None:
                     (home / "src" / f"records-{n}.txt").write_text(f"{system} 记录 record {n}\n" * 200)
                 hostvars.update(govmig_data_dir=str(home / "src"), backup_dir=str(hosts / "backups"))
             elif group == "frontends":
-                hostvars.update(govmig_frontend_config=str(home / "frontend.conf"), govmig_frontend_reload="true")
+                hostvars.update(
+                    govmig_frontend_config=str(home / "frontend.conf"), govmig_frontend_reload="true"
+                )
             else:
-                hostvars.update(govmig_data_dir=str(home / "tgt"), govmig_source_address="localhost",
-                                govmig_source_data_dir=str(home / "src"), govmig_data_gb=0,
-                                govmig_deploy_mode="host")
+                hostvars.update(
+                    govmig_data_dir=str(home / "tgt"),
+                    govmig_source_address="localhost",
+                    govmig_source_data_dir=str(home / "src"),
+                    govmig_data_gb=0,
+                    govmig_deploy_mode="host",
+                )
                 hostvars.pop("govmig_health_url", None)  # nothing listens on the demo hosts
             print(f"  {group:<14} {name} → {home}")
     inventory.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
