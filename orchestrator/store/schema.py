@@ -130,3 +130,44 @@ class MonitorCycle(Base):
     reachable: Mapped[bool] = mapped_column()
     systems: Mapped[int] = mapped_column(Integer)
     transitions: Mapped[int] = mapped_column(Integer)
+
+
+class User(Base):
+    """A person or script using the web service. Passwords are kept as argon2 hashes only."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # department | ops | supervisor
+    department: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class ApiToken(Base):
+    """A bearer token, kept as its SHA-256 only: the token itself is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlanVersion(Base):
+    """Every plan a department submitted, valid or not, as it came (text, or base64 for Excel) and as parsed."""
+
+    __tablename__ = "plan_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    valid: Mapped[bool] = mapped_column()
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ux_plan_versions", "department", "version", unique=True),)

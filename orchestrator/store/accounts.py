@@ -1,0 +1,151 @@
+"""Users, their API tokens and the plans departments submit. Secrets never reach this module in clear: callers
+hand in the argon2 hash of a password and the SHA-256 of a token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import sessionmaker
+
+from .repo import Clock, utcnow
+from .schema import ApiToken, Audit, PlanVersion, User
+
+
+class Accounts:
+    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
+        self.session = sessionmaker(engine, expire_on_commit=False)
+        self.clock = clock
+
+    def add_user(
+        self, username: str, role: str, department: str | None, password_hash: str, actor: str
+    ) -> User:
+        now = self.clock()
+        with self.session.begin() as s:
+            if s.scalar(select(User).where(User.username == username)) is not None:
+                raise KeyError(username)
+            user = User(
+                username=username,
+                role=role,
+                department=department,
+                password_hash=password_hash,
+                created_at=now,
+            )
+            s.add(user)
+            s.add(
+                Audit(
+                    at=now,
+                    actor=actor,
+                    action="user.add",
+                    target=username,
+                    result="ok",
+                    detail=f"role={role} department={department}",
+                )
+            )
+        return user
+
+    def user(self, username: str) -> User | None:
+        with self.session() as s:
+            return s.scalar(select(User).where(User.username == username, User.disabled.is_(False)))
+
+    def user_by_id(self, user_id: int) -> User | None:
+        with self.session() as s:
+            user = s.get(User, user_id)
+            return user if user is not None and not user.disabled else None
+
+    def users(self) -> list[User]:
+        with self.session() as s:
+            return list(s.scalars(select(User).order_by(User.username)))
+
+    def add_token(self, user: User, digest: str, name: str, actor: str) -> None:
+        now = self.clock()
+        with self.session.begin() as s:
+            s.add(ApiToken(user_id=user.id, digest=digest, name=name, created_at=now))
+            s.add(
+                Audit(at=now, actor=actor, action="token.add", target=user.username, result="ok", detail=name)
+            )
+
+    def user_by_token(self, digest: str) -> User | None:
+        with self.session() as s:
+            token = s.scalar(select(ApiToken).where(ApiToken.digest == digest))
+            if token is None:
+                return None
+            user = s.get(User, token.user_id)
+            return user if user is not None and not user.disabled else None
+
+    # plan versions -----------------------------------------------------------------------------------------
+    def add_version(
+        self,
+        department: str,
+        filename: str,
+        content: str,
+        plan: dict[str, Any] | None,
+        problems: list[dict[str, Any]],
+        actor: str,
+    ) -> PlanVersion:
+        now = self.clock()
+        with self.session.begin() as s:
+            last = (
+                s.scalar(select(func.max(PlanVersion.version)).where(PlanVersion.department == department))
+                or 0
+            )
+            row = PlanVersion(
+                department=department,
+                version=last + 1,
+                filename=filename,
+                content=content,
+                plan=plan,
+                valid=plan is not None,
+                problems=problems,
+                submitted_by=actor,
+                submitted_at=now,
+            )
+            s.add(row)
+            s.add(
+                Audit(
+                    at=now,
+                    actor=actor,
+                    action="plan.submit",
+                    target=f"{department}/v{last + 1}",
+                    result="valid" if plan is not None else "invalid",
+                    detail=filename,
+                )
+            )
+        return row
+
+    def versions(self, department: str) -> list[PlanVersion]:
+        with self.session() as s:
+            query = (
+                select(PlanVersion).where(PlanVersion.department == department).order_by(PlanVersion.version)
+            )
+            return list(s.scalars(query))
+
+    def version(self, department: str, version: int) -> PlanVersion | None:
+        with self.session() as s:
+            query = select(PlanVersion).where(
+                PlanVersion.department == department, PlanVersion.version == version
+            )
+            return s.scalar(query)
+
+    def current_plans(self) -> list[PlanVersion]:
+        """The latest valid version of every department's plan: the portfolio everything else works on."""
+        with self.session() as s:
+            latest = (
+                select(PlanVersion.department, func.max(PlanVersion.version).label("v"))
+                .where(PlanVersion.valid.is_(True))
+                .group_by(PlanVersion.department)
+                .subquery()
+            )
+            query = (
+                select(PlanVersion)
+                .join(
+                    latest,
+                    (PlanVersion.department == latest.c.department) & (PlanVersion.version == latest.c.v),
+                )
+                .order_by(PlanVersion.department)
+            )
+            return list(s.scalars(query))
+
+    def departments(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(PlanVersion.department).distinct().order_by(PlanVersion.department)))
