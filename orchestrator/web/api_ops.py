@@ -1,0 +1,157 @@
+"""Cloud ops over the API: render the portfolio, run a wave (check mode or for real), pause, resume, roll back;
+and the live state of a wave, as JSON and as a Server-Sent Events stream of its step log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+from sse_starlette.sse import EventSourceResponse
+
+from ..execute import ExecuteError, record_name
+from .deps import Ops, Watcher, context, said
+from .runs import Busy, Runs
+
+router = APIRouter(prefix="/api", tags=["operations 运维"])
+WAVE = r"^W[0-9]{2,3}$"
+Wave = Annotated[str, PathParam(pattern=WAVE, description="批次 wave, e.g. W01")]
+Check = Annotated[bool, Query(description="检查模式：不做任何改变 check mode: change nothing")]
+
+
+def runs(request: Request) -> Runs:
+    r: Runs = request.app.state.runs
+    return r
+
+
+Service = Annotated[Runs, Depends(runs)]
+
+
+def _refused(exc: ExecuteError) -> Exception:
+    return said(409, exc.zh, exc.en)
+
+
+@router.post("/render")
+def render(principal: Ops, service: Service) -> dict[str, int]:
+    """生成制品 Render the current portfolio into the tree waves run from."""
+    written, unchanged, removed = service.render(principal.username)
+    return {"written": written, "unchanged": unchanged, "removed": removed}
+
+
+@router.post("/waves/{wave}/run")
+def run(wave: Wave, principal: Ops, service: Service, check: Check = False) -> dict[str, Any]:
+    """执行或继续批次 Run (or resume) a wave in the background."""
+    try:
+        record = service.run(wave, check, principal.username)
+    except ExecuteError as exc:
+        raise _refused(exc) from None
+    except Busy:
+        raise said(409, "该批次正在执行", "the wave is already running") from None
+    return {"record": record, "started": True}
+
+
+@router.post("/waves/{wave}/pause")
+def pause(wave: Wave, principal: Ops, service: Service, check: Check = False) -> dict[str, Any]:
+    """暂停：正在执行的步骤结束后停止 Pause after the running steps."""
+    record = record_name(wave, check)
+    if not service.pause(record, principal.username):
+        raise said(409, "该批次没有在执行", "the wave is not running")
+    return {"record": record, "pausing": True}
+
+
+@router.post("/waves/{wave}/rollback/{department}/{system}")
+def rollback(wave: Wave, department: str, system: str, principal: Ops, service: Service) -> dict[str, Any]:
+    """回退一个系统 Roll one system back to its source."""
+    try:
+        service.rollback(wave, f"{department}/{system}", principal.username)
+    except ExecuteError as exc:
+        raise _refused(exc) from None
+    except Busy:
+        raise said(409, "该系统正在回退", "that rollback is already running") from None
+    return {"wave": wave, "system": f"{department}/{system}", "rolling_back": True}
+
+
+def wave_state(request: Request, record: str) -> dict[str, Any]:
+    ctx = context(request)
+    run_ = ctx.store.wave(record)
+    if run_ is None:
+        raise said(404, f"批次 {record} 还没有运行过", f"wave {record} has not been run")
+    return {
+        "record": record,
+        "status": run_.status,
+        "check": run_.check_mode,
+        "running": request.app.state.runs.active(record),
+        "systems": [
+            {
+                "system": s.system,
+                "state": s.state,
+                "step": s.step,
+                "step_status": s.step_status,
+                "attempts": s.attempts,
+                "error": s.error,
+            }
+            for s in ctx.store.systems(record)
+        ],
+    }
+
+
+@router.get("/waves/{wave}/status")
+def status(request: Request, wave: Wave, principal: Watcher, check: Check = False) -> dict[str, Any]:
+    return wave_state(request, record_name(wave, check))
+
+
+@router.get("/waves/{wave}/stream")
+async def stream(
+    request: Request, wave: Wave, principal: Watcher, check: Check = False
+) -> EventSourceResponse:
+    """实时：状态与日志 Live: the wave's state and its step log and Ansible events as they happen."""
+    record = record_name(wave, check)
+    ctx = context(request)
+    every = ctx.config.refresh_seconds
+    if ctx.store.wave(record) is None and not (ctx.config.tree / "playbooks" / f"{wave}.yml").is_file():
+        raise said(404, f"没有批次 {wave}（先生成制品）", f"no wave {wave} (render first)")
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        after, sent_state = 0, ""
+        while not await request.is_disconnected():
+            if ctx.store.wave(record) is not None:
+                state = json.dumps(wave_state(request, record), ensure_ascii=False)
+                if state != sent_state:
+                    sent_state = state
+                    yield {"event": "state", "data": state}
+                for e in ctx.store.events(record, after=after)[:200]:
+                    after = e.id
+                    line = {
+                        "system": e.system,
+                        "step": e.step,
+                        "kind": e.kind,
+                        "host": e.host,
+                        "task": e.task,
+                        "at": e.at.isoformat(),
+                    }
+                    yield {"event": "log", "data": json.dumps(line, ensure_ascii=False)}
+            await asyncio.sleep(every)
+
+    return EventSourceResponse(events(), ping=15)
+
+
+@router.get("/audit")
+def audit(
+    request: Request, principal: Watcher, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> list[dict[str, Any]]:
+    """审计日志（最新在前）The audit log, newest first."""
+    rows = context(request).store.audit_log()[-limit:]
+    return [
+        {
+            "at": a.at.isoformat(),
+            "actor": a.actor,
+            "action": a.action,
+            "target": a.target,
+            "result": a.result,
+            "detail": a.detail,
+        }
+        for a in reversed(rows)
+    ]

@@ -1,0 +1,226 @@
+"""Departments' plans over the API: submit (file or edited text), validate without saving, versions and diffs,
+and the decisions and waves each principal may see."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+
+from ..plan.limits import DEFAULT_LIMITS
+from ..policy import Decision
+from ..reports.roadmap import gantt
+from .deps import Submitter, User, Watcher, context, said, visible
+from .portfolio import Portfolio, plan_document, plan_yaml
+from .security import Principal
+
+router = APIRouter(prefix="/api", tags=["plans 计划"])
+
+
+def portfolio(request: Request) -> Portfolio:
+    p: Portfolio = request.app.state.portfolio
+    return p
+
+
+Port = Annotated[Portfolio, Depends(portfolio)]
+
+
+async def _upload(file: UploadFile | None, content: str | None, filename: str | None) -> tuple[bytes, str]:
+    if file is not None:
+        raw = await file.read(DEFAULT_LIMITS.max_bytes + 1)
+        return raw, file.filename or "plan.yaml"
+    if content is not None:
+        return content.encode("utf-8"), filename or "plan.yaml"
+    raise said(422, "请上传文件或填写内容", "upload a file or send the content")
+
+
+def _checked(port: Portfolio, department: str, raw: bytes, name: str) -> dict[str, Any]:
+    loaded = port.check(raw, name)
+    problems = [p.as_json() for p in loaded.problems]
+    plan = loaded.plan if loaded.ok else None
+    if plan is not None and plan.department.code != department:
+        problems.append(
+            {
+                "file": name,
+                "location": "department.code",
+                "code": "department",
+                "severity": "error",
+                "path": ["department", "code"],
+                "zh": f"计划属于部门 {plan.department.code}，不是 {department}",
+                "en": f"the plan is for department {plan.department.code}, not {department}",
+            }
+        )
+        plan = None
+    return {
+        "valid": plan is not None,
+        "problems": problems,
+        "plan": plan,
+        "assessment": [d.contract() for d in port.preview(plan)] if plan is not None else [],
+    }
+
+
+Upload = Annotated[UploadFile | None, File(description="YAML / JSON / Excel 模板 template")]
+Content = Annotated[str | None, Form(description="编辑后的 YAML 或 JSON 文本 edited text")]
+Name = Annotated[str | None, Form(description="文件名（决定格式）file name (sets the format)")]
+MAX_VERSION = 1_000_000
+Version = Annotated[int, PathParam(ge=1, le=MAX_VERSION, description="版本号 version number")]
+
+
+@router.get("/me")
+def me(principal: User) -> dict[str, Any]:
+    return {"username": principal.username, "role": principal.role, "department": principal.department}
+
+
+@router.get("/departments")
+def departments(request: Request, principal: User) -> list[str]:
+    known = context(request).accounts.departments()
+    return [d for d in known if principal.sees(d)]
+
+
+@router.post("/plans/{department}/validate")
+async def validate(
+    department: str,
+    principal: Submitter,
+    port: Port,
+    file: Upload = None,
+    content: Content = None,
+    filename: Name = None,
+) -> dict[str, Any]:
+    """即时校验，不保存 Validate without saving: the located errors and the assessment beside them."""
+    visible(principal, department)
+    raw, name = await _upload(file, content, filename)
+    result = _checked(port, department, raw, name)
+    result.pop("plan")
+    return result
+
+
+@router.post("/plans/{department}")
+async def submit(
+    request: Request,
+    department: str,
+    principal: Submitter,
+    port: Port,
+    file: Upload = None,
+    content: Content = None,
+    filename: Name = None,
+) -> dict[str, Any]:
+    """提交新版本 Submit a new version; every version is kept, valid or not."""
+    visible(principal, department)
+    raw, name = await _upload(file, content, filename)
+    result = _checked(port, department, raw, name)
+    plan = result.pop("plan")
+    text = (
+        raw.decode("utf-8", "replace")
+        if not name.lower().endswith(".xlsx")
+        else plan_yaml(plan_document(plan))
+        if plan
+        else ""
+    )
+    row = context(request).accounts.add_version(
+        department, name, text, plan_document(plan) if plan else None, result["problems"], principal.username
+    )
+    return {"version": row.version, **result}
+
+
+def _version_row(request: Request, principal: Principal, department: str, version: int) -> Any:
+    visible(principal, department)
+    row = context(request).accounts.version(department, version)
+    if row is None:
+        raise said(404, f"没有版本 {version}", f"no version {version}")
+    return row
+
+
+@router.get("/plans/{department}/versions")
+def versions(request: Request, department: str, principal: User) -> list[dict[str, Any]]:
+    visible(principal, department)
+    return [
+        {
+            "version": v.version,
+            "filename": v.filename,
+            "valid": v.valid,
+            "problems": len(v.problems),
+            "submitted_by": v.submitted_by,
+            "submitted_at": v.submitted_at.isoformat(),
+        }
+        for v in context(request).accounts.versions(department)
+    ]
+
+
+@router.get("/plans/{department}/versions/{version}")
+def version(request: Request, department: str, version: Version, principal: User) -> dict[str, Any]:
+    row = _version_row(request, principal, department, version)
+    return {
+        "version": row.version,
+        "filename": row.filename,
+        "valid": row.valid,
+        "content": row.content,
+        "problems": row.problems,
+        "submitted_by": row.submitted_by,
+        "submitted_at": row.submitted_at.isoformat(),
+    }
+
+
+@router.get("/plans/{department}/diff")
+def diff(
+    request: Request,
+    department: str,
+    principal: User,
+    a: Annotated[int, Query(ge=1, le=MAX_VERSION)],
+    b: Annotated[int, Query(ge=1, le=MAX_VERSION)],
+) -> dict[str, Any]:
+    """两个版本的差异 The difference between two versions (as parsed when both are valid, else as submitted)."""
+    old, new = (_version_row(request, principal, department, v) for v in (a, b))
+    both = old.plan is not None and new.plan is not None
+    left, right = (plan_yaml(r.plan) if both else r.content for r in (old, new))
+    lines = difflib.unified_diff(left.splitlines(), right.splitlines(), f"v{a}", f"v{b}", lineterm="")
+    return {"a": a, "b": b, "parsed": both, "diff": "\n".join(lines)}
+
+
+def _decisions(port: Portfolio, principal: Principal, department: str | None) -> list[Decision]:
+    if department is not None:
+        visible(principal, department)
+    return [
+        d
+        for d in port.view().decisions
+        if principal.sees(d.department) and (department is None or d.department == department)
+    ]
+
+
+@router.get("/decisions")
+def decisions(principal: User, port: Port, department: str | None = None) -> list[dict[str, Any]]:
+    """决定（JSON 契约）Decisions, in the contract's form, for what the caller may see."""
+    return [d.contract() for d in _decisions(port, principal, department)]
+
+
+@router.get("/waves")
+def waves(principal: User, port: Port) -> dict[str, Any]:
+    """批次：部门只看到自己的系统 Waves; a department sees only its own systems in them."""
+    roadmap = port.view().roadmap.contract()
+    mine = principal.sees
+
+    def own(system: str) -> bool:
+        return mine(system.split("/", 1)[0])
+
+    waves_ = [
+        {
+            **w,
+            "systems": [s for s in w["systems"] if own(s)],
+            "departments": [d for d in w["departments"] if mine(d)],
+        }
+        for w in roadmap["waves"]  # type: ignore[attr-defined]
+    ]
+    return {
+        "waves": [w for w in waves_ if w["systems"]],
+        "late": [x for x in roadmap["late"] if own(x["system"])],  # type: ignore[attr-defined]
+        "unscheduled": [x for x in roadmap["unscheduled"] if own(x["system"])],  # type: ignore[attr-defined]
+    }
+
+
+@router.get("/roadmap.svg", response_class=Response)
+def roadmap_svg(principal: Watcher, port: Port) -> Response:
+    view = port.view()
+    svg, _ = gantt(view.roadmap, view.plans)
+    return Response(svg, media_type="image/svg+xml")

@@ -1,0 +1,184 @@
+"""Supervisors watching: every system's health, the dashboard's aggregates, live streams, and the ledger.
+
+The health document is built once per monitor cycle and its JSON kept, so a hundred dashboards polling at once
+cost one database read per cycle, not one per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sse_starlette.sse import EventSourceResponse
+
+from ..monitor.status import health_document
+from ..reports.ledger import build_ledger
+from .api_plans import Port
+from .deps import User, Watcher, context, visible
+from .portfolio import Portfolio
+from .security import Principal
+
+router = APIRouter(prefix="/api", tags=["supervision 监管"])
+
+
+class HealthCache:
+    """The health document of the latest cycle, its JSON and that JSON gzipped, each made once per cycle; the
+    store is asked for the latest cycle at most once a second."""
+
+    def __init__(self, recheck_seconds: float = 1.0) -> None:
+        self._lock = threading.Lock()
+        self._key: object = object()
+        self._checked = -1e9
+        self._recheck = recheck_seconds
+        self._doc: dict[str, Any] = {}
+        self._body = self._gzip = b""
+
+    def _refresh(self, request: Request) -> None:
+        now = time.monotonic()
+        if now - self._checked < self._recheck:
+            return
+        health = context(request).health
+        last = health.cycles(1)
+        key = (last[0].id if last else None, len(last))
+        self._checked = now
+        if key != self._key:
+            self._doc = health_document(health)
+            self._body = json.dumps(self._doc, ensure_ascii=False).encode()
+            self._gzip = gzip.compress(self._body, compresslevel=6, mtime=0)
+            self._key = key
+
+    def get(self, request: Request) -> tuple[dict[str, Any], bytes]:
+        with self._lock:
+            self._refresh(request)
+            return self._doc, self._body
+
+    def encoded(self, request: Request) -> tuple[bytes, bool]:
+        """The body to send, gzipped when the client takes it."""
+        zipped = "gzip" in request.headers.get("accept-encoding", "")
+        with self._lock:
+            self._refresh(request)
+            return (self._gzip, True) if zipped else (self._body, False)
+
+
+def cache(request: Request) -> HealthCache:
+    c: HealthCache = request.app.state.health_cache
+    return c
+
+
+Cache = Annotated[HealthCache, Depends(cache)]
+
+
+def scoped(doc: dict[str, Any], principal: Principal, department: str | None) -> dict[str, Any]:
+    systems = [
+        s for s in doc["systems"] if principal.sees(s["department"]) and department in (None, s["department"])
+    ]
+    seen = Counter(s["state"] for s in systems)
+    return {**doc, "counts": {k: seen.get(k, 0) for k in doc["counts"]}, "systems": systems}
+
+
+@router.get("/health")
+def health(request: Request, principal: User, store: Cache, department: str | None = None) -> Response:
+    """各系统健康 Health of every watched system the caller may see, worst first."""
+    if department is not None:
+        visible(principal, department)
+    if department is None and principal.role != "department":
+        body, zipped = store.encoded(request)
+        headers = (
+            {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if zipped else {"Vary": "Accept-Encoding"}
+        )
+        return Response(body, media_type="application/json", headers=headers)
+    doc, _ = store.get(request)
+    return Response(
+        json.dumps(scoped(doc, principal, department), ensure_ascii=False), media_type="application/json"
+    )
+
+
+def dashboard_document(doc: dict[str, Any], port: Portfolio) -> dict[str, Any]:
+    groups: dict[str, dict[str, Counter[str]]] = {
+        k: defaultdict(Counter) for k in ("department", "wave", "zone")
+    }
+    for s in doc["systems"]:
+        for k, g in groups.items():
+            g[s[k]][s["state"]] += 1
+    view = port.view()
+    zombies = [
+        {
+            "system": f"{d.department}/{d.system}",
+            "name": d.name,
+            "reasons": [
+                {"rule": r.rule, "zh": r.zh, "en": r.en} for r in d.reasons if r.rule.startswith("Z")
+            ],
+        }
+        for d in view.decisions
+        if "zombie_candidate" in d.flags
+    ]
+    budget = sorted(
+        (
+            {"system": s["system"], "budget_left": s["metrics"]["budget_left"]}
+            for s in doc["systems"]
+            if "budget_left" in s["metrics"]
+        ),
+        key=lambda b: b["budget_left"],
+    )
+    return {
+        "last_cycle": doc["last_cycle"],
+        "prometheus_reachable": doc["prometheus_reachable"],
+        "counts": doc["counts"],
+        "by": {k: {name: dict(c) for name, c in sorted(g.items())} for k, g in groups.items()},
+        "alerts": [
+            {k: s[k] for k in ("system", "state", "reason", "since")}
+            for s in doc["systems"]
+            if s["state"] in ("down", "degraded")
+        ],
+        "budget": budget[:20],
+        "zombies": zombies,
+        "late": [x.model_dump(mode="json") for x in view.roadmap.late],
+    }
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, principal: Watcher, store: Cache, port: Port) -> dict[str, Any]:
+    """监管看板 The supervisors' dashboard: states by department, wave and zone; alerts; budget; zombies; risk."""
+    doc, _ = store.get(request)
+    return dashboard_document(doc, port)
+
+
+@router.get("/health/stream")
+async def health_stream(request: Request, principal: User, store: Cache, port: Port) -> EventSourceResponse:
+    """实时健康（SSE）Live health: a new document after every monitor cycle."""
+    every = context(request).config.refresh_seconds
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        last: object = None
+        while not await request.is_disconnected():
+            doc, _ = store.get(request)
+            if doc.get("cycle") != last:
+                last = doc.get("cycle")
+                payload = (
+                    dashboard_document(doc, port)
+                    if principal.role != "department"
+                    else scoped(doc, principal, None)
+                )
+                yield {"event": "health", "data": json.dumps(payload, ensure_ascii=False)}
+            await asyncio.sleep(every)
+
+    return EventSourceResponse(events(), ping=15)
+
+
+@router.get("/ledger.xlsx", response_class=Response)
+def ledger(principal: Watcher, port: Port) -> Response:
+    """台账 The ledger workbook: every system, its decision, the rules behind it."""
+    view = port.view()
+    return Response(
+        build_ledger(view.decisions, view.plans),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=ledger.xlsx"},
+    )

@@ -1,0 +1,83 @@
+"""The web service: one FastAPI app for departments, ops and supervisors; sessions for browsers, bearer tokens
+for scripts; every request authorized on the server, every write audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import HTTPException
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from . import api_ops, api_plans, api_watch, pages
+from .api_watch import HealthCache
+from .context import Context, WebConfig
+from .portfolio import Portfolio
+from .runs import Runs
+
+STATIC = Path(__file__).parent / "static"
+HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Plain ASGI (not BaseHTTPMiddleware, which costs every response a task and a copy)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    app = FastAPI(
+        title="govmig 政务信息系统迁移编排",
+        version=__version__,
+        description="部门提交计划，运维执行批次，监管实时查看。Departments submit, ops operate, supervisors watch.",
+    )
+    ctx = Context(config)
+    app.state.ctx = ctx
+    app.state.portfolio = Portfolio(ctx)
+    app.state.runs = Runs(ctx, app.state.portfolio)
+    app.state.health_cache = HealthCache()
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=config.secret,
+        same_site="strict",
+        https_only=config.secure_cookies,
+        session_cookie="govmig_session",
+        max_age=12 * 3600,
+    )
+    for router in (api_plans.router, api_ops.router, api_watch.router, pages.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(HTTPException)
+    async def bilingual(request: Request, exc: HTTPException) -> Response:
+        detail = (
+            exc.detail if isinstance(exc.detail, dict) else {"zh": str(exc.detail), "en": str(exc.detail)}
+        )
+        if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+        body = f"<!doctype html><meta charset=utf-8><title>{exc.status_code}</title><p>{detail['zh']}</p><p>{detail['en']}</p><a href='/'>返回 back</a>"
+        return HTMLResponse(body, status_code=exc.status_code)
+
+    return app

@@ -1,0 +1,151 @@
+"""The browser's pages: server-rendered Jinja2, Chinese first with English beside (or English alone after the
+switch), a little JavaScript for uploads, controls and Server-Sent Events. Pages read nothing the API would not
+give the same principal: they call the same permission checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from ..execute import record_name
+from .deps import BEARER, context, csrf_token, resolve, said, visible
+from .security import ROLE_ZH, Principal, verify_password
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(include_in_schema=False)
+
+
+def _lang(request: Request) -> str:
+    return "en" if request.cookies.get("lang") == "en" else "zh"
+
+
+def page(
+    request: Request, name: str, principal: Principal | None, status: int = 200, **values: Any
+) -> HTMLResponse:
+    lang = _lang(request)
+
+    def t(zh: str, en: str) -> Markup:
+        if lang == "en":
+            return escape(en)
+        return Markup('{} <span class="en">{}</span>').format(zh, en)
+
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {"me": principal, "t": t, "lang": lang, "csrf": csrf_token(request), "role_zh": ROLE_ZH, **values},
+        status_code=status,
+    )
+
+
+async def _principal(request: Request) -> Principal | None:
+    return resolve(request, await BEARER(request))
+
+
+def _login(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return page(
+        request, "login.html", None, next=next if next.startswith("/") and not next.startswith("//") else "/"
+    )
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    ctx = context(request)
+    user = ctx.accounts.user(username)
+    if user is None or not verify_password(user.password_hash, password):
+        ctx.store.audit(username[:64] or "?", "login", "web", "refused")
+        return page(request, "login.html", None, status=401, next="/", error=True)
+    request.session.clear()
+    request.session["uid"] = user.id
+    csrf_token(request)
+    ctx.store.audit(user.username, "login", "web", "ok")
+    return RedirectResponse(
+        next if next.startswith("/") and not next.startswith("//") else "/", status_code=303
+    )
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/lang/{code}")
+def language(request: Request, code: str) -> RedirectResponse:
+    back = request.headers.get("referer") or "/"
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie("lang", "en" if code == "en" else "zh", samesite="lax", max_age=365 * 86400)
+    return response
+
+
+@router.get("/", response_model=None)
+async def home(request: Request) -> Response:
+    principal = await _principal(request)
+    if principal is None:
+        return _login(request)
+    if principal.role == "department":
+        return RedirectResponse(f"/plans/{principal.department}", status_code=303)
+    return RedirectResponse("/dashboard" if principal.role == "supervisor" else "/portfolio", status_code=303)
+
+
+@router.get("/plans/{department}", response_model=None)
+async def plans_page(request: Request, department: str) -> Response:
+    principal = await _principal(request)
+    if principal is None:
+        return _login(request)
+    visible(principal, department)
+    versions = context(request).accounts.versions(department)
+    return page(
+        request,
+        "plans.html",
+        principal,
+        department=department,
+        versions=versions,
+        latest=versions[-1] if versions else None,
+    )
+
+
+@router.get("/portfolio", response_model=None)
+async def portfolio_page(request: Request) -> Response:
+    principal = await _principal(request)
+    if principal is None:
+        return _login(request)
+    if principal.role == "department":
+        raise said(403, "无权查看", "not allowed for your role")
+    view = request.app.state.portfolio.view()
+    departments = context(request).accounts.departments()
+    return page(request, "portfolio.html", principal, view=view, departments=departments)
+
+
+@router.get("/waves/{wave}", response_model=None)
+async def wave_page(request: Request, wave: str, check: bool = False) -> Response:
+    principal = await _principal(request)
+    if principal is None:
+        return _login(request)
+    if principal.role == "department":
+        raise said(403, "无权查看", "not allowed for your role")
+    return page(request, "wave.html", principal, wave=wave, check=check, record=record_name(wave, check))
+
+
+@router.get("/dashboard", response_model=None)
+async def dashboard_page(request: Request) -> Response:
+    principal = await _principal(request)
+    if principal is None:
+        return _login(request)
+    if principal.role == "department":
+        raise said(403, "无权查看", "not allowed for your role")
+    return page(request, "dashboard.html", principal)

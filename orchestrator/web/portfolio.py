@@ -1,0 +1,100 @@
+"""The portfolio the web service shows: the latest valid plan of every department, assessed and planned, cached
+until a department submits a new version (or the day changes)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import yaml
+
+from ..monitor import measured_usage
+from ..plan import LoadedPlan, MigrationPlan, load_bytes
+from ..plan.intake import check_portfolio
+from ..policy import Decision, assess
+from ..waves import Roadmap, plan_waves
+from .context import Context
+
+
+@dataclass(frozen=True)
+class View:
+    key: tuple[object, ...]
+    as_of: date
+    plans: list[MigrationPlan]
+    decisions: list[Decision]
+    roadmap: Roadmap
+
+
+def plan_document(plan: MigrationPlan) -> dict[str, object]:
+    return plan.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def plan_yaml(plan: dict[str, object]) -> str:
+    return yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=120)
+
+
+def fmt_of(filename: str) -> str | None:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return {"yaml": "yaml", "yml": "yaml", "json": "json", "xlsx": "xlsx"}.get(suffix)
+
+
+class Portfolio:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._lock = threading.Lock()
+        self._view: View | None = None
+
+    def plans(self) -> list[MigrationPlan]:
+        return [MigrationPlan.model_validate(v.plan) for v in self.ctx.accounts.current_plans()]
+
+    def view(self) -> View:
+        current = self.ctx.accounts.current_plans()
+        as_of = self.ctx.config.today()
+        key = (as_of, *((v.department, v.version) for v in current))
+        with self._lock:
+            if self._view is not None and self._view.key == key:
+                return self._view
+            plans = [MigrationPlan.model_validate(v.plan) for v in current]
+            view = self._build(key, as_of, plans)
+            self._view = view
+            return view
+
+    def _build(self, key: tuple[object, ...], as_of: date, plans: list[MigrationPlan]) -> View:
+        config = self.ctx.config
+        measured = measured_usage(
+            self.ctx.health.usage(), as_of, config.policy.zombie.z1_idle_business_days
+        ).by_system()
+        decisions = assess(plans, as_of, config.policy, measured)
+        return View(key, as_of, plans, decisions, plan_waves(plans, decisions, as_of, config.schedule))
+
+    def check(self, raw: bytes, filename: str) -> LoadedPlan:
+        """Validates one upload alone and then against the rest of the portfolio (cross-department references)."""
+        fmt = fmt_of(filename)
+        if fmt is None:
+            loaded = LoadedPlan(filename, None)
+            loaded.add(
+                (),
+                "format",
+                "只接受 .yaml、.yml、.json 或 .xlsx 文件",
+                "only .yaml, .yml, .json or .xlsx files are taken",
+            )
+            return loaded
+        loaded = load_bytes(raw, filename, fmt)
+        if loaded.ok and loaded.plan is not None:
+            department = loaded.plan.department.code
+            others = [
+                LoadedPlan(f"{p.department.code}", p) for p in self.plans() if p.department.code != department
+            ]
+            check_portfolio([loaded, *others])
+        return loaded
+
+    def preview(self, plan: MigrationPlan) -> list[Decision]:
+        """The assessment of a submitted plan beside the rest of the portfolio, before it becomes current."""
+        view = self.view()
+        plans = [p for p in view.plans if p.department.code != plan.department.code] + [plan]
+        return [
+            d
+            for d in assess(plans, view.as_of, self.ctx.config.policy)
+            if d.department == plan.department.code
+        ]

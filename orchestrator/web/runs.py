@@ -1,0 +1,95 @@
+"""Waves started from the browser: each in a thread of this process, its state in the store as the CLI keeps it,
+so `govmig status` and `govmig resume` see the same runs and a restarted server resumes nothing by surprise."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..execute import ExecuteError, WaveExecutor, record_name
+from ..execute.tree import write_tree
+from ..render import render_artifacts
+from .context import Context
+from .portfolio import Portfolio
+
+
+class Busy(Exception):
+    pass
+
+
+@dataclass
+class Active:
+    thread: threading.Thread
+    executor: WaveExecutor
+    error: ExecuteError | None = None
+
+
+class Runs:
+    def __init__(self, ctx: Context, portfolio: Portfolio) -> None:
+        self.ctx, self.portfolio = ctx, portfolio
+        self._lock = threading.Lock()
+        self._active: dict[str, Active] = {}
+
+    def active(self, record: str) -> bool:
+        with self._lock:
+            a = self._active.get(record)
+            return a is not None and a.thread.is_alive()
+
+    def render(self, actor: str) -> tuple[int, int, int]:
+        view = self.portfolio.view()
+        files = render_artifacts(view.plans, view.decisions, view.roadmap, self.ctx.config.render)
+        counts = write_tree(self.ctx.config.tree, files)
+        self.ctx.store.audit(
+            actor, "render", str(self.ctx.config.tree), "ok", f"written={counts[0]} removed={counts[2]}"
+        )
+        return counts
+
+    def _start(self, record: str, actor: str, work: str, call: object) -> None:
+        with self._lock:
+            current = self._active.get(record)
+            if current is not None and current.thread.is_alive():
+                raise Busy(record)
+            executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
+            active = Active(threading.Thread(target=lambda: None), executor)
+
+            def body() -> None:
+                try:
+                    getattr(executor, work)(*call)  # type: ignore[misc]
+                except ExecuteError as exc:
+                    active.error = exc
+                    self.ctx.store.audit(actor, f"wave.{work}", record, "refused", exc.en)
+
+            active.thread = threading.Thread(target=body, name=f"govmig-web-{record}", daemon=True)
+            self._active[record] = active
+            active.thread.start()
+
+    def run(self, wave: str, check: bool, actor: str) -> str:
+        """Starts (or resumes: the store remembers every step) the wave; returns its record name."""
+        self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor).paths(wave)  # refuse early
+        record = record_name(wave, check)
+        self._start(record, actor, "run", (wave, check))
+        return record
+
+    def pause(self, record: str, actor: str) -> bool:
+        with self._lock:
+            active = self._active.get(record)
+        if active is None or not active.thread.is_alive():
+            return False
+        active.executor.pause.set()
+        self.ctx.store.audit(actor, "wave.pause", record, "requested")
+        return True
+
+    def rollback(self, wave: str, system: str, actor: str) -> None:
+        self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor).paths(wave)
+        self._start(f"{wave}:rollback:{system}", actor, "rollback", (wave, system))
+
+    def join(self, timeout: float) -> None:
+        """Waits (bounded) for every running wave: tests and a graceful shutdown."""
+        with self._lock:
+            threads = [a.thread for a in self._active.values()]
+        for t in threads:
+            t.join(timeout)
+
+    def tree_ready(self) -> bool:
+        return (Path(self.ctx.config.tree) / "index.json").is_file()

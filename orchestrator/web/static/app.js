@@ -1,0 +1,165 @@
+// govmig: the little JavaScript the pages need. Writes carry the session's CSRF token; live views use SSE.
+"use strict";
+const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
+
+async function api(method, url, body) {
+  const opts = { method, headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" } };
+  if (body !== undefined) opts.body = body;
+  const r = await fetch(url, opts);
+  const data = r.headers.get("content-type")?.includes("json") ? await r.json() : {};
+  return { ok: r.ok, status: r.status, data };
+}
+
+function said(detail) { return detail && detail.zh ? `${detail.zh} / ${detail.en}` : JSON.stringify(detail); }
+
+function row(table, cells, cls) {
+  const tr = el("tr", undefined, cls);
+  for (const c of cells) tr.appendChild(c instanceof Node ? c : el("td", c === null || c === undefined ? "" : String(c)));
+  table.appendChild(tr);
+}
+
+// ---- plans -------------------------------------------------------------------------------------------------
+function showResult(data) {
+  const box = $("#result");
+  box.replaceChildren();
+  if (data.version) box.appendChild(el("p", `已保存为 v${data.version} saved as version ${data.version}`, "saved"));
+  box.appendChild(el("p", data.valid ? "✔ 计划有效 the plan is valid" : "✘ 计划有错误 the plan has errors", data.valid ? "ok" : "error"));
+  if (data.problems && data.problems.length) {
+    const t = el("table"); t.id = "problems";
+    row(t, ["级别 severity", "位置 location", "问题", "problem"].map((h) => el("th", h)));
+    for (const p of data.problems) row(t, [p.severity, p.location, p.zh, p.en], p.severity);
+    box.appendChild(t);
+  }
+  const a = $("#assessment");
+  a.replaceChildren();
+  if (data.assessment && data.assessment.length) {
+    const t = el("table"); t.id = "assessment-table";
+    row(t, ["系统 system", "决定 action", "去向 target", "规则 rules"].map((h) => el("th", h)));
+    for (const d of data.assessment) row(t, [d.system, d.action, d.target_network || "", (d.rules || []).join(", ")], d.action);
+    a.appendChild(t);
+  }
+}
+
+async function sendPlan(kind) {
+  const dept = $("#plan-page").dataset.department;
+  const form = new FormData();
+  if (kind === "upload") {
+    const f = $("#plan-file").files[0];
+    if (!f) return;
+    form.append("file", f, f.name);
+  } else {
+    form.append("content", $("#plan-text").value);
+    form.append("filename", $("#plan-text").value.trim().startsWith("{") ? "plan.json" : "plan.yaml");
+  }
+  const url = kind === "check" ? `/api/plans/${dept}/validate` : `/api/plans/${dept}`;
+  const r = await api("POST", url, form);
+  if (!r.ok) { $("#result").replaceChildren(el("p", said(r.data.detail), "error")); return; }
+  showResult(r.data);
+  if (kind !== "check") setTimeout(() => location.reload(), 1500);
+}
+
+async function myHealth(dept) {
+  const r = await api("GET", `/api/health?department=${encodeURIComponent(dept)}`);
+  const box = $("#my-health");
+  if (!r.ok || !box) return;
+  const t = el("table");
+  for (const s of r.data.systems) row(t, [s.system, s.state, s.reason], s.state);
+  box.replaceChildren(t);
+}
+
+// ---- waves -------------------------------------------------------------------------------------------------
+function wavePage() {
+  const page = $("#wave-page"), wave = page.dataset.wave, check = page.dataset.check === "true";
+  const q = `check=${check}`;
+  const control = async (what) => {
+    const r = await api("POST", `/api/waves/${wave}/${what}?${q}`);
+    $("#control-result").textContent = r.ok ? (what === "run" ? "已开始 started" : "暂停中 pausing") : said(r.data.detail);
+  };
+  $("#run")?.addEventListener("click", () => control("run"));
+  $("#pause")?.addEventListener("click", () => control("pause"));
+  const source = new EventSource(`/api/waves/${wave}/stream?${q}`);
+  source.addEventListener("state", (e) => {
+    const s = JSON.parse(e.data);
+    $("#wave-status").textContent = s.status + (s.running ? " · 执行中 running" : "");
+    const t = $("#systems");
+    while (t.rows.length > 1) t.deleteRow(1);
+    for (const x of s.systems) {
+      const cells = [x.system, x.state, `${x.step || ""} ${x.step_status || ""}`, x.attempts, x.error || ""];
+      if ($("#run") && !check) {
+        const b = el("button", "回退 roll back");
+        b.addEventListener("click", async () => {
+          const [d, id] = x.system.split("/");
+          const r = await api("POST", `/api/waves/${wave}/rollback/${d}/${id}`);
+          $("#control-result").textContent = r.ok ? "回退中 rolling back" : said(r.data.detail);
+        });
+        const td = el("td"); td.appendChild(b); cells.push(td);
+      }
+      row(t, cells, x.state);
+    }
+  });
+  source.addEventListener("log", (e) => {
+    const l = JSON.parse(e.data), log = $("#log");
+    log.textContent += `${l.at.slice(11, 19)} ${l.system} [${l.step}] ${l.kind} ${l.host || ""} ${l.task || ""}\n`;
+    log.scrollTop = log.scrollHeight;
+  });
+}
+
+// ---- dashboard ---------------------------------------------------------------------------------------------
+const STATES = ["up", "degraded", "down", "unknown"];
+function bars(box, groups) {
+  box.replaceChildren();
+  for (const [name, counts] of Object.entries(groups)) {
+    const total = STATES.reduce((n, s) => n + (counts[s] || 0), 0) || 1;
+    const line = el("div", undefined, "bar-line");
+    line.appendChild(el("span", name, "bar-name"));
+    const bar = el("span", undefined, "bar");
+    for (const s of STATES) if (counts[s]) { const seg = el("span", String(counts[s]), `seg ${s}`); seg.style.width = `${(100 * counts[s]) / total}%`; bar.appendChild(seg); }
+    line.appendChild(bar);
+    box.appendChild(line);
+  }
+}
+
+function table(sel, head, rows) {
+  const t = $(sel); t.replaceChildren();
+  row(t, head.map((h) => el("th", h)));
+  for (const r of rows) row(t, r.cells, r.cls);
+}
+
+function dashboard(d) {
+  $("#last-cycle").textContent = d.last_cycle || "–";
+  $("#reachable").textContent = d.prometheus_reachable === false ? "不可达 unreachable" : d.prometheus_reachable ? "可达 reachable" : "–";
+  for (const s of STATES) $(`#count-${s}`).textContent = d.counts[s] || 0;
+  bars($("#by-department"), d.by.department);
+  bars($("#by-wave"), d.by.wave);
+  bars($("#by-zone"), d.by.zone);
+  table("#alerts", ["系统 system", "状态 state", "原因 reason", "自 since"], d.alerts.map((a) => ({ cells: [a.system, a.state, a.reason, a.since.slice(0, 19)], cls: a.state })));
+  table("#budget", ["系统 system", "余量 left"], d.budget.map((b) => ({ cells: [b.system, `${Math.round(b.budget_left * 100)}%`] })));
+  table("#zombies", ["系统 system", "依据 criteria"], d.zombies.map((z) => ({ cells: [z.system, z.reasons.map((r) => `${r.rule}: ${r.zh}`).join("；")] })));
+  table("#late", ["系统 system", "期限 deadline", "逾期天数 days late", "原因 binding"], d.late.map((x) => ({ cells: [x.system, x.deadline, x.days_late, x.binding] })));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  if ($("#plan-page")) {
+    $("#upload")?.addEventListener("click", () => sendPlan("upload"));
+    $("#check")?.addEventListener("click", () => sendPlan("check"));
+    $("#submit")?.addEventListener("click", () => sendPlan("submit"));
+    $("#diff")?.addEventListener("click", async () => {
+      const dept = $("#plan-page").dataset.department;
+      const r = await api("GET", `/api/plans/${dept}/diff?a=${$("#diff-a").value}&b=${$("#diff-b").value}`);
+      $("#diff-out").textContent = r.ok ? r.data.diff || "（无差异 no difference）" : said(r.data.detail);
+    });
+    myHealth($("#plan-page").dataset.department);
+  }
+  $("#render")?.addEventListener("click", async () => {
+    $("#render-result").textContent = "生成中 rendering…";
+    const r = await api("POST", "/api/render");
+    $("#render-result").textContent = r.ok ? `已写入 written ${r.data.written}, 未变 unchanged ${r.data.unchanged}` : said(r.data.detail);
+  });
+  if ($("#wave-page")) wavePage();
+  if ($("#dashboard-page")) {
+    const source = new EventSource("/api/health/stream");
+    source.addEventListener("health", (e) => dashboard(JSON.parse(e.data)));
+  }
+});
