@@ -1,46 +1,16 @@
-"""The health table and its JSON twin: one row per watched system, worst first, with the figures behind it."""
+"""The health table: one row per watched system, worst first, with the figures behind it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from rich.table import Table
 
 from ..monitor import STATE_ZH, State
-from ..store import aware
-from ..store.health import HealthStore
+from ..monitor.status import ordered
+from ..store import HealthStore, aware
 
 STYLE = {"up": "green", "degraded": "yellow", "down": "bold red", "unknown": "dim"}
-ORDER = {"down": 0, "degraded": 1, "unknown": 2, "up": 3}
-
-
-def _rows(store: HealthStore, department: str | None) -> list[Any]:
-    return sorted(store.states(department), key=lambda h: (ORDER.get(h.state, 9), h.department, h.system))
-
-
-def health_document(store: HealthStore, department: str | None) -> dict[str, Any]:
-    rows = _rows(store, department)
-    counts = {s.value: sum(1 for h in rows if h.state == s.value) for s in State}
-    last = store.cycles(1)
-    return {
-        "last_cycle": aware(last[0].at).isoformat() if last else None,
-        "prometheus_reachable": last[0].reachable if last else None,
-        "counts": counts,
-        "systems": [
-            {
-                "system": h.system,
-                "department": h.department,
-                "zone": h.zone,
-                "wave": h.wave,
-                "state": h.state,
-                "reason": h.reason,
-                "since": aware(h.since).isoformat(),
-                "metrics": h.metrics,
-            }
-            for h in rows
-        ],
-    }
 
 
 def _figure(metrics: dict[str, float], name: str, fmt: str) -> str:
@@ -49,7 +19,7 @@ def _figure(metrics: dict[str, float], name: str, fmt: str) -> str:
 
 
 def health_table(store: HealthStore, department: str | None) -> Table:
-    rows = _rows(store, department)
+    rows = ordered(store.states(department))
     last = store.cycles(1)
     when = f"{last[0].at:%Y-%m-%d %H:%M:%S}" if last else "还没有采集 no cycle yet"
     counts = " · ".join(

@@ -29,12 +29,12 @@ from ..monitor import (
     scrape_config,
 )
 from ..monitor import dashboard as grafana
-from ..plan.model_files import load_model
+from ..monitor.status import health_document
 from ..store import Store
 from ..store.health import HealthStore
-from .health_view import health_document, health_table
-from .options import DB, TREE, engine
-from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problems_table
+from .health_view import health_table
+from .options import DB, TREE, engine, model_or_exit
+from .output import FAILED, FORMAT, console, emit_json, fail
 
 OUT = click.option(
     "-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="输出文件 Output file"
@@ -51,16 +51,6 @@ def _migrated(db: str | None) -> set[str]:
         for s in store.systems(w.wave)
         if s.state == "done"
     }
-
-
-def _settings(path: Path | None) -> MonitorSettings:
-    if path is None:
-        return MonitorSettings()
-    settings, problems = load_model(path, MonitorSettings)
-    if settings is None:
-        console(stderr=True).print(problems_table(problems, "监控设置有误 Monitor settings are invalid"))
-        raise SystemExit(BAD_INPUT)
-    return settings
 
 
 def _write(path: Path, text: str) -> None:
@@ -111,7 +101,7 @@ def monitor_command(
     fmt: str,
 ) -> None:
     """运行监控采集 Run the collection cycle (APScheduler; Ctrl-C stops)."""
-    settings = _settings(settings_path)
+    settings = model_or_exit(settings_path, MonitorSettings, "监控设置有误 Monitor settings are invalid")
     if interval is not None:
         settings = settings.model_copy(update={"interval_seconds": interval})
     only = None if watch_all else _migrated(db)

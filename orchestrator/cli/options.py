@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import click
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from ..plan.model_files import load_model
 from ..store import open_store
-from .output import fail
+from .output import BAD_INPUT, console, fail, problems_table
+
+M = TypeVar("M", bound=BaseModel)
 
 TREE = click.option(
     "--tree",
@@ -31,3 +36,14 @@ def engine(db: str | None) -> Engine:
     except Exception as exc:  # a bad URL or an unreachable server is bad input, said plainly
         fail(f"无法打开状态库：{exc}", f"cannot open the store: {exc}")
         raise  # unreachable: fail() exits
+
+
+def model_or_exit(path: Path | None, model: type[M], title: str) -> M:
+    """A settings file as `model`, its defaults when no file is given; any problem is bad input, located."""
+    if path is None:
+        return model()
+    loaded, problems = load_model(path, model)
+    if loaded is None or any(p.severity == "error" for p in problems):
+        console(stderr=True).print(problems_table(problems, title))
+        raise SystemExit(BAD_INPUT)
+    return loaded

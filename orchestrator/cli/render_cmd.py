@@ -8,40 +8,12 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..execute.tree import write_tree
 from ..policy import assess
 from ..render import DEFAULT_RENDER, RenderSettings, render_artifacts
 from ..waves import DEFAULT_WAVES, WaveSettings, plan_waves
 from .inputs import gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
-
-MANAGED = ("manifests", "monitoring", "playbooks", "inventories", "index.json")
-
-
-def write_tree(out: Path, files: dict[str, str]) -> tuple[int, int, int]:
-    """Writes changed files and removes stale ones in the folders render owns: (written, unchanged, removed)."""
-    written = unchanged = removed = 0
-    for rel, text in files.items():
-        path = out / rel
-        data = text.encode()
-        if path.is_file() and path.read_bytes() == data:
-            unchanged += 1
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".govmig-tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: a crash never leaves half a manifest
-        written += 1
-    for top in MANAGED:
-        root = out / top
-        stale = [
-            p
-            for p in (root.rglob("*") if root.is_dir() else [])
-            if p.is_file() and p.relative_to(out).as_posix() not in files
-        ]
-        for p in stale:
-            p.unlink()
-            removed += 1
-    return written, unchanged, removed
 
 
 @click.command("render")

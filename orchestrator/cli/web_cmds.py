@@ -1,0 +1,206 @@
+"""`govmig serve` and `govmig user`: the web service and the people (and scripts) who use it."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from ..execute import AnsibleRunner, WaveExecutor
+from ..execute.kube import KubeApplier, api_client
+from ..plan import load_paths
+from ..store import Accounts, Store
+from ..web import ROLES, WebConfig, create_app, hash_password, new_token, token_digest
+from ..web.portfolio import plan_document, plan_yaml
+from .options import DB, TREE, engine, model_or_exit
+from .output import FORMAT, console, emit_json, fail, problems_table
+
+
+def _secret(path: Path) -> str:
+    """The session-signing key: kept in a file only its owner reads, made on first start."""
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key, encoding="utf-8")
+    return key
+
+
+def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
+    """Loads plan files as the first versions of departments that have none yet."""
+    intake = load_paths(list(paths))
+    if intake.errors:
+        console(stderr=True).print(problems_table(intake.errors, "种子计划有误 The seed plans have errors"))
+        raise SystemExit(2)
+    added = 0
+    have = set(accounts.departments())
+    for plan in intake.plans:
+        if plan.department.code not in have:
+            doc = plan_document(plan)
+            accounts.add_version(
+                plan.department.code, f"{plan.department.code}.yaml", plan_yaml(doc), doc, [], actor
+            )
+            added += 1
+    return added
+
+
+@click.command("serve")
+@DB
+@TREE
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 Listen address")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--plans",
+    "seed_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="首次载入的计划 Plans to load for departments that have none yet",
+)
+@click.option(
+    "--policy", type=click.Path(path_type=Path, dir_okay=False), help="政策参数 Policy settings (YAML)"
+)
+@click.option(
+    "--schedule", type=click.Path(path_type=Path, dir_okay=False), help="批次参数 Wave settings (YAML)"
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="评估日期 Assessment date (default today)",
+)
+@click.option(
+    "--secret-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".govmig-secret"),
+    show_default=True,
+    help="会话签名密钥文件 Session key file (made on first start, mode 0600)",
+)
+@click.option(
+    "--secure-cookies", is_flag=True, help="仅 HTTPS 发送会话 Cookie Send the session cookie over HTTPS only"
+)
+def serve_command(
+    db: str | None,
+    tree: Path,
+    host: str,
+    port: int,
+    seed_paths: tuple[Path, ...],
+    policy: Path | None,
+    schedule: Path | None,
+    as_of: object,
+    secret_file: Path,
+    secure_cookies: bool,
+) -> None:
+    """启动网页服务 Start the web service (departments, ops, supervisors)."""
+    import uvicorn
+
+    from ..policy import PolicySettings
+    from ..waves import WaveSettings
+
+    eng = engine(db)
+    accounts = Accounts(eng)
+    if seed_paths:
+        console().print(f"载入计划 loaded plans: {seed(accounts, seed_paths, 'govmig-serve')}")
+    day = as_of.date() if isinstance(as_of, datetime) else None
+    api = api_client(None)
+
+    def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
+        return WaveExecutor(
+            store, AnsibleRunner(), path, actor=actor, applier=KubeApplier(api) if api else None
+        )
+
+    config = WebConfig(
+        engine=eng,
+        tree=tree.resolve(),
+        secret=_secret(secret_file),
+        executor=executor,
+        policy=model_or_exit(policy, PolicySettings, "政策参数有误 Policy settings are invalid"),
+        schedule=model_or_exit(schedule, WaveSettings, "批次参数有误 Wave settings are invalid"),
+        today=(lambda: day) if day else date.today,
+        secure_cookies=secure_cookies,
+    )
+    console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(config), host=host, port=port, log_level="info", access_log=False)
+
+
+@click.group("user")
+def user_group() -> None:
+    """网页用户 Web users and API tokens."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="角色 Role")
+@click.option("--department", default=None, help="部门代码（部门角色必填）Department code (department role)")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读密码 Read the password from stdin")
+@click.option(
+    "--token",
+    "with_token",
+    is_flag=True,
+    help="同时生成 API 令牌（只显示一次）Also make an API token (shown once)",
+)
+@DB
+@FORMAT
+def user_add(
+    username: str,
+    role: str,
+    department: str | None,
+    password_stdin: bool,
+    with_token: bool,
+    db: str | None,
+    fmt: str,
+) -> None:
+    """新增用户 Add a user."""
+    if (role == "department") != (department is not None):
+        fail(
+            "部门角色必须且只有它需要 --department",
+            "--department is required for, and only for, the department role",
+        )
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else click.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
+    )
+    if len(password) < 8:
+        fail("密码至少 8 个字符", "the password needs at least 8 characters")
+    accounts = Accounts(engine(db))
+    try:
+        user = accounts.add_user(username, role, department, hash_password(password), "govmig-cli")
+    except KeyError:
+        fail(f"用户 {username} 已存在", f"user {username} already exists")
+    token = None
+    if with_token:
+        token = new_token()
+        accounts.add_token(user, token_digest(token), "cli", "govmig-cli")
+    if fmt == "json":
+        emit_json({"username": username, "role": role, "department": department, "token": token})
+    else:
+        console().print(f"已新增用户 added {username} ({role}{' ' + department if department else ''})")
+        if token:
+            console().print(f"API 令牌（只显示这一次）token, shown once: {token}")
+
+
+@user_group.command("list")
+@DB
+@FORMAT
+def user_list(db: str | None, fmt: str) -> None:
+    """列出用户 List users."""
+    users = Accounts(engine(db)).users()
+    rows = [
+        {"username": u.username, "role": u.role, "department": u.department, "disabled": u.disabled}
+        for u in users
+    ]
+    if fmt == "json":
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title="用户 Users")
+    for name in ("用户 User", "角色 Role", "部门 Department"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(str(r["username"]), str(r["role"]), str(r["department"] or ""))
+    console().print(table)
