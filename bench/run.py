@@ -7,7 +7,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_assess, bench_execute, bench_intake, bench_monitor, bench_render, bench_waves
+from bench import (
+    bench_assess,
+    bench_execute,
+    bench_intake,
+    bench_monitor,
+    bench_render,
+    bench_waves,
+    bench_web,
+)
 
 if __name__ == "__main__":
     bench_intake.main()
@@ -16,3 +24,4 @@ if __name__ == "__main__":
     bench_render.main()
     bench_execute.main()
     bench_monitor.main()
+    bench_web.main()

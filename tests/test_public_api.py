@@ -112,6 +112,7 @@ def test_execute_and_store_public_names() -> None:
         "record_name",
     ]
     assert sorted(orchestrator.store.__all__) == [
+        "Accounts",
         "Audit",
         "DEFAULT_URL",
         "Event",
@@ -160,3 +161,19 @@ def test_monitor_public_names() -> None:
     )
     for name in orchestrator.monitor.__all__:
         assert hasattr(orchestrator.monitor, name)
+
+
+def test_web_public_names() -> None:
+    import orchestrator.web
+
+    assert sorted(orchestrator.web.__all__) == [
+        "ExecutorFactory",
+        "Principal",
+        "ROLES",
+        "WebConfig",
+        "create_app",
+        "hash_password",
+        "new_token",
+        "token_digest",
+        "verify_password",
+    ]

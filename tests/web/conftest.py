@@ -1,0 +1,116 @@
+"""The web service over the example province: plans seeded as first versions, users of every role, a rendered
+tree whose wave W01 runs on this machine (the demo's mapping), real Ansible behind the run buttons."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from orchestrator.cli.web_cmds import seed
+from orchestrator.execute import AnsibleRunner, WaveExecutor
+from orchestrator.policy import PolicySettings
+from orchestrator.store import Accounts, Store, open_store
+from orchestrator.waves import WaveSettings
+from orchestrator.web import WebConfig, create_app, hash_password, new_token, token_digest
+from tests.conftest import AS_OF, EXAMPLES, ROOT
+from tests.render.conftest import Rendered, rendered  # noqa: F401
+
+PASSWORD = "correct horse battery"
+MINE, OTHER = "630000-RST", "630000-CZT"
+USERS = {
+    "ops": ("ops", None),
+    "supervisor": ("supervisor", None),
+    "rst": ("department", MINE),
+    "czt": ("department", OTHER),
+}
+
+
+def demo_site(tree: Path, wave: str, hosts: Path) -> None:
+    spec = importlib.util.spec_from_file_location("demo_site", ROOT / "scripts" / "demo_site.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tree, wave, hosts)
+
+
+@dataclass
+class Web:
+    app: FastAPI
+    root: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def client(self, user: str | None = None) -> TestClient:
+        headers = {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
+        return TestClient(self.app, headers=headers, raise_server_exceptions=False)
+
+    def login(self, user: str) -> TestClient:
+        """A browser-like client: the session cookie, and the CSRF token the pages would carry."""
+        c = TestClient(self.app, raise_server_exceptions=False)
+        r = c.post("/login", data={"username": user, "password": PASSWORD}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        page = c.get("/login").text
+        token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        c.headers["X-CSRF-Token"] = token
+        return c
+
+
+def build(rendered_tree: Path, settings: PolicySettings) -> Web:
+    root = Path(tempfile.mkdtemp(prefix="govmig-web-"))
+    tree = root / "render"
+    shutil.copytree(rendered_tree, tree)
+    demo_site(tree, "W01", root / "hosts")
+    engine = open_store(f"sqlite:///{root / 'govmig.db'}")
+    accounts = Accounts(engine)
+    seed(accounts, (EXAMPLES,), "seed")
+
+    def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
+        return WaveExecutor(store, AnsibleRunner(), path, actor=actor)
+
+    schedule = WaveSettings.model_validate(yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text()))
+    config = WebConfig(
+        engine=engine,
+        tree=tree,
+        secret="test-secret-" + "x" * 32,
+        executor=executor,
+        policy=settings,
+        schedule=schedule,
+        today=lambda: AS_OF,
+        refresh_seconds=0.2,
+    )
+    web = Web(create_app(config), root)
+    for name, (role, department) in USERS.items():
+        user = accounts.add_user(name, role, department, hash_password(PASSWORD), "test")
+        web.tokens[name] = new_token()
+        accounts.add_token(user, token_digest(web.tokens[name]), "test", "test")
+    return web
+
+
+@pytest.fixture(scope="module")
+def web(rendered: Rendered, province_settings: PolicySettings) -> Iterator[Web]:  # noqa: F811
+    w = build(rendered.out, province_settings)
+    yield w
+    w.app.state.runs.join(120)
+    shutil.rmtree(w.root, ignore_errors=True)
+
+
+def fill(path: str, department: str = MINE) -> str:
+    values: dict[str, Any] = {
+        "department": department,
+        "version": 1,
+        "wave": "W01",
+        "system": "salary-mgmt",
+        "code": "en",
+    }
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path

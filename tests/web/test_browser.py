@@ -1,0 +1,166 @@
+"""End to end in headless Chromium (Debian's, driven by Playwright): a department corrects and submits its plan,
+ops runs a wave in check mode and watches it, a supervisor's dashboard changes when a watched service stops.
+Screenshots go to tests/web/screenshots/ (kept out of git)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import uvicorn
+import yaml
+
+from orchestrator.monitor import (
+    Collector,
+    Monitor,
+    MonitorSettings,
+    connect,
+    cycle_queries,
+    load_catalog,
+    scrape_config,
+)
+from orchestrator.store import HealthStore
+from tests.conftest import EXAMPLES
+from tests.monitor import lab
+from tests.web.conftest import MINE, PASSWORD, Web
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).parent / "screenshots"
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="chromium is not installed (scripts/system-deps.sh)"
+)
+
+
+@pytest.fixture(scope="module")
+def server(web: Web) -> Iterator[str]:
+    port = lab.free_port()
+    config = uvicorn.Config(web.app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    assert lab.wait_until(lambda: srv.started, 20), "the web server did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    SHOTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def sign_in(browser: object, base: str, user: str) -> object:
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.set_default_timeout(30_000)
+    page.goto(base + "/")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_load_state()
+    return page
+
+
+def test_a_department_sees_its_errors_located_fixes_and_submits(server: str, browser: object) -> None:
+    page = sign_in(browser, server, "rst")
+    assert page.url.endswith(f"/plans/{MINE}")  # type: ignore[attr-defined]
+    good = (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8")
+    doc = yaml.safe_load(good)
+    doc["systems"][1]["usage"]["frequency"] = "sometimes"
+    page.fill("#plan-text", yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))  # type: ignore[attr-defined]
+    page.click("#check")  # type: ignore[attr-defined]
+    page.wait_for_selector("#problems")  # type: ignore[attr-defined]
+    text = page.inner_text("#problems")  # type: ignore[attr-defined]
+    assert "frequency" in text and "line" in text
+    page.screenshot(path=str(SHOTS / "1-department-errors.png"), full_page=True)  # type: ignore[attr-defined]
+    page.fill("#plan-text", good)  # type: ignore[attr-defined]
+    page.click("#submit")  # type: ignore[attr-defined]
+    page.wait_for_selector("#result .saved")  # type: ignore[attr-defined]
+    assert "计划有效" in page.inner_text("#result")  # type: ignore[attr-defined]
+    page.wait_for_selector("#assessment-table")  # type: ignore[attr-defined]
+    assert "social-insurance" in page.inner_text("#assessment-table")  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / "2-department-submitted.png"), full_page=True)  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: object) -> None:
+    page = sign_in(browser, server, "ops")
+    page.goto(server + "/waves/W01?check=true")  # type: ignore[attr-defined]
+    page.click("#run")  # type: ignore[attr-defined]
+    page.wait_for_function("document.querySelector('#log').textContent.length > 0")  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / "3-ops-running.png"), full_page=True)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "document.querySelector('#wave-status').textContent.trim() === 'done'", timeout=180_000
+    )
+    rows = page.inner_text("#systems")  # type: ignore[attr-defined]
+    assert rows.count("done") >= 3 and "630000-FGW/energy-review" in rows
+    assert "runner_on_ok" in page.inner_text("#log")  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / "4-ops-done.png"), full_page=True)  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
+    server: str, browser: object, web: Web
+) -> None:
+    reason = lab.missing()
+    if reason:
+        pytest.skip(reason)
+    root = lab.workdir()
+    targets, probes = load_catalog(web.root / "render")
+    probe = next(p for p in probes if p.urls)
+    key = f"{probe.labels['department']}/{probe.labels['system']}"
+    app = lab.App().start()
+    bb = lab.blackbox(root).start()
+    prom = lab.prometheus(
+        root, scrape_config([replace(probe, urls=(app.health_url,))], bb.url[7:], interval="1s")
+    ).start()
+    settings = MonitorSettings(interval_seconds=1, confirm_cycles=2)
+    monitor = Monitor(
+        [t for t in targets if t.key == key],
+        Collector(connect(prom.url, 5), cycle_queries()),
+        HealthStore(web.app.state.ctx.config.engine),
+        settings,
+    )
+    try:
+        assert lab.wait_until(lambda: lab.probed(prom.url)() == 1, 20, 0.3)
+        monitor.cycle()
+        page = sign_in(browser, server, "supervisor")
+        assert page.url.endswith("/dashboard")  # type: ignore[attr-defined]
+        page.wait_for_function("document.querySelector('#count-up').textContent === '1'")  # type: ignore[attr-defined]
+        page.screenshot(path=str(SHOTS / "5-supervisor-up.png"), full_page=True)  # type: ignore[attr-defined]
+        app.stop()
+        down = lambda: float(prom_query(prom.url, key)) == 0  # noqa: E731
+        assert lab.wait_until(down, 20, 0.3)
+        for _ in range(2):
+            monitor.cycle()
+            time.sleep(1)
+        page.wait_for_function("document.querySelector('#count-down').textContent === '1'")  # type: ignore[attr-defined]
+        assert key in page.inner_text("#alerts") and "unreachable" in page.inner_text("#alerts")  # type: ignore[attr-defined]
+        page.screenshot(path=str(SHOTS / "6-supervisor-down.png"), full_page=True)  # type: ignore[attr-defined]
+        page.close()  # type: ignore[attr-defined]
+    finally:
+        prom.stop()
+        bb.stop()
+        app.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def prom_query(url: str, key: str) -> str:
+    import httpx
+
+    department, system = key.split("/")
+    r = httpx.get(
+        f"{url}/api/v1/query",
+        params={"query": f'probe_success{{department="{department}",system="{system}"}}'},
+    )
+    result = r.json()["data"]["result"]
+    return result[0]["value"][1] if result else "nan"

@@ -1,0 +1,84 @@
+"""A department submits, sees its errors located, corrects, and keeps every version; the assessment comes back
+beside the plan; the Excel template uploads like the YAML; a plan for another department is refused."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.conftest import EXAMPLES
+from tests.web.conftest import MINE, OTHER, Web
+
+
+def plan_text(department: str = MINE) -> str:
+    return (EXAMPLES / f"{department}.yaml").read_text(encoding="utf-8")
+
+
+def test_errors_are_located_then_fixed_and_every_version_is_kept(web: Web) -> None:
+    c = web.client("rst")
+    before = len(c.get(f"/api/plans/{MINE}/versions").json())
+    good = plan_text()
+    doc = yaml.safe_load(good)
+    doc["systems"][0]["security"]["mlps_level"] = 9
+    bad = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    checked = c.post(f"/api/plans/{MINE}/validate", data={"content": bad, "filename": "plan.yaml"}).json()
+    assert checked["valid"] is False and checked["assessment"] == []
+    problem = next(p for p in checked["problems"] if "mlps_level" in p["location"])
+    assert problem["location"].startswith("line ") and problem["zh"] and problem["en"]
+    assert len(c.get(f"/api/plans/{MINE}/versions").json()) == before  # validating saves nothing
+
+    submitted = c.post(f"/api/plans/{MINE}", data={"content": bad, "filename": "plan.yaml"}).json()
+    assert submitted["version"] == before + 1 and submitted["valid"] is False
+    fixed = c.post(f"/api/plans/{MINE}", data={"content": good, "filename": "plan.yaml"}).json()
+    assert fixed["version"] == before + 2 and fixed["valid"] is True and fixed["problems"] == []
+    assert {d["department"] for d in fixed["assessment"]} == {MINE} and len(fixed["assessment"]) == len(
+        doc["systems"]
+    )
+
+    versions = c.get(f"/api/plans/{MINE}/versions").json()
+    assert [v["valid"] for v in versions[-2:]] == [False, True]
+    diff = c.get(f"/api/plans/{MINE}/diff", params={"a": before + 1, "b": before + 2}).json()
+    assert diff["parsed"] is False and "mlps_level: 9" in diff["diff"]
+    raw = c.get(f"/api/plans/{MINE}/versions/{before + 1}").json()
+    assert raw["content"] == bad and raw["problems"] and raw["submitted_by"] == "rst"
+    audit = web.client("ops").get("/api/audit").json()
+    assert [
+        a["result"] for a in audit if a["target"] in (f"{MINE}/v{before + 1}", f"{MINE}/v{before + 2}")
+    ] == ["valid", "invalid"]
+
+
+def test_the_excel_template_uploads_and_a_plan_for_another_department_is_refused(web: Web) -> None:
+    c = web.client("ops")
+    xlsx = next(EXAMPLES.glob("*.xlsx"))
+    department = xlsx.stem
+    r = c.post(
+        f"/api/plans/{department}", files={"file": (xlsx.name, xlsx.read_bytes(), "application/octet-stream")}
+    )
+    assert r.status_code == 200 and r.json()["valid"] is True, r.json()["problems"][:3]
+    stored = c.get(f"/api/plans/{department}/versions/{r.json()['version']}").json()
+    assert yaml.safe_load(stored["content"])["department"]["code"] == department  # kept as parsed YAML
+    wrong = (
+        web.client("rst")
+        .post(f"/api/plans/{MINE}", data={"content": plan_text(OTHER), "filename": "p.yaml"})
+        .json()
+    )
+    assert (
+        wrong["valid"] is False
+        and wrong["problems"][-1]["en"] == f"the plan is for department {OTHER}, not {MINE}"
+    )
+    bad_type = c.post(
+        f"/api/plans/{MINE}/validate", files={"file": ("plan.txt", b"x: 1", "text/plain")}
+    ).json()
+    assert bad_type["valid"] is False and "only .yaml" in bad_type["problems"][0]["en"]
+
+
+def test_the_portfolio_follows_the_latest_valid_version(web: Web) -> None:
+    ops = web.client("ops")
+    doc = yaml.safe_load(plan_text())
+    first = doc["systems"][0]["id"]
+    doc["systems"][0]["name"] = "改名后的系统 renamed system"
+    r = web.client("rst").post(
+        f"/api/plans/{MINE}", data={"content": yaml.safe_dump(doc, allow_unicode=True), "filename": "p.yaml"}
+    )
+    assert r.json()["valid"] is True
+    names = {d["system"]: d["name"] for d in ops.get(f"/api/decisions?department={MINE}").json()}
+    assert names[first] == "改名后的系统 renamed system"
