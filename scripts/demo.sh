@@ -32,6 +32,35 @@ rm -rf "$OUT/hosts" "$OUT/govmig.db"
 say "7. 实时监管（本机 Prometheus）Watch the migrated systems live (Prometheus + blackbox exporter on loopback)"
 "$PY" scripts/demo_monitor.py "$OUT/render" "sqlite:///$OUT/govmig.db" "$OUT"
 
+say "8. 网页服务 The web service: departments submit, ops operate, supervisors watch"
+DB="sqlite:///$OUT/govmig.db"
+for spec in "ops-demo ops" "supervisor-demo supervisor" "rst-demo department 630000-RST"; do
+  set -- $spec
+  printf 'demo-password-%s\n' "$1" | "${GOVMIG[@]}" user add "$1" --role "$2" ${3:+--department "$3"} --password-stdin --db "$DB"
+done
+TOKEN=$(printf 'demo-password-api\n' | "${GOVMIG[@]}" user add api-demo --role supervisor --password-stdin --token --db "$DB" --format json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+SERVE=("${GOVMIG[@]}" serve --db "$DB" --tree "$OUT/render" --port "$PORT" --plans examples/province
+       --policy examples/policy.yaml --schedule examples/schedule.yaml --secret-file "$OUT/.govmig-secret")
+"${SERVE[@]}" > "$OUT/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/login" > /dev/null 2>&1 && break; sleep 0.5; done
+echo "  地址 address: http://127.0.0.1:$PORT/   (OpenAPI: http://127.0.0.1:$PORT/docs)"
+echo "  用户 users (password 密码):"
+echo "    ops-demo        运维 ops          demo-password-ops-demo"
+echo "    supervisor-demo 监管 supervisor   demo-password-supervisor-demo"
+echo "    rst-demo        部门 630000-RST   demo-password-rst-demo"
+echo "  $ curl -H 'Authorization: Bearer …' http://127.0.0.1:$PORT/api/dashboard"
+curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/dashboard" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+print("  健康 health:", d["counts"], "· 告警 alerts:", [a["system"] for a in d["alerts"]], "· 僵尸候选 zombie candidates:", len(d["zombies"]))'
+kill $SERVER; wait $SERVER 2>/dev/null || true
+trap - EXIT
+echo "  （演示结束后已停止；再次启动 stopped after the demo; to start it again:）"
+echo "    ${SERVE[*]}"
+
 say "输出 Output"
 echo "  $OUT/validation.json            校验结果 validation result (JSON)"
 echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"

@@ -13,6 +13,9 @@ PACKAGES=(
   postgresql         # the store's tests run on PostgreSQL as well as SQLite
   prometheus-blackbox-exporter  # probes the health URLs in the monitor's tests and the demo
   prometheus-alertmanager       # receives the monitor's health alerts in its tests
+  curl                          # the demo asks the web service for its dashboard
+  chromium                      # the web tests drive it headless through Playwright
+  poppler-utils                 # pdftoppm: the report tests turn the PDF into pages
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do
