@@ -1,0 +1,65 @@
+"""The three reports as files, ready to write: one place that knows their names and formats, so the CLI, the web
+service and the demo hand out the same documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..plan.models import MigrationPlan
+from ..policy.decision import Decision
+from ..waves import Roadmap
+from .annual import History, annual_figures
+from .documents import annual_sections, evaluation_sections, html, sections_xlsx
+from .evaluation import EvaluationSettings, Score, evaluate, objectives
+from .inventory import inventory_rows, inventory_xlsx
+
+Printer = Callable[[str], bytes]
+
+
+def inventory_files(plans: Sequence[MigrationPlan], decisions: Sequence[Decision]) -> dict[str, bytes]:
+    names = {p.department.code: p.department.name for p in plans}
+    return {"审计清单-inventory.xlsx": inventory_xlsx(inventory_rows(plans, decisions), names)}
+
+
+def annual_files(
+    plans: Sequence[MigrationPlan],
+    decisions: Sequence[Decision],
+    roadmap: Roadmap,
+    history: History,
+    year: int,
+    printer: Printer | None,
+) -> dict[str, bytes]:
+    sections = annual_sections(
+        annual_figures(plans, decisions, roadmap, history, year, objectives(plans)), year
+    )
+    page = html(
+        f"{year} 年度政务信息系统整合共享工作报告", f"Annual report on information sharing, {year}", sections
+    )
+    files = {
+        f"年度报告-annual-{year}.html": page.encode(),
+        f"年度报告-annual-{year}.xlsx": sections_xlsx(sections),
+    }
+    if printer is not None:
+        files[f"年度报告-annual-{year}.pdf"] = printer(page)
+    return files
+
+
+def evaluation_files(
+    plans: Sequence[MigrationPlan],
+    decisions: Sequence[Decision],
+    roadmap: Roadmap,
+    history: History,
+    year: int,
+    settings: EvaluationSettings,
+    printer: Printer | None,
+) -> tuple[list[Score], dict[str, bytes]]:
+    scores = evaluate(annual_figures(plans, decisions, roadmap, history, year, objectives(plans)), settings)
+    sections = evaluation_sections(scores, settings.weights)
+    page = html(f"{year} 年度部门考核评价", f"Department evaluation, {year}", sections)
+    files = {
+        f"考核评价-evaluation-{year}.html": page.encode(),
+        f"考核评价-evaluation-{year}.xlsx": sections_xlsx(sections),
+    }
+    if printer is not None:
+        files[f"考核评价-evaluation-{year}.pdf"] = printer(page)
+    return scores, files
