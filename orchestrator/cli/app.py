@@ -20,6 +20,7 @@ from .monitor_cmds import (
 from .output import BAD_INPUT, FAILED, console
 from .plan_cmd import plan_command
 from .render_cmd import render_command
+from .report_cmd import report_command
 from .web_cmds import serve_command, user_group
 
 
@@ -37,6 +38,7 @@ cli.add_command(plan_command)
 cli.add_command(render_command)
 for command in (run_command, resume_command, status_command, rollback_command):
     cli.add_command(command)
+cli.add_command(report_command)
 cli.add_command(serve_command)
 cli.add_command(user_group)
 for command in (monitor_command, health_command, dashboard_command, prometheus_config_command, usage_command):

@@ -1,0 +1,102 @@
+"""`govmig report inventory|annual|evaluation`: the documents supervisors and auditors ask for, from the plans,
+the decisions, the roadmap and the store's history (moves and monitoring)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..policy import assess
+from ..reports import History
+from ..reports.bundle import annual_files, evaluation_files, inventory_files
+from ..reports.evaluation import EvaluationSettings
+from ..reports.pdf import PdfError, print_pdf
+from ..store.history import moved, watched
+from ..waves import WaveSettings, plan_waves
+from .inputs import gather, portfolio_options
+from .options import DB, engine, model_or_exit, write_files
+from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problems_table
+
+
+@click.command("report")
+@click.argument("kind", type=click.Choice(["inventory", "annual", "evaluation"]))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@portfolio_options
+@click.option(
+    "--schedule", type=click.Path(path_type=Path, dir_okay=False), help="批次参数 Wave settings (YAML)"
+)
+@click.option(
+    "--evaluation",
+    "evaluation_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="考核权重 Evaluation weights (YAML)",
+)
+@click.option(
+    "--year", type=click.IntRange(2000, 2100), default=None, help="报告年度 Report year (default: last year)"
+)
+@click.option("--no-pdf", is_flag=True, help="不生成 PDF Skip the PDF")
+@DB
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out/reports"),
+    show_default=True,
+)
+@FORMAT
+def report_command(
+    kind: str,
+    paths: tuple[Path, ...],
+    policy: Path | None,
+    usage: Path | None,
+    as_of: date,
+    schedule: Path | None,
+    evaluation_path: Path | None,
+    year: int | None,
+    no_pdf: bool,
+    db: str | None,
+    out: Path,
+    fmt: str,
+) -> None:
+    """生成报告 Write a report: inventory (审计清单), annual (年度报告), evaluation (考核评价)."""
+    inputs = gather(paths, policy, usage, as_of)
+    errors = [p for p in inputs.problems + inputs.intake.errors if p.severity == "error"]
+    if errors:
+        console(stderr=True).print(problems_table(errors, "输入有误 The input has errors"))
+        raise SystemExit(BAD_INPUT)
+    plans = inputs.intake.plans
+    decisions = assess(plans, inputs.as_of, inputs.settings, inputs.measured)
+    year = year or inputs.as_of.year - 1
+    printer = None if no_pdf else print_pdf
+    try:
+        if kind == "inventory":
+            files = inventory_files(plans, decisions)
+        else:
+            schedule_settings = model_or_exit(
+                schedule, WaveSettings, "批次参数有误 Wave settings are invalid"
+            )
+            roadmap = plan_waves(plans, decisions, inputs.as_of, schedule_settings)
+            eng = engine(db)
+            history = History(moved(eng), watched(eng, year))
+            if kind == "annual":
+                files = annual_files(plans, decisions, roadmap, history, year, printer)
+            else:
+                weights = model_or_exit(
+                    evaluation_path, EvaluationSettings, "考核权重有误 Evaluation weights are invalid"
+                )
+                scores, files = evaluation_files(plans, decisions, roadmap, history, year, weights, printer)
+                if fmt == "table":
+                    for s in scores:
+                        console().print(
+                            f"  {s.rank:>2}. {s.department:<14} {s.score:5.1f}  停止运维经费 withheld: {len(s.withheld)}"
+                        )
+    except PdfError as exc:
+        fail(str(exc), str(exc), FAILED)
+    written = [str(p) for p in write_files(out, files)]
+    if fmt == "json":
+        emit_json({"kind": kind, "year": year if kind != "inventory" else None, "files": written})
+    else:
+        for path in written:
+            console().print(f"已写入 written: {path}")
