@@ -84,17 +84,7 @@ def wave_state(request: Request, record: str) -> dict[str, Any]:
         "status": run_.status,
         "check": run_.check_mode,
         "running": request.app.state.runs.active(record),
-        "systems": [
-            {
-                "system": s.system,
-                "state": s.state,
-                "step": s.step,
-                "step_status": s.step_status,
-                "attempts": s.attempts,
-                "error": s.error,
-            }
-            for s in ctx.store.systems(record)
-        ],
+        "systems": ctx.store.system_documents(record),
     }
 
 

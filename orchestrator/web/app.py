@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from . import api_ops, api_plans, api_watch, pages
+from . import api_ops, api_plans, api_reports, api_watch, pages
 from .api_watch import HealthCache
 from .context import Context, WebConfig
 from .portfolio import Portfolio
@@ -66,7 +66,7 @@ def create_app(config: WebConfig) -> FastAPI:
         session_cookie="govmig_session",
         max_age=12 * 3600,
     )
-    for router in (api_plans.router, api_ops.router, api_watch.router, pages.router):
+    for router in (api_plans.router, api_ops.router, api_watch.router, api_reports.router, pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

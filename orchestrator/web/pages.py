@@ -50,6 +50,16 @@ def _login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
+async def _viewer(request: Request, watchers_only: bool) -> Principal | RedirectResponse:
+    """The signed-in principal, a redirect to sign in, or 403 for a department on ops' and supervisors' pages."""
+    principal = await _principal(request)
+    if principal is None:
+        return _login(request)
+    if watchers_only and principal.role == "department":
+        raise said(403, "无权查看", "not allowed for your role")
+    return principal
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
     return page(
@@ -104,9 +114,9 @@ async def home(request: Request) -> Response:
 
 @router.get("/plans/{department}", response_model=None)
 async def plans_page(request: Request, department: str) -> Response:
-    principal = await _principal(request)
-    if principal is None:
-        return _login(request)
+    principal = await _viewer(request, watchers_only=False)
+    if isinstance(principal, RedirectResponse):
+        return principal
     visible(principal, department)
     versions = context(request).accounts.versions(department)
     return page(
@@ -121,11 +131,9 @@ async def plans_page(request: Request, department: str) -> Response:
 
 @router.get("/portfolio", response_model=None)
 async def portfolio_page(request: Request) -> Response:
-    principal = await _principal(request)
-    if principal is None:
-        return _login(request)
-    if principal.role == "department":
-        raise said(403, "无权查看", "not allowed for your role")
+    principal = await _viewer(request, watchers_only=True)
+    if isinstance(principal, RedirectResponse):
+        return principal
     view = request.app.state.portfolio.view()
     departments = context(request).accounts.departments()
     return page(request, "portfolio.html", principal, view=view, departments=departments)
@@ -133,19 +141,23 @@ async def portfolio_page(request: Request) -> Response:
 
 @router.get("/waves/{wave}", response_model=None)
 async def wave_page(request: Request, wave: str, check: bool = False) -> Response:
-    principal = await _principal(request)
-    if principal is None:
-        return _login(request)
-    if principal.role == "department":
-        raise said(403, "无权查看", "not allowed for your role")
+    principal = await _viewer(request, watchers_only=True)
+    if isinstance(principal, RedirectResponse):
+        return principal
     return page(request, "wave.html", principal, wave=wave, check=check, record=record_name(wave, check))
 
 
 @router.get("/dashboard", response_model=None)
 async def dashboard_page(request: Request) -> Response:
-    principal = await _principal(request)
-    if principal is None:
-        return _login(request)
-    if principal.role == "department":
-        raise said(403, "无权查看", "not allowed for your role")
+    principal = await _viewer(request, watchers_only=True)
+    if isinstance(principal, RedirectResponse):
+        return principal
     return page(request, "dashboard.html", principal)
+
+
+@router.get("/reports", response_model=None)
+async def reports_page(request: Request) -> Response:
+    principal = await _viewer(request, watchers_only=True)
+    if isinstance(principal, RedirectResponse):
+        return principal
+    return page(request, "reports.html", principal, year=request.app.state.portfolio.view().as_of.year - 1)

@@ -1,0 +1,84 @@
+"""The supervisors' reports over the web: the audit inventory, the annual report and the evaluation, the same
+documents `govmig report` writes (HTML, XLSX, PDF), built from the current portfolio and the store's history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ..reports import EvaluationSettings, History
+from ..reports.bundle import annual_files, evaluation_files, inventory_files
+from ..reports.pdf import PdfError, print_pdf
+from ..store.history import moved, watched
+from .api_plans import Port
+from .deps import Watcher, context, said
+
+router = APIRouter(prefix="/api/reports", tags=["reports 报告"])
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="报告年度 year (default: last year)")]
+Kind = Literal["html", "xlsx", "pdf"]
+MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _send(files: dict[str, bytes], fmt: str) -> Response:
+    name, data = next((n, d) for n, d in files.items() if n.endswith("." + fmt))
+    disposition = "inline" if fmt == "html" else f"attachment; filename*=UTF-8''{name.split('-', 1)[1]}"
+    return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
+
+
+def _history(request: Request, year: int) -> History:
+    engine = context(request).config.engine
+    return History(moved(engine), watched(engine, year))
+
+
+@router.get("/inventory.xlsx", response_class=Response)
+def inventory(principal: Watcher, port: Port) -> Response:
+    """审计清单 The audit inventory (every system, its approval, funding and decision)."""
+    view = port.view()
+    return _send(inventory_files(view.plans, view.decisions), "xlsx")
+
+
+async def _report(request: Request, port: Port, kind: str, fmt: Kind, year: int | None) -> Response:
+    view = port.view()
+    y = year or view.as_of.year - 1
+    printer = print_pdf if fmt == "pdf" else None
+    history = _history(request, y)
+    try:
+        if kind == "annual":
+            files = await run_in_threadpool(
+                annual_files, view.plans, view.decisions, view.roadmap, history, y, printer
+            )
+        else:
+            _, files = await run_in_threadpool(
+                evaluation_files,
+                view.plans,
+                view.decisions,
+                view.roadmap,
+                history,
+                y,
+                EvaluationSettings(),
+                printer,
+            )
+    except PdfError as exc:
+        raise said(503, str(exc), str(exc)) from None
+    return _send(files, fmt)
+
+
+@router.get("/annual.{fmt}", response_class=Response)
+async def annual(request: Request, fmt: Kind, principal: Watcher, port: Port, year: Year = None) -> Response:
+    """年度报告 The annual report on sharing work (002 三(二))."""
+    return await _report(request, port, "annual", fmt, year)
+
+
+@router.get("/evaluation.{fmt}", response_class=Response)
+async def evaluation(
+    request: Request, fmt: Kind, principal: Watcher, port: Port, year: Year = None
+) -> Response:
+    """考核评价 The department evaluation: scores, breakdown, ranking, funds withheld."""
+    return await _report(request, port, "evaluation", fmt, year)
