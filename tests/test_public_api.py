@@ -177,3 +177,22 @@ def test_web_public_names() -> None:
         "token_digest",
         "verify_password",
     ]
+
+
+def test_reports_public_names() -> None:
+    import orchestrator.reports
+
+    assert sorted(orchestrator.reports.__all__) == [
+        "EvaluationSettings",
+        "Figures",
+        "History",
+        "InventoryRow",
+        "Score",
+        "annual_figures",
+        "build_ledger",
+        "evaluate",
+        "indicators",
+        "inventory_rows",
+        "inventory_xlsx",
+        "objectives",
+    ]

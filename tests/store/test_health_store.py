@@ -45,3 +45,25 @@ def test_cycles_update_states_add_transitions_and_roll_usage_up_by_day(store_url
     assert report["D/a"].cpu_percent == 5 and report["D/a"].last_request == AT.date() + timedelta(days=1)
     assert report["D/b"].requests_per_day is None  # no request metrics is not zero requests
     assert [c.systems for c in store.cycles()] == [2, 2, 2]
+
+
+def test_history_counts_real_moves_and_the_year_of_samples(store_url: str) -> None:
+    from orchestrator.store import Store
+    from orchestrator.store.history import moved, watched
+
+    engine = open_store(store_url)
+    store = Store(engine, clock=lambda: AT)
+    for record, check in (("H01", False), ("H01@check", True)):
+        store.open_wave(record, ["H/a", "H/b"], "/tree", check, 1, "test")
+        store.end_step(record, "H/a", "cutover", "done", True, "test")
+    store.open_wave("H02", ["H/c"], "/tree", False, 1, "test")
+    store.end_step("H02", "H/c", "verify", "failed", False, "test", "boom")
+    assert {k: v for k, v in moved(engine).items() if k.startswith("H/")} == {
+        "H/a": AT
+    }  # b never finished, c failed, the check run moves nothing
+    health = HealthStore(engine)
+    for at, up in ((AT, True), (AT + timedelta(days=1), False), (datetime(2025, 12, 31, tzinfo=UTC), True)):
+        health.record_cycle(
+            at, 0.1, 10, True, [row("H/a", "up", at)], [], [UsageSample("H/a", None, None, up, None)]
+        )
+    assert watched(engine, 2026)["H/a"] == (1, 2) and watched(engine, 2025)["H/a"] == (1, 1)

@@ -110,6 +110,7 @@ def fill(path: str, department: str = MINE) -> str:
         "wave": "W01",
         "system": "salary-mgmt",
         "code": "en",
+        "fmt": "xlsx",
     }
     for name, value in values.items():
         path = path.replace("{" + name + "}", str(value))

@@ -39,6 +39,10 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/dashboard"): (WATCH, False, {200}),
     ("GET", "/api/health/stream"): (ALL, False, set()),  # endless: its live use is tested in the browser
     ("GET", "/api/ledger.xlsx"): (WATCH, False, {200}),
+    ("GET", "/api/reports/inventory.xlsx"): (WATCH, False, {200}),
+    ("GET", "/api/reports/annual.{fmt}"): (WATCH, False, {200}),
+    ("GET", "/api/reports/evaluation.{fmt}"): (WATCH, False, {200}),
+    ("GET", "/reports"): (WATCH, False, {200}),
     ("GET", "/login"): (PUBLIC, False, {200}),
     ("POST", "/login"): (PUBLIC, False, {422}),
     ("POST", "/logout"): (PUBLIC, False, {303}),

@@ -76,13 +76,7 @@ def test_users_are_added_and_serve_answers_with_their_token(tmp_path: Path) -> N
     try:
         base = f"http://127.0.0.1:{port}"
 
-        def up() -> bool:
-            try:
-                return httpx.get(base + "/login", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        assert lab.wait_until(up, 60, 0.3), "govmig serve did not answer"
+        assert lab.wait_until(lambda: lab.answers(base + "/login"), 60, 0.3), "govmig serve did not answer"
         auth = {"Authorization": f"Bearer {token}"}
         assert httpx.get(base + "/api/me", headers=auth).json()["username"] == "ops1"
         assert len(httpx.get(base + "/api/departments", headers=auth).json()) == 10

@@ -1,0 +1,136 @@
+"""The documents themselves: the PDF printed by Chromium turns into PNG pages (pdftoppm) where the headings read
+back (pdftotext) and the charts' colours are found; the XLSX files open with openpyxl; the CLI writes all three."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from orchestrator.plan import MigrationPlan
+from orchestrator.policy import Decision
+from orchestrator.reports import EvaluationSettings, History
+from orchestrator.reports.bundle import annual_files, evaluation_files, inventory_files
+from orchestrator.reports.pdf import find_browser, print_pdf
+from orchestrator.waves import Roadmap
+from tests.cli import EXAMPLE_ARGS
+from tests.cli.test_intake_commands import run
+from tests.conftest import EXAMPLES
+from tests.reports.conftest import YEAR
+
+needs_tools = pytest.mark.skipif(
+    find_browser() is None or shutil.which("pdftoppm") is None,
+    reason="chromium and poppler-utils are needed (scripts/system-deps.sh installs them)",
+)
+SHARING_RED, PROGRESS_BLUE = (0xC6, 0x28, 0x28), (0x15, 0x65, 0xC0)
+
+
+def pixels(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> int:
+    rgb = image.convert("RGB")
+    return sum(
+        1
+        for p in rgb.getdata()
+        if all(abs(a - b) <= tolerance for a, b in zip(p, colour, strict=True))  # type: ignore[arg-type]
+    )
+
+
+@needs_tools
+def test_the_annual_pdf_has_its_headings_and_charts(
+    province_plans: list[MigrationPlan],
+    province: dict[str, Decision],
+    roadmap: Roadmap,
+    history: History,
+    tmp_path: Path,
+) -> None:
+    files = annual_files(province_plans, list(province.values()), roadmap, history, YEAR, print_pdf)
+    pdf = tmp_path / "annual.pdf"
+    pdf.write_bytes(files[f"年度报告-annual-{YEAR}.pdf"])
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for heading in (
+        "一、总体情况",
+        "二、目录编制",
+        "三、不予共享",
+        "四、迁移进度",
+        "五、可用性",
+        "Catalog compilation",
+    ):
+        assert heading in text, heading
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 2
+    images = [Image.open(p) for p in pages]
+    assert max(pixels(i, SHARING_RED) for i in images) > 500  # the catalog chart's "not shared" bars
+    assert max(pixels(i, PROGRESS_BLUE) for i in images) > 50  # the progress chart's moved bars
+
+
+def test_the_xlsx_tables_open_and_agree_with_the_figures(
+    province_plans: list[MigrationPlan],
+    province: dict[str, Decision],
+    roadmap: Roadmap,
+    history: History,
+) -> None:
+    files = annual_files(province_plans, list(province.values()), roadmap, history, YEAR, None)
+    wb = load_workbook(io.BytesIO(files[f"年度报告-annual-{YEAR}.xlsx"]))
+    summary = wb.worksheets[0]
+    rows = list(summary.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows][-1] == "province" and len(rows) == 11
+    assert rows[-1][1] == 93
+    inventory = load_workbook(
+        io.BytesIO(inventory_files(province_plans, list(province.values()))["审计清单-inventory.xlsx"])
+    )
+    listed = [row[2] for row in inventory["全省 Province"].iter_rows(min_row=2, values_only=True)]
+    assert (
+        len(listed)
+        == len(
+            set(
+                zip(
+                    listed,
+                    [r[1] for r in inventory["全省 Province"].iter_rows(min_row=2, values_only=True)],
+                    strict=True,
+                )
+            )
+        )
+        == 93
+    )
+    assert len(inventory.sheetnames) == 11
+    scores, files = evaluation_files(
+        province_plans, list(province.values()), roadmap, history, YEAR, EvaluationSettings(), None
+    )
+    ranking = list(
+        load_workbook(io.BytesIO(files[f"考核评价-evaluation-{YEAR}.xlsx"]))
+        .worksheets[0]
+        .iter_rows(min_row=2, values_only=True)
+    )
+    assert [(r[0], r[1], r[3]) for r in ranking] == [(s.rank, s.department, s.score) for s in scores]
+
+
+def test_the_report_command_writes_each_kind(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'govmig.db'}"
+    for kind in ("inventory", "annual", "evaluation"):
+        status, out, err = run(
+            "report",
+            kind,
+            str(EXAMPLES),
+            *EXAMPLE_ARGS,
+            "--year",
+            str(YEAR),
+            "--db",
+            db,
+            "--no-pdf",
+            "-o",
+            str(tmp_path / "out"),
+            "--format",
+            "json",
+        )
+        assert status == 0, err
+        assert all(Path(p).is_file() for p in json.loads(out)["files"])
+    status, _, err = run("report", "annual", str(EXAMPLES), "--year", "1999", "-o", str(tmp_path / "x"))
+    assert status == 2 and "1999" in err
