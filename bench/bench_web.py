@@ -104,7 +104,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert lab.wait_until(lambda: _answers(base), 60, 0.3), "govmig serve did not start"
+        assert lab.wait_until(lambda: lab.answers(base + "/login"), 60, 0.3), "govmig serve did not start"
         auth = {"Authorization": f"Bearer {token}"}
         size = len(httpx.get(base + "/api/health", headers=auth, timeout=30).content)
         asyncio.run(_load(base + "/api/health", auth))  # warm: the document is built once per cycle
@@ -122,13 +122,6 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
         shutil.rmtree(root, ignore_errors=True)
-
-
-def _answers(base: str) -> bool:
-    try:
-        return httpx.get(base + "/login", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 if __name__ == "__main__":

@@ -61,6 +61,14 @@ trap - EXIT
 echo "  （演示结束后已停止；再次启动 stopped after the demo; to start it again:）"
 echo "    ${SERVE[*]}"
 
+say "9. 报告 Reports: the audit inventory, the annual report and the department evaluation"
+YEAR=$(date +%Y)
+"${GOVMIG[@]}" report inventory examples/province --policy examples/policy.yaml -o "$OUT/reports"
+"${GOVMIG[@]}" report annual examples/province --policy examples/policy.yaml --schedule examples/schedule.yaml \
+  --year "$YEAR" --db "$DB" -o "$OUT/reports"
+"${GOVMIG[@]}" report evaluation examples/province --policy examples/policy.yaml --schedule examples/schedule.yaml \
+  --evaluation examples/evaluation.yaml --year "$YEAR" --db "$DB" -o "$OUT/reports"
+
 say "输出 Output"
 echo "  $OUT/validation.json            校验结果 validation result (JSON)"
 echo "  $OUT/迁移计划模板-plan-template.xlsx  部门填报模板 department template"
@@ -78,3 +86,4 @@ echo "  $OUT/prometheus.yml                  监控配置 Prometheus config made
 echo "  $OUT/usage.yaml                      实测使用 measured usage (MeasuredUsage) for govmig assess --usage"
 echo "  $OUT/grafana-dashboard.json          Grafana 看板 dashboard (variables: department, zone, wave)"
 echo "      try: govmig health --db sqlite:///$OUT/govmig.db --watch"
+echo "  $OUT/reports/                        报告 审计清单 inventory.xlsx; 年度报告 annual (HTML, PDF, XLSX); 考核评价 evaluation (HTML, PDF, XLSX)"

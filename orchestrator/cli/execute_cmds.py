@@ -131,17 +131,7 @@ def _report(store: Store, record: str, fmt: str) -> None:
             {
                 "wave": record,
                 "status": wave.status if wave else None,
-                "systems": [
-                    {
-                        "system": s.system,
-                        "state": s.state,
-                        "step": s.step,
-                        "step_status": s.step_status,
-                        "attempts": s.attempts,
-                        "error": s.error,
-                    }
-                    for s in systems
-                ],
+                "systems": store.system_documents(record),
             }
         )
         return

@@ -33,7 +33,7 @@ from ..monitor.status import health_document
 from ..store import Store
 from ..store.health import HealthStore
 from .health_view import health_table
-from .options import DB, TREE, engine, model_or_exit
+from .options import DB, TREE, engine, model_or_exit, write_files
 from .output import FAILED, FORMAT, console, emit_json, fail
 
 OUT = click.option(
@@ -53,11 +53,8 @@ def _migrated(db: str | None) -> set[str]:
     }
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def _write_text(path: Path, text: str) -> None:
+    write_files(path.parent, {path.name: text.encode()})
 
 
 @click.command("monitor")
@@ -208,7 +205,7 @@ def health_command(
 @OUT
 def dashboard_command(out: Path) -> None:
     """导出 Grafana 看板 Write the Grafana dashboard JSON (variables: department, zone, wave)."""
-    _write(out, json.dumps(grafana(), ensure_ascii=False, indent=2) + "\n")
+    _write_text(out, json.dumps(grafana(), ensure_ascii=False, indent=2) + "\n")
     console().print(f"已写入 written: {out}")
 
 
@@ -259,7 +256,7 @@ def prometheus_config_command(
         )
     probes = [replace(p, urls=(urls[k],)) if k in urls else p for k, p in keyed.items()]
     rules = sorted(str(p.resolve()) for p in (tree / "monitoring" / "rules").glob("*/*.rules.yaml"))
-    _write(out, scrape_config(probes, blackbox, rules, interval))
+    _write_text(out, scrape_config(probes, blackbox, rules, interval))
     console().print(
         f"已写入 written: {out}（{len(probes)} 个探测 probes, {len(rules)} 个规则文件 rule files）"
     )
@@ -284,7 +281,7 @@ def usage_command(db: str | None, as_of: Any, window: int, out: Path, fmt: str) 
     day = as_of.date() if as_of else date.today()
     report = measured_usage(HealthStore(engine(db)).usage(), day, window)
     doc = report.model_dump(mode="json", by_alias=True, exclude_none=True)
-    _write(out, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    _write_text(out, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     if fmt == "json":
         emit_json({"out": str(out), "systems": len(report.systems)})
     else:

@@ -47,3 +47,16 @@ def model_or_exit(path: Path | None, model: type[M], title: str) -> M:
         console(stderr=True).print(problems_table(problems, title))
         raise SystemExit(BAD_INPUT)
     return loaded
+
+
+def write_files(out: Path, files: dict[str, bytes]) -> list[Path]:
+    """Each file written whole or not at all (a temporary beside it, then renamed)."""
+    written = []
+    for name, data in files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        written.append(path)
+    return written

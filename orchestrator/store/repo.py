@@ -138,6 +138,20 @@ class Store:
                 )
             )
 
+    def system_documents(self, wave: str) -> list[dict[str, Any]]:
+        """Each system of a wave run as the CLI's JSON and the web API give it."""
+        return [
+            {
+                "system": s.system,
+                "state": s.state,
+                "step": s.step,
+                "step_status": s.step_status,
+                "attempts": s.attempts,
+                "error": s.error,
+            }
+            for s in self.systems(wave)
+        ]
+
     def step_log(self, wave: str, system: str | None = None) -> list[StepLog]:
         with self.session() as s:
             query = select(StepLog).where(StepLog.wave == wave)

@@ -57,16 +57,6 @@ def wait_until(check: Callable[[], bool], seconds: float, step: float = 0.1) -> 
     return False
 
 
-def _ready(url: str) -> Callable[[], bool]:
-    def check() -> bool:
-        try:
-            return httpx.get(url, timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    return check
-
-
 def probed(prometheus: str) -> Callable[[], int]:
     """How many systems Prometheus has a health probe result for."""
 
@@ -99,7 +89,7 @@ class Daemon:
     def start(self) -> Daemon:
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT)
-        if not wait_until(_ready(self.url + self.ready), 30):
+        if not wait_until(lambda: answers(self.url + self.ready), 30):
             self.stop()
             raise RuntimeError(f"{self.argv[0]} did not become ready: {self.log.read_text()[-2000:]}")
         return self
@@ -115,55 +105,48 @@ class Daemon:
         self.proc = None
 
 
-def prometheus(root: Path, config: str) -> Daemon:
-    (root / "prometheus.yml").write_text(config, encoding="utf-8")
+def _daemon(root: Path, tool: str, config: str, ready: str, *flags: str) -> Daemon:
+    """A daemon of `tool` with its config file and log in `root`, listening on a free loopback port."""
+    (root / f"{tool}.yml").write_text(config, encoding="utf-8")
     port = free_port()
-    return Daemon(
-        [
-            "prometheus",
-            f"--config.file={root / 'prometheus.yml'}",
-            f"--storage.tsdb.path={root / 'tsdb'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--web.enable-lifecycle",
-            "--log.level=warn",
-        ],
+    argv = [tool, f"--config.file={root / f'{tool}.yml'}", f"--web.listen-address=127.0.0.1:{port}", *flags]
+    return Daemon(argv, ready, port, root / f"{tool}.log")
+
+
+def prometheus(root: Path, config: str) -> Daemon:
+    return _daemon(
+        root,
+        "prometheus",
+        config,
         "/-/ready",
-        port,
-        root / "prometheus.log",
+        f"--storage.tsdb.path={root / 'tsdb'}",
+        "--web.enable-lifecycle",
+        "--log.level=warn",
     )
 
 
 def blackbox(root: Path) -> Daemon:
-    (root / "blackbox.yml").write_text(BLACKBOX, encoding="utf-8")
-    port = free_port()
-    return Daemon(
-        [
-            "prometheus-blackbox-exporter",
-            f"--config.file={root / 'blackbox.yml'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-        ],
-        "/-/healthy",
-        port,
-        root / "blackbox.log",
-    )
+    return _daemon(root, "prometheus-blackbox-exporter", BLACKBOX, "/-/healthy")
 
 
 def alertmanager(root: Path) -> Daemon:
-    (root / "alertmanager.yml").write_text(ALERTMANAGER, encoding="utf-8")
-    port = free_port()
-    return Daemon(
-        [
-            "prometheus-alertmanager",
-            f"--config.file={root / 'alertmanager.yml'}",
-            f"--storage.path={root / 'alertmanager'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-            "--log.level=warn",
-        ],
+    return _daemon(
+        root,
+        "prometheus-alertmanager",
+        ALERTMANAGER,
         "/-/ready",
-        port,
-        root / "alertmanager.log",
+        f"--storage.path={root / 'alertmanager'}",
+        "--cluster.listen-address=",
+        "--log.level=warn",
     )
+
+
+def answers(url: str) -> bool:
+    """Whether something answers 200 at `url` right now (for bounded waits)."""
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 @dataclass
