@@ -90,6 +90,10 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request) -> RedirectResponse:
+    uid = request.session.get("uid")
+    user = context(request).accounts.user_by_id(uid) if isinstance(uid, int) else None
+    if user is not None:
+        context(request).store.audit(user.username, "logout", "web", "ok")
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

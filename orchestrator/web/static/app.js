@@ -32,14 +32,16 @@ function showResult(data) {
     for (const p of data.problems) row(t, [p.severity, p.location, p.zh, p.en], p.severity);
     box.appendChild(t);
   }
+  if (data.assessment && data.assessment.length) showAssessment(data.assessment);
+}
+
+function showAssessment(decisions) {
   const a = $("#assessment");
   a.replaceChildren();
-  if (data.assessment && data.assessment.length) {
-    const t = el("table"); t.id = "assessment-table";
-    row(t, ["系统 system", "决定 action", "去向 target", "规则 rules"].map((h) => el("th", h)));
-    for (const d of data.assessment) row(t, [d.system, d.action, d.target_network || "", (d.rules || []).join(", ")], d.action);
-    a.appendChild(t);
-  }
+  const t = el("table"); t.id = "assessment-table";
+  row(t, ["系统 system", "决定 action", "去向 target", "规则 rules"].map((h) => el("th", h)));
+  for (const d of decisions) row(t, [d.system, d.action, d.target_network || "", (d.rules || []).join(", ")], d.action);
+  a.appendChild(t);
 }
 
 async function sendPlan(kind) {
@@ -57,7 +59,17 @@ async function sendPlan(kind) {
   const r = await api("POST", url, form);
   if (!r.ok) { $("#result").replaceChildren(el("p", said(r.data.detail), "error")); return; }
   showResult(r.data);
-  if (kind !== "check") setTimeout(() => location.reload(), 1500);
+  if (kind !== "check") setTimeout(() => location.reload(), 2500);
+}
+
+async function myDecisionsAndWaves(dept) {
+  const [d, w] = await Promise.all([api("GET", `/api/decisions?department=${encodeURIComponent(dept)}`), api("GET", "/api/waves")]);
+  if (d.ok && d.data.length && !$("#assessment-table")) showAssessment(d.data);
+  if (!w.ok) return;
+  const t = el("table"); t.id = "my-waves";
+  row(t, ["批次 wave", "开始 start", "结束 end", "系统 systems"].map((h) => el("th", h)));
+  for (const x of w.data.waves) row(t, [x.id, x.start.slice(0, 10), x.end.slice(0, 10), x.systems.join(", ")]);
+  $("#my-health").before(el("h2", "我的迁移批次 My waves"), t);
 }
 
 async function myHealth(dept) {
@@ -150,6 +162,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const r = await api("GET", `/api/plans/${dept}/diff?a=${$("#diff-a").value}&b=${$("#diff-b").value}`);
       $("#diff-out").textContent = r.ok ? r.data.diff || "（无差异 no difference）" : said(r.data.detail);
     });
+    myDecisionsAndWaves($("#plan-page").dataset.department);
     myHealth($("#plan-page").dataset.department);
   }
   $("#render")?.addEventListener("click", async () => {
