@@ -8,11 +8,8 @@ The server is `govmig serve` in its own process (uvicorn), the store a SQLite fi
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +24,7 @@ from orchestrator.store import Accounts, HealthStore, open_store
 from orchestrator.store.health import StateRow
 from orchestrator.web import hash_password, new_token, token_digest
 from tests.monitor import lab
+from tests.web.server import govmig_serve
 
 SYSTEMS, CLIENTS, EACH = 10_000, 100, 10
 
@@ -82,46 +80,26 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="govmig-bench-web-"))
     db = f"sqlite:///{root / 'govmig.db'}"
     token = _populate(db)
-    port = lab.free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "orchestrator",
-            "serve",
-            "--db",
-            db,
-            "--port",
-            str(port),
-            "--secret-file",
-            str(root / "secret"),
-            "--tree",
-            str(root / "render"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        assert lab.wait_until(lambda: lab.answers(base + "/login"), 60, 0.3), "govmig serve did not start"
-        auth = {"Authorization": f"Bearer {token}"}
-        size = len(httpx.get(base + "/api/health", headers=auth, timeout=30).content)
-        asyncio.run(_load(base + "/api/health", auth))  # warm: the document is built once per cycle
-        api = asyncio.run(_load(base + "/api/health", auth))
-        floor = asyncio.run(_load(base + "/static/app.css", {}))
-        print(
-            f"\nWeb: GET /api/health, {SYSTEMS:,} systems ({size / 1e6:.1f} MB), {CLIENTS} concurrent clients × {EACH}"
-        )
-        for name, values in (("status API", api), ("static file (floor)", floor)):
-            print(f"  {name:<22} p50 {_pct(values, 50):8.1f} ms   p99 {_pct(values, 99):8.1f} ms")
-        print(
-            f"  ratio to the floor      p50 {_pct(api, 50) / _pct(floor, 50):6.2f}x      p99 {_pct(api, 99) / _pct(floor, 99):6.2f}x"
-        )
+        with govmig_serve(db, root) as base:
+            _measure(base, token)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(20)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _measure(base: str, token: str) -> None:
+    auth = {"Authorization": f"Bearer {token}"}
+    size = len(httpx.get(base + "/api/health", headers=auth, timeout=30).content)
+    asyncio.run(_load(base + "/api/health", auth))  # warm: the document is built once per cycle
+    api = asyncio.run(_load(base + "/api/health", auth))
+    floor = asyncio.run(_load(base + "/static/app.css", {}))
+    print(
+        f"\nWeb: GET /api/health, {SYSTEMS:,} systems ({size / 1e6:.1f} MB), {CLIENTS} concurrent clients × {EACH}"
+    )
+    for name, values in (("status API", api), ("static file (floor)", floor)):
+        print(f"  {name:<22} p50 {_pct(values, 50):8.1f} ms   p99 {_pct(values, 99):8.1f} ms")
+    p50, p99 = _pct(api, 50) / _pct(floor, 50), _pct(api, 99) / _pct(floor, 99)
+    print(f"  ratio to the floor      p50 {p50:6.2f}x      p99 {p99:6.2f}x")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +11,7 @@ import httpx
 
 from tests.cli.test_intake_commands import run
 from tests.conftest import EXAMPLES, ROOT
-from tests.monitor import lab
+from tests.web.server import govmig_serve
 
 
 def test_users_are_added_and_serve_answers_with_their_token(tmp_path: Path) -> None:
@@ -47,41 +45,17 @@ def test_users_are_added_and_serve_answers_with_their_token(tmp_path: Path) -> N
     status, out, _ = run("user", "list", "--db", db, "--format", "json")
     assert status == 0 and [u["username"] for u in json.loads(out)] == ["ops1"]
 
-    port = lab.free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "orchestrator",
-            "serve",
-            "--db",
-            db,
-            "--port",
-            str(port),
-            "--plans",
-            str(EXAMPLES),
-            "--policy",
-            str(ROOT / "examples" / "policy.yaml"),
-            "--as-of",
-            "2026-11-22",
-            "--secret-file",
-            str(tmp_path / "secret"),
-            "--tree",
-            str(tmp_path / "render"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    seed = (
+        "--plans",
+        str(EXAMPLES),
+        "--policy",
+        str(ROOT / "examples" / "policy.yaml"),
+        "--as-of",
+        "2026-11-22",
     )
-    try:
-        base = f"http://127.0.0.1:{port}"
-
-        assert lab.wait_until(lambda: lab.answers(base + "/login"), 60, 0.3), "govmig serve did not answer"
+    with govmig_serve(db, tmp_path, *seed) as base:
         auth = {"Authorization": f"Bearer {token}"}
         assert httpx.get(base + "/api/me", headers=auth).json()["username"] == "ops1"
         assert len(httpx.get(base + "/api/departments", headers=auth).json()) == 10
         assert httpx.get(base + "/api/me").status_code == 401
         assert oct((tmp_path / "secret").stat().st_mode & 0o777) == "0o600"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(20)

@@ -1,0 +1,44 @@
+"""`govmig serve` as its own process on a free loopback port, stopped (with its process group) afterwards."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.monitor import lab
+
+
+@contextmanager
+def govmig_serve(db: str, root: Path, *extra: str) -> Iterator[str]:
+    """Yields the base URL once the service answers (bounded: 60 s)."""
+    port = lab.free_port()
+    argv = [
+        sys.executable,
+        "-m",
+        "orchestrator",
+        "serve",
+        "--db",
+        db,
+        "--port",
+        str(port),
+        "--secret-file",
+        str(root / "secret"),
+        "--tree",
+        str(root / "render"),
+        *extra,
+    ]
+    server = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert lab.wait_until(lambda: lab.answers(base + "/login"), 60, 0.3), "govmig serve did not answer"
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
