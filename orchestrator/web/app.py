@@ -18,6 +18,7 @@ from .api_watch import HealthCache
 from .context import Context, WebConfig
 from .portfolio import Portfolio
 from .runs import Runs
+from .security import LoginThrottle
 
 STATIC = Path(__file__).parent / "static"
 HEADERS = [
@@ -57,6 +58,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.portfolio = Portfolio(ctx)
     app.state.runs = Runs(ctx, app.state.portfolio)
     app.state.health_cache = HealthCache()
+    app.state.throttle = LoginThrottle()
     app.add_middleware(SecurityHeaders)
     app.add_middleware(
         SessionMiddleware,

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from ..execute import record_name
 from .deps import BEARER, context, csrf_token, resolve, said, visible
-from .security import ROLE_ZH, Principal, verify_password
+from .security import ROLE_ZH, LoginThrottle, Principal, verify_password
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
@@ -75,10 +75,16 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     ctx = context(request)
+    throttle: LoginThrottle = request.app.state.throttle
+    if throttle.blocked(username):
+        ctx.store.audit(username[:64] or "?", "login", "web", "throttled")
+        return page(request, "login.html", None, status=429, next="/", error="throttled")
     user = ctx.accounts.user(username)
     if user is None or not verify_password(user.password_hash, password):
+        throttle.failed(username)
         ctx.store.audit(username[:64] or "?", "login", "web", "refused")
-        return page(request, "login.html", None, status=401, next="/", error=True)
+        return page(request, "login.html", None, status=401, next="/", error="wrong")
+    throttle.succeeded(username)
     request.session.clear()
     request.session["uid"] = user.id
     csrf_token(request)

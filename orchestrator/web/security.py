@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -55,3 +58,33 @@ class Principal:
     def sees(self, department: str) -> bool:
         """Ops and supervisors see every department; a department only itself."""
         return self.role != "department" or self.department == department
+
+
+class LoginThrottle:
+    """After `limit` failed sign-ins for one user name within `window` seconds, further attempts are refused
+    until the window has passed: guessing passwords gets slow, a forgotten one costs a short wait."""
+
+    def __init__(
+        self, limit: int = 5, window: float = 900, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, username: str) -> list[float]:
+        now = self.clock()
+        kept = [t for t in self._failures.get(username, []) if now - t < self.window]
+        self._failures[username] = kept
+        return kept
+
+    def blocked(self, username: str) -> bool:
+        with self._lock:
+            return len(self._recent(username)) >= self.limit
+
+    def failed(self, username: str) -> None:
+        with self._lock:
+            self._recent(username).append(self.clock())
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)

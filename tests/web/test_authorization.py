@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
-from tests.web.conftest import MINE, OTHER, Web, fill
+from tests.web.conftest import MINE, OTHER, PASSWORD, Web, fill
 
 ALL = {"ops", "supervisor", "department"}
 WATCH = {"ops", "supervisor"}
@@ -146,3 +146,19 @@ def test_wrong_passwords_and_unknown_tokens_get_nothing(web: Web) -> None:
     assert r.status_code == 401 and r.json()["detail"]["zh"] == "请先登录"
     audit = web.client("ops").get("/api/audit").json()
     assert any(a["action"] == "login" and a["result"] == "refused" and a["actor"] == "ops" for a in audit)
+
+
+def test_password_guessing_is_throttled(web: Web) -> None:
+    c = web.client()
+    statuses = [
+        c.post(
+            "/login", data={"username": "czt", "password": f"guess {n}"}, follow_redirects=False
+        ).status_code
+        for n in range(5)
+    ]
+    right = c.post("/login", data={"username": "czt", "password": PASSWORD}, follow_redirects=False)
+    assert statuses == [401] * 5 and right.status_code == 429 and "15 分钟" in right.text
+    assert (
+        c.post("/login", data={"username": "ops", "password": PASSWORD}, follow_redirects=False).status_code
+        == 303
+    )
