@@ -27,6 +27,8 @@ from .portfolio import Portfolio
 from .security import Principal
 
 router = APIRouter(prefix="/api", tags=["supervision 监管"])
+WORST = 200
+"""How many systems, worst first, the dashboard lists one by one (the full list is GET /api/health)."""
 
 
 class HealthCache:
@@ -139,6 +141,10 @@ def dashboard_document(doc: dict[str, Any], port: Portfolio) -> dict[str, Any]:
             if s["state"] in ("down", "degraded")
         ],
         "budget": budget[:20],
+        "systems": [
+            {k: s[k] for k in ("system", "zone", "wave", "state", "reason")} for s in doc["systems"][:WORST]
+        ],
+        "systems_total": len(doc["systems"]),
         "zombies": zombies,
         "late": [x.model_dump(mode="json") for x in view.roadmap.late],
     }

@@ -145,6 +145,7 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
             time.sleep(1)
         page.wait_for_function("document.querySelector('#count-down').textContent === '1'")  # type: ignore[attr-defined]
         assert key in page.inner_text("#alerts") and "unreachable" in page.inner_text("#alerts")  # type: ignore[attr-defined]
+        assert key in page.inner_text("#systems-health")  # type: ignore[attr-defined]
         page.screenshot(path=str(SHOTS / "6-supervisor-down.png"), full_page=True)  # type: ignore[attr-defined]
         page.close()  # type: ignore[attr-defined]
     finally:

@@ -149,6 +149,8 @@ function dashboard(d) {
   table("#alerts", ["系统 system", "状态 state", "原因 reason", "自 since"], d.alerts.map((a) => ({ cells: [a.system, a.state, a.reason, a.since.slice(0, 19)], cls: a.state })));
   table("#budget", ["系统 system", "余量 left"], d.budget.map((b) => ({ cells: [b.system, `${Math.round(b.budget_left * 100)}%`] })));
   table("#zombies", ["系统 system", "依据 criteria"], d.zombies.map((z) => ({ cells: [z.system, z.reasons.map((r) => `${r.rule}: ${r.zh}`).join("；")] })));
+  table("#systems-health", ["系统 system", "区域 zone", "批次 wave", "状态 state", "原因 reason"], d.systems.map((x) => ({ cells: [x.system, x.zone, x.wave, x.state, x.reason], cls: x.state })));
+  $("#systems-total").textContent = d.systems_total > d.systems.length ? `(${d.systems.length} / ${d.systems_total})` : `(${d.systems_total})`;
   table("#late", ["系统 system", "期限 deadline", "逾期天数 days late", "原因 binding"], d.late.map((x) => ({ cells: [x.system, x.deadline, x.days_late, x.binding] })));
 }
 
