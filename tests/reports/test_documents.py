@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
@@ -32,12 +33,8 @@ SHARING_RED, PROGRESS_BLUE = (0xC6, 0x28, 0x28), (0x15, 0x65, 0xC0)
 
 
 def pixels(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> int:
-    rgb = image.convert("RGB")
-    return sum(
-        1
-        for p in rgb.getdata()
-        if all(abs(a - b) <= tolerance for a, b in zip(p, colour, strict=True))  # type: ignore[arg-type]
-    )
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    return int((np.abs(rgb - np.array(colour, dtype=np.int16)) <= tolerance).all(axis=2).sum())
 
 
 @needs_tools
