@@ -19,6 +19,8 @@ from rich.table import Table
 
 from ..execute import AnsibleRunner, ExecuteError, HealthGate, Outcome, WaveExecutor, record_name
 from ..execute.kube import KubeApplier, api_client
+from ..execute.watch import PrometheusGate
+from ..monitor import connect
 from ..store import Store
 from .options import DB, TREE, engine
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
@@ -108,8 +110,10 @@ def _executor(
     failure_budget: int,
     hold: float,
     kubeconfig: str | None = None,
+    prometheus: str | None = None,
 ) -> WaveExecutor:
-    """Without a configured cluster (no kubeconfig, not in a pod) the manifests go to TREE/gitops instead."""
+    """Without a configured cluster (no kubeconfig, not in a pod) the manifests go to TREE/gitops instead; with a
+    Prometheus, cutover also waits for the monitor's word that the target's probe held for `hold` seconds."""
     api = api_client(kubeconfig)
     return WaveExecutor(
         store,
@@ -119,6 +123,7 @@ def _executor(
         concurrency=concurrency,
         failure_budget=failure_budget,
         gate=HealthGate(hold_seconds=hold) if hold > 0 else None,
+        watch=PrometheusGate(connect(prometheus, 10), hold or 60) if prometheus else None,
         applier=KubeApplier(api) if api is not None else None,
     )
 
@@ -177,6 +182,12 @@ OPTIONS = [
     click.option(
         "--hold", default=30.0, show_default=True, help="切换前健康检查需持续的秒数 Health gate (s); 0 = off"
     ),
+    click.option(
+        "--prometheus",
+        envvar="GOVMIG_PROMETHEUS",
+        default=None,
+        help="切换前还需监控确认探测持续成功 Also ask Prometheus: the probe held for --hold seconds",
+    ),
 ]
 
 
@@ -204,11 +215,12 @@ def run_command(
     concurrency: int,
     failure_budget: int,
     hold: float,
+    prometheus: str | None,
     fmt: str,
 ) -> None:
     """执行迁移批次 Run a wave: every system through precheck … decommission."""
     store = _store(db)
-    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig)
+    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig, prometheus)
     _run_and_report(store, executor, lambda: executor.run(wave, check=check, only=only), fmt)
 
 
@@ -226,13 +238,14 @@ def resume_command(
     concurrency: int,
     failure_budget: int,
     hold: float,
+    prometheus: str | None,
     fmt: str,
 ) -> None:
     """继续暂停或中断的批次 Resume a paused or interrupted wave where it stopped."""
     store = _store(db)
     if store.wave(wave) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
-    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig)
+    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig, prometheus)
     _run_and_report(store, executor, lambda: executor.run(wave), fmt)
 
 

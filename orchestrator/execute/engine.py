@@ -57,13 +57,14 @@ class WaveExecutor:
         concurrency: int = 2,
         failure_budget: int = 1,
         gate: Callable[[str], GateResult] | None = None,
+        watch: Callable[[str], GateResult] | None = None,
         progress: Progress | None = None,
         applier: KubeApplier | None = None,
     ) -> None:
         # absolute: ansible-runner runs in each system's private data directory, where a relative path means nothing
         self.store, self.runner, self.tree = store, runner, tree.resolve()
         self.actor, self.concurrency, self.failure_budget = actor, concurrency, failure_budget
-        self.gate, self.progress, self.applier = gate, progress, applier
+        self.gate, self.watch, self.progress, self.applier = gate, watch, progress, applier
         self.pause, self.abort = threading.Event(), threading.Event()
         self._failures = 0
         self._lock = threading.Lock()
@@ -165,13 +166,18 @@ class WaveExecutor:
     def _step(self, record: str, wave: str, hosts: SystemHosts, step: Step, check: bool) -> bool:
         playbook, inventory, roles = self.paths(wave)
         attempt = self.store.begin_step(record, hosts.key, step.name, self.actor)
-        if step.name == "cutover" and self.gate is not None and hosts.health_url and not check:
-            gate = self.gate(hosts.health_url)
-            if not gate.ok:
-                self.store.end_step(
-                    record, hosts.key, step.name, "failed", False, self.actor, f"health gate: {gate.reason}"
-                )
-                return False
+        if step.name == "cutover" and not check:
+            # the target's health URL, then the monitor's verdict (Prometheus) on the system, if either is set
+            for what, judge, subject in (
+                ("health gate", self.gate, hosts.health_url),
+                ("monitor", self.watch, hosts.key),
+            ):
+                verdict = judge(subject) if judge is not None and subject else None
+                if verdict is not None and not verdict.ok:
+                    self.store.end_step(
+                        record, hosts.key, step.name, "failed", False, self.actor, f"{what}: {verdict.reason}"
+                    )
+                    return False
         events: list[dict[str, Any]] = []
 
         def on_event(event: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from orchestrator.execute import STEPS, AnsibleRunner, WaveExecutor
+from orchestrator.execute import STEPS, AnsibleRunner, GateResult, WaveExecutor
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -53,6 +53,25 @@ def test_a_failing_system_is_rolled_back_and_the_others_complete(tmp_path: Path)
     assert beta.state == "rolled_back"
     audit = [(a.action, a.result) for a in s.audit_log("W01/630000-T/beta")]
     assert ("step.deploy", "failed") in audit and ("step.rollback", "finished") in audit
+
+
+def test_the_monitors_word_holds_back_a_cutover(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha", "beta"])
+    s = store(tmp_path)
+    asked: list[str] = []
+
+    def watch(system: str) -> GateResult:
+        asked.append(system)
+        return GateResult(
+            system.endswith("alpha"), 1, "ok" if system.endswith("alpha") else "probe failed within 60s"
+        )
+
+    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2, watch=watch).run("W01")
+    assert sorted(asked) == ["630000-T/alpha", "630000-T/beta"]
+    assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "rolled_back"}
+    log = [(e.step, e.status, e.detail) for e in s.step_log("W01", "630000-T/beta")]
+    assert ("cutover", "failed", "monitor: probe failed within 60s") in log
+    assert "src-beta" in where.frontend("beta")
 
 
 def test_past_the_failure_budget_the_wave_pauses_and_resumes(tmp_path: Path) -> None:
