@@ -37,6 +37,9 @@ from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problem
     "--year", type=click.IntRange(2000, 2100), default=None, help="报告年度 Report year (default: last year)"
 )
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF Skip the PDF")
+@click.option(
+    "--department", default=None, help="年度报告只写这个部门 The annual report of one department only"
+)
 @DB
 @click.option(
     "-o",
@@ -56,6 +59,7 @@ def report_command(
     evaluation_path: Path | None,
     year: int | None,
     no_pdf: bool,
+    department: str | None,
     db: str | None,
     out: Path,
     fmt: str,
@@ -81,7 +85,7 @@ def report_command(
             eng = engine(db)
             history = History(moved(eng), watched(eng, year))
             if kind == "annual":
-                files = annual_files(plans, decisions, roadmap, history, year, printer)
+                files = annual_files(plans, decisions, roadmap, history, year, printer, department)
             else:
                 weights = model_or_exit(
                     evaluation_path, EvaluationSettings, "考核权重有误 Evaluation weights are invalid"
@@ -94,6 +98,8 @@ def report_command(
                         )
     except PdfError as exc:
         fail(str(exc), str(exc), FAILED)
+    except KeyError:
+        fail(f"没有部门 {department} 的计划", f"no plan of department {department}")
     written = [str(p) for p in write_files(out, files)]
     if fmt == "json":
         emit_json({"kind": kind, "year": year if kind != "inventory" else None, "files": written})

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from ..plan.models import MigrationPlan
 from ..policy.decision import Decision
 from ..waves import Roadmap
-from .annual import History, annual_figures
+from .annual import PROVINCE, History, annual_figures
 from .documents import annual_sections, evaluation_sections, html, sections_xlsx
 from .evaluation import EvaluationSettings, Score, evaluate, objectives
 from .inventory import inventory_rows, inventory_xlsx
@@ -28,19 +28,25 @@ def annual_files(
     history: History,
     year: int,
     printer: Printer | None,
+    department: str | None = None,
 ) -> dict[str, bytes]:
-    sections = annual_sections(
-        annual_figures(plans, decisions, roadmap, history, year, objectives(plans)), year
-    )
+    """The province's annual report, or with `department` that department's own (KeyError if it has no plan)."""
+    figures = annual_figures(plans, decisions, roadmap, history, year, objectives(plans))
+    names = {f.scope: f.name for f in figures}
+    scope = department or PROVINCE
+    if scope not in names:
+        raise KeyError(scope)
+    sections = annual_sections(figures, year, scope)
+    who = "" if department is None else f"{names[scope]} "
     page = html(
-        f"{year} 年度政务信息系统整合共享工作报告", f"Annual report on information sharing, {year}", sections
+        f"{who}{year} 年度政务信息系统整合共享工作报告",
+        f"Annual report on information sharing, {year}",
+        sections,
     )
-    files = {
-        f"年度报告-annual-{year}.html": page.encode(),
-        f"年度报告-annual-{year}.xlsx": sections_xlsx(sections),
-    }
+    stem = f"年度报告-annual-{year}" + (f"-{department}" if department else "")
+    files = {f"{stem}.html": page.encode(), f"{stem}.xlsx": sections_xlsx(sections)}
     if printer is not None:
-        files[f"年度报告-annual-{year}.pdf"] = printer(page)
+        files[f"{stem}.pdf"] = printer(page)
     return files
 
 

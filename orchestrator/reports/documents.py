@@ -72,24 +72,26 @@ def summary_rows(figures: Sequence[Figures]) -> tuple[list[str], list[list[Any]]
     return headers, rows
 
 
-def annual_sections(figures: Sequence[Figures], year: int) -> list[Section]:
-    province = next(f for f in figures if f.scope == PROVINCE)
-    headers, rows = summary_rows(figures)
+def annual_sections(figures: Sequence[Figures], year: int, scope: str = PROVINCE) -> list[Section]:
+    """The province's report (every department's row, then the province's) or one department's own."""
+    province = next(f for f in figures if f.scope == scope)
+    shown = list(figures) if scope == PROVINCE else [province]
+    headers, rows = summary_rows(shown)
     return [
         Section(
             "一、总体情况 Overview",
-            f"{year} 年度：{province.systems} 个系统，应迁移 {province.to_migrate} 个，年底累计完成 "
+            f"{province.name} {year} 年度：{province.systems} 个系统，应迁移 {province.to_migrate} 个，年底累计完成 "
             f"{province.migrated_by_year_end} 个；数据资源 {sum(province.resources.values())} 项。",
             headers=headers,
             rows=rows,
         ),
-        Section("二、目录编制 Catalog compilation", chart=sharing_chart(figures)),
+        Section("二、目录编制 Catalog compilation", chart=sharing_chart(shown)),
         Section(
             "三、不予共享的数据资源及依据 Resources not shared and their legal basis",
             headers=["系统 System", "数据资源 Resource", "依据 Legal basis"],
             rows=[[k, n, basis or "无依据 none"] for k, n, basis in province.not_shared],
         ),
-        Section("四、迁移进度 Migration progress against the roadmap", chart=progress_chart(figures, year)),
+        Section("四、迁移进度 Migration progress against the roadmap", chart=progress_chart(shown, year)),
         Section(
             "五、可用性 Availability against objective",
             f"监测 {len(province.availability)} 个系统，{province.meeting_objective} 个达到目标。",

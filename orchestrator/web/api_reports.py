@@ -44,7 +44,9 @@ def inventory(principal: Watcher, port: Port) -> Response:
     return _send(inventory_files(view.plans, view.decisions), "xlsx")
 
 
-async def _report(request: Request, port: Port, kind: str, fmt: Kind, year: int | None) -> Response:
+async def _report(
+    request: Request, port: Port, kind: str, fmt: Kind, year: int | None, department: str | None = None
+) -> Response:
     view = port.view()
     y = year or view.as_of.year - 1
     printer = print_pdf if fmt == "pdf" else None
@@ -52,7 +54,7 @@ async def _report(request: Request, port: Port, kind: str, fmt: Kind, year: int 
     try:
         if kind == "annual":
             files = await run_in_threadpool(
-                annual_files, view.plans, view.decisions, view.roadmap, history, y, printer
+                annual_files, view.plans, view.decisions, view.roadmap, history, y, printer, department
             )
         else:
             _, files = await run_in_threadpool(
@@ -67,13 +69,22 @@ async def _report(request: Request, port: Port, kind: str, fmt: Kind, year: int 
             )
     except PdfError as exc:
         raise said(503, str(exc), str(exc)) from None
+    except KeyError:
+        raise said(404, "没有这个部门的数据", "no such department") from None
     return _send(files, fmt)
 
 
 @router.get("/annual.{fmt}", response_class=Response)
-async def annual(request: Request, fmt: Kind, principal: Watcher, port: Port, year: Year = None) -> Response:
-    """年度报告 The annual report on sharing work (002 三(二))."""
-    return await _report(request, port, "annual", fmt, year)
+async def annual(
+    request: Request,
+    fmt: Kind,
+    principal: Watcher,
+    port: Port,
+    year: Year = None,
+    department: str | None = None,
+) -> Response:
+    """年度报告 The annual report on sharing work (002 三(二)), for the province or one department."""
+    return await _report(request, port, "annual", fmt, year, department)
 
 
 @router.get("/evaluation.{fmt}", response_class=Response)

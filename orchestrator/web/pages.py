@@ -170,4 +170,10 @@ async def reports_page(request: Request) -> Response:
     principal = await _viewer(request, watchers_only=True)
     if isinstance(principal, RedirectResponse):
         return principal
-    return page(request, "reports.html", principal, year=request.app.state.portfolio.view().as_of.year - 1)
+    return page(
+        request,
+        "reports.html",
+        principal,
+        year=request.app.state.portfolio.view().as_of.year - 1,
+        departments=context(request).accounts.departments(),
+    )

@@ -131,3 +131,33 @@ def test_the_report_command_writes_each_kind(tmp_path: Path) -> None:
         assert all(Path(p).is_file() for p in json.loads(out)["files"])
     status, _, err = run("report", "annual", str(EXAMPLES), "--year", "1999", "-o", str(tmp_path / "x"))
     assert status == 2 and "1999" in err
+
+
+def test_a_department_gets_its_own_annual_report(
+    province_plans: list[MigrationPlan],
+    province: dict[str, Decision],
+    roadmap: Roadmap,
+    history: History,
+    tmp_path: Path,
+) -> None:
+    files = annual_files(province_plans, list(province.values()), roadmap, history, YEAR, None, "630000-RST")
+    page = files[f"年度报告-annual-{YEAR}-630000-RST.html"].decode()
+    assert "青海省人力资源和社会保障厅" in page and "630000-CZT" not in page
+    sheets = load_workbook(io.BytesIO(files[f"年度报告-annual-{YEAR}-630000-RST.xlsx"])).worksheets
+    assert [r[0] for r in sheets[0].iter_rows(min_row=2, values_only=True)] == ["630000-RST"]
+    not_shared = [r[0] for r in sheets[1].iter_rows(min_row=2, values_only=True)]
+    assert not_shared and all(k.startswith("630000-RST/") for k in not_shared)
+    status, _, err = run(
+        "report",
+        "annual",
+        str(EXAMPLES),
+        *EXAMPLE_ARGS,
+        "--department",
+        "630000-NOPE",
+        "--no-pdf",
+        "--db",
+        f"sqlite:///{tmp_path / 'g.db'}",
+        "-o",
+        str(tmp_path / "o"),
+    )
+    assert status == 2 and "no plan of department 630000-NOPE" in err

@@ -21,6 +21,11 @@ def test_supervisors_get_every_report_in_every_format(web: Web) -> None:
     if find_browser():
         pdf = c.get("/api/reports/evaluation.pdf?year=2026")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    own = c.get("/api/reports/annual.html?year=2026&department=630000-RST")
+    assert (
+        own.status_code == 200 and "青海省人力资源和社会保障厅" in own.text and "630000-CZT" not in own.text
+    )
+    assert c.get("/api/reports/annual.html?department=630000-NOPE").status_code == 404
     assert c.get("/api/reports/annual.doc").status_code == 422
     assert c.get("/api/reports/annual.html?year=1800").status_code == 422
     assert web.client("rst").get("/api/reports/annual.html").status_code == 403

@@ -173,9 +173,15 @@ document.addEventListener("DOMContentLoaded", () => {
     $("#render-result").textContent = r.ok ? `已写入 written ${r.data.written}, 未变 unchanged ${r.data.unchanged}` : said(r.data.detail);
   });
   if ($("#wave-page")) wavePage();
-  $("#year")?.addEventListener("change", () => {
-    for (const a of document.querySelectorAll("a[data-report]")) a.href = `/api/reports/${a.dataset.report}.${a.dataset.fmt}?year=${$("#year").value}`;
-  });
+  const reportLinks = () => {
+    const dept = $("#department")?.value;
+    for (const a of document.querySelectorAll("a[data-report]")) {
+      const scope = dept && a.dataset.report === "annual" ? `&department=${encodeURIComponent(dept)}` : "";
+      a.href = `/api/reports/${a.dataset.report}.${a.dataset.fmt}?year=${$("#year").value}${scope}`;
+    }
+  };
+  $("#year")?.addEventListener("change", reportLinks);
+  $("#department")?.addEventListener("change", reportLinks);
   if ($("#dashboard-page")) {
     const source = new EventSource("/api/health/stream");
     source.addEventListener("health", (e) => dashboard(JSON.parse(e.data)));
