@@ -44,10 +44,6 @@ def _panel(
     }
 
 
-def panel_queries() -> list[str]:
-    return [t["expr"] for p in dashboard()["panels"] for t in p["targets"]]
-
-
 def dashboard(title: str = "政务信息系统迁移监管 govmig supervision") -> dict[str, Any]:
     health = f'job="{HEALTH_JOB}", {SELECT}'
     metrics = f'job!="{HEALTH_JOB}", {SELECT}'

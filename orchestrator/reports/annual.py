@@ -7,7 +7,6 @@ Pure: the history (when each system finished moving; its monitored samples in th
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,7 +135,3 @@ def annual_figures(
     for f in departments:
         province.add(f)
     return [*departments, province]
-
-
-def sharing_counts(figures: Figures) -> Counter[str]:
-    return Counter({k: v for k, v in figures.resources.items() if v})

@@ -4,8 +4,8 @@ so `govmig status` and `govmig resume` see the same runs and a restarted server 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..execute import ExecuteError, WaveExecutor, record_name
 from ..execute.tree import write_tree
@@ -22,7 +22,6 @@ class Busy(Exception):
 class Active:
     thread: threading.Thread
     executor: WaveExecutor
-    error: ExecuteError | None = None
 
 
 class Runs:
@@ -45,30 +44,35 @@ class Runs:
         )
         return counts
 
-    def _start(self, record: str, actor: str, work: str, call: object) -> None:
+    def _executor(self, wave: str, actor: str) -> WaveExecutor:
+        """A fresh executor, having refused at once a wave the tree has no playbook for."""
+        executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
+        executor.paths(wave)
+        return executor
+
+    def _start(
+        self, record: str, actor: str, executor: WaveExecutor, work: Callable[[WaveExecutor], object]
+    ) -> None:
+        """Runs `work` in a thread of its own; one at a time per record."""
         with self._lock:
             current = self._active.get(record)
             if current is not None and current.thread.is_alive():
                 raise Busy(record)
-            executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
-            active = Active(threading.Thread(target=lambda: None), executor)
 
             def body() -> None:
                 try:
-                    getattr(executor, work)(*call)  # type: ignore[misc]
+                    work(executor)
                 except ExecuteError as exc:
-                    active.error = exc
-                    self.ctx.store.audit(actor, f"wave.{work}", record, "refused", exc.en)
+                    self.ctx.store.audit(actor, "wave.refused", record, "refused", exc.en)
 
-            active.thread = threading.Thread(target=body, name=f"govmig-web-{record}", daemon=True)
-            self._active[record] = active
-            active.thread.start()
+            thread = threading.Thread(target=body, name=f"govmig-web-{record}", daemon=True)
+            self._active[record] = Active(thread, executor)
+            thread.start()
 
     def run(self, wave: str, check: bool, actor: str) -> str:
         """Starts (or resumes: the store remembers every step) the wave; returns its record name."""
-        self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor).paths(wave)  # refuse early
         record = record_name(wave, check)
-        self._start(record, actor, "run", (wave, check))
+        self._start(record, actor, self._executor(wave, actor), lambda e: e.run(wave, check))
         return record
 
     def pause(self, record: str, actor: str) -> bool:
@@ -81,8 +85,12 @@ class Runs:
         return True
 
     def rollback(self, wave: str, system: str, actor: str) -> None:
-        self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor).paths(wave)
-        self._start(f"{wave}:rollback:{system}", actor, "rollback", (wave, system))
+        self._start(
+            f"{wave}:rollback:{system}",
+            actor,
+            self._executor(wave, actor),
+            lambda e: e.rollback(wave, system),
+        )
 
     def join(self, timeout: float) -> None:
         """Waits (bounded) for every running wave: tests and a graceful shutdown."""
@@ -90,6 +98,3 @@ class Runs:
             threads = [a.thread for a in self._active.values()]
         for t in threads:
             t.join(timeout)
-
-    def tree_ready(self) -> bool:
-        return (Path(self.ctx.config.tree) / "index.json").is_file()

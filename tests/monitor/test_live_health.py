@@ -18,12 +18,11 @@ def settle(stack: Stack) -> None:
     """Waits (bounded) until Prometheus' latest probe of every stand-in shows its current mode: from here the
     monitor has two cycles to report it."""
 
-    def looks(app: lab.App) -> tuple[float, float, float] | None:
-        return (
-            (1, 0, 0.5)
-            if app.server is None
-            else {"up": (1, 200, 0), "slow": (1, 200, 0.5), "error": (0, 500, 0)}[app.mode]
-        )
+    def expected(app: lab.App) -> tuple[float, float, bool]:
+        """(probe_success, HTTP status, slow) the stand-in's current mode should show."""
+        if app.server is None:
+            return 0, 0, False
+        return {"up": (1, 200, False), "slow": (1, 200, True), "error": (0, 500, False)}[app.mode]
 
     def seen() -> bool:
         got: dict[str, dict[str, float]] = {}
@@ -31,19 +30,15 @@ def settle(stack: Stack) -> None:
             for r in stack.query(f'{name}{{job="govmig-health"}}'):
                 m = r["metric"]  # type: ignore[index]
                 got.setdefault(f"{m['department']}/{m['system']}", {})[name] = float(r["value"][1])  # type: ignore[index]
-        for key, app in stack.apps.items():
-            want = looks(app)
-            v = got.get(key, {})
-            if app.server is None:
-                if v.get("probe_success") != 0 or v.get("probe_http_status_code") != 0:
-                    return False
-            elif want is not None and (
-                v.get("probe_success") != want[0]
-                or v.get("probe_http_status_code") != want[1]
-                or (app.mode == "slow") != (v.get("probe_duration_seconds", 0) > SETTINGS.slow_seconds)
-            ):
-                return False
-        return True
+        return all(
+            (
+                got.get(key, {}).get("probe_success"),
+                got.get(key, {}).get("probe_http_status_code"),
+                got.get(key, {}).get("probe_duration_seconds", 0) > SETTINGS.slow_seconds,
+            )
+            == expected(app)
+            for key, app in stack.apps.items()
+        )
 
     assert lab.wait_until(seen, 30, 0.25), "Prometheus never showed the change"
 
