@@ -4,12 +4,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out/demo
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean lock
 
-$(VENV)/.installed: pyproject.toml
+# Installs are pinned by constraints.txt (every package, exact versions), so an upstream release cannot break a
+# fresh clone; `make lock` is the one way to move the pins.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -35,6 +37,17 @@ lint: install
 ## bench: the benchmarks, printing figures against a baseline measured in the same run
 bench: install
 	$(PY) bench/run.py
+
+## lock: resolve the newest releases pyproject.toml allows into constraints.txt, then run the tests on them
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[test]'
+	{ echo "# Every package make test and make demo install, pinned. Refresh with: make lock"; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f; } > constraints.txt
+	rm -rf .venv-lock
+	$(MAKE) test
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
