@@ -205,8 +205,12 @@ def _fill(state: _State, slot: Slot, lane: bool, pilot: bool) -> list[int]:
             if dependent not in state.waiting:
                 continue  # unscheduled itself
             state.waiting[dependent] -= 1
-            if state.waiting[dependent] == 0:
-                state.release(state.groups[dependent], slot.index if not pilot else slot.index + 1)
+            if state.waiting[dependent] == 0 and pilot:
+                # the pilot holds only groups that depend on nothing still to move: what waited on a pilot
+                # group joins from the next window (pushing it into the heap being drained would let it in)
+                state.future.setdefault(slot.index + 1, []).append(dependent)
+            elif state.waiting[dependent] == 0:
+                state.release(state.groups[dependent], slot.index)
     for entry in misfits:
         heapq.heappush(heap, entry)
     if pilot:

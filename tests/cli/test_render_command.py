@@ -49,3 +49,22 @@ def test_render_with_bad_settings_writes_nothing(tmp_path: Path) -> None:
     )
     assert status == 2 and json.loads(out)["errors"][0]["path"] == ["objective_high"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pilot_system_and_its_dependency_plan_and_render(tmp_path: Path) -> None:
+    """Two simple systems, one depending on the other, both fit the pilot: `plan` and `render` succeed and the
+    dependent moves after what it depends on."""
+    from tests.conftest import MINIMAL, dump
+    from tests.waves.test_late import plan as chain_plan
+
+    doc = chain_plan("2027-06-30", 2, chain=True).model_dump(mode="json", by_alias=True, exclude_none=True)
+    assert doc["department"]["code"] == MINIMAL["department"]["code"]
+    source = tmp_path / "chain.yaml"
+    source.write_bytes(dump(doc))
+    status, out, err = run("plan", str(source), *ARGS, "--format", "json")
+    assert status == 0, err
+    waves = json.loads(out)["waves"]
+    assert [w["systems"] for w in waves] == [["630000-TEST/s0"], ["630000-TEST/s1"]]
+    status, out, err = run("render", str(source), *ARGS, "-o", str(tmp_path / "tree"), "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["systems"] == 2

@@ -80,3 +80,15 @@ def test_holidays_are_skipped() -> None:
     )
     # 2026-09-25 (Mid-Autumn) and 2026-10-02 (National Day) are holidays
     assert [w.start.date().isoformat() for w in r.waves] == ["2026-10-09", "2026-10-16"]
+
+
+def test_a_system_and_what_it_depends_on_both_simple_enough_for_the_pilot() -> None:
+    # s1 depends on s0 and both are among the simplest: the pilot takes s0 alone (it holds only systems with
+    # nothing still to move), s1 follows in the next window; nothing is lost, nothing raises
+    p = plan("2027-06-30", 2, chain=True)
+    r = plan_waves([p], assess([p], AS_OF), AS_OF, WaveSettings(pilot_size=3))
+    assert [(w.pilot, w.systems) for w in r.waves] == [
+        (True, ["630000-TEST/s0"]),
+        (False, ["630000-TEST/s1"]),
+    ]
+    assert r.waves[0].end <= r.waves[1].start and not r.unscheduled and not r.late
