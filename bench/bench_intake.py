@@ -17,6 +17,7 @@ from bench.portfolio import write_portfolio
 from orchestrator.plan import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
+PROVINCE = ROOT / "examples" / "province"
 
 
 def _parse_only(paths: list[Path]) -> None:
@@ -29,7 +30,7 @@ def main(size: int = 5000) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         generated = write_portfolio(Path(tmp), size)
         for label, folder, paths in [
-            ("examples/province (YAML+xlsx)", ROOT / "examples", sorted((ROOT / "examples").rglob("*.yaml"))),
+            ("examples/province (YAML+xlsx)", PROVINCE, sorted(PROVINCE.rglob("*.yaml"))),
             (f"generated portfolio ({size} systems)", Path(tmp), generated),
         ]:
             intake = load_paths([folder])
