@@ -72,7 +72,8 @@ def _dangling(i: int, system: dict[str, Any], ids: set[str]) -> Iterator[Finding
     if isinstance(depends, list):
         refs += [(("systems", i, "depends_on", j), ref) for j, ref in enumerate(depends)]
     refs.append((("systems", i, "replaced_by"), system.get("replaced_by")))
-    for path, ref in refs:
+    for path, given in refs:
+        ref = given.strip() if isinstance(given, str) else given  # blank is absent, as the model reads it
         if isinstance(ref, str) and "/" not in ref and ref and ref not in ids:
             yield (
                 path,

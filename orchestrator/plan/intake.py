@@ -78,7 +78,10 @@ def validate_document(data: Any, loaded: LoadedPlan) -> LoadedPlan:
     try:
         plan = MigrationPlan.model_validate(data)
     except ValidationError as exc:
+        said = {p.path for p in loaded.problems if p.severity == "error"}
         for error in exc.errors(include_url=False):
+            if tuple(error["loc"]) in said:
+                continue  # the reader already said what is wrong there (a formula in the cell, say)
             code, zh, en = translate(error)
             loaded.add(tuple(error["loc"]), code, zh, en)
         return loaded

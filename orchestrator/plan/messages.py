@@ -154,16 +154,46 @@ def translate(error: ErrorDetails) -> tuple[str, str, str]:
             f"'{en_field}' must be at most {ctx.get('le')}, not {value}",
         ),
         "list_type": (f"「{zl}」应为列表", f"'{en_field}' must be a list"),
+        "control_char": (
+            f"「{zl}」第 {ctx.get('position')} 个字符是不可见字符或控制字符（{ctx.get('char')}），请删除后重新输入",
+            f"'{en_field}' holds a hidden or control character ({ctx.get('char')}) at position "
+            f"{ctx.get('position')}: delete it and type the text again",
+        ),
+        "date_time": (
+            f"「{zl}」应为日期（YYYY-MM-DD），不能带时间：「{value}」",
+            f"'{en_field}' must be a date (YYYY-MM-DD) without a time of day, not '{value}'",
+        ),
+        "date_range": (
+            f"「{zl}」的日期 {value} 不在 1990 年至 2100 年之间",
+            f"'{en_field}' date {value} is not between 1990 and 2100",
+        ),
+        "date_type": (
+            f"「{zl}」应为日期（YYYY-MM-DD），而不是数字「{value}」",
+            f"'{en_field}' must be a date (YYYY-MM-DD), not the number '{value}'",
+        ),
+        "bool_number": (
+            f"「{zl}」应为数字，而不是 是/否（{value}）",
+            f"'{en_field}' must be a number, not a yes/no value ({value})",
+        ),
+        "finite_number": (
+            f"「{zl}」应为有限的数字，而不是「{value}」",
+            f"'{en_field}' must be a finite number, not '{value}'",
+        ),
+        "image_ref": (
+            f"「{value}」不是合法的镜像地址（如 registry.example.gov.cn/fgw/web:2.3）",
+            f"'{value}' is not an image reference (such as registry.example.gov.cn/fgw/web:2.3)",
+        ),
+        "url_path": (
+            f"「{value}」不是合法的URL路径：应以“/”开头，只含URL允许的字符（如 /healthz）",
+            f"'{value}' is not an absolute URL path: it starts with '/' and holds only URL characters "
+            "(such as /healthz)",
+        ),
         "model": (f"「{zl}」应为键值对（映射）", f"'{en_field}' must be a mapping of fields"),
     }
-    family = _family(kind)
-    zh_text, en_text = (
-        table.get(family)
-        or table.get(kind)
-        or (
-            f"「{zl}」的值「{value}」无效：{error['msg']}",
-            f"invalid value '{value}' for '{en_field}': {error['msg']}",
-        )
+    family = kind if kind in table else _family(kind)
+    zh_text, en_text = table.get(family) or (
+        f"「{zl}」的值「{value}」无效：{error['msg']}",
+        f"invalid value '{value}' for '{en_field}': {error['msg']}",
     )
     return family, zh_text, en_text
 

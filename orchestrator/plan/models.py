@@ -6,16 +6,30 @@ may be added; intake reports them as warnings so a typo does not pass unnoticed.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .values import (
+    CalendarDate,
+    Count,
+    DeptCode,
+    DnsLabel,
+    Gigabytes,
+    ImageRef,
+    Percent,
+    Prose,
+    Quantity,
+    Reference,
+    Text,
+    UrlPath,
+    Wan,
+    Whole,
+)
 from .vocab import (
     BaseData,
     Classified,
+    DatabaseEngine,
     DeploymentKind,
     Frequency,
     FundingChannel,
@@ -27,56 +41,6 @@ from .vocab import (
     Zone,
 )
 
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-DEPT_CODE = re.compile(r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$")
-
-
-def _dns_label(value: str) -> str:
-    if len(value) > 63 or not DNS_LABEL.match(value):
-        raise PydanticCustomError("dns_label", "not a DNS-1123 label: {value}", {"value": value})
-    return value
-
-
-def _dept_code(value: str) -> str:
-    if len(value) > 64 or not DEPT_CODE.match(value):
-        raise PydanticCustomError("dept_code", "not a department code: {value}", {"value": value})
-    return value
-
-
-def _reference(value: str) -> str:
-    dept, _, local = value.rpartition("/")
-    if dept:
-        _dept_code(dept)
-    try:
-        _dns_label(local)
-    except PydanticCustomError:
-        raise PydanticCustomError("reference", "not a system reference: {value}", {"value": value}) from None
-    return value
-
-
-def _quantity(value: str) -> str:
-    if not QUANTITY.match(value):
-        raise PydanticCustomError("quantity", "not a Kubernetes quantity: {value}", {"value": value})
-    return value
-
-
-def _calendar_date(value: Any) -> Any:
-    """Dates come as ISO strings or YAML/Excel dates; a bare number is never silently read as a Unix time."""
-    if isinstance(value, bool | int | float):
-        raise PydanticCustomError("date_type", "not a date: {value}", {"value": value})
-    if isinstance(value, datetime):
-        return value.date()
-    return value
-
-
-DnsLabel = Annotated[str, AfterValidator(_dns_label)]
-DeptCode = Annotated[str, AfterValidator(_dept_code)]
-Reference = Annotated[str, AfterValidator(_reference)]
-Quantity = Annotated[str, AfterValidator(_quantity)]
-CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
-Text = Annotated[str, Field(min_length=1, max_length=500)]
-
 
 class Model(BaseModel):
     model_config = ConfigDict(
@@ -86,6 +50,16 @@ class Model(BaseModel):
         populate_by_name=True,
         use_enum_values=False,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        """The contract (v1.1): an optional field given as `""`, whitespace or null is absent, as if not written.
+
+        A required field left blank is then reported as missing, which is what the clerk has to fix."""
+        if not isinstance(data, dict):
+            return data
+        return {k: v for k, v in data.items() if v is not None and not (isinstance(v, str) and not v.strip())}
 
 
 class Contact(Model):
@@ -102,12 +76,12 @@ class Department(Model):
 
 class Usage(Model):
     scope: Scope = Scope.department
-    users: Annotated[int, Field(ge=0)] | None = None
+    users: Annotated[Whole, Field(ge=0, le=2_000_000_000)] | None = None
     frequency: Frequency | None = None
     last_business_use: CalendarDate | None = None
-    requests_per_day: Annotated[float, Field(ge=0)] | None = None
+    requests_per_day: Count | None = None
     """Declared load, for Z3 (idle resources) where no measurement exists yet; a measurement overrides it."""
-    cpu_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    cpu_percent: Percent | None = None
 
 
 class Approval(Model):
@@ -118,13 +92,13 @@ class Approval(Model):
 class Filing(Model):
     project_name: Text | None = None
     constructing_unit: Text | None = None
-    investment_wan: Annotated[float, Field(ge=0)] | None = None
-    annual_om_wan: Annotated[float, Field(ge=0)] | None = None
+    investment_wan: Wan | None = None
+    annual_om_wan: Wan | None = None
     funding_channel: FundingChannel | None = None
 
 
 class Security(Model):
-    mlps_level: Annotated[int, Field(ge=1, le=5)]
+    mlps_level: Annotated[Whole, Field(ge=1, le=5)]
     mlps_filed: bool = False
     classified: Classified = Classified.none
     classified_filed: bool = False
@@ -146,19 +120,19 @@ class Maintenance(Model):
 
 class Component(Model):
     name: DnsLabel
-    image: Text | None = None
-    port: Annotated[int, Field(ge=1, le=65535)] | None = None
-    replicas: Annotated[int, Field(ge=1, le=1000)] = 1
+    image: ImageRef | None = None
+    port: Annotated[Whole, Field(ge=1, le=65535)] | None = None
+    replicas: Annotated[Whole, Field(ge=1, le=1000)] = 1
     cpu: Quantity = "500m"
     memory: Quantity = "512Mi"
-    health_path: Annotated[str, Field(pattern=r"^/")] | None = None
+    health_path: UrlPath | None = None
     stateful: bool = False
     """Keeps state on its own disk (rendered as a StatefulSet); an optional field beyond DOMAIN.md's list."""
 
 
 class Database(Model):
-    engine: Text
-    size_gb: Annotated[float, Field(ge=0)] = 0
+    engine: DatabaseEngine
+    size_gb: Gigabytes = 0
 
 
 class Deployment(Model):
@@ -166,13 +140,13 @@ class Deployment(Model):
     special_hardware: bool = False
     components: list[Component] = Field(default_factory=list)
     databases: list[Database] = Field(default_factory=list)
-    data_gb: Annotated[float, Field(ge=0)] = 0
+    data_gb: Gigabytes = 0
 
 
 class DataResource(Model):
     name: Text
     sharing: Sharing | None = None
-    legal_basis: Text | None = None
+    legal_basis: Prose | None = None
     base_data: list[BaseData] = Field(default_factory=list)
 
 
@@ -183,7 +157,7 @@ class Target(Model):
 
 
 class Exemption(Model):
-    reason: Text
+    reason: Prose
     authority: Text
     document: Text
 
@@ -192,7 +166,7 @@ class System(Model):
     id: DnsLabel
     name: Text
     owner_unit: Text | None = None
-    function: Text
+    function: Prose
     usage: Usage = Field(default_factory=Usage)
     approval: Approval = Field(default_factory=Approval)
     filing: Filing = Field(default_factory=Filing)

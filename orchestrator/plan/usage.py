@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .models import CalendarDate, Model, Reference
+from .models import Model
+from .values import CalendarDate, Reference
 
 
 class Measurement(Model):

@@ -57,6 +57,22 @@ class DeploymentKind(StrEnum):
     physical = "physical"
 
 
+class DatabaseEngine(StrEnum):
+    """`deployment.databases[].engine` (contract v1.1): the engines a province's systems run on."""
+
+    postgresql = "postgresql"
+    mysql = "mysql"
+    mariadb = "mariadb"
+    oracle = "oracle"
+    dameng = "dameng"
+    kingbase = "kingbase"
+    """人大金仓: PostgreSQL-compatible."""
+    sqlserver = "sqlserver"
+    db2 = "db2"
+    mongodb = "mongodb"
+    other = "other"
+
+
 class Sharing(StrEnum):
     unconditional = "unconditional"
     conditional = "conditional"
@@ -109,6 +125,17 @@ ZH: dict[str, str] = {
     "vm": "虚拟机",
     "container": "容器",
     "physical": "物理机",
+    # database engines
+    "postgresql": "PostgreSQL",
+    "mysql": "MySQL",
+    "mariadb": "MariaDB",
+    "oracle": "Oracle",
+    "dameng": "达梦",
+    "kingbase": "人大金仓",
+    "sqlserver": "SQL Server",
+    "db2": "DB2",
+    "mongodb": "MongoDB",
+    "other": "其他",
     # sharing
     "unconditional": "无条件共享",
     "conditional": "有条件共享",

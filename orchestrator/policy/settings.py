@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..plan.models import Reference
+from ..plan.values import Reference
 from ..plan.vocab import BaseData, Frequency
 
 
