@@ -127,6 +127,15 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, Marks, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        if "nesting depth" in str(exc.problem):
+            # libyaml (PyYAML >= 6.0.4) stops runaway flow nesting in its scanner, before the composer's own
+            # limit is reached: the same refusal, said the same way.
+            raise FatalInput(
+                "too_deep",
+                f"嵌套超过 {limits.max_depth} 层",
+                f"nesting deeper than {limits.max_depth} levels",
+                where,
+            ) from None
         raise FatalInput(
             "yaml_syntax", f"YAML 语法错误：{exc.problem}", f"YAML syntax error: {exc.problem}", where
         ) from None

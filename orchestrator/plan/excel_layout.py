@@ -21,6 +21,8 @@ class Column:
     required: bool = False
     example: object = None
     zh: str = ""
+    between: tuple[int, int] | None = None
+    """Whole numbers only, within these bounds: the template's cell refuses anything else as it is typed."""
 
     @property
     def header(self) -> str:
@@ -82,7 +84,7 @@ SYSTEMS = Sheet(
         Column("filing.investment_wan", "number", example=320),
         Column("filing.annual_om_wan", "number", example=45),
         Column("filing.funding_channel", "enum", vocab.FundingChannel, example="fiscal"),
-        Column("security.mlps_level", "int", required=True, example=3),
+        Column("security.mlps_level", "int", required=True, example=3, between=(1, 5)),
         Column("security.mlps_filed", "bool", example=True),
         Column("security.classified", "enum", vocab.Classified, example="none"),
         Column("security.classified_filed", "bool", example=False),
@@ -122,7 +124,7 @@ DATABASES = Sheet(
     "数据库 Databases",
     (
         SYSTEM_REF,
-        Column("engine", required=True, example="mysql"),
+        Column("engine", "enum", vocab.DatabaseEngine, required=True, example="mysql"),
         Column("size_gb", "number", example=120),
     ),
     child="deployment.databases",

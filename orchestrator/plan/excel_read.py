@@ -20,6 +20,7 @@ from .errors import FatalInput, Locator, Path, dotted
 from .excel_cells import from_cell, to_cell
 from .excel_layout import DEPARTMENT, EXAMPLE_KEY, FIRST_DATA_ROW, SHEETS, SYSTEMS, Column, Sheet
 from .limits import Limits
+from .messages import LABELS
 
 
 @dataclass
@@ -54,18 +55,39 @@ def _open(raw: bytes, limits: Limits) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+            if unzipped > limits.max_unzipped_bytes:
+                raise FatalInput("zip_bomb", "Excel 文件解压后过大", "the Excel file unzips to too much data")
+            _refuse_doctype(archive)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise FatalInput(
             "not_xlsx", "不是有效的 Excel (.xlsx) 文件", "not a valid Excel (.xlsx) file"
         ) from None
-    if unzipped > limits.max_unzipped_bytes:
-        raise FatalInput("zip_bomb", "Excel 文件解压后过大", "the Excel file unzips to too much data")
     try:
-        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a malformed package
         raise FatalInput(
             "not_xlsx", "不是有效的 Excel (.xlsx) 文件", "not a valid Excel (.xlsx) file"
         ) from None
+
+
+def _refuse_doctype(archive: zipfile.ZipFile) -> None:
+    """No part of a real workbook declares a DTD: one that does is an entity trick (billion laughs, external
+    entities), refused before any XML parser sees it. Text in cells is escaped, so a literal `<!DOCTYPE` or
+    `<!ENTITY` can only be markup."""
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        data = archive.read(info)
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            data = data.decode("utf-16", errors="replace").encode()
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise FatalInput(
+                "xlsx_doctype",
+                f"Excel 文件的部件「{info.filename}」含有 DOCTYPE/实体声明，不予读取：请用 Excel 另存为后重新提交",
+                f"the Excel part '{info.filename}' declares a DOCTYPE or entities and is not read: "
+                "save the workbook again from Excel and resubmit",
+                f"(file) {info.filename}",
+            )
 
 
 @dataclass
@@ -73,6 +95,11 @@ class _Row:
     number: int
     values: dict[str, Any]
     cells: dict[str, tuple[str, str]]
+    formulas: list[str] = field(default_factory=list)
+    """Keys whose cell holds a formula: refused (type the value), and left out of `values`."""
+
+
+FORMULA = "f"  # openpyxl's data type of a formula cell (read with data_only=False)
 
 
 def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> list[_Row] | None:
@@ -83,11 +110,17 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
     columns: dict[int, Column] = {}
     rows: list[_Row] = []
     blanks = 0
-    for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    # Formulas are rare: only a sheet that has any pays for cell objects; the others are read as plain values.
+    cells_too = _has_formulas(ws)
+    for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=not cells_too), start=2):
+        kinds = [getattr(c, "data_type", None) for c in raw] if cells_too else []
+        values_in_row = [c.value for c in raw] if cells_too else list(raw)
         if number == 2:
-            columns = {i: by_key[str(v).strip()] for i, v in enumerate(raw) if str(v).strip() in by_key}
+            columns = {
+                i: by_key[str(v).strip()] for i, v in enumerate(values_in_row) if str(v).strip() in by_key
+            }
             continue
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values_in_row):
             blanks += 1
             if blanks == limits.blank_rows_end_sheet and not _values_after(ws, number):
                 break
@@ -97,7 +130,12 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
             raise FatalInput(
                 "too_many_rows", f"工作表「{sheet.name}」行数过多", f"sheet '{sheet.name}' has too many rows"
             )
-        values = {columns[i].key: from_cell(v, columns[i]) for i, v in enumerate(raw) if i in columns}
+        formulas = [columns[i].key for i, kind in enumerate(kinds) if kind == FORMULA and i in columns]
+        values = {
+            columns[i].key: from_cell(v, columns[i], wb.epoch)
+            for i, v in enumerate(values_in_row)
+            if i in columns and columns[i].key not in formulas
+        }
         cells = {c.key: (get_column_letter(i + 1), c.header) for i, c in columns.items()}
         if number < FIRST_DATA_ROW:
             continue
@@ -105,8 +143,22 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
             if not _is_example(values, sheet):
                 notes.append(_Row(number, {}, cells))
             continue
-        rows.append(_Row(number, {k: v for k, v in values.items() if v is not None}, cells))
+        rows.append(_Row(number, {k: v for k, v in values.items() if v is not None}, cells, formulas))
     return rows
+
+
+def _has_formulas(ws: Any) -> bool:
+    xml = _sheet_xml(ws)
+    return xml is None or b"<f>" in xml or b"<f " in xml or b":f>" in xml or b":f " in xml
+
+
+def _sheet_xml(ws: Any) -> bytes | None:
+    source = getattr(ws, "_get_source", None)
+    if source is None:
+        return None
+    with source() as part:
+        data: bytes = part.read()
+    return data
 
 
 def _values_after(ws: Any, row: int) -> bool:
@@ -115,11 +167,9 @@ def _values_after(ws: Any, row: int) -> bool:
     A long run of formatted empty rows then costs one byte search instead of parsing every row, and a value
     standing after the run is still read: stopping at the blanks would silently lose it.
     """
-    source = getattr(ws, "_get_source", None)
-    if source is None:
+    xml = _sheet_xml(ws)
+    if xml is None:
         return True
-    with source() as part:
-        xml = part.read()
     last = max(xml.rfind(b"<v>"), xml.rfind(b"<is>"), xml.rfind(b"<f>"))
     if last < 0:
         return False
@@ -129,7 +179,9 @@ def _values_after(ws: Any, row: int) -> bool:
 
 
 def _is_example(values: dict[str, Any], sheet: Sheet) -> bool:
-    return all(values.get(c.key) == from_cell(_example_cell(c), c) for c in sheet.columns)
+    """The example row as the template has it, or with its values cleared (a clerk who empties the row
+    instead of deleting it means the same as one who leaves it alone)."""
+    return all(values.get(c.key) in (None, from_cell(_example_cell(c), c)) for c in sheet.columns)
 
 
 def _example_cell(column: Column) -> Any:
@@ -153,6 +205,12 @@ def read_workbook(raw: bytes, limits: Limits) -> tuple[dict[str, Any], SheetLoca
     try:
         edited: dict[str, list[_Row]] = {sheet.name: [] for sheet in SHEETS}
         tables = {sheet.name: _sheet_rows(wb, sheet, limits, edited[sheet.name]) for sheet in SHEETS}
+    except FatalInput:
+        raise
+    except Exception:  # a sheet's XML that openpyxl cannot parse: a bad file, not a crash
+        raise FatalInput(
+            "not_xlsx", "不是有效的 Excel (.xlsx) 文件", "not a valid Excel (.xlsx) file"
+        ) from None
     finally:
         wb.close()
     for sheet in (DEPARTMENT, SYSTEMS):
@@ -181,6 +239,7 @@ def read_workbook(raw: bytes, limits: Limits) -> tuple[dict[str, Any], SheetLoca
         )
     head = departments[0]
     doc.update(_nest(head.values))
+    problems += _formulas(head, ())
     place = RowPlace(DEPARTMENT.name, head.number, head.cells)
     locator.rows[()] = place
     locator.rows[("department",)] = RowPlace(
@@ -201,11 +260,31 @@ def read_workbook(raw: bytes, limits: Limits) -> tuple[dict[str, Any], SheetLoca
     for row in tables[SYSTEMS.name] or []:
         locator.rows[("systems", len(systems))] = RowPlace(SYSTEMS.name, row.number, row.cells)
         index.setdefault(str(row.values.get("id")), len(systems))
+        problems += _formulas(row, ("systems", len(systems)))
         systems.append(_nest(row.values))
     doc["systems"] = systems
     for sheet in SHEETS[2:]:
         _children(sheet, tables[sheet.name] or [], systems, index, locator, problems)
     return doc, locator, problems
+
+
+def _formulas(row: _Row, base: Path, whole: bool = False) -> list[Problem]:
+    """A formula where a value belongs: said as such, not as the 'missing' the empty value would look like."""
+    out: list[Problem] = []
+    for key in row.formulas:
+        if key == "system":
+            continue
+        path: Path = base if whole else (*base, *key.split("."))
+        label = LABELS.get(key.rsplit(".", 1)[-1], key)
+        out.append(
+            (
+                path,
+                "formula",
+                f"「{label}」单元格是公式：模板不接受公式，请直接输入取值",
+                f"'{key}' holds a formula: the template takes no formulas, type the value itself",
+            )
+        )
+    return out
 
 
 def _children(
@@ -240,6 +319,7 @@ def _children(
             node = node.setdefault(part, {})
         items = node.setdefault(leaf, [])
         item_path: Path = ("systems", i, *parents, leaf, len(items))
+        problems += _formulas(row, item_path, whole=sheet.child == "depends_on")
         if sheet.child == "depends_on":
             items.append(row.values.get("depends_on"))
             locator.rows[item_path] = RowPlace(

@@ -71,11 +71,22 @@ def _sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, Any]]) -> None:
 
 
 def _validation(ws: Worksheet, column: Column, letter: str) -> None:
-    if column.kind not in ("enum", "bool"):
+    if column.between is not None:
+        low, high = column.between
+        dv = DataValidation(
+            type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
+        )
+        dv.errorTitle, dv.error = (
+            "取值无效 Invalid value",
+            f"请输入 {low} 到 {high} 的整数 Type a whole number {low}-{high}",
+        )
+        dv.promptTitle, dv.prompt = column.header, f"{low} 到 {high} 的整数 A whole number {low}-{high}"
+    elif column.kind in ("enum", "bool"):
+        dv = DataValidation(type="list", formula1='"' + ",".join(column.options()) + '"', allow_blank=True)
+        dv.errorTitle, dv.error = "取值无效 Invalid value", "请从下拉列表中选择 Choose from the list"
+        dv.promptTitle, dv.prompt = column.header, "从下拉列表中选择 Choose from the list"
+    else:
         return
-    dv = DataValidation(type="list", formula1='"' + ",".join(column.options()) + '"', allow_blank=True)
-    dv.errorTitle, dv.error = "取值无效 Invalid value", "请从下拉列表中选择 Choose from the list"
-    dv.promptTitle, dv.prompt = column.header, "从下拉列表中选择 Choose from the list"
     dv.showErrorMessage = dv.showInputMessage = True
     ws.add_data_validation(dv)
     dv.add(f"{letter}{EXAMPLE_ROW}:{letter}{VALIDATED_ROWS}")

@@ -39,7 +39,7 @@ def test_chinese_header_with_the_field_name_beneath() -> None:
     assert ws.freeze_panes == "B3"
 
 
-def test_every_enum_and_boolean_column_has_a_drop_down() -> None:
+def test_every_enum_and_boolean_column_has_a_drop_down_and_every_bounded_one_a_number_rule() -> None:
     wb = workbook()
     for sheet in SHEETS:
         ws = wb[sheet.name]
@@ -51,7 +51,7 @@ def test_every_enum_and_boolean_column_has_a_drop_down() -> None:
         letters = {
             openpyxl.utils.get_column_letter(i + 1)
             for i, c in enumerate(sheet.columns)
-            if c.kind in ("enum", "bool")
+            if c.kind in ("enum", "bool") or c.between
         }
         assert letters == validated, sheet.name
     ws = wb["系统 Systems"]
