@@ -12,10 +12,12 @@ from pathlib import Path
 
 import yaml
 
+from orchestrator.render import load_inventory
+
 
 def main(tree: Path, wave: str, hosts: Path) -> None:
     inventory = tree / "inventories" / wave / "hosts.yml"
-    doc = yaml.safe_load(inventory.read_text(encoding="utf-8"))
+    doc = load_inventory(inventory.read_text(encoding="utf-8"))
     children = doc["all"]["children"]
     local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
     for group in ("private", "egov_internal", "egov_external", "govcloud", "frontends"):

@@ -38,6 +38,7 @@ def test_intake_public_names() -> None:
         "MigrationPlan",
         "System",
         "build_template",
+        "keep_text",
         "load_bytes",
         "load_file",
         "load_paths",
@@ -87,6 +88,7 @@ def test_render_public_names() -> None:
         "Files",
         "RenderSettings",
         "SystemView",
+        "load_inventory",
         "render_artifacts",
     ]
 

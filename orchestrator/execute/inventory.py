@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..render import load_inventory
 
 
 @dataclass
@@ -31,7 +31,7 @@ def _walk(group: dict[str, Any], out: dict[str, SystemHosts]) -> None:
 
 
 def systems_in(inventory: Path) -> dict[str, SystemHosts]:
-    doc = yaml.safe_load(inventory.read_text(encoding="utf-8")) or {}
+    doc = load_inventory(inventory.read_text(encoding="utf-8")) or {}
     out: dict[str, SystemHosts] = {}
     _walk(doc.get("all") or {}, out)
     return dict(sorted(out.items()))

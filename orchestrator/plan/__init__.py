@@ -1,6 +1,7 @@
 """Intake: department migration plans (YAML, JSON, the Excel template) into validated models, or located errors."""
 
 from .errors import IntakeError
+from .excel_text import keep_text
 from .excel_write import build_template
 from .intake import Intake, LoadedPlan, load_bytes, load_file, load_paths
 from .limits import Limits
@@ -15,6 +16,7 @@ __all__ = [
     "MigrationPlan",
     "System",
     "build_template",
+    "keep_text",
     "load_bytes",
     "load_file",
     "load_paths",

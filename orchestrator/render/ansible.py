@@ -2,11 +2,16 @@
 
 Host names are the systems' DNS names under the site's domain (settings.host_domain); a site maps them to
 addresses in its DNS or in host_vars. Nothing secret is written: SSH keys come from the runner.
+
+Every host variable is written with Ansible's `!unsafe` tag, as its documentation prescribes for data that must
+never be templated: a value is used as it stands, so `{{ lookup('pipe', …) }}` in anything a plan reaches stays
+text instead of running on the control node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import yaml
 from jinja2 import Environment
@@ -17,6 +22,34 @@ from .kubernetes import Files
 from .settings import RenderSettings
 from .templates import ROOT, static_files
 from .views import SystemView
+
+
+class Unsafe(str):
+    """A value Ansible must never template."""
+
+
+class _InventoryDumper(yaml.SafeDumper):
+    pass
+
+
+_InventoryDumper.add_representer(
+    Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value), style='"')
+)
+
+
+class InventoryLoader(yaml.SafeLoader):
+    """Reads a rendered inventory back (execute, the tests): `!unsafe` values as the plain text they are."""
+
+
+InventoryLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+def load_inventory(text: str) -> Any:
+    return yaml.load(text, Loader=InventoryLoader)
+
+
+def _unsafe(hostvars: dict[str, object]) -> dict[str, object]:
+    return {k: Unsafe(v) if isinstance(v, str) else v for k, v in hostvars.items()}
 
 
 def _target_group(s: SystemView) -> str:
@@ -57,11 +90,14 @@ def inventory(wave_id: str, views: Sequence[SystemView], settings: RenderSetting
             "children": {
                 "wave_sources": {"children": {"private": {}}},
                 "wave_targets": {"children": {"egov_internal": {}, "egov_external": {}, "govcloud": {}}},
-                **{name: {"hosts": dict(sorted(hosts.items()))} for name, hosts in groups.items()},
+                **{
+                    name: {"hosts": {host: _unsafe(hostvars) for host, hostvars in sorted(hosts.items())}}
+                    for name, hosts in groups.items()
+                },
             },
         }
     }
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=200)
+    return yaml.dump(doc, Dumper=_InventoryDumper, sort_keys=False, allow_unicode=True, width=200)
 
 
 def ansible_files(

@@ -6,6 +6,7 @@ and 6h. The same groups go into the PrometheusRule and into a plain rules file t
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .views import SystemView
@@ -14,6 +15,17 @@ WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 PAGE = ((14.4, "1h", "5m"), (6, "6h", "30m"))
 TICKET = ((3, "1d", "2h"), (1, "3d", "6h"))
 ERRORS = "department_system:probe_errors:ratio_avg{window}"
+
+
+def go_text(text: str) -> str:
+    """Plan text inside an annotation, which Prometheus expands as a Go template when the alert fires.
+
+    Text with a brace is emitted as one Go string constant (`{{ "…" }}`), so `{{ with query "up" }}` in a system
+    name prints as typed instead of running a query; JSON's string escapes are valid Go escapes for what intake
+    lets through (quotes, backslashes; control characters as \\uXXXX)."""
+    if "{" not in text and "}" not in text:
+        return text
+    return "{{ " + json.dumps(text, ensure_ascii=False) + " }}"
 
 
 def _match(s: SystemView) -> str:
@@ -58,7 +70,7 @@ def rule_groups(s: SystemView) -> dict[str, Any]:
             "for": "2m",
             "labels": {**labels, "severity": "page"},
             "annotations": {
-                "summary": f"{s.title}（{s.key}）可用性错误预算快速消耗 / error budget burning fast",
+                "summary": f"{go_text(s.title)}（{s.key}）可用性错误预算快速消耗 / error budget burning fast",
                 "description": f"目标 objective {s.objective}%：按当前速度将在数小时内耗尽本月预算；"
                 "the system will exhaust its monthly budget within hours at this rate.",
             },
@@ -69,7 +81,7 @@ def rule_groups(s: SystemView) -> dict[str, Any]:
             "for": "15m",
             "labels": {**labels, "severity": "ticket"},
             "annotations": {
-                "summary": f"{s.title}（{s.key}）可用性错误预算持续消耗 / error budget burning",
+                "summary": f"{go_text(s.title)}（{s.key}）可用性错误预算持续消耗 / error budget burning",
                 "description": f"目标 objective {s.objective}%：预算消耗高于预期，需要排查；the budget burns faster than planned.",
             },
         },

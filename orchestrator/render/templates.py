@@ -5,6 +5,7 @@ The loader is a seam: tests and other sites may hand in their own template folde
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined
@@ -13,9 +14,18 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = (ROOT / "manifests", ROOT / "playbooks", ROOT / "inventories")
 
 
+def oneline(value: object) -> str:
+    """Plan text in a YAML comment, readable and inert: every line break and control or format character
+    becomes a space, so nothing a department typed can end the comment and start a document of its own."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in str(value))
+    return " ".join(text.split())
+
+
 def environment(loader: BaseLoader | None = None) -> Environment:
-    """StrictUndefined: a template that names a missing value fails loudly instead of rendering a blank."""
-    return Environment(
+    """StrictUndefined: a template that names a missing value fails loudly instead of rendering a blank.
+
+    Values reach YAML only through `tojson` (a quoted scalar) and comments only through `oneline`."""
+    env = Environment(
         loader=loader or FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -23,6 +33,8 @@ def environment(loader: BaseLoader | None = None) -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters["oneline"] = oneline
+    return env
 
 
 def static_files(folder: Path) -> dict[str, str]:

@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..plan import keep_text
+
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 FIXED_TIME = datetime(2026, 1, 1)
 INVALID_TITLE = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
@@ -53,6 +55,8 @@ def table(
 
 
 def to_bytes(wb: Workbook) -> bytes:
+    """The workbook's bytes, every text that a spreadsheet could take for a formula kept as text."""
+    keep_text(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from orchestrator.render import load_inventory
 from tests.execute.harness import wave_inventory
 from tests.render.conftest import Rendered
 
@@ -55,7 +56,7 @@ def test_every_task_is_named_and_uses_fqcn(rendered: Rendered) -> None:
 
 
 def test_inventory_groups_each_network_zone(rendered: Rendered) -> None:
-    inventory = yaml.safe_load(rendered.files["inventories/W03/hosts.yml"])["all"]
+    inventory = load_inventory(rendered.files["inventories/W03/hosts.yml"])["all"]
     children = inventory["children"]
     assert {"private", "egov_internal", "egov_external", "govcloud", "frontends"} <= set(children)
     assert (

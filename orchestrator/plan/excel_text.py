@@ -1,0 +1,29 @@
+"""Text stays text in every workbook the orchestrator writes (ledger, inventory, reports, the filled template).
+
+openpyxl turns any string that starts with `=` into a formula, and Excel re-reads a cell that starts with `+`,
+`-` or `@` as one the moment somebody edits it (OWASP's "CSV/formula injection"): `=HYPERLINK(…)` in a system
+name would become a live link in the supervisor's ledger. Every such cell is written as a string with Excel's
+quote prefix, so it shows exactly as the department typed it and stays text when edited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def keep_text(workbook: Any) -> int:
+    """Marks every string cell that a spreadsheet could take for a formula as plain text; how many it marked.
+
+    Runs over the finished workbook just before it is saved, so no writer can forget it."""
+    marked = 0
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith(TRIGGERS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    marked += 1
+    return marked
