@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import signal
+import tempfile
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +17,7 @@ import yaml
 
 from orchestrator.plan import MigrationPlan, load_paths
 from orchestrator.policy import Decision, PolicySettings, assess
+from tests.store import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "province"
@@ -88,3 +92,42 @@ def province_plans() -> list[MigrationPlan]:
 @pytest.fixture(scope="session")
 def province(province_plans: list[MigrationPlan], province_settings: PolicySettings) -> dict[str, Decision]:
     return {d.key: d for d in assess(province_plans, AS_OF, province_settings)}
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL server (Debian's), one per test worker, on a loopback port; removed afterwards."""
+    why = postgres.missing()
+    if why is not None:
+        pytest.skip(f"PostgreSQL tests skipped: {why}")
+    # not under pytest's own temp folder: it is private to root, and the server runs as the postgres user
+    root = Path(tempfile.mkdtemp(prefix="govmig-pg-"))
+    try:
+        with postgres.server(root) as url:
+            yield url
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'govmig.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Like store_url, but an empty database each time: for tests that run whole waves by name."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'govmig.db'}"
+    server: str = request.getfixturevalue("postgres_url")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + f"/{name}"

@@ -1,6 +1,7 @@
 """Execute: run waves through ansible-runner with a persisted state machine per system, and a way back."""
 
-from .engine import ExecuteError, Outcome, WaveExecutor, record_name
+from .engine import Outcome, WaveExecutor, record_name
+from .errors import ExecuteError, WaveBusy
 from .health import GateResult, HealthGate
 from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
 from .states import ROLLBACK, STEPS, Step, next_step
@@ -17,6 +18,7 @@ __all__ = [
     "RunRequest",
     "RunResult",
     "Step",
+    "WaveBusy",
     "WaveExecutor",
     "next_step",
     "record_name",

@@ -14,21 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..store import Store
+from ..store import Leases, Store
+from .errors import ExecuteError
 from .health import GateResult
 from .inventory import SystemHosts, systems_in
 from .kube import KubeApplier
+from .lease import WaveLock
 from .manifests import objects, system_files, to_gitops
 from .runner import PlaybookRunner, RunRequest
 from .states import ROLLBACK, STEPS, Step, next_step
 
 Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
-
-
-class ExecuteError(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
 
 
 @dataclass
@@ -60,6 +56,8 @@ class WaveExecutor:
         watch: Callable[[str], GateResult] | None = None,
         progress: Progress | None = None,
         applier: KubeApplier | None = None,
+        lease_heartbeat: float = 5.0,
+        lease_stale_after: float = 30.0,
     ) -> None:
         # absolute: ansible-runner runs in each system's private data directory, where a relative path means nothing
         self.store, self.runner, self.tree = store, runner, tree.resolve()
@@ -68,6 +66,19 @@ class WaveExecutor:
         self.pause, self.abort = threading.Event(), threading.Event()
         self._failures = 0
         self._lock = threading.Lock()
+        self.leases = Leases(store.engine, store.clock)
+        self.lease_heartbeat, self.lease_stale_after = lease_heartbeat, lease_stale_after
+
+    def lease(self, record: str) -> WaveLock:
+        """The lease on a wave record (not yet taken): a run holds it throughout; losing it pauses the run."""
+        return WaveLock(
+            self.leases,
+            record,
+            self.actor,
+            heartbeat=self.lease_heartbeat,
+            stale_after=self.lease_stale_after,
+            on_lost=self.pause.set,
+        )
 
     def paths(self, wave: str) -> tuple[Path, Path, Path]:
         playbook = self.tree / "playbooks" / f"{wave}.yml"
@@ -79,14 +90,22 @@ class WaveExecutor:
             )
         return playbook, inventory, self.tree / "playbooks" / "roles"
 
-    def run(self, wave: str, check: bool = False, only: str | None = None) -> Outcome:
-        _, inventory, _ = self.paths(wave)
-        hosts = systems_in(inventory)
-        if only is not None:
-            if only not in hosts:
-                raise ExecuteError(f"批次 {wave} 中没有系统 {only}", f"wave {wave} has no system {only}")
-            hosts = {only: hosts[only]}
+    def run(
+        self, wave: str, check: bool = False, only: str | None = None, lease: WaveLock | None = None
+    ) -> Outcome:
+        """Runs (or resumes) the wave under its lease: `lease` when the caller took it already (the web takes
+        it before answering), else one taken here; a held lease raises WaveBusy and nothing runs."""
         record = record_name(wave, check)
+        with lease or self.lease(record):
+            _, inventory, _ = self.paths(wave)
+            hosts = systems_in(inventory)
+            if only is not None:
+                if only not in hosts:
+                    raise ExecuteError(f"批次 {wave} 中没有系统 {only}", f"wave {wave} has no system {only}")
+                hosts = {only: hosts[only]}
+            return self._run(record, wave, hosts, check)
+
+    def _run(self, record: str, wave: str, hosts: dict[str, SystemHosts], check: bool) -> Outcome:
         self.store.open_wave(record, list(hosts), str(self.tree), check, self.failure_budget, self.actor)
         with ThreadPoolExecutor(max_workers=max(1, self.concurrency), thread_name_prefix="govmig") as pool:
             for future in [pool.submit(self._system, record, wave, h, check) for h in hosts.values()]:
@@ -103,14 +122,16 @@ class WaveExecutor:
         self.store.set_wave(record, status, self.actor, f"states={sorted(set(states.values()))}")
         return Outcome(record, status, states)
 
-    def rollback(self, wave: str, system: str) -> Outcome:
-        """Rolls one system back whatever its state (the operator's way back after a cutover, too)."""
-        _, inventory, _ = self.paths(wave)
-        hosts = systems_in(inventory)
-        if system not in hosts:
-            raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
-        self.store.open_wave(wave, [system], str(self.tree), False, self.failure_budget, self.actor)
-        ok = self._step(wave, wave, hosts[system], ROLLBACK, check=False)
+    def rollback(self, wave: str, system: str, lease: WaveLock | None = None) -> Outcome:
+        """Rolls one system back whatever its state (the operator's way back after a cutover, too), under the
+        wave's lease: never while the wave itself runs."""
+        with lease or self.lease(wave):
+            _, inventory, _ = self.paths(wave)
+            hosts = systems_in(inventory)
+            if system not in hosts:
+                raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
+            self.store.open_wave(wave, [system], str(self.tree), False, self.failure_budget, self.actor)
+            ok = self._step(wave, wave, hosts[system], ROLLBACK, check=False)
         return Outcome(
             wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
         )

@@ -70,9 +70,18 @@ class Runs:
             thread.start()
 
     def run(self, wave: str, check: bool, actor: str) -> str:
-        """Starts (or resumes: the store remembers every step) the wave; returns its record name."""
+        """Starts (or resumes: the store remembers every step) the wave; returns its record name.
+
+        The wave's lease is taken before the answer, so a wave that the CLI or another server runs is refused
+        (WaveBusy, 409) instead of being reported started and then running twice."""
         record = record_name(wave, check)
-        self._start(record, actor, self._executor(wave, actor), lambda e: e.run(wave, check))
+        executor = self._executor(wave, actor)
+        lease = executor.lease(record).acquire()
+        try:
+            self._start(record, actor, executor, lambda e: e.run(wave, check, lease=lease))
+        except BaseException:
+            lease.release()
+            raise
         return record
 
     def pause(self, record: str, actor: str) -> bool:
@@ -85,12 +94,15 @@ class Runs:
         return True
 
     def rollback(self, wave: str, system: str, actor: str) -> None:
-        self._start(
-            f"{wave}:rollback:{system}",
-            actor,
-            self._executor(wave, actor),
-            lambda e: e.rollback(wave, system),
-        )
+        executor = self._executor(wave, actor)
+        lease = executor.lease(wave).acquire()
+        try:
+            self._start(
+                f"{wave}:rollback:{system}", actor, executor, lambda e: e.rollback(wave, system, lease=lease)
+            )
+        except BaseException:
+            lease.release()
+            raise
 
     def join(self, timeout: float) -> None:
         """Waits (bounded) for every running wave: tests and a graceful shutdown."""

@@ -1,0 +1,105 @@
+"""One run per wave: the lease a run holds on its wave record for as long as it runs, with a heartbeat.
+
+A second `run`, a `resume` or a web-started run of a running wave is refused with who runs it since when. After
+a crash the lease is taken over: at once when its holder was a process on this machine that no longer exists
+(kill -9, then `resume`), otherwise once its heartbeat is older than `stale_after`. A holder whose lease was taken
+over finds out at its next heartbeat and pauses, so two runners never go on side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from types import TracebackType
+
+from ..store import Holder, Leases
+from .errors import WaveBusy
+
+
+def _dead_here(holder: Holder, host: str) -> bool:
+    if holder.host != host:
+        return False
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class WaveLock:
+    def __init__(
+        self,
+        leases: Leases,
+        record: str,
+        actor: str,
+        *,
+        heartbeat: float = 5.0,
+        stale_after: float = 30.0,
+        on_lost: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.leases, self.record, self.actor = leases, record, actor
+        self.heartbeat, self.stale_after, self.on_lost = heartbeat, stale_after, on_lost
+        self.owner, self.host, self.pid = uuid.uuid4().hex, socket.gethostname(), os.getpid()
+        self.held = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def acquire(self) -> WaveLock:
+        if self.held:
+            return self
+        holder = self.leases.claim(self.record, self.owner, self.actor, self.host, self.pid)
+        if holder is not None and self._stale(holder):
+            if not self.leases.take_over(self.record, self.owner, self.actor, self.host, self.pid, holder):
+                holder = self.leases.holder(self.record) or holder
+            else:
+                holder = None
+        if holder is not None:
+            since = holder.acquired_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            raise WaveBusy(
+                f"批次 {self.record} 正在运行：{holder.actor}@{holder.host}（进程 {holder.pid}）自 {since} 起持有，"
+                "请等待其结束或暂停后再试",
+                f"wave {self.record} is running: held by {holder.actor}@{holder.host} (pid {holder.pid}) "
+                f"since {since}; wait for it to finish or pause it first",
+            )
+        self.held = True
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._beat, name=f"govmig-lease-{self.record}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _stale(self, holder: Holder) -> bool:
+        age = self.leases.clock() - holder.heartbeat_at
+        return _dead_here(holder, self.host) or age > timedelta(seconds=self.stale_after)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.heartbeat):
+            try:
+                alive = self.leases.beat(self.record, self.owner)
+            except Exception:  # a store hiccup is not a lost lease; the next beat tries again
+                continue
+            if not alive:
+                self.held = False
+                self.on_lost()
+                return
+
+    def release(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(self.heartbeat + 5)
+        if self.held:
+            self.leases.release(self.record, self.owner)
+            self.held = False
+
+    def __enter__(self) -> WaveLock:
+        return self.acquire()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.release()

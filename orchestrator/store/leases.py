@@ -1,0 +1,121 @@
+"""Leases: one runner per wave, across processes and machines, on SQLite and PostgreSQL alike.
+
+A lease is a row keyed by the wave's record name. Taking it is an INSERT (the primary key lets exactly one
+writer win); taking over a dead holder's lease is an UPDATE that names the holder it replaces (compare and
+swap), so two processes that both find it stale cannot both take it. Who is stale is the caller's policy
+(execute/lease.py): this module only keeps the rows honest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .repo import Clock, aware, utcnow
+from .schema import Audit, WaveLease
+
+
+@dataclass(frozen=True)
+class Holder:
+    wave: str
+    owner: str
+    actor: str
+    host: str
+    pid: int
+    acquired_at: datetime
+    heartbeat_at: datetime
+
+
+class Leases:
+    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
+        self.engine, self.clock = engine, clock
+
+    def claim(self, wave: str, owner: str, actor: str, host: str, pid: int) -> Holder | None:
+        """Takes a free lease: None when taken, else whoever holds it."""
+        for _ in range(3):  # a holder that releases between our insert and our look retries, boundedly
+            now = self.clock()
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(WaveLease).values(
+                            wave=wave,
+                            owner=owner,
+                            actor=actor,
+                            host=host,
+                            pid=pid,
+                            acquired_at=now,
+                            heartbeat_at=now,
+                        )
+                    )
+                    conn.execute(
+                        insert(Audit).values(
+                            at=now,
+                            actor=actor,
+                            action="lease.take",
+                            target=wave,
+                            result="ok",
+                            detail=f"{host} pid {pid}",
+                        )
+                    )
+                return None
+            except IntegrityError:
+                held = self.holder(wave)
+                if held is not None:
+                    return held
+        raise RuntimeError(f"lease {wave} keeps changing hands")
+
+    def take_over(self, wave: str, owner: str, actor: str, host: str, pid: int, previous: Holder) -> bool:
+        """Replaces `previous` (found dead or stale) as the holder, if nobody else did first."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(WaveLease)
+                .where(WaveLease.wave == wave, WaveLease.owner == previous.owner)
+                .values(owner=owner, actor=actor, host=host, pid=pid, acquired_at=now, heartbeat_at=now)
+            ).rowcount
+            if changed:
+                conn.execute(
+                    insert(Audit).values(
+                        at=now,
+                        actor=actor,
+                        action="lease.takeover",
+                        target=wave,
+                        result="ok",
+                        detail=f"from {previous.actor}@{previous.host} pid {previous.pid}, "
+                        f"last heartbeat {previous.heartbeat_at.isoformat()}",
+                    )
+                )
+        return bool(changed)
+
+    def beat(self, wave: str, owner: str) -> bool:
+        """The holder is alive; False when the lease is no longer this owner's (taken over: stop at once)."""
+        with self.engine.begin() as conn:
+            return bool(
+                conn.execute(
+                    update(WaveLease)
+                    .where(WaveLease.wave == wave, WaveLease.owner == owner)
+                    .values(heartbeat_at=self.clock())
+                ).rowcount
+            )
+
+    def release(self, wave: str, owner: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(WaveLease).where(WaveLease.wave == wave, WaveLease.owner == owner))
+
+    def holder(self, wave: str) -> Holder | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(WaveLease).where(WaveLease.wave == wave)).mappings().first()
+        if row is None:
+            return None
+        return Holder(
+            row["wave"],
+            row["owner"],
+            row["actor"],
+            row["host"],
+            row["pid"],
+            aware(row["acquired_at"]),
+            aware(row["heartbeat_at"]),
+        )
