@@ -17,7 +17,7 @@ import click
 from rich.live import Live
 from rich.table import Table
 
-from ..execute import AnsibleRunner, ExecuteError, HealthGate, Outcome, WaveExecutor, record_name
+from ..execute import AnsibleRunner, ExecuteError, HealthGate, Outcome, WaveBusy, WaveExecutor, record_name
 from ..execute.kube import KubeApplier, api_client
 from ..execute.watch import PrometheusGate
 from ..monitor import connect
@@ -39,8 +39,13 @@ STATE_ZH = {
 }
 
 
-def _store(db: str | None) -> Store:
-    return Store(engine(db))
+def _store(db: str | None, check: bool = False) -> Store:
+    return Store(engine(db, check))
+
+
+def _refuse(exc: ExecuteError) -> None:
+    """A wave someone else runs is a failure to start (exit 1); anything else execute refuses is bad input."""
+    fail(exc.zh, exc.en, FAILED if isinstance(exc, WaveBusy) else BAD_INPUT)
 
 
 class _Live:
@@ -160,7 +165,8 @@ def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], O
     try:
         outcome = _execute(executor, action, fmt)
     except ExecuteError as exc:
-        fail(exc.zh, exc.en)
+        _refuse(exc)
+        raise
     _report(store, outcome.wave, fmt)
     raise SystemExit(OK if outcome.status == "done" else FAILED)
 
@@ -219,7 +225,7 @@ def run_command(
     fmt: str,
 ) -> None:
     """执行迁移批次 Run a wave: every system through precheck … decommission."""
-    store = _store(db)
+    store = _store(db, check=True)
     executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig, prometheus)
     _run_and_report(store, executor, lambda: executor.run(wave, check=check, only=only), fmt)
 
@@ -242,7 +248,7 @@ def resume_command(
     fmt: str,
 ) -> None:
     """继续暂停或中断的批次 Resume a paused or interrupted wave where it stopped."""
-    store = _store(db)
+    store = _store(db, check=True)
     if store.wave(wave) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
     executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig, prometheus)
@@ -284,11 +290,12 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
 @FORMAT
 def rollback_command(system: str, wave: str, tree: Path, db: str | None, fmt: str) -> None:
     """回退一个系统 Roll one system back to its source."""
-    store = _store(db)
+    store = _store(db, check=True)
     executor = _executor(store, tree, 1, 0, 0)
     try:
         outcome = _execute(executor, lambda: executor.rollback(wave, system), fmt)
     except ExecuteError as exc:
-        fail(exc.zh, exc.en)
+        _refuse(exc)
+        raise
     _report(store, wave, fmt)
     raise SystemExit(OK if outcome.status == "rolled_back" else FAILED)

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from ..plan.model_files import load_model
-from ..store import open_store
-from .output import BAD_INPUT, console, fail, problems_table
+from ..store import describe_failure, integrity_problem, open_store
+from .output import BAD_INPUT, FAILED, console, fail, problems_table
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,12 +30,24 @@ DB = click.option(
 )
 
 
-def engine(db: str | None) -> Engine:
+def engine(db: str | None, check: bool = False) -> Engine:
+    """The store for `db`; with `check`, SQLite's quick check first (before a wave starts or resumes)."""
     try:
-        return open_store(db)
-    except Exception as exc:  # a bad URL or an unreachable server is bad input, said plainly
-        fail(f"无法打开状态库：{exc}", f"cannot open the store: {exc}")
+        opened = open_store(db)
+        damage = integrity_problem(opened) if check else None
+    except Exception as exc:
+        said = describe_failure(exc)
+        if said is not None:  # locked, full, corrupt, unreachable: a failure, exit 1
+            fail(*said, status=FAILED)
+        fail(f"无法打开状态库：{exc}", f"cannot open the store: {exc}")  # a bad URL: bad input, exit 2
         raise  # unreachable: fail() exits
+    if damage is not None:
+        fail(
+            f"状态库完整性检查未通过（{damage}）：请从备份恢复后再运行",
+            f"the store failed its integrity check ({damage}): restore it from a backup before running",
+            status=FAILED,
+        )
+    return opened
 
 
 def model_or_exit(path: Path | None, model: type[M], title: str) -> M:
