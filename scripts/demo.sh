@@ -36,9 +36,9 @@ say "8. 网页服务 The web service: departments submit, ops operate, superviso
 DB="sqlite:///$OUT/govmig.db"
 for spec in "ops-demo ops" "supervisor-demo supervisor" "rst-demo department 630000-RST"; do
   set -- $spec
-  printf 'demo-password-%s\n' "$1" | "${GOVMIG[@]}" user add "$1" --role "$2" ${3:+--department "$3"} --password-stdin --db "$DB"
+  printf 'Demo-2026-%s\n' "$2" | "${GOVMIG[@]}" user add "$1" --role "$2" ${3:+--department "$3"} --password-stdin --db "$DB"
 done
-TOKEN=$(printf 'demo-password-api\n' | "${GOVMIG[@]}" user add api-demo --role supervisor --password-stdin --token --db "$DB" --format json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+TOKEN=$(printf 'Demo-2026-api\n' | "${GOVMIG[@]}" user add api-demo --role supervisor --password-stdin --token --db "$DB" --format json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 SERVE=("${GOVMIG[@]}" serve --db "$DB" --tree "$OUT/render" --port "$PORT" --plans examples/province
        --policy examples/policy.yaml --schedule examples/schedule.yaml --secret-file "$OUT/.govmig-secret")
@@ -48,9 +48,9 @@ trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/login" > /dev/null 2>&1 && break; sleep 0.5; done
 echo "  地址 address: http://127.0.0.1:$PORT/   (OpenAPI: http://127.0.0.1:$PORT/docs)"
 echo "  用户 users (password 密码):"
-echo "    ops-demo        运维 ops          demo-password-ops-demo"
-echo "    supervisor-demo 监管 supervisor   demo-password-supervisor-demo"
-echo "    rst-demo        部门 630000-RST   demo-password-rst-demo"
+echo "    ops-demo        运维 ops          Demo-2026-ops"
+echo "    supervisor-demo 监管 supervisor   Demo-2026-supervisor"
+echo "    rst-demo        部门 630000-RST   Demo-2026-department"
 echo "  $ curl -H 'Authorization: Bearer …' http://127.0.0.1:$PORT/api/dashboard"
 curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/dashboard" | "$PY" -c '
 import json, sys

@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import __version__
+from ..store import describe_failure
 from .assess_cmd import assess_command, policy_group
 from .execute_cmds import resume_command, rollback_command, run_command, status_command
 from .intake_cmds import template, validate
@@ -21,7 +22,7 @@ from .output import BAD_INPUT, FAILED, console
 from .plan_cmd import plan_command
 from .render_cmd import render_command
 from .report_cmd import report_command
-from .web_cmds import serve_command, user_group
+from .web_cmds import department_group, serve_command, user_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -41,6 +42,7 @@ for command in (run_command, resume_command, status_command, rollback_command):
 cli.add_command(report_command)
 cli.add_command(serve_command)
 cli.add_command(user_group)
+cli.add_command(department_group)
 for command in (monitor_command, health_command, dashboard_command, prometheus_config_command, usage_command):
     cli.add_command(command)
 
@@ -58,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else FAILED
     except KeyboardInterrupt:
+        return FAILED
+    except Exception as exc:  # the store failing under a command (locked, disk full, corrupt): said, exit 1
+        said = describe_failure(exc)
+        if said is None:
+            raise
+        console(stderr=True).print(f"[red]错误：{said[0]}[/]\n[red]error: {said[1]}[/]")
         return FAILED
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import sys
 from datetime import date, datetime
@@ -12,9 +13,11 @@ import click
 from ..execute import AnsibleRunner, WaveExecutor
 from ..execute.kube import KubeApplier, api_client
 from ..plan import load_paths
-from ..store import Accounts, Store
+from ..plan.values import DEPT_CODE
+from ..store import Accounts, Sessions, Store
 from ..web import ROLES, WebConfig, create_app, hash_password, new_token, token_digest
 from ..web.portfolio import plan_document, plan_yaml
+from ..web.security import password_problem
 from .options import DB, TREE, engine, model_or_exit
 from .output import FORMAT, console, emit_json, fail, problems_table
 
@@ -30,6 +33,29 @@ def _secret(path: Path) -> str:
     return key
 
 
+def secure_by_default(host: str) -> bool:
+    """Session cookies are Secure unless the service listens on loopback only (a developer's machine): anywhere
+    else it sits behind TLS, and a cookie sent in clear would be a session handed to whoever listens."""
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+def _password(stdin: bool, username: str) -> str:
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if stdin
+        else click.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
+    )
+    problem = password_problem(password, username)
+    if problem is not None:
+        fail(*problem)
+    return password
+
+
 def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
     """Loads plan files as the first versions of departments that have none yet."""
     intake = load_paths(list(paths))
@@ -37,9 +63,10 @@ def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
         console(stderr=True).print(problems_table(intake.errors, "种子计划有误 The seed plans have errors"))
         raise SystemExit(2)
     added = 0
-    have = set(accounts.departments())
     for plan in intake.plans:
-        if plan.department.code not in have:
+        code = plan.department.code
+        accounts.add_department(code, plan.department.name, actor)  # ops brought the file: that creates it
+        if not accounts.versions(code):
             doc = plan_document(plan)
             accounts.add_version(
                 plan.department.code, f"{plan.department.code}.yaml", plan_yaml(doc), doc, [], actor
@@ -80,7 +107,10 @@ def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
     help="会话签名密钥文件 Session key file (made on first start, mode 0600)",
 )
 @click.option(
-    "--secure-cookies", is_flag=True, help="仅 HTTPS 发送会话 Cookie Send the session cookie over HTTPS only"
+    "--secure-cookies/--insecure-cookies",
+    default=None,
+    help="会话 Cookie 仅经 HTTPS 发送（默认：非本机回环地址时开启）Session cookie over HTTPS only "
+    "(default: on unless listening on loopback)",
 )
 def serve_command(
     db: str | None,
@@ -92,7 +122,7 @@ def serve_command(
     schedule: Path | None,
     as_of: object,
     secret_file: Path,
-    secure_cookies: bool,
+    secure_cookies: bool | None,
 ) -> None:
     """启动网页服务 Start the web service (departments, ops, supervisors)."""
     import uvicorn
@@ -120,7 +150,7 @@ def serve_command(
         policy=model_or_exit(policy, PolicySettings, "政策参数有误 Policy settings are invalid"),
         schedule=model_or_exit(schedule, WaveSettings, "批次参数有误 Wave settings are invalid"),
         today=(lambda: day) if day else date.today,
-        secure_cookies=secure_cookies,
+        secure_cookies=secure_by_default(host) if secure_cookies is None else secure_cookies,
     )
     console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
     uvicorn.run(create_app(config), host=host, port=port, log_level="info", access_log=False)
@@ -159,13 +189,7 @@ def user_add(
             "部门角色必须且只有它需要 --department",
             "--department is required for, and only for, the department role",
         )
-    password = (
-        sys.stdin.readline().rstrip("\n")
-        if password_stdin
-        else click.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
-    )
-    if len(password) < 8:
-        fail("密码至少 8 个字符", "the password needs at least 8 characters")
+    password = _password(password_stdin, username)
     accounts = Accounts(engine(db))
     try:
         user = accounts.add_user(username, role, department, hash_password(password), "govmig-cli")
@@ -204,3 +228,79 @@ def user_list(db: str | None, fmt: str) -> None:
     for r in rows:
         table.add_row(str(r["username"]), str(r["role"]), str(r["department"] or ""))
     console().print(table)
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读密码 Read the password from stdin")
+@DB
+@FORMAT
+def user_passwd(username: str, password_stdin: bool, db: str | None, fmt: str) -> None:
+    """修改密码：该用户的所有会话随即失效 Set a new password; every session of the user ends."""
+    password = _password(password_stdin, username)
+    try:
+        ended = Sessions(engine(db)).set_password(username, hash_password(password), "govmig-cli")
+    except KeyError:
+        fail(f"没有用户 {username}", f"no user {username}")
+    _said(
+        fmt, {"username": username, "sessions_ended": ended}, f"已修改密码 password set for {username}", ended
+    )
+
+
+@user_group.command("disable")
+@click.argument("username")
+@DB
+@FORMAT
+def user_disable(username: str, db: str | None, fmt: str) -> None:
+    """停用用户：不能再登录或使用令牌，会话随即失效 Disable a user: no sign-in, no token, sessions end."""
+    try:
+        ended = Sessions(engine(db)).disable(username, "govmig-cli")
+    except KeyError:
+        fail(f"没有用户 {username}", f"no user {username}")
+    _said(
+        fmt,
+        {"username": username, "disabled": True, "sessions_ended": ended},
+        f"已停用 disabled {username}",
+        ended,
+    )
+
+
+def _said(fmt: str, doc: dict[str, object], text: str, ended: int) -> None:
+    if fmt == "json":
+        emit_json(doc)
+    else:
+        console().print(f"{text}；结束会话 sessions ended: {ended}")
+
+
+@click.group("department")
+def department_group() -> None:
+    """部门：只有在此创建（或随其用户创建）的部门才能提交计划 Departments: only those created can submit."""
+
+
+@department_group.command("add")
+@click.argument("code")
+@click.option("--name", default=None, help="部门名称 Department name")
+@DB
+@FORMAT
+def department_add(code: str, name: str | None, db: str | None, fmt: str) -> None:
+    """新增部门 Add a department."""
+    if not DEPT_CODE.match(code) or len(code) > 64:
+        fail(f"「{code}」不是合法的部门编码：只能用字母、数字和“-”", f"'{code}' is not a department code")
+    created = Accounts(engine(db)).add_department(code, name, "govmig-cli")
+    if fmt == "json":
+        emit_json({"code": code, "name": name, "created": created})
+    else:
+        console().print(f"{'已新增部门 added' if created else '部门已存在 exists already'} {code}")
+
+
+@department_group.command("list")
+@DB
+@FORMAT
+def department_list(db: str | None, fmt: str) -> None:
+    """列出部门 List departments."""
+    codes = Accounts(engine(db)).departments()
+    if fmt == "json":
+        emit_json(codes)
+    else:
+        for code in codes:
+            console().print(code)

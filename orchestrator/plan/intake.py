@@ -31,6 +31,15 @@ class LoadedPlan:
     plan: MigrationPlan | None
     problems: list[IntakeError] = field(default_factory=list)
     locator: Locator = field(default_factory=Locator, repr=False)
+    document: Any = field(default=None, repr=False)
+    """The plain document as read, before validation (None when the file could not be read at all)."""
+
+    @property
+    def department_code(self) -> str | None:
+        """The department the file says it is for, even when the plan has errors elsewhere."""
+        department = self.document.get("department") if isinstance(self.document, dict) else None
+        code = department.get("code") if isinstance(department, dict) else None
+        return str(code).strip() if isinstance(code, str | int) else None
 
     def add(self, path: Path, code: str, zh: str, en: str, severity: Severity = "error") -> None:
         self.problems.append(IntakeError(self.file, self.locator.locate(path), zh, en, code, severity, path))
@@ -115,6 +124,7 @@ def load_bytes(raw: bytes, name: str, fmt: str, limits: Limits = DEFAULT_LIMITS)
         return loaded
     for path, code, zh, en in problems:
         loaded.add(path, code, zh, en)
+    loaded.document = data
     return validate_document(data, loaded)
 
 

@@ -3,13 +3,14 @@ hand in the argon2 hash of a password and the SHA-256 of a token."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from .repo import Clock, utcnow
-from .schema import ApiToken, Audit, PlanVersion, User
+from .schema import ApiToken, Audit, Department, PlanVersion, User
 
 
 class Accounts:
@@ -32,6 +33,8 @@ class Accounts:
                 created_at=now,
             )
             s.add(user)
+            if department is not None:
+                self._department(s, department, None, actor)
             s.add(
                 Audit(
                     at=now,
@@ -43,6 +46,38 @@ class Accounts:
                 )
             )
         return user
+
+    # departments ------------------------------------------------------------------------------------------
+    def _department(self, s: Session, code: str, name: str | None, actor: str) -> bool:
+        if s.get(Department, code) is not None:
+            return False
+        now = self.clock()
+        s.add(Department(code=code, name=name, created_at=now, created_by=actor))
+        s.add(Audit(at=now, actor=actor, action="department.add", target=code, result="ok", detail=name))
+        return True
+
+    def add_department(self, code: str, name: str | None, actor: str) -> bool:
+        """Creates the department (audited); False when it existed already."""
+        with self.session.begin() as s:
+            return self._department(s, code, name, actor)
+
+    def department_exists(self, code: str) -> bool:
+        with self.session() as s:
+            return s.get(Department, code) is not None
+
+    def departments(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(Department.code).order_by(Department.code)))
+
+    def submitted_since(self, department: str, since: datetime) -> tuple[int, int]:
+        """How many versions and how many bytes the department submitted since `since` (for its daily quota)."""
+        with self.session() as s:
+            count, size = s.execute(
+                select(
+                    func.count(PlanVersion.id), func.coalesce(func.sum(func.length(PlanVersion.content)), 0)
+                ).where(PlanVersion.department == department, PlanVersion.submitted_at >= since)
+            ).one()
+            return int(count), int(size)
 
     def user(self, username: str) -> User | None:
         with self.session() as s:
@@ -145,7 +180,3 @@ class Accounts:
                 .order_by(PlanVersion.department)
             )
             return list(s.scalars(query))
-
-    def departments(self) -> list[str]:
-        with self.session() as s:
-            return list(s.scalars(select(PlanVersion.department).distinct().order_by(PlanVersion.department)))

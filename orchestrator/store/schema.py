@@ -24,6 +24,19 @@ class WaveRun(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class WaveLease(Base):
+    """Who runs a wave now (one runner per wave record): owner token, where, and the last sign of life."""
+
+    __tablename__ = "wave_leases"
+    wave: Mapped[str] = mapped_column(String(48), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(128))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SystemRun(Base):
     __tablename__ = "system_runs"
     wave: Mapped[str] = mapped_column(ForeignKey("wave_runs.wave"), primary_key=True)
@@ -143,6 +156,29 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled: Mapped[bool] = mapped_column(default=False)
+
+
+class WebSession(Base):
+    """A browser session, by the SHA-256 of its cookie token: ended by sign-out, a new password or a disabled user."""
+
+    __tablename__ = "web_sessions"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Department(Base):
+    """A department the service knows: created by `govmig department add` or with a user of it, never by a
+    request to a path that names it."""
+
+    __tablename__ = "departments"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
 
 
 class ApiToken(Base):

@@ -4,6 +4,7 @@ and the decisions and waves each principal may see."""
 from __future__ import annotations
 
 import difflib
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -37,29 +38,46 @@ async def _upload(file: UploadFile | None, content: str | None, filename: str | 
     raise said(422, "请上传文件或填写内容", "upload a file or send the content")
 
 
+def _known(request: Request, principal: Principal, department: str) -> None:
+    """Departments exist when created (`govmig department add`, or with a user of it), not by naming a path."""
+    visible(principal, department)
+    if not context(request).accounts.department_exists(department):
+        raise said(404, "没有这个部门的数据", "no such department")
+
+
 def _checked(port: Portfolio, department: str, raw: bytes, name: str) -> dict[str, Any]:
     loaded = port.check(raw, name)
+    claimed = loaded.department_code
+    if claimed is not None and claimed != department:
+        # refused whatever else is wrong with it: a plan for another department is never stored under this one
+        raise said(
+            422,
+            f"计划属于部门 {claimed}，不是 {department}：请提交到该部门，或更正「部门统一编码」",
+            f"the plan is for department {claimed}, not {department}: submit it there or correct department.code",
+        )
     problems = [p.as_json() for p in loaded.problems]
     plan = loaded.plan if loaded.ok else None
-    if plan is not None and plan.department.code != department:
-        problems.append(
-            {
-                "file": name,
-                "location": "department.code",
-                "code": "department",
-                "severity": "error",
-                "path": ["department", "code"],
-                "zh": f"计划属于部门 {plan.department.code}，不是 {department}",
-                "en": f"the plan is for department {plan.department.code}, not {department}",
-            }
-        )
-        plan = None
     return {
         "valid": plan is not None,
         "problems": problems,
         "plan": plan,
         "assessment": [d.contract() for d in port.preview(plan)] if plan is not None else [],
     }
+
+
+def _within_quota(request: Request, department: str, size: int) -> None:
+    """A department's daily allowance of versions and stored text: a flood of uploads is refused, not kept."""
+    config = context(request).config
+    since = datetime.now(UTC) - timedelta(days=1)
+    count, stored = context(request).accounts.submitted_since(department, since)
+    if count >= config.versions_per_day or stored + size > config.version_bytes_per_day:
+        raise said(
+            429,
+            f"部门 {department} 24 小时内已提交 {count} 个版本（上限 {config.versions_per_day} 个、"
+            f"{config.version_bytes_per_day // 1024 // 1024} MiB），请稍后再提交",
+            f"department {department} submitted {count} versions in 24 hours (the limit is "
+            f"{config.versions_per_day} versions, {config.version_bytes_per_day // 1024 // 1024} MiB): try later",
+        )
 
 
 Upload = Annotated[UploadFile | None, File(description="YAML / JSON / Excel 模板 template")]
@@ -82,6 +100,7 @@ def departments(request: Request, principal: User) -> list[str]:
 
 @router.post("/plans/{department}/validate")
 async def validate(
+    request: Request,
     department: str,
     principal: Submitter,
     port: Port,
@@ -90,7 +109,7 @@ async def validate(
     filename: Name = None,
 ) -> dict[str, Any]:
     """即时校验，不保存 Validate without saving: the located errors and the assessment beside them."""
-    visible(principal, department)
+    _known(request, principal, department)
     raw, name = await _upload(file, content, filename)
     result = _checked(port, department, raw, name)
     result.pop("plan")
@@ -107,8 +126,8 @@ async def submit(
     content: Content = None,
     filename: Name = None,
 ) -> dict[str, Any]:
-    """提交新版本 Submit a new version; every version is kept, valid or not."""
-    visible(principal, department)
+    """提交新版本 Submit a new version; every version is kept, valid or not (within the daily quota)."""
+    _known(request, principal, department)
     raw, name = await _upload(file, content, filename)
     result = _checked(port, department, raw, name)
     plan = result.pop("plan")
@@ -119,6 +138,7 @@ async def submit(
         if plan
         else ""
     )
+    _within_quota(request, department, len(text))
     row = context(request).accounts.add_version(
         department, name, text, plan_document(plan) if plan else None, result["problems"], principal.username
     )

@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..store import StoreFailure, describe_failure
 from . import api_ops, api_plans, api_reports, api_watch, pages
 from .api_watch import HealthCache
 from .context import Context, WebConfig
@@ -21,18 +22,28 @@ from .runs import Runs
 from .security import LoginThrottle
 
 STATIC = Path(__file__).parent / "static"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+"""Scripts only from this site (no inline script anywhere); the reports' inline styles are allowed."""
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", CSP.encode()),
 ]
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 class SecurityHeaders:
-    """Plain ASGI (not BaseHTTPMiddleware, which costs every response a task and a copy)."""
+    """Plain ASGI (not BaseHTTPMiddleware, which costs every response a task and a copy). HSTS only behind TLS:
+    sent over plain HTTP it would mean nothing, and on loopback it would pin the browser to HTTPS."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, tls: bool = False) -> None:
         self.app = app
+        self.headers = HEADERS + ([HSTS] if tls else [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,7 +52,7 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + HEADERS
+                message["headers"] = list(message.get("headers", [])) + self.headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -59,14 +70,14 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.runs = Runs(ctx, app.state.portfolio)
     app.state.health_cache = HealthCache()
     app.state.throttle = LoginThrottle()
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, tls=config.secure_cookies)
     app.add_middleware(
         SessionMiddleware,
         secret_key=config.secret,
         same_site="strict",
         https_only=config.secure_cookies,
         session_cookie="govmig_session",
-        max_age=12 * 3600,
+        max_age=12 * 3600,  # the cookie's life; the session itself lives on the server (idle and absolute)
     )
     for router in (api_plans.router, api_ops.router, api_watch.router, api_reports.router, pages.router):
         app.include_router(router)
@@ -81,5 +92,10 @@ def create_app(config: WebConfig) -> FastAPI:
             return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
         body = f"<!doctype html><meta charset=utf-8><title>{exc.status_code}</title><p>{detail['zh']}</p><p>{detail['en']}</p><a href='/'>返回 back</a>"
         return HTMLResponse(body, status_code=exc.status_code)
+
+    @app.exception_handler(StoreFailure)
+    async def store_failed(request: Request, exc: StoreFailure) -> Response:
+        zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
+        return JSONResponse({"detail": {"zh": zh, "en": en}}, status_code=503)
 
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from ..execute import WaveExecutor
 from ..policy import PolicySettings
 from ..render import RenderSettings
-from ..store import Accounts, HealthStore, Store
+from ..store import Accounts, HealthStore, Sessions, Store
 from ..waves import WaveSettings
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
@@ -29,7 +29,14 @@ class WebConfig:
     render: RenderSettings = field(default_factory=RenderSettings)
     today: Callable[[], date] = date.today
     secure_cookies: bool = False
-    """Set behind HTTPS: the session cookie is then never sent in clear."""
+    """Set behind HTTPS: the session cookie is then never sent in clear, and browsers are told HSTS.
+    `govmig serve` sets it unless it listens on loopback only."""
+    session_idle_minutes: float = 30
+    """A session unused this long ends (GB/T 22239: session timeout)."""
+    versions_per_day: int = 50
+    """Plan versions one department may submit in a day; past it, 429."""
+    version_bytes_per_day: int = 50 * 1024 * 1024
+    """Stored plan text one department may submit in a day; past it, 429."""
     refresh_seconds: float = 2.0
     """How often the live pages' event streams look for news."""
 
@@ -40,8 +47,10 @@ class Context:
     store: Store = field(init=False)
     accounts: Accounts = field(init=False)
     health: HealthStore = field(init=False)
+    sessions: Sessions = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = Store(self.config.engine)
         self.accounts = Accounts(self.config.engine)
         self.health = HealthStore(self.config.engine)
+        self.sessions = Sessions(self.config.engine, idle=timedelta(minutes=self.config.session_idle_minutes))

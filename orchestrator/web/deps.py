@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..store import Signed
 from .context import Context
 from .security import Principal, same, token_digest
 
@@ -31,10 +32,32 @@ def context(request: Request) -> Context:
 
 
 def csrf_token(request: Request) -> str:
+    """The CSRF token a page carries: the server-side session's once signed in; before that (the sign-in form)
+    one kept in the signed cookie, so that signing in cannot be forged from another site either."""
+    signed = signed_in(request)
+    if signed is not None:
+        return signed.csrf
     token = request.session.get("csrf")
     if not token:
         token = request.session["csrf"] = secrets.token_urlsafe(24)
     return str(token)
+
+
+def signed_in(request: Request) -> Signed | None:
+    """The live server-side session behind the cookie, looked up once per request."""
+    if "govmig_signed" not in request.scope:
+        sid = request.session.get("sid")
+        request.scope["govmig_signed"] = (
+            context(request).sessions.resume(sid) if isinstance(sid, str) else None
+        )
+    found: Signed | None = request.scope["govmig_signed"]
+    return found
+
+
+def check_csrf(request: Request, sent: str) -> None:
+    expected = csrf_token(request)
+    if not sent or not same(sent, expected):
+        raise said(403, "缺少或错误的 CSRF 令牌", "missing or wrong CSRF token")
 
 
 def resolve(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
@@ -42,12 +65,10 @@ def resolve(request: Request, credentials: HTTPAuthorizationCredentials | None) 
     if credentials is not None:
         user = ctx.accounts.user_by_token(token_digest(credentials.credentials))
     else:
-        uid = request.session.get("uid")
-        user = ctx.accounts.user_by_id(int(uid)) if isinstance(uid, int) else None
+        signed = signed_in(request)
+        user = signed.user if signed is not None else None
         if user is not None and request.method not in SAFE:
-            sent = request.headers.get("x-csrf-token", "")
-            if not sent or not same(sent, str(request.session.get("csrf", ""))):
-                raise said(403, "缺少或错误的 CSRF 令牌", "missing or wrong CSRF token")
+            check_csrf(request, request.headers.get("x-csrf-token", ""))
     return Principal(user.username, user.role, user.department) if user is not None else None
 
 

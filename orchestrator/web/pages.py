@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ..execute import record_name
-from .deps import BEARER, context, csrf_token, resolve, said, visible
+from .deps import BEARER, check_csrf, context, csrf_token, resolve, said, signed_in, visible
 from .security import ROLE_ZH, LoginThrottle, Principal, verify_password
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -62,51 +63,66 @@ async def _viewer(request: Request, watchers_only: bool) -> Principal | Redirect
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    return page(
-        request, "login.html", None, next=next if next.startswith("/") and not next.startswith("//") else "/"
-    )
+    return page(request, "login.html", None, next=_same_site(next))
+
+
+def _same_site(target: str) -> str:
+    """Where a redirect may go: a path of this site, never another host (`//host`, `/\\host`, a scheme)."""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+def _source(request: Request) -> str:
+    return request.client.host if request.client is not None else "?"
 
 
 @router.post("/login", response_model=None)
 def login(
     request: Request,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    username: Annotated[str, Form(max_length=256)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=2048)] = "/",
+    csrf: Annotated[str, Form(max_length=256)] = "",
 ) -> Response:
+    check_csrf(request, csrf)  # a sign-in form posted from another site is refused
     ctx = context(request)
     throttle: LoginThrottle = request.app.state.throttle
-    if throttle.blocked(username):
-        ctx.store.audit(username[:64] or "?", "login", "web", "throttled")
+    source = _source(request)
+    if throttle.blocked(username, source):
+        ctx.store.audit(username[:64] or "?", "login", "web", "throttled", f"from {source}")
         return page(request, "login.html", None, status=429, next="/", error="throttled")
     user = ctx.accounts.user(username)
     if user is None or not verify_password(user.password_hash, password):
-        throttle.failed(username)
-        ctx.store.audit(username[:64] or "?", "login", "web", "refused")
+        throttle.failed(username, source)
+        ctx.store.audit(username[:64] or "?", "login", "web", "refused", f"from {source}")
         return page(request, "login.html", None, status=401, next="/", error="wrong")
-    throttle.succeeded(username)
+    throttle.succeeded(username, source)
+    token, _ = ctx.sessions.start(user)
     request.session.clear()
-    request.session["uid"] = user.id
-    csrf_token(request)
-    ctx.store.audit(user.username, "login", "web", "ok")
-    return RedirectResponse(
-        next if next.startswith("/") and not next.startswith("//") else "/", status_code=303
-    )
+    request.session["sid"] = token
+    request.scope.pop("govmig_signed", None)
+    ctx.store.audit(user.username, "login", "web", "ok", f"from {source}")
+    return RedirectResponse(_same_site(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    uid = request.session.get("uid")
-    user = context(request).accounts.user_by_id(uid) if isinstance(uid, int) else None
-    if user is not None:
-        context(request).store.audit(user.username, "logout", "web", "ok")
+def logout(request: Request, csrf: Annotated[str, Form(max_length=256)] = "") -> RedirectResponse:
+    """Ends the session on the server: the cookie, even a copy of it, is worth nothing afterwards."""
+    signed = signed_in(request)
+    if signed is not None:
+        check_csrf(request, csrf or request.headers.get("x-csrf-token", ""))
+        context(request).sessions.end(str(request.session.get("sid")))
+        context(request).store.audit(signed.user.username, "logout", "web", "ok")
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
 @router.get("/lang/{code}")
 def language(request: Request, code: str) -> RedirectResponse:
-    back = request.headers.get("referer") or "/"
+    """Back to the page the switch was on, if that page is on this site; else home."""
+    back = "/"
+    referer = urlsplit(request.headers.get("referer") or "")
+    if referer.netloc == request.url.netloc and referer.scheme in ("http", "https"):
+        back = _same_site(referer.path + (f"?{referer.query}" if referer.query else ""))
     response = RedirectResponse(back, status_code=303)
     response.set_cookie("lang", "en" if code == "en" else "zh", samesite="lax", max_age=365 * 86400)
     return response

@@ -11,6 +11,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,31 +61,79 @@ class Principal:
         return self.role != "department" or self.department == department
 
 
+def password_problem(password: str, username: str = "") -> tuple[str, str] | None:
+    """The password policy (GB/T 22239 identity authentication: complexity): at least 8 characters from at least
+    three of lower case, upper case, digits and other characters, and not the user name. (zh, en) when it fails."""
+    classes = sum(
+        any(test(c) for c in password)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    if len(password) < 8 or classes < 3:
+        return (
+            "密码至少 8 个字符，且包含小写字母、大写字母、数字、其他符号中的至少三类",
+            "the password needs at least 8 characters from at least three of: lower case, upper case, "
+            "digits, other characters",
+        )
+    if username and username.lower() in password.lower():
+        return "密码不能包含用户名", "the password must not contain the user name"
+    return None
+
+
 class LoginThrottle:
-    """After `limit` failed sign-ins for one user name within `window` seconds, further attempts are refused
-    until the window has passed: guessing passwords gets slow, a forgotten one costs a short wait."""
+    """Failed sign-ins counted per (user name, source address), per source and per user name, each within
+    `window` seconds; past a limit further attempts are refused until the window has passed.
+
+    Per (user, source) first, so that someone else guessing from elsewhere cannot lock the real user out;
+    per source, so one address cannot try many names; per user, with a higher limit, so many addresses cannot
+    share the guessing. Memory stays bounded: at most `max_keys` keys, the least recently failed dropped first,
+    and a user name counts by its first 64 characters only."""
 
     def __init__(
-        self, limit: int = 5, window: float = 900, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int = 5,
+        window: float = 900,
+        clock: Callable[[], float] = time.monotonic,
+        per_source: int = 20,
+        per_user: int = 50,
+        max_keys: int = 10_000,
     ) -> None:
         self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, list[float]] = {}
+        self.limits = {"pair": limit, "source": per_source, "user": per_user}
+        self.max_keys = max_keys
+        self._failures: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _recent(self, username: str) -> list[float]:
+    @staticmethod
+    def _keys(username: str, source: str) -> list[tuple[str, str]]:
+        name = username[:64]
+        return [("pair", f"{name}\x00{source}"), ("source", source), ("user", name)]
+
+    def _recent(self, key: tuple[str, str]) -> list[float]:
         now = self.clock()
-        kept = [t for t in self._failures.get(username, []) if now - t < self.window]
-        self._failures[username] = kept
+        kept = [t for t in self._failures.get(key, []) if now - t < self.window][-max(self.limits.values()) :]
+        if kept:
+            self._failures[key] = kept
+        else:
+            self._failures.pop(key, None)
         return kept
 
-    def blocked(self, username: str) -> bool:
+    def blocked(self, username: str, source: str = "") -> bool:
         with self._lock:
-            return len(self._recent(username)) >= self.limit
+            return any(len(self._recent(k)) >= self.limits[k[0]] for k in self._keys(username, source))
 
-    def failed(self, username: str) -> None:
+    def failed(self, username: str, source: str = "") -> None:
         with self._lock:
-            self._recent(username).append(self.clock())
+            for key in self._keys(username, source):
+                times = self._recent(key)
+                times.append(self.clock())
+                self._failures[key] = times
+                self._failures.move_to_end(key)
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str, source: str = "") -> None:
         with self._lock:
-            self._failures.pop(username, None)
+            self._failures.pop(self._keys(username, source)[0], None)
+
+    def __len__(self) -> int:
+        return len(self._failures)

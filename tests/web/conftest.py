@@ -43,6 +43,12 @@ def demo_site(tree: Path, wave: str, hosts: Path) -> None:
     module.main(tree, wave, hosts)
 
 
+def login_csrf(client: TestClient) -> str:
+    """The CSRF token the sign-in form carries (signing in needs it, like any write)."""
+    page = client.get("/login").text
+    return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
 @dataclass
 class Web:
     app: FastAPI
@@ -56,7 +62,10 @@ class Web:
     def login(self, user: str) -> TestClient:
         """A browser-like client: the session cookie, and the CSRF token the pages would carry."""
         c = TestClient(self.app, raise_server_exceptions=False)
-        r = c.post("/login", data={"username": user, "password": PASSWORD}, follow_redirects=False)
+        form = login_csrf(c)
+        r = c.post(
+            "/login", data={"username": user, "password": PASSWORD, "csrf": form}, follow_redirects=False
+        )
         assert r.status_code == 303, r.text
         page = c.get("/login").text
         token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
-from tests.web.conftest import MINE, OTHER, PASSWORD, Web, fill
+from tests.web.conftest import MINE, OTHER, PASSWORD, Web, fill, login_csrf
 
 ALL = {"ops", "supervisor", "department"}
 WATCH = {"ops", "supervisor"}
@@ -140,7 +140,10 @@ def test_supervisors_write_nothing_and_cookie_writes_need_the_csrf_token(web: We
 
 def test_wrong_passwords_and_unknown_tokens_get_nothing(web: Web) -> None:
     c = web.client()
-    r = c.post("/login", data={"username": "ops", "password": "wrong password"}, follow_redirects=False)
+    form = login_csrf(c)
+    r = c.post(
+        "/login", data={"username": "ops", "password": "wrong password", "csrf": form}, follow_redirects=False
+    )
     assert r.status_code == 401 and "用户名或密码错误" in r.text
     r = c.get("/api/me", headers={"Authorization": "Bearer gm_not-a-token"})
     assert r.status_code == 401 and r.json()["detail"]["zh"] == "请先登录"
@@ -150,15 +153,20 @@ def test_wrong_passwords_and_unknown_tokens_get_nothing(web: Web) -> None:
 
 def test_password_guessing_is_throttled(web: Web) -> None:
     c = web.client()
+    form = login_csrf(c)
     statuses = [
         c.post(
-            "/login", data={"username": "czt", "password": f"guess {n}"}, follow_redirects=False
+            "/login", data={"username": "czt", "password": f"guess {n}", "csrf": form}, follow_redirects=False
         ).status_code
         for n in range(5)
     ]
-    right = c.post("/login", data={"username": "czt", "password": PASSWORD}, follow_redirects=False)
+    right = c.post(
+        "/login", data={"username": "czt", "password": PASSWORD, "csrf": form}, follow_redirects=False
+    )
     assert statuses == [401] * 5 and right.status_code == 429 and "15 分钟" in right.text
     assert (
-        c.post("/login", data={"username": "ops", "password": PASSWORD}, follow_redirects=False).status_code
+        c.post(
+            "/login", data={"username": "ops", "password": PASSWORD, "csrf": form}, follow_redirects=False
+        ).status_code
         == 303
-    )
+    )  # the same source may still sign in as another user: only (czt, this source) waits

@@ -59,9 +59,18 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+def until(page: object, expression: str, timeout: float = 30) -> None:
+    """Polls a JavaScript expression in the page. page.evaluate runs through the debugging protocol; Playwright's
+    wait_for_function would need eval inside the page, which the service's CSP rightly forbids."""
+    assert lab.wait_until(lambda: bool(page.evaluate(expression)), timeout, 0.2), expression  # type: ignore[attr-defined]
+
+
 def sign_in(browser: object, base: str, user: str) -> object:
     page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.set_default_timeout(30_000)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.csp_violations = violations
     page.goto(base + "/")
     page.fill("#username", user)
     page.fill("#password", PASSWORD)
@@ -96,15 +105,14 @@ def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: obje
     page = sign_in(browser, server, "ops")
     page.goto(server + "/waves/W01?check=true")  # type: ignore[attr-defined]
     page.click("#run")  # type: ignore[attr-defined]
-    page.wait_for_function("document.querySelector('#log').textContent.length > 0")  # type: ignore[attr-defined]
+    until(page, "document.querySelector('#log').textContent.length > 0")
     page.screenshot(path=str(SHOTS / "3-ops-running.png"), full_page=True)  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "document.querySelector('#wave-status').textContent.trim() === 'done'", timeout=180_000
-    )
+    until(page, "document.querySelector('#wave-status').textContent.trim() === 'done'", 180)
     rows = page.inner_text("#systems")  # type: ignore[attr-defined]
     assert rows.count("done") >= 3 and "630000-FGW/energy-review" in rows
     assert "runner_on_ok" in page.inner_text("#log")  # type: ignore[attr-defined]
     page.screenshot(path=str(SHOTS / "4-ops-done.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.csp_violations == []  # type: ignore[attr-defined]  # the pages need nothing the CSP forbids
     page.close()  # type: ignore[attr-defined]
 
 
@@ -135,7 +143,7 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
         monitor.cycle()
         page = sign_in(browser, server, "supervisor")
         assert page.url.endswith("/dashboard")  # type: ignore[attr-defined]
-        page.wait_for_function("document.querySelector('#count-up').textContent === '1'")  # type: ignore[attr-defined]
+        until(page, "document.querySelector('#count-up').textContent === '1'")
         page.screenshot(path=str(SHOTS / "5-supervisor-up.png"), full_page=True)  # type: ignore[attr-defined]
         app.stop()
         down = lambda: float(prom_query(prom.url, key)) == 0  # noqa: E731
@@ -143,7 +151,7 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
         for _ in range(2):
             monitor.cycle()
             time.sleep(1)
-        page.wait_for_function("document.querySelector('#count-down').textContent === '1'")  # type: ignore[attr-defined]
+        until(page, "document.querySelector('#count-down').textContent === '1'")
         assert key in page.inner_text("#alerts") and "unreachable" in page.inner_text("#alerts")  # type: ignore[attr-defined]
         assert key in page.inner_text("#systems-health")  # type: ignore[attr-defined]
         page.screenshot(path=str(SHOTS / "6-supervisor-down.png"), full_page=True)  # type: ignore[attr-defined]

@@ -56,15 +56,13 @@ def test_the_excel_template_uploads_and_a_plan_for_another_department_is_refused
     assert r.status_code == 200 and r.json()["valid"] is True, r.json()["problems"][:3]
     stored = c.get(f"/api/plans/{department}/versions/{r.json()['version']}").json()
     assert yaml.safe_load(stored["content"])["department"]["code"] == department  # kept as parsed YAML
-    wrong = (
-        web.client("rst")
-        .post(f"/api/plans/{MINE}", data={"content": plan_text(OTHER), "filename": "p.yaml"})
-        .json()
+    before = len(c.get(f"/api/plans/{MINE}/versions").json())
+    wrong = web.client("rst").post(
+        f"/api/plans/{MINE}", data={"content": plan_text(OTHER), "filename": "p.yaml"}
     )
-    assert (
-        wrong["valid"] is False
-        and wrong["problems"][-1]["en"] == f"the plan is for department {OTHER}, not {MINE}"
-    )
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"]["en"].startswith(f"the plan is for department {OTHER}, not {MINE}")
+    assert len(c.get(f"/api/plans/{MINE}/versions").json()) == before  # refused, not kept
     bad_type = c.post(
         f"/api/plans/{MINE}/validate", files={"file": ("plan.txt", b"x: 1", "text/plain")}
     ).json()

@@ -33,7 +33,7 @@ def test_users_are_added_and_serve_answers_with_their_token(tmp_path: Path) -> N
             "--format",
             "json",
         ],
-        input="a long enough password\n",
+        input="A-long-enough-passw0rd\n",
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,0 +1,241 @@
+"""Identity and sessions as GB/T 22239 asks: sessions on the server (sign-out, a new password or a disabled user
+ends them everywhere), CSRF on sign-in and sign-out, security headers, same-site redirects only, sign-in throttled
+per user and source in bounded memory; departments that exist only when created, their uploads their own and
+within a daily quota."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from orchestrator.store import Accounts, Sessions, open_store
+from orchestrator.web import WebConfig, create_app, hash_password
+from orchestrator.web.security import LoginThrottle, password_problem
+from tests.conftest import EXAMPLES
+
+PASSWORD = "Gov-Mig-2026"
+
+
+def _executor(*_: Any) -> Any:
+    raise AssertionError("no wave runs in these tests")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[Any, Accounts]]:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    accounts = Accounts(engine)
+    for name, role, dept in (
+        ("ops", "ops", None),
+        ("rst", "department", "630000-RST"),
+        ("sup", "supervisor", None),
+    ):
+        accounts.add_user(name, role, dept, hash_password(PASSWORD), "test")
+    config = WebConfig(engine=engine, tree=tmp_path / "tree", secret="k" * 40, executor=_executor)
+    yield create_app(config), accounts
+
+
+def csrf_of(page: str) -> str:
+    return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+def sign_in(app: Any, user: str, client: tuple[str, int] = ("198.18.0.10", 40000)) -> TestClient:
+    c = TestClient(app, client=client, raise_server_exceptions=False)
+    token = csrf_of(c.get("/login").text)
+    r = c.post("/login", data={"username": user, "password": PASSWORD, "csrf": token}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return c
+
+
+def test_sign_out_ends_the_session_even_for_a_copied_cookie(site: tuple[Any, Accounts]) -> None:
+    app, _ = site
+    browser = sign_in(app, "ops")
+    saved = dict(browser.cookies)
+    assert browser.get("/api/me").json()["username"] == "ops"
+    page = browser.get("/portfolio").text
+    r = browser.post("/logout", data={"csrf": csrf_of(page)}, follow_redirects=False)
+    assert r.status_code == 303
+    thief = TestClient(app, cookies=saved, raise_server_exceptions=False)
+    assert thief.get("/api/me").status_code == 401
+
+
+def test_a_new_password_or_a_disabled_user_ends_every_session(site: tuple[Any, Accounts]) -> None:
+    app, accounts = site
+    engine = accounts.session.kw["bind"]
+    sessions = Sessions(engine)
+    one, two = sign_in(app, "rst"), sign_in(app, "rst", ("198.18.0.11", 40001))
+    assert one.get("/api/me").status_code == two.get("/api/me").status_code == 200
+    assert sessions.set_password("rst", hash_password("Another-Pass-1"), "test") == 2
+    assert one.get("/api/me").status_code == two.get("/api/me").status_code == 401
+    ops = sign_in(app, "ops")
+    assert sessions.disable("ops", "test") == 1
+    assert ops.get("/api/me").status_code == 401
+
+
+def test_signing_in_and_out_need_the_forms_csrf_token(site: tuple[Any, Accounts]) -> None:
+    app, _ = site
+    c = TestClient(app, raise_server_exceptions=False)
+    c.get("/login")
+    forged = c.post("/login", data={"username": "ops", "password": PASSWORD}, follow_redirects=False)
+    assert forged.status_code == 403 and forged.json()["detail"]["en"] == "missing or wrong CSRF token"
+    browser = sign_in(app, "ops")
+    assert browser.post("/logout", follow_redirects=False).status_code == 403  # no token: still signed in
+    assert browser.get("/api/me").status_code == 200
+
+
+def test_every_answer_has_the_security_headers_and_hsts_only_behind_tls(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    for tls in (False, True):
+        config = WebConfig(
+            engine=engine, tree=tmp_path, secret="k" * 40, executor=_executor, secure_cookies=tls
+        )
+        r = TestClient(create_app(config)).get("/login")
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        assert r.headers["x-frame-options"] == "DENY"
+        assert ("strict-transport-security" in r.headers) is tls
+        cookie = r.headers.get("set-cookie", "")
+        assert ("secure" in cookie.lower()) is tls and "httponly" in cookie.lower()
+
+
+def test_the_secure_cookie_default_follows_where_the_service_listens() -> None:
+    from orchestrator.cli.web_cmds import secure_by_default
+
+    assert [secure_by_default(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "198.18.0.5")] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        ("http://testserver/plans/630000-RST?v=2", "/plans/630000-RST?v=2"),
+        ("http://evil.example/phish", "/"),
+        ("https://testserver.evil.example/x", "/"),
+        ("//evil.example/x", "/"),
+        ("javascript:alert(1)", "/"),
+        (None, "/"),
+    ],
+)
+def test_the_language_switch_goes_back_only_to_this_site(
+    site: tuple[Any, Accounts], referer: str | None, back: str
+) -> None:
+    app, _ = site
+    headers = {"referer": referer} if referer else {}
+    r = TestClient(app).get("/lang/en", headers=headers, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == back
+
+
+def _guess(app: Any, user: str, source: str, password: str = "wrong-Pass-1") -> int:
+    c = TestClient(app, client=(source, 40000), raise_server_exceptions=False)
+    token = csrf_of(c.get("/login").text)
+    data = {"username": user, "password": password, "csrf": token}
+    return c.post("/login", data=data, follow_redirects=False).status_code
+
+
+def test_guessing_from_one_source_does_not_lock_the_real_user_out(site: tuple[Any, Accounts]) -> None:
+    app, _ = site
+    assert [_guess(app, "rst", "198.18.0.66") for _ in range(6)] == [401] * 5 + [429]
+    assert _guess(app, "rst", "198.18.0.66", PASSWORD) == 429  # that source, for that user, waits
+    assert _guess(app, "rst", "198.18.0.20", PASSWORD) == 303  # the real user, elsewhere, signs in
+
+
+def test_one_source_cannot_try_many_names(site: tuple[Any, Accounts]) -> None:
+    app, _ = site
+    statuses = [_guess(app, f"user{n}", "198.18.0.77") for n in range(21)]
+    assert statuses[:20] == [401] * 20 and statuses[20] == 429
+    assert _guess(app, "ops", "198.18.0.77", PASSWORD) == 429
+    assert _guess(app, "ops", "198.18.0.78", PASSWORD) == 303
+
+
+def test_the_throttle_stays_bounded_whatever_names_are_sent() -> None:
+    throttle = LoginThrottle(max_keys=300)
+    for n in range(2000):
+        throttle.failed(f"{n}-" + "x" * 100_000, f"198.18.{n // 250}.{n % 250}")
+    assert len(throttle) <= 300
+    assert max(len(k[1]) for k in throttle._failures) <= 64 + 1 + len("198.18.7.249")
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("Short-1", False),
+        ("alllowercase", False),
+        ("lowerUPPER", False),
+        ("lowerUPPER1", True),
+        ("密码Pass-word", True),
+    ],
+)
+def test_the_password_policy(password: str, ok: bool) -> None:
+    problem = password_problem(password, "wang")
+    assert (problem is None) is ok
+    if problem:
+        assert "8" in problem[0] and "8" in problem[1]
+    assert password_problem("Wang-2026x", "wang") is not None  # not the user name
+
+
+def _plan(code: str, broken: bool = False) -> str:
+    doc = yaml.safe_load((EXAMPLES / "630000-RST.yaml").read_text())
+    doc["department"]["code"] = code
+    if broken:
+        doc["systems"][0]["security"]["mlps_level"] = "五级"
+    return yaml.safe_dump(doc, allow_unicode=True)
+
+
+def test_a_plan_for_another_department_is_refused_even_with_other_errors(site: tuple[Any, Accounts]) -> None:
+    app, accounts = site
+    accounts.add_department("630000-CZT", "省财政厅", "test")
+    ops = sign_in(app, "ops")
+    ops.headers["X-CSRF-Token"] = csrf_of(ops.get("/portfolio").text)
+    for broken in (False, True):
+        r = ops.post(
+            "/api/plans/630000-RST", data={"content": _plan("630000-CZT", broken), "filename": "p.yaml"}
+        )
+        assert (
+            r.status_code == 422
+            and "630000-CZT" in r.json()["detail"]["zh"]
+            and "not 630000-RST" in r.json()["detail"]["en"]
+        )
+    assert accounts.versions("630000-RST") == []
+
+
+def test_departments_exist_only_when_created(site: tuple[Any, Accounts]) -> None:
+    app, accounts = site
+    ops = sign_in(app, "ops")
+    ops.headers["X-CSRF-Token"] = csrf_of(ops.get("/portfolio").text)
+    r = ops.post("/api/plans/999999-NOPE", data={"content": _plan("999999-NOPE"), "filename": "p.yaml"})
+    assert r.status_code == 404 and accounts.versions("999999-NOPE") == []
+    assert "999999-NOPE" not in ops.get("/api/departments").json()
+    assert ops.get("/api/departments").json() == ["630000-RST"]  # made with its user
+    accounts.add_department("999999-NOPE", "新部门", "ops")
+    r = ops.post("/api/plans/999999-NOPE", data={"content": _plan("999999-NOPE"), "filename": "p.yaml"})
+    assert r.status_code == 200 and r.json()["version"] == 1
+
+
+def test_a_department_has_a_daily_quota_of_versions(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    accounts = Accounts(engine)
+    accounts.add_user("rst", "department", "630000-RST", hash_password(PASSWORD), "test")
+    config = WebConfig(engine=engine, tree=tmp_path, secret="k" * 40, executor=_executor, versions_per_day=3)
+    c = sign_in(create_app(config), "rst")
+    c.headers["X-CSRF-Token"] = csrf_of(c.get("/plans/630000-RST").text)
+    statuses = [
+        c.post(
+            "/api/plans/630000-RST", files={"file": ("p.yaml", io.BytesIO(_plan("630000-RST").encode()))}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    assert len(accounts.versions("630000-RST")) == 3
+    config.versions_per_day, config.version_bytes_per_day = 100, 1024
+    r = c.post("/api/plans/630000-RST", data={"content": _plan("630000-RST"), "filename": "p.yaml"})
+    assert r.status_code == 429 and "MiB" in r.json()["detail"]["en"]
