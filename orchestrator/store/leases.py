@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .repo import Clock, aware, utcnow
@@ -27,6 +27,12 @@ class Holder:
     pid: int
     acquired_at: datetime
     heartbeat_at: datetime
+
+
+def _audit(conn: Connection, at: datetime, actor: str, action: str, wave: str, detail: str) -> None:
+    conn.execute(
+        insert(Audit).values(at=at, actor=actor, action=action, target=wave, result="ok", detail=detail)
+    )
 
 
 class Leases:
@@ -50,16 +56,7 @@ class Leases:
                             heartbeat_at=now,
                         )
                     )
-                    conn.execute(
-                        insert(Audit).values(
-                            at=now,
-                            actor=actor,
-                            action="lease.take",
-                            target=wave,
-                            result="ok",
-                            detail=f"{host} pid {pid}",
-                        )
-                    )
+                    _audit(conn, now, actor, "lease.take", wave, f"{host} pid {pid}")
                 return None
             except IntegrityError:
                 held = self.holder(wave)
@@ -77,16 +74,14 @@ class Leases:
                 .values(owner=owner, actor=actor, host=host, pid=pid, acquired_at=now, heartbeat_at=now)
             ).rowcount
             if changed:
-                conn.execute(
-                    insert(Audit).values(
-                        at=now,
-                        actor=actor,
-                        action="lease.takeover",
-                        target=wave,
-                        result="ok",
-                        detail=f"from {previous.actor}@{previous.host} pid {previous.pid}, "
-                        f"last heartbeat {previous.heartbeat_at.isoformat()}",
-                    )
+                _audit(
+                    conn,
+                    now,
+                    actor,
+                    "lease.takeover",
+                    wave,
+                    f"from {previous.actor}@{previous.host} pid {previous.pid}, "
+                    f"last heartbeat {previous.heartbeat_at.isoformat()}",
                 )
         return bool(changed)
 

@@ -24,16 +24,7 @@ from orchestrator.store import Accounts, Leases, Store, open_store
 from orchestrator.store.schema import WaveLease
 from orchestrator.web import WebConfig, create_app, hash_password, new_token, token_digest
 from tests.execute.harness import site
-
-
-def govmig(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "orchestrator", *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+from tests.execute.test_crash_resume import govmig
 
 
 def finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
