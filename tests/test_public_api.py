@@ -43,6 +43,7 @@ def test_intake_public_names() -> None:
         "load_file",
         "load_paths",
         "qualify",
+        "workbook_bytes",
     ]
 
 

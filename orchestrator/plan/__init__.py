@@ -1,7 +1,7 @@
 """Intake: department migration plans (YAML, JSON, the Excel template) into validated models, or located errors."""
 
 from .errors import IntakeError
-from .excel_text import keep_text
+from .excel_text import keep_text, workbook_bytes
 from .excel_write import build_template
 from .intake import Intake, LoadedPlan, load_bytes, load_file, load_paths
 from .limits import Limits
@@ -21,4 +21,5 @@ __all__ = [
     "load_file",
     "load_paths",
     "qualify",
+    "workbook_bytes",
 ]

@@ -4,10 +4,15 @@ openpyxl turns any string that starts with `=` into a formula, and Excel re-read
 `-` or `@` as one the moment somebody edits it (OWASP's "CSV/formula injection"): `=HYPERLINK(…)` in a system
 name would become a live link in the supervisor's ledger. Every such cell is written as a string with Excel's
 quote prefix, so it shows exactly as the department typed it and stays text when edited.
+
+The bytes are stable too: zip entries carry the time they were written, so two saves a second apart would differ;
+every entry gets one fixed time instead, and the same workbook gives the same bytes.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,3 +32,20 @@ def keep_text(workbook: Any) -> int:
                     cell.quotePrefix = True
                     marked += 1
     return marked
+
+
+FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """The workbook saved: formula look-alikes kept as text, every zip entry at one fixed time."""
+    keep_text(workbook)
+    saved = io.BytesIO()
+    workbook.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            entry.compress_type, entry.external_attr = info.compress_type, info.external_attr
+            target.writestr(entry, source.read(info))
+    return out.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .excel_cells import to_cell
 from .excel_layout import EXAMPLE_ROW, INSTRUCTIONS, SHEETS, Column, Sheet
-from .excel_text import keep_text
+from .excel_text import workbook_bytes
 from .instructions import LINES
 from .models import MigrationPlan
 
@@ -36,10 +35,7 @@ def build_template(plan: MigrationPlan | None = None) -> bytes:
         _sheet(wb.create_sheet(sheet.name), sheet, rows.get(sheet.name, []))
     wb.properties.creator = "govmig"
     wb.properties.created = wb.properties.modified = FIXED_TIME
-    keep_text(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _instructions(ws: Worksheet) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -12,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..plan import keep_text
+from ..plan import workbook_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 FIXED_TIME = datetime(2026, 1, 1)
@@ -56,7 +55,4 @@ def table(
 
 def to_bytes(wb: Workbook) -> bytes:
     """The workbook's bytes, every text that a spreadsheet could take for a formula kept as text."""
-    keep_text(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

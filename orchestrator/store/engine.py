@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from .schema import Base
 
 DEFAULT_URL = "sqlite:///govmig.db"
+SCHEMA_LOCK = 0x676F766D6967  # "govmig": the advisory lock that serializes creating the tables
 
 SQLITE_GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
@@ -45,9 +46,13 @@ def open_store(url: str | None = None) -> Engine:
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
-    guards = SQLITE_GUARDS if engine.dialect.name == "sqlite" else POSTGRES_GUARDS
+    postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
-        for statement in guards:
+        if postgres:
+            # two processes opening a fresh database at once would race in CREATE TABLE (PostgreSQL's catalog
+            # refuses the second): one takes this lock for the transaction, the other then finds the tables
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        Base.metadata.create_all(conn)
+        for statement in POSTGRES_GUARDS if postgres else SQLITE_GUARDS:
             conn.execute(text(statement))
     return engine

@@ -33,6 +33,9 @@ def test_versions_users_and_tokens(store_url: str) -> None:
     accounts.add_version("630000-RST", "a.yaml", "x: 1", {"v": 1}, [], "li")
     accounts.add_version("630000-RST", "b.yaml", "broken", None, [{"zh": "错", "en": "bad"}], "li")
     accounts.add_version("630000-CZT", "c.yaml", "y: 1", {"v": 9}, [], "ops")
+    assert accounts.departments() == ["630000-RST"]  # made with its user; versions alone make none
+    assert accounts.add_department("630000-CZT", "省财政厅", "ops") is True
+    assert accounts.add_department("630000-CZT", "省财政厅", "ops") is False
     assert [v.version for v in accounts.versions("630000-RST")] == [1, 2]
     current = {v.department: (v.version, v.plan) for v in accounts.current_plans()}
     assert current == {
