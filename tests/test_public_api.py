@@ -207,3 +207,9 @@ def test_reports_public_names() -> None:
         "inventory_xlsx",
         "objectives",
     ]
+
+
+def test_app_public_names() -> None:
+    import orchestrator.app
+
+    assert sorted(orchestrator.app.__all__) == ["GatePolicy", "Portfolio", "build_executor"]

@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from ..plan.vocab import zh
-from ..policy import Action, Decision, assess
+from ..policy import Action, Decision
 from ..reports import build_ledger
 from ..reports.counts import by_department, counts
 from .inputs import Inputs, gather, portfolio_options
@@ -46,7 +46,7 @@ def assess_command(
     inputs = gather(paths, policy, usage, as_of)
     if not inputs.intake.loaded:
         fail("没有找到计划文件", "no plan files found")
-    decisions = assess(inputs.intake.plans, inputs.as_of, inputs.settings, inputs.measured)
+    decisions = inputs.portfolio().decisions
     written = _write(out, decisions, inputs) if out else []
     if fmt == "json":
         emit_json(

@@ -17,12 +17,10 @@ import click
 from rich.live import Live
 from rich.table import Table
 
-from ..execute import AnsibleRunner, ExecuteError, HealthGate, Outcome, WaveBusy, WaveExecutor, record_name
-from ..execute.kube import KubeApplier, api_client
-from ..execute.watch import PrometheusGate
-from ..monitor import connect
+from ..app import GatePolicy, build_executor
+from ..execute import ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
 from ..store import Store
-from .options import DB, TREE, engine
+from .options import DB, TREE, engine, gate_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
 STATE_ZH = {
@@ -108,29 +106,8 @@ def _execute(executor: WaveExecutor, action: Any, fmt: str) -> Any:
         signal.signal(signal.SIGINT, previous)
 
 
-def _executor(
-    store: Store,
-    tree: Path,
-    concurrency: int,
-    failure_budget: int,
-    hold: float,
-    kubeconfig: str | None = None,
-    prometheus: str | None = None,
-) -> WaveExecutor:
-    """Without a configured cluster (no kubeconfig, not in a pod) the manifests go to TREE/gitops instead; with a
-    Prometheus, cutover also waits for the monitor's word that the target's probe held for `hold` seconds."""
-    api = api_client(kubeconfig)
-    return WaveExecutor(
-        store,
-        AnsibleRunner(),
-        tree,
-        actor=getpass.getuser(),
-        concurrency=concurrency,
-        failure_budget=failure_budget,
-        gate=HealthGate(hold_seconds=hold) if hold > 0 else None,
-        watch=PrometheusGate(connect(prometheus, 10), hold or 60) if prometheus else None,
-        applier=KubeApplier(api) if api is not None else None,
-    )
+def _executor(store: Store, tree: Path, gates: GatePolicy) -> WaveExecutor:
+    return build_executor(store, tree, getpass.getuser(), gates)
 
 
 def _report(store: Store, record: str, fmt: str) -> None:
@@ -171,62 +148,20 @@ def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], O
     raise SystemExit(OK if outcome.status == "done" else FAILED)
 
 
-OPTIONS = [
-    click.option(
-        "--kubeconfig",
-        envvar="KUBECONFIG",
-        default=None,
-        help="集群配置；没有时清单写入 gitops/ Cluster config; without one manifests go to TREE/gitops",
-    ),
-    click.option("--concurrency", default=2, show_default=True, help="同时迁移的系统数 Systems at once"),
-    click.option(
-        "--failure-budget",
-        default=1,
-        show_default=True,
-        help="失败几个后暂停 Failures before the wave pauses",
-    ),
-    click.option(
-        "--hold", default=30.0, show_default=True, help="切换前健康检查需持续的秒数 Health gate (s); 0 = off"
-    ),
-    click.option(
-        "--prometheus",
-        envvar="GOVMIG_PROMETHEUS",
-        default=None,
-        help="切换前还需监控确认探测持续成功 Also ask Prometheus: the probe held for --hold seconds",
-    ),
-]
-
-
-def _options(fn: Any) -> Any:
-    for option in reversed(OPTIONS):
-        fn = option(fn)
-    return fn
-
-
 @click.command("run")
 @click.argument("wave")
 @TREE
 @DB
 @click.option("--check", is_flag=True, help="检查模式，不做改动 Check mode: change nothing")
 @click.option("--only", metavar="DEPT/ID", help="只迁移这个系统 Only this system")
-@_options
+@gate_options
 @FORMAT
 def run_command(
-    wave: str,
-    tree: Path,
-    db: str | None,
-    check: bool,
-    only: str | None,
-    kubeconfig: str | None,
-    concurrency: int,
-    failure_budget: int,
-    hold: float,
-    prometheus: str | None,
-    fmt: str,
+    wave: str, tree: Path, db: str | None, check: bool, only: str | None, gates: GatePolicy, fmt: str
 ) -> None:
     """执行迁移批次 Run a wave: every system through precheck … decommission."""
     store = _store(db, check=True)
-    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig, prometheus)
+    executor = _executor(store, tree, gates)
     _run_and_report(store, executor, lambda: executor.run(wave, check=check, only=only), fmt)
 
 
@@ -234,24 +169,14 @@ def run_command(
 @click.argument("wave")
 @TREE
 @DB
-@_options
+@gate_options
 @FORMAT
-def resume_command(
-    wave: str,
-    tree: Path,
-    db: str | None,
-    kubeconfig: str | None,
-    concurrency: int,
-    failure_budget: int,
-    hold: float,
-    prometheus: str | None,
-    fmt: str,
-) -> None:
+def resume_command(wave: str, tree: Path, db: str | None, gates: GatePolicy, fmt: str) -> None:
     """继续暂停或中断的批次 Resume a paused or interrupted wave where it stopped."""
     store = _store(db, check=True)
     if store.wave(wave) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
-    executor = _executor(store, tree, concurrency, failure_budget, hold, kubeconfig, prometheus)
+    executor = _executor(store, tree, gates)
     _run_and_report(store, executor, lambda: executor.run(wave), fmt)
 
 
@@ -291,7 +216,7 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
 def rollback_command(system: str, wave: str, tree: Path, db: str | None, fmt: str) -> None:
     """回退一个系统 Roll one system back to its source."""
     store = _store(db, check=True)
-    executor = _executor(store, tree, 1, 0, 0)
+    executor = _executor(store, tree, GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0))
     try:
         outcome = _execute(executor, lambda: executor.rollback(wave, system), fmt)
     except ExecuteError as exc:

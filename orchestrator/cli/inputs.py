@@ -14,10 +14,13 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
+from ..app import Portfolio
 from ..plan import Intake, IntakeError, load_paths
 from ..plan.model_files import load_model
 from ..plan.usage import MeasuredUsage, Measurement
 from ..policy import DEFAULTS, PolicySettings
+from ..render import DEFAULT_RENDER, RenderSettings
+from ..waves import DEFAULT_WAVES, WaveSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M", bound=BaseModel)
@@ -34,6 +37,12 @@ class Inputs:
     @property
     def errors(self) -> list[IntakeError]:
         return self.intake.errors + [p for p in self.problems if p.severity == "error"]
+
+    def portfolio(
+        self, schedule: WaveSettings = DEFAULT_WAVES, render: RenderSettings = DEFAULT_RENDER
+    ) -> Portfolio:
+        """The valid plans with every setting given, composed by the application layer."""
+        return Portfolio(self.intake.plans, self.as_of, self.settings, schedule, render, self.measured)
 
 
 def _as_of(_: click.Context, __: click.Parameter, value: str | None) -> date:

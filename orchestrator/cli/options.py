@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from ..app import GatePolicy
 from ..plan.model_files import load_model
 from ..store import describe_failure, integrity_problem, open_store
 from .output import BAD_INPUT, FAILED, console, fail, problems_table
 
 M = TypeVar("M", bound=BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
 
 TREE = click.option(
     "--tree",
@@ -28,6 +32,60 @@ DB = click.option(
     default=None,
     help="状态库 Store URL (default sqlite:///govmig.db; postgresql+psycopg://... for PostgreSQL)",
 )
+
+
+GATE_OPTIONS = [
+    click.option(
+        "--kubeconfig",
+        envvar="KUBECONFIG",
+        default=None,
+        help="集群配置；没有时清单写入 gitops/ Cluster config; without one manifests go to TREE/gitops",
+    ),
+    click.option("--concurrency", default=2, show_default=True, help="同时迁移的系统数 Systems at once"),
+    click.option(
+        "--failure-budget",
+        default=1,
+        show_default=True,
+        help="失败几个后暂停 Failures before the wave pauses",
+    ),
+    click.option(
+        "--hold", default=30.0, show_default=True, help="切换前健康检查需持续的秒数 Health gate (s); 0 = off"
+    ),
+    click.option(
+        "--gate-timeout",
+        default=120.0,
+        show_default=True,
+        help="健康检查最长等待秒数 How long the health gate waits for the hold (s)",
+    ),
+    click.option(
+        "--prometheus",
+        envvar="GOVMIG_PROMETHEUS",
+        default=None,
+        help="切换前还需监控确认探测持续成功 Also ask Prometheus: the probe held for --hold seconds",
+    ),
+]
+
+
+def gate_options(fn: F) -> F:
+    """The gate policy's options, handed to the command as one `gates: GatePolicy` (run, resume and serve take
+    the same ones, so a wave started from the web passes exactly the checks of one started here)."""
+
+    @functools.wraps(fn)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        kwargs["gates"] = GatePolicy(
+            hold_seconds=kwargs.pop("hold"),
+            gate_timeout=kwargs.pop("gate_timeout"),
+            prometheus=kwargs.pop("prometheus"),
+            kubeconfig=kwargs.pop("kubeconfig"),
+            concurrency=kwargs.pop("concurrency"),
+            failure_budget=kwargs.pop("failure_budget"),
+        )
+        return fn(*args, **kwargs)
+
+    wrapped: Any = command
+    for option in reversed(GATE_OPTIONS):
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
 def engine(db: str | None, check: bool = False) -> Engine:

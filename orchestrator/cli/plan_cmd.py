@@ -11,9 +11,8 @@ import click
 import yaml
 from rich.table import Table
 
-from ..policy import assess
 from ..reports.roadmap import gantt
-from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings, plan_waves
+from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings
 from .inputs import Inputs, gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
@@ -67,8 +66,7 @@ def plan_command(
                 {"waves": [], "unscheduled": [], "late": [], "errors": [p.as_json() for p in inputs.errors]}
             )
         raise SystemExit(BAD_INPUT)
-    decisions = assess(inputs.intake.plans, inputs.as_of, inputs.settings, inputs.measured)
-    roadmap = plan_waves(inputs.intake.plans, decisions, inputs.as_of, settings)
+    roadmap = inputs.portfolio(settings).roadmap
     written = _write(out, roadmap, inputs, colour_by)
     if fmt == "json":
         emit_json(

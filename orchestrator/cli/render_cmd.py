@@ -9,9 +9,8 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..execute.tree import write_tree
-from ..policy import assess
-from ..render import DEFAULT_RENDER, RenderSettings, render_artifacts
-from ..waves import DEFAULT_WAVES, WaveSettings, plan_waves
+from ..render import DEFAULT_RENDER, RenderSettings
+from ..waves import DEFAULT_WAVES, WaveSettings
 from .inputs import gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
@@ -58,8 +57,8 @@ def render_command(
         else:
             console(stderr=True).print(problems_table(inputs.errors, "输入错误 Input errors"))
         raise SystemExit(BAD_INPUT)
-    decisions = assess(inputs.intake.plans, inputs.as_of, inputs.settings, inputs.measured)
-    roadmap = plan_waves(inputs.intake.plans, decisions, inputs.as_of, waves)
+    portfolio = inputs.portfolio(waves, settings)
+    roadmap = portfolio.roadmap
     with Progress(
         TextColumn("生成 rendering"),
         BarColumn(),
@@ -70,13 +69,7 @@ def render_command(
         transient=True,
     ) as bar:
         task = bar.add_task("render", total=None)
-        files = render_artifacts(
-            inputs.intake.plans,
-            decisions,
-            roadmap,
-            settings,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+        files = portfolio.render(progress=lambda done, total: bar.update(task, completed=done, total=total))
     try:
         written, unchanged, removed = write_tree(out, files)
     except OSError as exc:

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import click
 
-from ..policy import assess
 from ..reports import History
 from ..reports.bundle import annual_files, evaluation_files, inventory_files
 from ..reports.evaluation import EvaluationSettings
 from ..reports.pdf import PdfError, print_pdf
 from ..store.history import moved, watched
-from ..waves import WaveSettings, plan_waves
+from ..waves import DEFAULT_WAVES, WaveSettings
 from .inputs import gather, portfolio_options
 from .options import DB, engine, model_or_exit, write_files
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problems_table
@@ -70,18 +69,20 @@ def report_command(
     if errors:
         console(stderr=True).print(problems_table(errors, "输入有误 The input has errors"))
         raise SystemExit(BAD_INPUT)
-    plans = inputs.intake.plans
-    decisions = assess(plans, inputs.as_of, inputs.settings, inputs.measured)
+    schedule_settings = (
+        model_or_exit(schedule, WaveSettings, "批次参数有误 Wave settings are invalid")
+        if kind != "inventory"
+        else DEFAULT_WAVES
+    )
+    portfolio = inputs.portfolio(schedule_settings)
+    plans, decisions = inputs.intake.plans, portfolio.decisions
     year = year or inputs.as_of.year - 1
     printer = None if no_pdf else print_pdf
     try:
         if kind == "inventory":
             files = inventory_files(plans, decisions)
         else:
-            schedule_settings = model_or_exit(
-                schedule, WaveSettings, "批次参数有误 Wave settings are invalid"
-            )
-            roadmap = plan_waves(plans, decisions, inputs.as_of, schedule_settings)
+            roadmap = portfolio.roadmap
             eng = engine(db)
             history = History(moved(eng), watched(eng, year))
             if kind == "annual":

@@ -10,15 +10,16 @@ from pathlib import Path
 
 import click
 
-from ..execute import AnsibleRunner, WaveExecutor
-from ..execute.kube import KubeApplier, api_client
+from ..app import GatePolicy, build_executor
+from ..execute import WaveExecutor
 from ..plan import load_paths
 from ..plan.values import DEPT_CODE
+from ..render import RenderSettings
 from ..store import Accounts, Sessions, Store
 from ..web import ROLES, WebConfig, create_app, hash_password, new_token, token_digest
 from ..web.portfolio import plan_document, plan_yaml
 from ..web.security import password_problem
-from .options import DB, TREE, engine, model_or_exit
+from .options import DB, TREE, engine, gate_options, model_or_exit
 from .output import FORMAT, console, emit_json, fail, problems_table
 
 
@@ -107,6 +108,13 @@ def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
     help="会话签名密钥文件 Session key file (made on first start, mode 0600)",
 )
 @click.option(
+    "--settings",
+    "render_settings",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="生成参数 Render settings (YAML), as for govmig render",
+)
+@gate_options
+@click.option(
     "--secure-cookies/--insecure-cookies",
     default=None,
     help="会话 Cookie 仅经 HTTPS 发送（默认：非本机回环地址时开启）Session cookie over HTTPS only "
@@ -122,6 +130,8 @@ def serve_command(
     schedule: Path | None,
     as_of: object,
     secret_file: Path,
+    render_settings: Path | None,
+    gates: GatePolicy,
     secure_cookies: bool | None,
 ) -> None:
     """启动网页服务 Start the web service (departments, ops, supervisors)."""
@@ -135,12 +145,10 @@ def serve_command(
     if seed_paths:
         console().print(f"载入计划 loaded plans: {seed(accounts, seed_paths, 'govmig-serve')}")
     day = as_of.date() if isinstance(as_of, datetime) else None
-    api = api_client(None)
 
     def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
-        return WaveExecutor(
-            store, AnsibleRunner(), path, actor=actor, applier=KubeApplier(api) if api else None
-        )
+        """The same gates as `govmig run` with the same options: health URL, monitor, cluster or GitOps."""
+        return build_executor(store, path, actor, gates)
 
     config = WebConfig(
         engine=eng,
@@ -149,6 +157,7 @@ def serve_command(
         executor=executor,
         policy=model_or_exit(policy, PolicySettings, "政策参数有误 Policy settings are invalid"),
         schedule=model_or_exit(schedule, WaveSettings, "批次参数有误 Wave settings are invalid"),
+        render=model_or_exit(render_settings, RenderSettings, "生成参数有误 Render settings are invalid"),
         today=(lambda: day) if day else date.today,
         secure_cookies=secure_by_default(host) if secure_cookies is None else secure_cookies,
     )

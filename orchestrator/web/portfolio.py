@@ -9,21 +9,37 @@ from datetime import date
 
 import yaml
 
+from ..app import Portfolio as AppPortfolio
 from ..monitor import measured_usage
 from ..plan import LoadedPlan, MigrationPlan, load_bytes
 from ..plan.intake import check_portfolio
-from ..policy import Decision, assess
-from ..waves import Roadmap, plan_waves
+from ..policy import Decision
+from ..waves import Roadmap
 from .context import Context
 
 
 @dataclass(frozen=True)
 class View:
+    """The current portfolio (the application layer's) and the versions it was built from."""
+
     key: tuple[object, ...]
-    as_of: date
-    plans: list[MigrationPlan]
-    decisions: list[Decision]
-    roadmap: Roadmap
+    portfolio: AppPortfolio
+
+    @property
+    def as_of(self) -> date:
+        return self.portfolio.as_of
+
+    @property
+    def plans(self) -> list[MigrationPlan]:
+        return list(self.portfolio.plans)
+
+    @property
+    def decisions(self) -> list[Decision]:
+        return self.portfolio.decisions
+
+    @property
+    def roadmap(self) -> Roadmap:
+        return self.portfolio.roadmap
 
 
 def plan_document(plan: MigrationPlan) -> dict[str, object]:
@@ -65,8 +81,7 @@ class Portfolio:
         measured = measured_usage(
             self.ctx.health.usage(), as_of, config.policy.zombie.z1_idle_business_days
         ).by_system()
-        decisions = assess(plans, as_of, config.policy, measured)
-        return View(key, as_of, plans, decisions, plan_waves(plans, decisions, as_of, config.schedule))
+        return View(key, AppPortfolio(plans, as_of, config.policy, config.schedule, config.render, measured))
 
     def check(self, raw: bytes, filename: str) -> LoadedPlan:
         """Validates one upload alone and then against the rest of the portfolio (cross-department references)."""
@@ -90,11 +105,6 @@ class Portfolio:
         return loaded
 
     def preview(self, plan: MigrationPlan) -> list[Decision]:
-        """The assessment of a submitted plan beside the rest of the portfolio, before it becomes current."""
-        view = self.view()
-        plans = [p for p in view.plans if p.department.code != plan.department.code] + [plan]
-        return [
-            d
-            for d in assess(plans, view.as_of, self.ctx.config.policy)
-            if d.department == plan.department.code
-        ]
+        """The assessment of a submitted plan beside the rest of the portfolio, before it becomes current: the
+        same settings and measured usage as the view it would replace."""
+        return self.view().portfolio.with_plan(plan).decisions_of(plan.department.code)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from ..execute import ExecuteError, WaveExecutor, record_name
 from ..execute.tree import write_tree
-from ..render import render_artifacts
 from .context import Context
 from .portfolio import Portfolio
 
@@ -36,8 +35,7 @@ class Runs:
             return a is not None and a.thread.is_alive()
 
     def render(self, actor: str) -> tuple[int, int, int]:
-        view = self.portfolio.view()
-        files = render_artifacts(view.plans, view.decisions, view.roadmap, self.ctx.config.render)
+        files = self.portfolio.view().portfolio.render()
         counts = write_tree(self.ctx.config.tree, files)
         self.ctx.store.audit(
             actor, "render", str(self.ctx.config.tree), "ok", f"written={counts[0]} removed={counts[2]}"

@@ -1,0 +1,50 @@
+"""How a wave is run, wherever it is started: the whole gate policy in one place.
+
+`govmig run`, `govmig resume`, `govmig rollback` and a wave started from the web all build their executor here,
+from one `GatePolicy`: the target's health URL held for `hold_seconds` before cutover, the monitor's word from
+Prometheus when one is named, the Kubernetes applier when a cluster is configured (GitOps otherwise), the
+concurrency and the failure budget. A browser-started cutover can no longer skip a check the CLI makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..execute import AnsibleRunner, HealthGate, PlaybookRunner, WaveExecutor
+from ..execute.kube import KubeApplier, api_client
+from ..execute.watch import PrometheusGate
+from ..monitor import connect
+from ..store import Store
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    hold_seconds: float = 30.0
+    """The target's health URL must pass this long before cutover; 0 turns the health gate off."""
+    gate_timeout: float = 120.0
+    """How long the health gate waits for the hold to be met before it refuses the cutover."""
+    prometheus: str | None = None
+    """With a Prometheus, cutover also needs the monitor's word that the target's probe held."""
+    kubeconfig: str | None = None
+    """Without a configured cluster (no kubeconfig, not in a pod) manifests go to TREE/gitops instead."""
+    concurrency: int = 2
+    failure_budget: int = 1
+
+
+def build_executor(
+    store: Store, tree: Path, actor: str, policy: GatePolicy, runner: PlaybookRunner | None = None
+) -> WaveExecutor:
+    api = api_client(policy.kubeconfig)
+    hold = policy.hold_seconds
+    return WaveExecutor(
+        store,
+        runner or AnsibleRunner(),
+        tree,
+        actor=actor,
+        concurrency=policy.concurrency,
+        failure_budget=policy.failure_budget,
+        gate=HealthGate(hold_seconds=hold, timeout=policy.gate_timeout) if hold > 0 else None,
+        watch=PrometheusGate(connect(policy.prometheus, 10), hold or 60) if policy.prometheus else None,
+        applier=KubeApplier(api) if api is not None else None,
+    )
