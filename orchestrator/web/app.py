@@ -28,11 +28,17 @@ CSP = (
     "frame-ancestors 'none'"
 )
 """Scripts only from this site (no inline script anywhere); the reports' inline styles are allowed."""
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+"""FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from their CDN with an inline start-up script."""
+DOCS = ("/docs", "/redoc")
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
-    (b"content-security-policy", CSP.encode()),
 ]
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
@@ -43,16 +49,20 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, tls: bool = False) -> None:
         self.app = app
-        self.headers = HEADERS + ([HSTS] if tls else [])
+        common = HEADERS + ([HSTS] if tls else [])
+        self.headers = [*common, (b"content-security-policy", CSP.encode())]
+        self.docs_headers = [*common, (b"content-security-policy", DOCS_CSP.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        extra = self.docs_headers if str(scope.get("path", "")).startswith(DOCS) else self.headers
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + self.headers
+                message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
         await self.app(scope, receive, with_headers)

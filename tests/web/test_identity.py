@@ -101,6 +101,9 @@ def test_every_answer_has_the_security_headers_and_hsts_only_behind_tls(tmp_path
         assert ("strict-transport-security" in r.headers) is tls
         cookie = r.headers.get("set-cookie", "")
         assert ("secure" in cookie.lower()) is tls and "httponly" in cookie.lower()
+        docs = TestClient(create_app(config)).get("/docs")
+        assert docs.status_code == 200 and "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+        assert "cdn.jsdelivr.net" not in csp  # the service's own pages load scripts from nowhere else
 
 
 def test_the_secure_cookie_default_follows_where_the_service_listens() -> None:
