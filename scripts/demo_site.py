@@ -10,9 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import yaml
-
-from orchestrator.render import load_inventory
+from orchestrator.render import dump_inventory, load_inventory
 
 
 def main(tree: Path, wave: str, hosts: Path) -> None:
@@ -44,7 +42,7 @@ def main(tree: Path, wave: str, hosts: Path) -> None:
                 )
                 hostvars.pop("govmig_health_url", None)  # nothing listens on the demo hosts
             print(f"  {group:<14} {name} → {home}")
-    inventory.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    inventory.write_text(dump_inventory(doc), encoding="utf-8")
 
 
 if __name__ == "__main__":

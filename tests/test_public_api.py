@@ -89,6 +89,7 @@ def test_render_public_names() -> None:
         "Files",
         "RenderSettings",
         "SystemView",
+        "dump_inventory",
         "load_inventory",
         "render_artifacts",
     ]

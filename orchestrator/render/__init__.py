@@ -13,7 +13,7 @@ from jinja2 import BaseLoader
 from ..plan.models import MigrationPlan
 from ..policy.decision import Decision
 from ..waves.model import Roadmap
-from .ansible import ansible_files, load_inventory
+from .ansible import ansible_files, dump_inventory, load_inventory
 from .index import build_index
 from .kubernetes import Files, namespace_files, overlay_files, system_files
 from .monitoring import monitoring_files
@@ -49,4 +49,12 @@ def render_artifacts(
     return dict(sorted(files.items()))
 
 
-__all__ = ["DEFAULT_RENDER", "Files", "RenderSettings", "SystemView", "load_inventory", "render_artifacts"]
+__all__ = [
+    "DEFAULT_RENDER",
+    "Files",
+    "RenderSettings",
+    "SystemView",
+    "dump_inventory",
+    "load_inventory",
+    "render_artifacts",
+]

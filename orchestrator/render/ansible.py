@@ -90,14 +90,27 @@ def inventory(wave_id: str, views: Sequence[SystemView], settings: RenderSetting
             "children": {
                 "wave_sources": {"children": {"private": {}}},
                 "wave_targets": {"children": {"egov_internal": {}, "egov_external": {}, "govcloud": {}}},
-                **{
-                    name: {"hosts": {host: _unsafe(hostvars) for host, hostvars in sorted(hosts.items())}}
-                    for name, hosts in groups.items()
-                },
+                **{name: {"hosts": dict(sorted(hosts.items()))} for name, hosts in groups.items()},
             },
         }
     }
-    return yaml.dump(doc, Dumper=_InventoryDumper, sort_keys=False, allow_unicode=True, width=200)
+    return dump_inventory(doc)
+
+
+def dump_inventory(doc: dict[str, Any]) -> str:
+    """An inventory document as YAML, every host variable's text tagged `!unsafe` (also for tools that edit a
+    rendered inventory and write it back, such as a rehearsal site)."""
+
+    def walk(group: dict[str, Any]) -> dict[str, Any]:
+        out = dict(group)
+        if isinstance(group.get("hosts"), dict):
+            out["hosts"] = {h: _unsafe(v or {}) for h, v in group["hosts"].items()}
+        if isinstance(group.get("children"), dict):
+            out["children"] = {n: walk(c or {}) for n, c in group["children"].items()}
+        return out
+
+    tagged = {name: walk(group or {}) for name, group in doc.items()}
+    return yaml.dump(tagged, Dumper=_InventoryDumper, sort_keys=False, allow_unicode=True, width=200)
 
 
 def ansible_files(
