@@ -242,3 +242,17 @@ def test_a_department_has_a_daily_quota_of_versions(tmp_path: Path) -> None:
     config.versions_per_day, config.version_bytes_per_day = 100, 1024
     r = c.post("/api/plans/630000-RST", data={"content": _plan("630000-RST"), "filename": "p.yaml"})
     assert r.status_code == 429 and "MiB" in r.json()["detail"]["en"]
+
+
+def test_a_workbook_with_a_doctype_is_a_located_error_on_the_web_too(site: tuple[Any, Accounts]) -> None:
+    from tests.intake.test_refusals import _fgw_with, _with_doctype
+
+    app, accounts = site
+    accounts.add_department("630000-FGW", "省发展改革委", "test")
+    ops = sign_in(app, "ops")
+    ops.headers["X-CSRF-Token"] = csrf_of(ops.get("/portfolio").text)
+    raw = _with_doctype(_fgw_with(lambda wb: None))
+    r = ops.post("/api/plans/630000-FGW/validate", files={"file": ("fgw.xlsx", io.BytesIO(raw))})
+    assert r.status_code == 200, r.text  # answered, not a 500
+    [problem] = r.json()["problems"]
+    assert problem["code"] == "xlsx_doctype" and "DOCTYPE" in problem["zh"] and "DOCTYPE" in problem["en"]
