@@ -3,9 +3,9 @@
 Host names are the systems' DNS names under the site's domain (settings.host_domain); a site maps them to
 addresses in its DNS or in host_vars. Nothing secret is written: SSH keys come from the runner.
 
-Every host variable is written with Ansible's `!unsafe` tag, as its documentation prescribes for data that must
-never be templated: a value is used as it stands, so `{{ lookup('pipe', …) }}` in anything a plan reaches stays
-text instead of running on the control node.
+Every host variable that could be a template is written with Ansible's `!unsafe` tag, as its documentation
+prescribes for data that must never be templated: a value is used as it stands, so `{{ lookup('pipe', …) }}` in
+anything a plan reaches stays text instead of running on the control node.
 """
 
 from __future__ import annotations
@@ -49,7 +49,10 @@ def load_inventory(text: str) -> Any:
 
 
 def _unsafe(hostvars: dict[str, object]) -> dict[str, object]:
-    return {k: Unsafe(v) if isinstance(v, str) else v for k, v in hostvars.items()}
+    """Tags every text Ansible could take for a template: one with a brace (Jinja's `{{`, `{%`, `{#`). Only
+    those: Ansible reads an `!unsafe` scalar's type afresh as if unquoted, so a tagged "true" would come back as
+    a boolean and "0630" as a number; text without a brace can never be templated and stays a quoted string."""
+    return {k: Unsafe(v) if isinstance(v, str) and "{" in v else v for k, v in hostvars.items()}
 
 
 def _target_group(s: SystemView) -> str:
@@ -98,8 +101,8 @@ def inventory(wave_id: str, views: Sequence[SystemView], settings: RenderSetting
 
 
 def dump_inventory(doc: dict[str, Any]) -> str:
-    """An inventory document as YAML, every host variable's text tagged `!unsafe` (also for tools that edit a
-    rendered inventory and write it back, such as a rehearsal site)."""
+    """An inventory document as YAML, every host variable that could be a template tagged `!unsafe` (also for
+    tools that edit a rendered inventory and write it back, such as a rehearsal site)."""
 
     def walk(group: dict[str, Any]) -> dict[str, Any]:
         out = dict(group)

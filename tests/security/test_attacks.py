@@ -23,7 +23,7 @@ import yaml
 
 from orchestrator.execute.runner import search_path
 from orchestrator.plan import build_template
-from orchestrator.render import DEFAULT_RENDER, load_inventory
+from orchestrator.render import DEFAULT_RENDER, dump_inventory, load_inventory
 from orchestrator.render.ansible import InventoryLoader
 from orchestrator.render.rules import rule_groups
 from orchestrator.render.views import build_views
@@ -96,14 +96,23 @@ class TestAnsible:
             for host, hostvars in (group.get("hosts") or {}).items():
                 for key, value in hostvars.items():
                     assert seen[host][key] == value, (host, key)
-        strings = [
+        templatable = [
             v
             for group in rendered["all"]["children"].values()
             for hostvars in (group.get("hosts") or {}).values()
             for v in hostvars.values()
-            if isinstance(v, str)
+            if isinstance(v, str) and "{" in v
         ]
-        assert inventory.read_text().count(": !unsafe ") == len(strings) > 0  # every one of them tagged
+        assert inventory.read_text().count(": !unsafe ") == len(templatable) > 0  # every one of them tagged
+
+    def test_text_that_looks_like_a_yes_no_or_a_number_stays_text(self, tmp_path: Path) -> None:
+        """Ansible reads an !unsafe scalar's type afresh: only text with a brace is tagged, so "true" and
+        "0630" reach a task as the text they are (a command named "true" must not become "True")."""
+        doc = {"all": {"hosts": {"h": {"govmig_a": "true", "govmig_b": "0630", "govmig_c": "{{ 1 + 1 }}"}}}}
+        path = tmp_path / "hosts.yml"
+        path.write_text(dump_inventory(doc))
+        seen = _template_all(path, tmp_path / "run")
+        assert seen["h"] == {"govmig_a": "true", "govmig_b": "0630", "govmig_c": "{{ 1 + 1 }}"}
 
     def test_without_the_unsafe_tag_ansible_would_have_run_it(self, tmp_path: Path) -> None:
         """The control: the same inventory, tags stripped, does run the payload (so the test above can fail)."""
