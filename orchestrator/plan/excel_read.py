@@ -111,7 +111,8 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
     rows: list[_Row] = []
     blanks = 0
     # Formulas are rare: only a sheet that has any pays for cell objects; the others are read as plain values.
-    cells_too = _has_formulas(ws)
+    xml = _sheet_xml(ws)  # read once: it answers both "any formulas?" and "any value below the blanks?"
+    cells_too = _has_formulas(xml)
     for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=not cells_too), start=2):
         kinds = [getattr(c, "data_type", None) for c in raw] if cells_too else []
         values_in_row = [c.value for c in raw] if cells_too else list(raw)
@@ -122,7 +123,7 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
             continue
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values_in_row):
             blanks += 1
-            if blanks == limits.blank_rows_end_sheet and not _values_after(ws, number):
+            if blanks == limits.blank_rows_end_sheet and not _values_after(xml, number):
                 break
             continue
         blanks = 0
@@ -147,8 +148,7 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
     return rows
 
 
-def _has_formulas(ws: Any) -> bool:
-    xml = _sheet_xml(ws)
+def _has_formulas(xml: bytes | None) -> bool:
     return xml is None or b"<f>" in xml or b"<f " in xml or b":f>" in xml or b":f " in xml
 
 
@@ -161,13 +161,12 @@ def _sheet_xml(ws: Any) -> bytes | None:
     return data
 
 
-def _values_after(ws: Any, row: int) -> bool:
+def _values_after(xml: bytes | None, row: int) -> bool:
     """Whether any cell below `row` holds a value, judged from the sheet's raw XML at C speed.
 
     A long run of formatted empty rows then costs one byte search instead of parsing every row, and a value
     standing after the run is still read: stopping at the blanks would silently lose it.
     """
-    xml = _sheet_xml(ws)
     if xml is None:
         return True
     last = max(xml.rfind(b"<v>"), xml.rfind(b"<is>"), xml.rfind(b"<f>"))

@@ -3,6 +3,7 @@ for scripts; every request authorized on the server, every write audited."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -100,7 +101,7 @@ def create_app(config: WebConfig) -> FastAPI:
         )
         if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
             return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
-        body = f"<!doctype html><meta charset=utf-8><title>{exc.status_code}</title><p>{detail['zh']}</p><p>{detail['en']}</p><a href='/'>返回 back</a>"
+        body = f"<!doctype html><meta charset=utf-8><title>{exc.status_code}</title><p>{escape(str(detail['zh']))}</p><p>{escape(str(detail['en']))}</p><a href='/'>返回 back</a>"
         return HTMLResponse(body, status_code=exc.status_code)
 
     @app.exception_handler(StoreFailure)

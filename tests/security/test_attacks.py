@@ -172,17 +172,16 @@ class TestPrometheus:
     def test_promtool_checks_the_rules_and_the_fired_alert_says_the_name_as_typed(
         self, tmp_path: Path
     ) -> None:
-        tree = hostile(tmp_path).write(tmp_path / "tree")
+        site = hostile(tmp_path)
+        tree = site.write(tmp_path / "tree")
         files = sorted(str(p) for p in (tree / "monitoring" / "rules").rglob("*.rules.yaml"))
         check = _promtool("check", "rules", *files, cwd=tmp_path)
         assert check.returncode == 0 and check.stdout.count("SUCCESS") == 3, check.stdout + check.stderr
         for system in ("alpha", "beta", "gamma"):
-            self._fires_with(
-                tmp_path, tree / "monitoring" / "rules" / "630000-TEST" / f"{system}.rules.yaml", system
-            )
+            rules = tree / "monitoring" / "rules" / "630000-TEST" / f"{system}.rules.yaml"
+            self._fires_with(site, tmp_path, rules, system)
 
-    def _fires_with(self, tmp_path: Path, rules: Path, system: str) -> None:
-        site = hostile(tmp_path)
+    def _fires_with(self, site: Hostile, tmp_path: Path, rules: Path, system: str) -> None:
         title = next(s.name for s in site.plans[0].systems if s.id == system)
         page = next(
             r
