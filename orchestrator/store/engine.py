@@ -7,6 +7,8 @@ operator with a SQL shell using the application's role, can rewrite history unno
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -31,11 +33,26 @@ POSTGRES_GUARDS = (
 )
 
 
+def _enter_wal(cursor: Any) -> None:
+    """WAL mode is kept in the file, but switching a new file to it takes an exclusive lock and SQLite answers
+    "database is locked" at once, without the busy handler, while another process opens the same new file:
+    retry for up to ten seconds."""
+    for _ in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.1)
+    cursor.execute("PRAGMA journal_mode=WAL")  # the last try raises the real error
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    _enter_wal(cursor)
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -52,6 +69,10 @@ def open_store(url: str | None = None) -> Engine:
             # two processes opening a fresh database at once would race in CREATE TABLE (PostgreSQL's catalog
             # refuses the second): one takes this lock for the transaction, the other then finds the tables
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        else:
+            # the same race in SQLite ("table wave_runs already exists"): take the write lock before looking,
+            # so the second process waits (busy timeout) and then finds the first one's tables
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         Base.metadata.create_all(conn)
         for statement in POSTGRES_GUARDS if postgres else SQLITE_GUARDS:
             conn.execute(text(statement))

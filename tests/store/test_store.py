@@ -3,7 +3,9 @@ itself keeps append-only."""
 
 from __future__ import annotations
 
+import multiprocessing
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -66,3 +68,22 @@ def test_audit_is_append_only_in_the_database(store_url: str) -> None:
             conn.execute(text(statement))
             conn.commit()
     assert [a.result for a in store.audit_log(wave)] == ["started"]
+
+
+def _open_when_all_ready(url: str, ready: Any) -> None:
+    ready.wait(timeout=60)
+    open_store(url).dispose()
+
+
+def test_processes_opening_a_fresh_store_at_once_all_succeed(fresh_store_url: str) -> None:
+    """Two `govmig run` started together on a new database raced in CREATE TABLE ("table wave_runs already
+    exists"); the schema lock makes the later ones wait and then find the tables."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(6)
+    openers = [context.Process(target=_open_when_all_ready, args=(fresh_store_url, ready)) for _ in range(6)]
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join(timeout=90)
+    assert [opener.exitcode for opener in openers] == [0] * 6
+    assert Store(open_store(fresh_store_url)).systems("W-none") == []
