@@ -2,5 +2,6 @@
 
 from .executors import GatePolicy, build_executor
 from .portfolio import Portfolio
+from .tree_files import Written
 
-__all__ = ["GatePolicy", "Portfolio", "build_executor"]
+__all__ = ["GatePolicy", "Portfolio", "Written", "build_executor"]

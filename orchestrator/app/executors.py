@@ -8,13 +8,13 @@ concurrency and the failure budget. A browser-started cutover can no longer skip
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..execute import AnsibleRunner, HealthGate, PlaybookRunner, WaveExecutor
+from ..execute import AnsibleRunner, GateResult, HealthGate, PlaybookRunner, WaveExecutor
 from ..execute.kube import KubeApplier, api_client
-from ..execute.watch import PrometheusGate
-from ..monitor import connect
+from ..monitor import ProbeHeld, connect
 from ..store import Store
 
 
@@ -32,6 +32,17 @@ class GatePolicy:
     failure_budget: int = 1
 
 
+def _monitor_gate(prometheus: str, hold_seconds: float) -> Callable[[str], GateResult]:
+    """The monitor's verdict on a target's probe, as the executor's cutover gate."""
+    held = ProbeHeld(connect(prometheus, 10), hold_seconds)
+
+    def gate(system: str) -> GateResult:
+        verdict = held(system)
+        return GateResult(verdict.ok, 1, verdict.reason)
+
+    return gate
+
+
 def build_executor(
     store: Store, tree: Path, actor: str, policy: GatePolicy, runner: PlaybookRunner | None = None
 ) -> WaveExecutor:
@@ -45,6 +56,6 @@ def build_executor(
         concurrency=policy.concurrency,
         failure_budget=policy.failure_budget,
         gate=HealthGate(hold_seconds=hold, timeout=policy.gate_timeout) if hold > 0 else None,
-        watch=PrometheusGate(connect(policy.prometheus, 10), hold or 60) if policy.prometheus else None,
+        watch=_monitor_gate(policy.prometheus, hold or 60) if policy.prometheus else None,
         applier=KubeApplier(api) if api is not None else None,
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
 from jinja2 import BaseLoader
 
@@ -19,6 +20,7 @@ from ..plan.usage import Measurement
 from ..policy import DEFAULTS, Decision, PolicySettings, assess
 from ..render import DEFAULT_RENDER, Files, RenderSettings, render_artifacts
 from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings, plan_waves
+from .tree_files import Written, write_tree
 
 
 @dataclass
@@ -47,6 +49,10 @@ class Portfolio:
         return render_artifacts(
             self.plans, self.decisions, self.roadmap, self.render_settings, loader=loader, progress=progress
         )
+
+    def write_tree(self, out: Path, progress: Callable[[int, int], None] | None = None) -> Written:
+        """Renders and writes the tree to `out`; OSError when it cannot."""
+        return write_tree(out, self.render(progress))
 
     def with_plan(self, plan: MigrationPlan) -> Portfolio:
         """The same portfolio with `plan` in place of its department's current one: a preview of a submission."""

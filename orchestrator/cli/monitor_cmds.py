@@ -16,6 +16,8 @@ from typing import Any
 import click
 import yaml
 
+from ..contracts import Tree
+from ..contracts import tree as layout
 from ..monitor import (
     STATE_ZH,
     CatalogError,
@@ -255,7 +257,7 @@ def prometheus_config_command(
             f"--map names systems without a probe: {', '.join(unknown)}",
         )
     probes = [replace(p, urls=(urls[k],)) if k in urls else p for k, p in keyed.items()]
-    rules = sorted(str(p.resolve()) for p in (tree / "monitoring" / "rules").glob("*/*.rules.yaml"))
+    rules = [str(p.resolve()) for p in Tree(tree).glob(layout.RULE_FILES)]
     _write_text(out, scrape_config(probes, blackbox, rules, interval))
     console().print(
         f"已写入 written: {out}（{len(probes)} 个探测 probes, {len(rules)} 个规则文件 rule files）"

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..execute.tree import write_tree
 from ..render import DEFAULT_RENDER, RenderSettings
 from ..waves import DEFAULT_WAVES, WaveSettings
 from .inputs import gather, portfolio_options, settings_file
@@ -69,17 +68,15 @@ def render_command(
         transient=True,
     ) as bar:
         task = bar.add_task("render", total=None)
-        files = portfolio.render(progress=lambda done, total: bar.update(task, completed=done, total=total))
-    try:
-        written, unchanged, removed = write_tree(out, files)
-    except OSError as exc:
-        fail(f"无法写入 {out}（{exc.strerror}）", f"cannot write to {out}: {exc.strerror}", FAILED)
+        try:
+            counts = portfolio.write_tree(
+                out, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+        except OSError as exc:
+            fail(f"无法写入 {out}（{exc.strerror}）", f"cannot write to {out}: {exc.strerror}", FAILED)
     summary = {
         "out": str(out),
-        "files": len(files),
-        "written": written,
-        "unchanged": unchanged,
-        "removed": removed,
+        **counts._asdict(),
         "systems": sum(len(w.systems) for w in roadmap.waves),
         "waves": len(roadmap.waves),
     }
@@ -88,6 +85,7 @@ def render_command(
     else:
         console().print(
             f"已生成 Rendered {summary['systems']} 个系统 systems / {summary['waves']} 批 waves → {out}："
-            f"{len(files)} 个文件 files（写入 written {written}，未变 unchanged {unchanged}，删除 removed {removed}）"
+            f"{counts.files} 个文件 files（写入 written {counts.written}，未变 unchanged {counts.unchanged}，"
+            f"删除 removed {counts.removed}）"
         )
     raise SystemExit(OK)

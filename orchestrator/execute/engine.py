@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..contracts import Tree
+from ..contracts import tree as layout
 from ..store import Leases, Store
 from .errors import ExecuteError
 from .health import GateResult
@@ -81,14 +83,20 @@ class WaveExecutor:
         )
 
     def paths(self, wave: str) -> tuple[Path, Path, Path]:
-        playbook = self.tree / "playbooks" / f"{wave}.yml"
-        inventory = self.tree / "inventories" / wave / "hosts.yml"
-        if not playbook.is_file() or not inventory.is_file():
+        tree = Tree(self.tree)
+        if not tree.has_wave(wave):
             raise ExecuteError(
                 f"找不到批次 {wave} 的剧本或清单（先运行 govmig render）",
                 f"no playbook or inventory for wave {wave} in {self.tree} (run govmig render first)",
             )
-        return playbook, inventory, self.tree / "playbooks" / "roles"
+        try:
+            tree.read_index()
+        except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
+            raise ExecuteError(
+                f"{tree.index} 缺失或不是 govmig 的制品索引（重新运行 govmig render）",
+                f"{tree.index} is missing or not a govmig render index (run govmig render again)",
+            ) from None
+        return tree.playbook(wave), tree.inventory(wave), tree.roles
 
     def run(
         self, wave: str, check: bool = False, only: str | None = None, lease: WaveLock | None = None
@@ -150,7 +158,7 @@ class WaveExecutor:
                 [
                     _note(
                         "gitops",
-                        f"no cluster configured: {len(written)} manifests written to gitops/{wave}/{key}",
+                        f"no cluster configured: {len(written)} manifests written to {layout.gitops(wave, key)}",
                     )
                 ],
             )
@@ -220,7 +228,7 @@ class WaveExecutor:
             playbook=playbook,
             inventory=inventory,
             roles=roles,
-            private_dir=self.tree / ".runs" / record / hosts.key.replace("/", "__"),
+            private_dir=Tree(self.tree).runs(record, hosts.key),
         )
         try:
             result = self.runner(request, on_event, self.abort.is_set)

@@ -1,4 +1,8 @@
-"""A system's rendered Kubernetes objects, read from the tree: its base, its namespace's, and its monitoring."""
+"""A system's rendered Kubernetes objects, read from the tree: its namespace's, its own and its monitoring's.
+
+Which files are the system's comes from the render index, not from globbing folders, so the executor applies
+exactly what render wrote and reviewed (the hashes in index.json) and nothing a stray file added.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,27 @@ from typing import Any
 
 import yaml
 
+from ..contracts import RenderIndex, Tree
+from ..contracts import tree as layout
 
-def system_files(tree: Path, key: str) -> list[Path]:
-    dept, _, system = key.partition("/")
-    base = tree / "manifests" / "base" / dept / system
-    if not base.is_dir():
-        return []  # an off-cloud system: its playbook is the whole migration
-    files = sorted(p for p in base.glob("*.yaml") if p.name != "kustomization.yaml")
-    namespaces = {doc["metadata"].get("namespace") for p in files for doc in _docs(p)} - {None}
-    for folder in sorted((tree / "manifests" / "base" / dept).glob("namespace-*")):
-        if any(
-            d.get("kind") == "Namespace" and d["metadata"]["name"] in namespaces
-            for d in _docs(folder / "namespace.yaml")
-        ):
-            files.insert(0, folder / "namespace.yaml")
-    files += sorted(p for p in (tree / "monitoring").glob(f"*/{dept}/{system}/*.yaml"))
-    return files
+
+def system_files(tree: Path, key: str, index: RenderIndex | None = None) -> list[Path]:
+    """The files to apply for `key`, the namespace first; none for an off-cloud system (the playbook moves it)."""
+    where = Tree(tree)
+    entry = (index or where.read_index()).entry(key)
+    if entry is None or not entry.rendered or entry.zone is None:
+        return []
+    base = layout.system_base(entry.department, entry.name) + "/"
+    objects_ = [
+        p for p in sorted(entry.files) if p.endswith(".yaml") and not p.endswith(layout.KUSTOMIZATION)
+    ]
+    own = [where / p for p in objects_ if p.startswith(base)]
+    if not own:
+        return []
+    namespace = where / f"{layout.namespace_base(entry.department, entry.zone)}/namespace.yaml"
+    watch = layout.monitoring_base(entry.zone, entry.department, entry.name) + "/"
+    first = [namespace] if namespace.is_file() else []
+    return [*first, *own, *(where / p for p in objects_ if p.startswith(watch))]
 
 
 def _docs(path: Path) -> list[dict[str, Any]]:
@@ -36,7 +45,7 @@ def objects(files: list[Path]) -> list[dict[str, Any]]:
 
 def to_gitops(tree: Path, wave: str, key: str, files: list[Path]) -> list[Path]:
     """Copies the system's manifests into tree/gitops/WAVE/DEPT/SYSTEM for a GitOps agent to apply."""
-    target = tree / "gitops" / wave / key
+    target = Tree(tree).gitops(wave, key)
     target.mkdir(parents=True, exist_ok=True)
     out = []
     for path in files:

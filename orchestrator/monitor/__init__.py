@@ -6,6 +6,7 @@ from .classify import advance, observe
 from .collect import Collector, connect
 from .cycle import CycleResult, Monitor
 from .dashboard import dashboard
+from .gate import Held, ProbeHeld
 from .model import STATE_ZH, Observation, Snapshot, State, Target, Track
 from .queries import Query, cycle_queries
 from .scheduler import MonitorConfig, run, run_cycle
@@ -19,10 +20,12 @@ __all__ = [
     "CatalogError",
     "Collector",
     "CycleResult",
+    "Held",
     "Monitor",
     "MonitorConfig",
     "MonitorSettings",
     "Observation",
+    "ProbeHeld",
     "ProbeSpec",
     "Query",
     "Snapshot",

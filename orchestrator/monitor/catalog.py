@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
+from ..contracts import RenderIndex, Tree
+from ..contracts import tree as layout
 from .model import Target
 
 
@@ -59,29 +62,34 @@ def probe_spec(doc: dict[str, Any]) -> ProbeSpec:
     )
 
 
+def _index(where: Tree) -> RenderIndex:
+    raw = _read(where.index)
+    try:
+        return RenderIndex.model_validate(raw)
+    except ValidationError:
+        raise CatalogError(where.index, "不是 govmig 的制品索引", "not a govmig render index") from None
+
+
 def load_catalog(tree: Path, only: Collection[str] | None = None) -> tuple[list[Target], list[ProbeSpec]]:
     """Targets for every rendered system (or only those keys) and their Probes, in index order."""
-    index = _read(tree / "index.json")
-    if not isinstance(index, dict) or index.get("kind") != "RenderIndex":
-        raise CatalogError(tree / "index.json", "不是 govmig 的制品索引", "not a govmig render index")
+    where = Tree(tree)
+    index = _index(where)
     probes: dict[str, ProbeSpec] = {}
-    for path in sorted((tree / "monitoring").glob("*/*/*/probe.yaml")):
+    for path in where.glob(layout.PROBES):
         p = probe_spec(_read(path))
         probes[f"{p.labels.get('department')}/{p.labels.get('system')}"] = p
     targets: list[Target] = []
-    for entry in index.get("systems", []):
-        key = entry.get("system", "")
-        if not entry.get("rendered") or (only is not None and key not in only):
+    for entry in index.systems:
+        if not entry.rendered or (only is not None and entry.system not in only):
             continue
-        department, _, system = key.partition("/")
-        probe = probes.get(key)
+        probe = probes.get(entry.system)
         targets.append(
             Target(
-                department=department,
-                system=system,
-                zone=str(entry.get("zone", "")),
-                wave=str(entry.get("wave", "")),
-                objective=float(entry.get("objective", 99.5)),
+                department=entry.department,
+                system=entry.name,
+                zone=entry.zone or "",
+                wave=entry.wave or "",
+                objective=entry.objective,
                 probe_urls=probe.urls if probe else (),
             )
         )

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..render.monitoring import HEALTH_JOB
-from ..render.rules import ERRORS
+from ..contracts.metrics import ERRORS, HEALTH_JOB
 
 SELECT = 'department=~"$department", zone=~"$zone", wave=~"$wave"'
 BY = "department, system"

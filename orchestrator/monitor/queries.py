@@ -1,18 +1,16 @@
 """The fixed set of PromQL queries one cycle sends, each aggregated by (department, system).
 
 However many systems there are, a cycle sends exactly these queries: Prometheus does the per-system work. The
-label names and the health job name are the ones render puts on every ServiceMonitor and Probe, imported from
-there so the two cannot drift apart.
+label names and the health job name are the ones render puts on every ServiceMonitor and Probe, both sides
+importing them from the metric-naming contract so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..render.monitoring import AGGREGATION_LABELS, HEALTH_JOB
-from ..render.rules import ERRORS, WINDOWS
+from ..contracts.metrics import BY, ERRORS, HEALTH_JOB, WINDOWS
 
-BY = ", ".join(AGGREGATION_LABELS)
 OWN = 'department!="", system!=""'
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from jinja2 import BaseLoader
 
+from ..contracts import tree as layout
 from ..plan.models import MigrationPlan
 from ..policy.decision import Decision
 from ..waves.model import Roadmap
@@ -45,7 +46,7 @@ def render_artifacts(
     files.update(overlay_files(views, spaces, settings))
     files.update(monitoring_files(env, views, settings))
     files.update(ansible_files(env, roadmap, views, settings))
-    files["index.json"] = build_index(files, views, decisions, roadmap, plans)
+    files[layout.INDEX] = build_index(files, views, decisions, roadmap, plans).to_json()
     return dict(sorted(files.items()))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment
 
+from ..contracts import tree as layout
 from ..plan.vocab import Network
 from ..waves.model import Roadmap
 from .kubernetes import Files
@@ -125,10 +126,10 @@ def ansible_files(
         by_wave.setdefault(v.wave, []).append(v)
     for wave in roadmap.waves:
         members = by_wave.get(wave.id, [])
-        files[f"playbooks/{wave.id}.yml"] = env.get_template("wave.yml.j2").render(wave=wave)
-        files[f"inventories/{wave.id}/hosts.yml"] = inventory(wave.id, members, settings)
+        files[layout.playbook(wave.id)] = env.get_template("wave.yml.j2").render(wave=wave)
+        files[layout.inventory(wave.id)] = inventory(wave.id, members, settings)
         for name, text in static_files(ROOT / "inventories" / "group_vars").items():
-            files[f"inventories/{wave.id}/group_vars/{name}"] = text
+            files[layout.group_vars(wave.id, name)] = text
     for name, text in static_files(ROOT / "playbooks" / "roles").items():
-        files[f"playbooks/roles/{name}"] = text
+        files[f"{layout.ROLES}/{name}"] = text
     return files

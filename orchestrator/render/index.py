@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 
+from ..contracts import IndexedSystem, RenderIndex
+from ..contracts import tree as layout
 from ..plan.models import MigrationPlan
 from ..policy.decision import Action, Decision
 from ..waves.model import Roadmap
@@ -22,7 +23,7 @@ def build_index(
     decisions: Sequence[Decision],
     roadmap: Roadmap,
     plans: Sequence[MigrationPlan],
-) -> str:
+) -> RenderIndex:
     rendered = {v.key: v for v in views}
     unscheduled = {u.system: u for u in roadmap.unscheduled}
     systems = []
@@ -30,18 +31,16 @@ def build_index(
         if d.action is not Action.migrate:
             continue
         v = rendered.get(d.key)
-        entry: dict[str, object] = {"system": d.key}
         if v is None:
             u = unscheduled.get(d.key)
-            entry.update(rendered=False, reason=u.reason if u else "not scheduled")
-        else:
-            prefixes = (
-                f"manifests/base/{v.department}/{v.system}/",
-                f"monitoring/{v.zone.value}/{v.department}/{v.system}/",
-                f"monitoring/rules/{v.department}/{v.system}.",
+            systems.append(
+                IndexedSystem(system=d.key, rendered=False, reason=u.reason if u else "not scheduled")
             )
-            mine = sorted(p for p in files if p.startswith(prefixes))
-            entry.update(
+            continue
+        prefixes = layout.system_prefixes(v.department, v.system, v.zone.value)
+        systems.append(
+            IndexedSystem(
+                system=d.key,
                 rendered=True,
                 wave=v.wave,
                 kind=v.kind,
@@ -50,15 +49,12 @@ def build_index(
                 objective=v.objective,
                 dr=v.dr,
                 dropped_dependencies=v.dropped,
-                files={p: sha256(files[p]) for p in mine},
+                files={p: sha256(files[p]) for p in sorted(files) if p.startswith(prefixes)},
             )
-        systems.append(entry)
-    doc = {
-        "apiVersion": "govmig/v1",
-        "kind": "RenderIndex",
-        "departments": sorted(p.department.code for p in plans),
-        "waves": [w.id for w in roadmap.waves],
-        "systems": systems,
-        "files": {p: sha256(t) for p, t in sorted(files.items())},
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        )
+    return RenderIndex(
+        departments=sorted(p.department.code for p in plans),
+        waves=[w.id for w in roadmap.waves],
+        systems=systems,
+        files={p: sha256(t) for p, t in sorted(files.items())},
+    )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import yaml
 from jinja2 import Environment
 
+from ..contracts import tree as layout
 from ..plan.vocab import Network
 from . import naming
 from .settings import RenderSettings
@@ -43,7 +44,7 @@ def namespace_files(env: Environment, ns: NamespaceView) -> Files:
         "pod-security.kubernetes.io/warn": "restricted",
         "pod-security.kubernetes.io/audit": "restricted",
     }
-    base = f"manifests/base/{ns.department}/namespace-{ns.zone.value}"
+    base = layout.namespace_base(ns.department, ns.zone.value)
     return {
         f"{base}/namespace.yaml": env.get_template("k8s/namespace.yaml.j2").render(ns=ns, labels=labels),
         f"{base}/kustomization.yaml": _kustomization(["namespace.yaml"]),
@@ -51,7 +52,7 @@ def namespace_files(env: Environment, ns: NamespaceView) -> Files:
 
 
 def system_files(env: Environment, s: SystemView, settings: RenderSettings) -> Files:
-    base = f"manifests/base/{s.department}/{s.system}"
+    base = layout.system_base(s.department, s.system)
     files: Files = {}
     config, claim = naming.k8s_name(s.system, "config"), naming.k8s_name(s.system, "data")
     common = {"s": s, "config": config, "data_claim": claim}
@@ -119,12 +120,16 @@ def overlay_files(
     zones = sorted({ns.zone.value for ns in namespaces})
     for zone in zones:
         resources = [
-            f"../../base/{ns.department}/namespace-{zone}" for ns in namespaces if ns.zone.value == zone
+            layout.from_overlay(layout.namespace_base(ns.department, zone))
+            for ns in namespaces
+            if ns.zone.value == zone
         ]
         resources += [
-            f"../../base/{v.department}/{v.system}" for v in views if v.on_kubernetes and v.zone.value == zone
+            layout.from_overlay(layout.system_base(v.department, v.system))
+            for v in views
+            if v.on_kubernetes and v.zone.value == zone
         ]
-        files[f"manifests/overlays/{zone}/kustomization.yaml"] = _kustomization(
+        files[layout.overlay(zone)] = _kustomization(
             resources, {"labels": [{"pairs": {"govmig.gov.cn/overlay": zone}, "includeSelectors": False}]}
         )
     for side, classified in (("dr-external", False), ("dr-internal", True)):
@@ -132,8 +137,8 @@ def overlay_files(
         if not dr:
             continue
         spaces = sorted({(v.department, v.zone.value) for v in dr})
-        resources = [f"../../base/{d}/namespace-{z}" for d, z in spaces] + [
-            f"../../base/{v.department}/{v.system}" for v in dr
+        resources = [layout.from_overlay(layout.namespace_base(d, z)) for d, z in spaces] + [
+            layout.from_overlay(layout.system_base(v.department, v.system)) for v in dr
         ]
         patches = [
             {
@@ -175,7 +180,7 @@ def overlay_files(
                 ),
             },
         ]
-        files[f"manifests/overlays/{side}/kustomization.yaml"] = _kustomization(
+        files[layout.overlay(side)] = _kustomization(
             resources,
             {
                 "labels": [

@@ -12,37 +12,34 @@ from collections.abc import Sequence
 import yaml
 from jinja2 import Environment
 
+from ..contracts import metrics
+from ..contracts import tree as layout
 from . import naming
 from .kubernetes import Files, _kustomization
 from .rules import rule_groups
 from .settings import RenderSettings
 from .views import SystemView
 
-HEALTH_JOB = "govmig-health"
-"""The job name of every blackbox Probe: the monitor tells health probes from a system's own metrics by it."""
-AGGREGATION_LABELS = ("department", "system")
-"""Put on every probed and scraped series (static labels, relabelings); the monitor aggregates by exactly these."""
-
 
 def monitoring_files(env: Environment, views: Sequence[SystemView], settings: RenderSettings) -> Files:
     files: Files = {}
     by_zone: dict[str, list[str]] = {}
     for s in views:
-        base = f"monitoring/{s.zone.value}/{s.department}/{s.system}"
+        base = layout.monitoring_base(s.zone.value, s.department, s.system)
         labels = {**s.labels, "release": settings.release_label}
         groups = rule_groups(s)
         text = yaml.safe_dump(groups, sort_keys=False, allow_unicode=True, width=200)
         files[f"{base}/prometheusrule.yaml"] = env.get_template("monitoring/prometheusrule.yaml.j2").render(
             s=s, name=naming.k8s_name(s.system, "slo"), labels=labels, groups=text.rstrip("\n")
         )
-        files[f"monitoring/rules/{s.department}/{s.system}.rules.yaml"] = text
+        files[layout.rules_file(s.department, s.system)] = text
         if s.probe_url:
             files[f"{base}/probe.yaml"] = env.get_template("monitoring/probe.yaml.j2").render(
                 s=s,
                 name=naming.k8s_name(s.system, "health"),
                 labels=labels,
                 prober=settings.blackbox_url,
-                job=HEALTH_JOB,
+                job=metrics.HEALTH_JOB,
             )
         ports = ["http"] if s.kind == "container" and any(c.port for c in s.components) else []
         ports += (
@@ -53,8 +50,10 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
                 "monitoring/servicemonitor.yaml.j2"
             ).render(s=s, name=naming.k8s_name(s.system, "metrics"), labels=labels, ports=ports)
         by_zone.setdefault(s.zone.value, []).extend(
-            p.removeprefix(f"monitoring/{s.zone.value}/") for p in sorted(files) if p.startswith(base + "/")
+            p.removeprefix(layout.monitoring_zone(s.zone.value) + "/")
+            for p in sorted(files)
+            if p.startswith(base + "/")
         )
     for zone, resources in sorted(by_zone.items()):
-        files[f"monitoring/{zone}/kustomization.yaml"] = _kustomization(resources)
+        files[f"{layout.monitoring_zone(zone)}/{layout.KUSTOMIZATION}"] = _kustomization(resources)
     return files

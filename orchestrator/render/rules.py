@@ -9,12 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..contracts.metrics import BURN_ALERT, BY, ERRORS, LATENCY_P95, PAGE, PROBE_SECONDS, TICKET, WINDOWS
 from .views import SystemView
-
-WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
-PAGE = ((14.4, "1h", "5m"), (6, "6h", "30m"))
-TICKET = ((3, "1d", "2h"), (1, "3d", "6h"))
-ERRORS = "department_system:probe_errors:ratio_avg{window}"
 
 
 def go_text(text: str) -> str:
@@ -47,25 +43,25 @@ def rule_groups(s: SystemView) -> dict[str, Any]:
     recording: list[dict[str, Any]] = [
         {
             "record": ERRORS.format(window=w),
-            "expr": f"1 - avg by (department, system) (avg_over_time(probe_success{{{match}}}[{w}]))",
+            "expr": f"1 - avg by ({BY}) (avg_over_time(probe_success{{{match}}}[{w}]))",
         }
         for w in WINDOWS
     ]
     recording += [
         {
-            "record": "department_system:probe_duration_seconds:avg5m",
-            "expr": f"avg by (department, system) (avg_over_time(probe_duration_seconds{{{match}}}[5m]))",
+            "record": PROBE_SECONDS,
+            "expr": f"avg by ({BY}) (avg_over_time(probe_duration_seconds{{{match}}}[5m]))",
         },
         {
-            "record": "department_system:http_request_duration_seconds:p95_rate5m",
-            "expr": "histogram_quantile(0.95, sum by (le, department, system) "
+            "record": LATENCY_P95,
+            "expr": f"histogram_quantile(0.95, sum by (le, {BY}) "
             f"(rate(http_request_duration_seconds_bucket{{{match}}}[5m])))",
         },
     ]
     labels = {"department": s.department, "system": s.system, "zone": s.zone.value}
     alerts = [
         {
-            "alert": "GovmigErrorBudgetBurn",
+            "alert": BURN_ALERT,
             "expr": _burn(s, PAGE),
             "for": "2m",
             "labels": {**labels, "severity": "page"},
@@ -76,7 +72,7 @@ def rule_groups(s: SystemView) -> dict[str, Any]:
             },
         },
         {
-            "alert": "GovmigErrorBudgetBurn",
+            "alert": BURN_ALERT,
             "expr": _burn(s, TICKET),
             "for": "15m",
             "labels": {**labels, "severity": "ticket"},

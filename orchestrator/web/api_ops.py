@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from sse_starlette.sse import EventSourceResponse
 
+from ..contracts import Tree
 from ..execute import ExecuteError, record_name
 from .deps import Ops, Watcher, context, said
 from .runs import Busy, Runs
@@ -37,8 +38,8 @@ def _refused(exc: ExecuteError) -> Exception:
 @router.post("/render")
 def render(principal: Ops, service: Service) -> dict[str, int]:
     """生成制品 Render the current portfolio into the tree waves run from."""
-    written, unchanged, removed = service.render(principal.username)
-    return {"written": written, "unchanged": unchanged, "removed": removed}
+    counts = service.render(principal.username)
+    return {"written": counts.written, "unchanged": counts.unchanged, "removed": counts.removed}
 
 
 @router.post("/waves/{wave}/run")
@@ -101,7 +102,7 @@ async def stream(
     record = record_name(wave, check)
     ctx = context(request)
     every = ctx.config.refresh_seconds
-    if ctx.store.wave(record) is None and not (ctx.config.tree / "playbooks" / f"{wave}.yml").is_file():
+    if ctx.store.wave(record) is None and not Tree(ctx.config.tree).playbook(wave).is_file():
         raise said(404, f"没有批次 {wave}（先生成制品）", f"no wave {wave} (render first)")
 
     async def events() -> AsyncIterator[dict[str, str]]:

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..app import Written
 from ..execute import ExecuteError, WaveExecutor, record_name
-from ..execute.tree import write_tree
 from .context import Context
 from .portfolio import Portfolio
 
@@ -34,11 +34,14 @@ class Runs:
             a = self._active.get(record)
             return a is not None and a.thread.is_alive()
 
-    def render(self, actor: str) -> tuple[int, int, int]:
-        files = self.portfolio.view().portfolio.render()
-        counts = write_tree(self.ctx.config.tree, files)
+    def render(self, actor: str) -> Written:
+        counts = self.portfolio.view().portfolio.write_tree(self.ctx.config.tree)
         self.ctx.store.audit(
-            actor, "render", str(self.ctx.config.tree), "ok", f"written={counts[0]} removed={counts[2]}"
+            actor,
+            "render",
+            str(self.ctx.config.tree),
+            "ok",
+            f"written={counts.written} removed={counts.removed}",
         )
         return counts
 

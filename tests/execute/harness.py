@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from orchestrator.contracts import IndexedSystem, RenderIndex, Tree
+from orchestrator.contracts import tree as layout
 from orchestrator.plan import load_paths
 from orchestrator.policy import assess
 from orchestrator.render import render_artifacts
@@ -70,12 +72,26 @@ class Site:
         return same and "tgt-" in self.frontend(name) and (src / ".govmig-decommissioned").exists()
 
 
-def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -> Site:
-    """`broken` maps a system to the host variable that makes it fail (deploy, verify ...)."""
-    tree = root / "tree"
+def skeleton(tree: Path, keys: list[str]) -> None:
+    """A tree as render leaves it for wave W01 of these off-cloud systems: playbooks, roles, group_vars and the
+    index (the inventory is the test's own)."""
     for rel, text in rendered_playbooks().items():
         (tree / rel).parent.mkdir(parents=True, exist_ok=True)
         (tree / rel).write_text(text)
+    index = RenderIndex(
+        waves=["W01"],
+        systems=[
+            IndexedSystem(system=k, rendered=True, wave="W01", kind="host", zone="extranet") for k in keys
+        ],
+    )
+    Tree(tree).index.write_text(index.to_json(), encoding="utf-8")
+
+
+def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -> Site:
+    """`broken` maps a system to the host variable that makes it fail (deploy, verify ...)."""
+    tree = root / "tree"
+    keys = [f"630000-T/{n}" for n in systems]
+    skeleton(tree, keys)
     local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
     groups: dict[str, dict[str, dict[str, object]]] = {"private": {}, "govcloud": {}, "frontends": {}}
     for name in systems:
@@ -114,4 +130,17 @@ def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -
     doc = wave_inventory({g: {"hosts": h} for g, h in groups.items()})
     (tree / "inventories" / "W01").mkdir(parents=True, exist_ok=True)
     (tree / "inventories" / "W01" / "hosts.yml").write_text(yaml.safe_dump(doc))
-    return Site(root, tree, [f"630000-T/{n}" for n in systems])
+    return Site(root, tree, keys)
+
+
+def index_files(where: Site, key: str, kind: str = "container") -> None:
+    """Records in the site's index every file now under the system's folders, as render would."""
+    tree = Tree(where.tree)
+    index = tree.read_index()
+    entry = index.entry(key)
+    assert entry is not None and entry.zone is not None
+    prefixes = layout.system_prefixes(entry.department, entry.name, entry.zone)
+    paths = [p.relative_to(where.tree).as_posix() for p in tree.glob("**/*") if p.is_file()]
+    entry.files = {p: "" for p in sorted(paths) if p.startswith(prefixes)}
+    entry.kind = kind
+    tree.index.write_text(index.to_json(), encoding="utf-8")

@@ -11,7 +11,7 @@ from kubernetes import client as k8s
 from orchestrator.execute import AnsibleRunner, WaveExecutor
 from orchestrator.execute.kube import KubeApplier
 from orchestrator.store import Store, open_store
-from tests.execute.harness import Site, site
+from tests.execute.harness import Site, index_files, site
 from tests.execute.kube_double import KubeDouble
 from tests.execute.test_kube_apply import DEPLOY, objects
 
@@ -24,6 +24,7 @@ def with_manifests(where: Site, name: str) -> None:
     (base / "namespace-extranet" / "namespace.yaml").write_text(yaml.safe_dump(docs[0]))
     (base / name / "system.yaml").write_text(yaml.safe_dump_all(docs[1:]))
     (base / name / "kustomization.yaml").write_text("resources: [system.yaml]\n")
+    index_files(where, f"630000-T/{name}")
 
 
 def test_without_a_cluster_the_manifests_go_to_gitops_and_the_wave_goes_on(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ import yaml
 from orchestrator.execute import AnsibleRunner, HealthGate, RunRequest, RunResult, WaveExecutor
 from orchestrator.store import Store, open_store
 from tests.execute import lab as labmod
-from tests.execute.harness import rendered_playbooks, wave_inventory
+from tests.execute.harness import skeleton, wave_inventory
 from tests.execute.legacy_app import snapshot
 
 HERE = Path(__file__).parent
@@ -138,9 +138,7 @@ def _migration(
     conf, backends = _nginx(tmp_path, f"{src.address}:8080")
 
     tree = tmp_path / "tree"
-    for rel, text in rendered_playbooks().items():
-        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tree / rel).write_text(text)
+    skeleton(tree, ["630000-T/casefile"])
     ssh = {
         "ansible_user": "root",
         "ansible_ssh_private_key_file": str(lab.key),

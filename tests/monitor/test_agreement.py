@@ -8,8 +8,8 @@ import re
 
 import yaml
 
+from orchestrator.contracts.metrics import AGGREGATION_LABELS, HEALTH_JOB
 from orchestrator.monitor import cycle_queries, dashboard, load_catalog
-from orchestrator.render.monitoring import AGGREGATION_LABELS, HEALTH_JOB
 from tests.monitor.conftest import Stack
 from tests.render.conftest import Rendered
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from orchestrator.execute.watch import PrometheusGate
-from orchestrator.monitor import connect
+from orchestrator.monitor import ProbeHeld, connect
 from tests.monitor import lab
 from tests.monitor.conftest import Stack
 
@@ -14,7 +13,7 @@ def test_the_gate_passes_a_steady_probe_and_stops_a_failed_or_unknown_one(stack:
         if app.server is None:
             app.start()
     steady, victim = list(stack.apps)[:2]
-    gate = PrometheusGate(connect(stack.prometheus.url, 5), hold_seconds=4)
+    gate = ProbeHeld(connect(stack.prometheus.url, 5), hold_seconds=4)
     assert lab.wait_until(lambda: gate(steady).ok, 30, 0.5), gate(steady).reason
     stack.apps[victim].stop()
     try:
@@ -24,4 +23,4 @@ def test_the_gate_passes_a_steady_probe_and_stops_a_failed_or_unknown_one(stack:
     finally:
         stack.apps[victim].start()
     assert gate("630000-NONE/nothing").reason == "no probe of 630000-NONE/nothing in Prometheus"
-    assert not PrometheusGate(connect("http://127.0.0.1:9", 2))(steady).ok
+    assert not ProbeHeld(connect("http://127.0.0.1:9", 2))(steady).ok

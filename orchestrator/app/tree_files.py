@@ -1,17 +1,25 @@
 """Writing a rendered tree to disk: changed files atomically, stale ones removed only in the folders render owns.
 
-The CLI and the web service both write the tree the executor then runs from.
+The CLI and the web service both write the tree the executor then runs from, through `Portfolio.write_tree`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
-MANAGED = ("manifests", "monitoring", "playbooks", "inventories", "index.json")
+from ..contracts.tree import MANAGED
 
 
-def write_tree(out: Path, files: dict[str, str]) -> tuple[int, int, int]:
-    """Writes changed files and removes stale ones in the folders render owns: (written, unchanged, removed)."""
+class Written(NamedTuple):
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+
+
+def write_tree(out: Path, files: dict[str, str]) -> Written:
+    """Writes changed files and removes stale ones in the folders render owns."""
     written = unchanged = removed = 0
     for rel, text in files.items():
         path = out / rel
@@ -24,7 +32,7 @@ def write_tree(out: Path, files: dict[str, str]) -> tuple[int, int, int]:
         tmp.write_bytes(data)
         tmp.replace(path)  # atomic: a crash never leaves half a manifest
         written += 1
-    for top in MANAGED:
+    for top in MANAGED:  # the layout names what render owns; anything else in the folder is left alone
         root = out / top
         stale = [
             p
@@ -34,4 +42,4 @@ def write_tree(out: Path, files: dict[str, str]) -> tuple[int, int, int]:
         for p in stale:
             p.unlink()
             removed += 1
-    return written, unchanged, removed
+    return Written(len(files), written, unchanged, removed)

@@ -1,0 +1,35 @@
+"""The metric-naming contract between what render writes into Prometheus and what the monitor asks of it.
+
+Render puts these job and label names on every Probe and ServiceMonitor and records these series; the monitor,
+the dashboard and the executor's Prometheus gate query exactly them. Both sides import this module, so a renamed
+label or window is renamed for everyone at once.
+"""
+
+from __future__ import annotations
+
+HEALTH_JOB = "govmig-health"
+"""The job name of every blackbox Probe: the monitor tells health probes from a system's own metrics by it."""
+AGGREGATION_LABELS = ("department", "system")
+"""Put on every probed and scraped series (static labels, relabelings); the monitor aggregates by exactly these."""
+BY = ", ".join(AGGREGATION_LABELS)
+"""The `by (...)` clause of every aggregation."""
+
+WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
+"""The windows the error ratio is recorded over, each as its own series."""
+PAGE = ((14.4, "1h", "5m"), (6, "6h", "30m"))
+"""Multiwindow burn-rate pairs (factor, long window, short window) that page someone."""
+TICKET = ((3, "1d", "2h"), (1, "3d", "6h"))
+"""Slower burns that open a ticket."""
+
+ERRORS = "department_system:probe_errors:ratio_avg{window}"
+"""The recorded error ratio of the health probe, one series per window (`level:metric:operations`)."""
+PROBE_SECONDS = "department_system:probe_duration_seconds:avg5m"
+LATENCY_P95 = "department_system:http_request_duration_seconds:p95_rate5m"
+BURN_ALERT = "GovmigErrorBudgetBurn"
+
+
+def errors(window: str) -> str:
+    """The recorded error-ratio series over `window` (one of WINDOWS)."""
+    if window not in WINDOWS:
+        raise ValueError(f"{window} is not a recorded window")
+    return ERRORS.format(window=window)
