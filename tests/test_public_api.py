@@ -1,7 +1,236 @@
-"""The package's public names are pinned: changing them is a deliberate act that changes this test."""
+"""The package's public names are pinned: changing a face is a deliberate act that changes this test.
+
+Each package's face (its `__all__`) is what the other packages and the adapters import; tests/test_faces.py
+proves nothing reaches past it.
+"""
+
+import importlib
+
+import pytest
 
 import orchestrator
-import orchestrator.plan
+
+FACES = {
+    "plan": [
+        "BaseData",
+        "DEFAULT_LIMITS",
+        "DEPT_CODE",
+        "DeploymentKind",
+        "Frequency",
+        "Intake",
+        "IntakeError",
+        "Limits",
+        "LoadedPlan",
+        "MaintenanceStatus",
+        "MeasuredUsage",
+        "Measurement",
+        "MigrationPlan",
+        "Network",
+        "Reference",
+        "Sharing",
+        "System",
+        "Zone",
+        "build_template",
+        "check_portfolio",
+        "keep_text",
+        "load_bytes",
+        "load_file",
+        "load_model",
+        "load_paths",
+        "qualify",
+        "workbook_bytes",
+        "zh",
+    ],
+    "policy": [
+        "Action",
+        "CATALOG",
+        "DEFAULTS",
+        "Decision",
+        "Flag",
+        "Note",
+        "PolicySettings",
+        "Reason",
+        "Rule",
+        "ZombieSettings",
+        "assess",
+        "decide",
+    ],
+    "waves": [
+        "Complexity",
+        "DEFAULT_WAVES",
+        "Late",
+        "Roadmap",
+        "Unscheduled",
+        "Wave",
+        "WaveSettings",
+        "complexity",
+        "plan_waves",
+        "volume_gb",
+    ],
+    "contracts": [
+        "AGGREGATION_LABELS",
+        "BURN_ALERT",
+        "BY",
+        "ERRORS",
+        "HEALTH_JOB",
+        "IndexedSystem",
+        "LATENCY_P95",
+        "MANAGED",
+        "PAGE",
+        "PROBE_SECONDS",
+        "RenderIndex",
+        "TICKET",
+        "Tree",
+        "WINDOWS",
+        "metrics",
+        "tree",
+    ],
+    "render": [
+        "DEFAULT_RENDER",
+        "Files",
+        "RenderSettings",
+        "SystemView",
+        "dump_inventory",
+        "load_inventory",
+        "render_artifacts",
+    ],
+    "execute": [
+        "AnsibleRunner",
+        "ApplyResult",
+        "ExecuteError",
+        "GateResult",
+        "HealthGate",
+        "KubeApplier",
+        "ManifestApplier",
+        "Outcome",
+        "PlaybookRunner",
+        "ROLLBACK",
+        "RunRequest",
+        "RunResult",
+        "STEPS",
+        "Step",
+        "WaveBusy",
+        "WaveExecutor",
+        "api_client",
+        "next_step",
+        "record_name",
+    ],
+    "store": [
+        "Accounts",
+        "Audit",
+        "Change",
+        "DEFAULT_URL",
+        "Engine",
+        "Event",
+        "HealthStore",
+        "Holder",
+        "Leases",
+        "Sessions",
+        "Signed",
+        "StateRow",
+        "StepLog",
+        "Store",
+        "StoreFailure",
+        "SystemRun",
+        "UsageSample",
+        "WaveRun",
+        "aware",
+        "describe_failure",
+        "integrity_problem",
+        "moved",
+        "open_store",
+        "utcnow",
+        "watched",
+    ],
+    "monitor": [
+        "Alertmanager",
+        "CatalogError",
+        "Collector",
+        "CycleResult",
+        "Held",
+        "Monitor",
+        "MonitorConfig",
+        "MonitorSettings",
+        "Observation",
+        "ProbeHeld",
+        "ProbeSpec",
+        "Query",
+        "STATE_ZH",
+        "Snapshot",
+        "State",
+        "Target",
+        "Track",
+        "advance",
+        "connect",
+        "cycle_queries",
+        "dashboard",
+        "health_document",
+        "load_catalog",
+        "measured_usage",
+        "observe",
+        "ordered",
+        "run",
+        "run_cycle",
+        "scrape_config",
+    ],
+    "reports": [
+        "EvaluationSettings",
+        "Figures",
+        "History",
+        "InventoryRow",
+        "PdfError",
+        "Score",
+        "annual_figures",
+        "annual_files",
+        "build_ledger",
+        "by_department",
+        "counts",
+        "evaluate",
+        "evaluation_files",
+        "gantt",
+        "indicators",
+        "inventory_files",
+        "inventory_rows",
+        "inventory_xlsx",
+        "objectives",
+        "print_pdf",
+    ],
+    "app": [
+        "GatePolicy",
+        "PdfError",
+        "Portfolio",
+        "REPORTS",
+        "Report",
+        "ReportKind",
+        "ReportRequest",
+        "Written",
+        "build_executor",
+        "build_report",
+        "check_upload",
+        "format_of",
+        "ledger",
+        "read_plan",
+        "read_plans",
+        "register",
+    ],
+    "web": [
+        "ExecutorFactory",
+        "Principal",
+        "ROLES",
+        "WebConfig",
+        "create_app",
+        "hash_password",
+        "new_token",
+        "password_problem",
+        "plan_document",
+        "plan_yaml",
+        "token_digest",
+        "verify_password",
+    ],
+    "cli": [
+        "main",
+    ],
+}
 
 
 def test_top_level_public_names() -> None:
@@ -29,188 +258,9 @@ def test_top_level_public_names() -> None:
         assert hasattr(orchestrator, name)
 
 
-def test_intake_public_names() -> None:
-    assert sorted(orchestrator.plan.__all__) == [
-        "Intake",
-        "IntakeError",
-        "Limits",
-        "LoadedPlan",
-        "MigrationPlan",
-        "System",
-        "build_template",
-        "keep_text",
-        "load_bytes",
-        "load_file",
-        "load_paths",
-        "qualify",
-        "workbook_bytes",
-    ]
-
-
-def test_policy_public_names() -> None:
-    import orchestrator.policy
-
-    assert sorted(orchestrator.policy.__all__) == [
-        "Action",
-        "CATALOG",
-        "DEFAULTS",
-        "Decision",
-        "Note",
-        "PolicySettings",
-        "Reason",
-        "Rule",
-        "ZombieSettings",
-        "assess",
-        "decide",
-    ]
-
-
-def test_waves_public_names() -> None:
-    import orchestrator.waves
-
-    assert sorted(orchestrator.waves.__all__) == [
-        "Complexity",
-        "DEFAULT_WAVES",
-        "Late",
-        "Roadmap",
-        "Unscheduled",
-        "Wave",
-        "WaveSettings",
-        "complexity",
-        "plan_waves",
-    ]
-
-
-def test_render_public_names() -> None:
-    import orchestrator.render
-
-    assert sorted(orchestrator.render.__all__) == [
-        "DEFAULT_RENDER",
-        "Files",
-        "RenderSettings",
-        "SystemView",
-        "dump_inventory",
-        "load_inventory",
-        "render_artifacts",
-    ]
-
-
-def test_execute_and_store_public_names() -> None:
-    import orchestrator.execute
-    import orchestrator.store
-
-    assert sorted(orchestrator.execute.__all__) == [
-        "AnsibleRunner",
-        "ExecuteError",
-        "GateResult",
-        "HealthGate",
-        "Outcome",
-        "PlaybookRunner",
-        "ROLLBACK",
-        "RunRequest",
-        "RunResult",
-        "STEPS",
-        "Step",
-        "WaveBusy",
-        "WaveExecutor",
-        "next_step",
-        "record_name",
-    ]
-    assert sorted(orchestrator.store.__all__) == [
-        "Accounts",
-        "Audit",
-        "DEFAULT_URL",
-        "Event",
-        "HealthStore",
-        "Holder",
-        "Leases",
-        "Sessions",
-        "Signed",
-        "StepLog",
-        "Store",
-        "StoreFailure",
-        "SystemRun",
-        "WaveRun",
-        "aware",
-        "describe_failure",
-        "integrity_problem",
-        "open_store",
-        "utcnow",
-    ]
-
-
-def test_monitor_public_names() -> None:
-    import orchestrator.monitor
-
-    assert sorted(orchestrator.monitor.__all__) == sorted(
-        [
-            "STATE_ZH",
-            "Alertmanager",
-            "CatalogError",
-            "Collector",
-            "CycleResult",
-            "Monitor",
-            "MonitorConfig",
-            "MonitorSettings",
-            "Observation",
-            "ProbeSpec",
-            "Query",
-            "Snapshot",
-            "State",
-            "Target",
-            "Track",
-            "advance",
-            "connect",
-            "cycle_queries",
-            "dashboard",
-            "load_catalog",
-            "measured_usage",
-            "observe",
-            "run",
-            "run_cycle",
-            "scrape_config",
-        ]
-    )
-    for name in orchestrator.monitor.__all__:
-        assert hasattr(orchestrator.monitor, name)
-
-
-def test_web_public_names() -> None:
-    import orchestrator.web
-
-    assert sorted(orchestrator.web.__all__) == [
-        "ExecutorFactory",
-        "Principal",
-        "ROLES",
-        "WebConfig",
-        "create_app",
-        "hash_password",
-        "new_token",
-        "token_digest",
-        "verify_password",
-    ]
-
-
-def test_reports_public_names() -> None:
-    import orchestrator.reports
-
-    assert sorted(orchestrator.reports.__all__) == [
-        "EvaluationSettings",
-        "Figures",
-        "History",
-        "InventoryRow",
-        "Score",
-        "annual_figures",
-        "build_ledger",
-        "evaluate",
-        "indicators",
-        "inventory_rows",
-        "inventory_xlsx",
-        "objectives",
-    ]
-
-
-def test_app_public_names() -> None:
-    import orchestrator.app
-
-    assert sorted(orchestrator.app.__all__) == ["GatePolicy", "Portfolio", "build_executor"]
+@pytest.mark.parametrize("package", sorted(FACES))
+def test_each_face_is_pinned(package: str) -> None:
+    face = importlib.import_module(f"orchestrator.{package}")
+    assert sorted(face.__all__) == FACES[package]
+    for name in face.__all__:
+        assert hasattr(face, name)

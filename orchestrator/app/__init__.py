@@ -1,7 +1,26 @@
 """The application layer: the one composition of the stages that the CLI and the web both stand on."""
 
 from .executors import GatePolicy, build_executor
+from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .portfolio import Portfolio
+from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .tree_files import Written
 
-__all__ = ["GatePolicy", "Portfolio", "Written", "build_executor"]
+__all__ = [
+    "REPORTS",
+    "GatePolicy",
+    "PdfError",
+    "Portfolio",
+    "Report",
+    "ReportKind",
+    "ReportRequest",
+    "Written",
+    "build_executor",
+    "build_report",
+    "check_upload",
+    "format_of",
+    "ledger",
+    "read_plan",
+    "read_plans",
+    "register",
+]

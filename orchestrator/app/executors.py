@@ -12,8 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..execute import AnsibleRunner, GateResult, HealthGate, PlaybookRunner, WaveExecutor
-from ..execute.kube import KubeApplier, api_client
+from ..execute import (
+    AnsibleRunner,
+    GateResult,
+    HealthGate,
+    KubeApplier,
+    PlaybookRunner,
+    WaveExecutor,
+    api_client,
+)
 from ..monitor import ProbeHeld, connect
 from ..store import Store
 

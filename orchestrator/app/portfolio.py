@@ -15,8 +15,7 @@ from pathlib import Path
 
 from jinja2 import BaseLoader
 
-from ..plan import MigrationPlan
-from ..plan.usage import Measurement
+from ..plan import Measurement, MigrationPlan
 from ..policy import DEFAULTS, Decision, PolicySettings, assess
 from ..render import DEFAULT_RENDER, Files, RenderSettings, render_artifacts
 from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings, plan_waves
@@ -50,7 +49,7 @@ class Portfolio:
             self.plans, self.decisions, self.roadmap, self.render_settings, loader=loader, progress=progress
         )
 
-    def write_tree(self, out: Path, progress: Callable[[int, int], None] | None = None) -> Written:
+    def write(self, out: Path, progress: Callable[[int, int], None] | None = None) -> Written:
         """Renders and writes the tree to `out`; OSError when it cannot."""
         return write_tree(out, self.render(progress))
 

@@ -1,6 +1,6 @@
 """Writing a rendered tree to disk: changed files atomically, stale ones removed only in the folders render owns.
 
-The CLI and the web service both write the tree the executor then runs from, through `Portfolio.write_tree`.
+The CLI and the web service both write the tree the executor then runs from, through `Portfolio.write`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from ..contracts.tree import MANAGED
+from ..contracts import MANAGED
 
 
 class Written(NamedTuple):

@@ -9,24 +9,13 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..plan.vocab import zh
+from ..app import Portfolio
+from ..app import ledger as decision_ledger
+from ..plan import zh
 from ..policy import Action, Decision
-from ..reports import build_ledger
-from ..reports.counts import by_department, counts
+from ..reports import by_department, counts
 from .inputs import Inputs, gather, portfolio_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
-
-VIOLATIONS = {
-    "target_overridden": ("申请的目标被否决", "requested target overridden"),
-    "no_om_funds": ("不拨付运维经费", "no O&M funds"),
-    "duplicate_collection": ("重复采集基础信息", "duplicate base-data collection"),
-    "not_shared_without_basis": ("不予共享无依据", "not shared without legal basis"),
-    "sharing_unclassified": ("未标明共享类型", "no sharing class"),
-    "depends_on_retired": ("依赖将清理的系统", "depends on a retired system"),
-    "depends_on_blocked": ("依赖未获批的系统", "depends on a blocked system"),
-    "cross_network_dependency": ("外网系统依赖内网系统", "external system depends on an internal one"),
-    "replacement_unavailable": ("替代系统不可用", "replacement not available"),
-}
 
 
 @click.command("assess")
@@ -46,8 +35,9 @@ def assess_command(
     inputs = gather(paths, policy, usage, as_of)
     if not inputs.intake.loaded:
         fail("没有找到计划文件", "no plan files found")
-    decisions = inputs.portfolio().decisions
-    written = _write(out, decisions, inputs) if out else []
+    portfolio = inputs.portfolio()
+    decisions = portfolio.decisions
+    written = _write(out, portfolio, inputs) if out else []
     if fmt == "json":
         emit_json(
             {
@@ -63,11 +53,12 @@ def assess_command(
     raise SystemExit(BAD_INPUT if inputs.errors else OK)
 
 
-def _write(out: Path, decisions: list[Decision], inputs: Inputs) -> list[Path]:
+def _write(out: Path, portfolio: Portfolio, inputs: Inputs) -> list[Path]:
+    decisions = portfolio.decisions
     try:
         out.mkdir(parents=True, exist_ok=True)
         ledger, contract = out / "台账-ledger.xlsx", out / "decisions.json"
-        ledger.write_bytes(build_ledger(decisions, inputs.intake.plans))
+        ledger.write_bytes(decision_ledger(portfolio))
         contract.write_text(
             json.dumps(
                 {
@@ -114,7 +105,7 @@ def _present(decisions: list[Decision], inputs: Inputs, written: list[Path]) -> 
     for name in ("系统 System", "处置 Action", "问题 Issue", "整改 To fix"):
         issues.add_column(name, overflow="fold")
     for d in decisions:
-        found = [f"{VIOLATIONS[f][0]} {VIOLATIONS[f][1]}" for f in d.flags if f in VIOLATIONS]
+        found = [f"{f.zh} {f.en}" for f in d.flags if f.violation]
         if d.action is Action.blocked or found:
             overridden = [f"[{r.rule}] {r.zh}" for r in d.reasons if "申请" in r.zh]
             fixes = "\n".join([f"[{r.rule}] {r.zh}" for r in d.fixes] + overridden + [n.zh for n in d.notes])

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 from rich.table import Table
 
-from ..monitor import STATE_ZH, State
-from ..monitor.status import ordered
+from ..monitor import STATE_ZH, State, ordered
 from ..store import HealthStore, aware
 
 STYLE = {"up": "green", "degraded": "yellow", "down": "bold red", "unknown": "dim"}

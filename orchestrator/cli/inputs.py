@@ -14,10 +14,8 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
-from ..app import Portfolio
-from ..plan import Intake, IntakeError, load_paths
-from ..plan.model_files import load_model
-from ..plan.usage import MeasuredUsage, Measurement
+from ..app import Portfolio, read_plans
+from ..plan import Intake, IntakeError, MeasuredUsage, Measurement, load_model
 from ..policy import DEFAULTS, PolicySettings
 from ..render import DEFAULT_RENDER, RenderSettings
 from ..waves import DEFAULT_WAVES, WaveSettings
@@ -99,4 +97,4 @@ def gather(paths: tuple[Path, ...], policy: Path | None, usage: Path | None, as_
         report, usage_problems = load_model(usage, MeasuredUsage)
         problems += usage_problems
         measured = report.by_system() if report else {}
-    return Inputs(load_paths(list(paths)), settings, measured, as_of, problems)
+    return Inputs(read_plans(paths), settings, measured, as_of, problems)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..plan import build_template, load_paths
-from ..plan.intake import LoadedPlan, load_file
+from ..app import read_plan, read_plans
+from ..plan import LoadedPlan, build_template
 from .output import BAD_INPUT, FORMAT, OK, console, emit_json, fail, problems_table
 
 
@@ -16,7 +16,7 @@ from .output import BAD_INPUT, FORMAT, OK, console, emit_json, fail, problems_ta
 @FORMAT
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
     """检查迁移计划 Check migration plans (files or folders): every problem, located."""
-    intake = load_paths(list(paths))
+    intake = read_plans(paths)
     if not intake.loaded:
         fail("没有找到计划文件（.yaml .yml .json .xlsx）", "no plan files found (.yaml .yml .json .xlsx)")
     if fmt == "json":
@@ -64,7 +64,7 @@ def template(out: Path, source: Path | None, fmt: str) -> None:
     """生成部门填报模板 Write the department's Excel template."""
     plan = None
     if source is not None:
-        loaded = load_file(source)
+        loaded = read_plan(source)
         if not loaded.ok:
             console(stderr=True).print(problems_table(loaded.problems, "计划检查结果 Plan problems"))
             fail("来源计划有错误，未生成模板", "the source plan has errors; no template written")

@@ -25,15 +25,14 @@ from ..monitor import (
     MonitorConfig,
     MonitorSettings,
     State,
+    health_document,
     load_catalog,
     measured_usage,
     run,
     scrape_config,
 )
 from ..monitor import dashboard as grafana
-from ..monitor.status import health_document
-from ..store import Store
-from ..store.health import HealthStore
+from ..store import HealthStore, Store
 from .health_view import health_table
 from .options import DB, TREE, engine, model_or_exit, write_files
 from .output import FAILED, FORMAT, console, emit_json, fail

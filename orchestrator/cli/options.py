@@ -9,11 +9,10 @@ from typing import Any, TypeVar, cast
 
 import click
 from pydantic import BaseModel
-from sqlalchemy import Engine
 
 from ..app import GatePolicy
-from ..plan.model_files import load_model
-from ..store import describe_failure, integrity_problem, open_store
+from ..plan import load_model
+from ..store import Engine, describe_failure, integrity_problem, open_store
 from .output import BAD_INPUT, FAILED, console, fail, problems_table
 
 M = TypeVar("M", bound=BaseModel)

@@ -11,7 +11,7 @@ import click
 import yaml
 from rich.table import Table
 
-from ..reports.roadmap import gantt
+from ..reports import gantt
 from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings
 from .inputs import Inputs, gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table

@@ -69,7 +69,7 @@ def render_command(
     ) as bar:
         task = bar.add_task("render", total=None)
         try:
-            counts = portfolio.write_tree(
+            counts = portfolio.write(
                 out, progress=lambda done, total: bar.update(task, completed=done, total=total)
             )
         except OSError as exc:

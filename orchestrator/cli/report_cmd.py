@@ -8,11 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..reports import History
-from ..reports.bundle import annual_files, evaluation_files, inventory_files
-from ..reports.evaluation import EvaluationSettings
-from ..reports.pdf import PdfError, print_pdf
-from ..store.history import moved, watched
+from ..app import REPORTS, PdfError, ReportRequest, build_report
+from ..reports import EvaluationSettings
 from ..waves import DEFAULT_WAVES, WaveSettings
 from .inputs import gather, portfolio_options
 from .options import DB, engine, model_or_exit, write_files
@@ -20,7 +17,7 @@ from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problem
 
 
 @click.command("report")
-@click.argument("kind", type=click.Choice(["inventory", "annual", "evaluation"]))
+@click.argument("kind", type=click.Choice(list(REPORTS)))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @portfolio_options
 @click.option(
@@ -71,39 +68,31 @@ def report_command(
         raise SystemExit(BAD_INPUT)
     schedule_settings = (
         model_or_exit(schedule, WaveSettings, "批次参数有误 Wave settings are invalid")
-        if kind != "inventory"
+        if REPORTS[kind].yearly
         else DEFAULT_WAVES
     )
     portfolio = inputs.portfolio(schedule_settings)
-    plans, decisions = inputs.intake.plans, portfolio.decisions
-    year = year or inputs.as_of.year - 1
-    printer = None if no_pdf else print_pdf
+    weights = (
+        model_or_exit(evaluation_path, EvaluationSettings, "考核权重有误 Evaluation weights are invalid")
+        if kind == "evaluation"
+        else EvaluationSettings()
+    )
+    request = ReportRequest(year, department, weights, pdf=not no_pdf)
     try:
-        if kind == "inventory":
-            files = inventory_files(plans, decisions)
-        else:
-            roadmap = portfolio.roadmap
-            eng = engine(db)
-            history = History(moved(eng), watched(eng, year))
-            if kind == "annual":
-                files = annual_files(plans, decisions, roadmap, history, year, printer, department)
-            else:
-                weights = model_or_exit(
-                    evaluation_path, EvaluationSettings, "考核权重有误 Evaluation weights are invalid"
-                )
-                scores, files = evaluation_files(plans, decisions, roadmap, history, year, weights, printer)
-                if fmt == "table":
-                    for s in scores:
-                        console().print(
-                            f"  {s.rank:>2}. {s.department:<14} {s.score:5.1f}  停止运维经费 withheld: {len(s.withheld)}"
-                        )
+        report = build_report(kind, portfolio, engine(db) if REPORTS[kind].yearly else None, request)
     except PdfError as exc:
         fail(str(exc), str(exc), FAILED)
     except KeyError:
         fail(f"没有部门 {department} 的计划", f"no plan of department {department}")
+    if fmt == "table":
+        for s in report.scores:
+            console().print(
+                f"  {s.rank:>2}. {s.department:<14} {s.score:5.1f}  停止运维经费 withheld: {len(s.withheld)}"
+            )
+    files = report.files
     written = [str(p) for p in write_files(out, files)]
     if fmt == "json":
-        emit_json({"kind": kind, "year": year if kind != "inventory" else None, "files": written})
+        emit_json({"kind": kind, "year": report.year, "files": written})
     else:
         for path in written:
             console().print(f"已写入 written: {path}")

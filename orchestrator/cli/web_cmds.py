@@ -10,15 +10,22 @@ from pathlib import Path
 
 import click
 
-from ..app import GatePolicy, build_executor
+from ..app import GatePolicy, build_executor, read_plans
 from ..execute import WaveExecutor
-from ..plan import load_paths
-from ..plan.values import DEPT_CODE
+from ..plan import DEPT_CODE
 from ..render import RenderSettings
 from ..store import Accounts, Sessions, Store
-from ..web import ROLES, WebConfig, create_app, hash_password, new_token, token_digest
-from ..web.portfolio import plan_document, plan_yaml
-from ..web.security import password_problem
+from ..web import (
+    ROLES,
+    WebConfig,
+    create_app,
+    hash_password,
+    new_token,
+    password_problem,
+    plan_document,
+    plan_yaml,
+    token_digest,
+)
 from .options import DB, TREE, engine, gate_options, model_or_exit
 from .output import FORMAT, console, emit_json, fail, problems_table
 
@@ -59,7 +66,7 @@ def _password(stdin: bool, username: str) -> str:
 
 def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
     """Loads plan files as the first versions of departments that have none yet."""
-    intake = load_paths(list(paths))
+    intake = read_plans(paths)
     if intake.errors:
         console(stderr=True).print(problems_table(intake.errors, "种子计划有误 The seed plans have errors"))
         raise SystemExit(2)

@@ -4,6 +4,35 @@ Pure data and path arithmetic, below render, so the writer and every reader impo
 """
 
 from . import metrics, tree
-from .tree import IndexedSystem, RenderIndex, Tree
+from .metrics import (
+    AGGREGATION_LABELS,
+    BURN_ALERT,
+    BY,
+    ERRORS,
+    HEALTH_JOB,
+    LATENCY_P95,
+    PAGE,
+    PROBE_SECONDS,
+    TICKET,
+    WINDOWS,
+)
+from .tree import MANAGED, IndexedSystem, RenderIndex, Tree
 
-__all__ = ["IndexedSystem", "RenderIndex", "Tree", "metrics", "tree"]
+__all__ = [
+    "AGGREGATION_LABELS",
+    "BURN_ALERT",
+    "BY",
+    "ERRORS",
+    "HEALTH_JOB",
+    "LATENCY_P95",
+    "MANAGED",
+    "PAGE",
+    "PROBE_SECONDS",
+    "TICKET",
+    "WINDOWS",
+    "IndexedSystem",
+    "RenderIndex",
+    "Tree",
+    "metrics",
+    "tree",
+]

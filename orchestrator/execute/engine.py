@@ -17,10 +17,10 @@ from typing import Any
 from ..contracts import Tree
 from ..contracts import tree as layout
 from ..store import Leases, Store
+from .applier import ManifestApplier
 from .errors import ExecuteError
 from .health import GateResult
 from .inventory import SystemHosts, systems_in
-from .kube import KubeApplier
 from .lease import WaveLock
 from .manifests import objects, system_files, to_gitops
 from .runner import PlaybookRunner, RunRequest
@@ -57,7 +57,7 @@ class WaveExecutor:
         gate: Callable[[str], GateResult] | None = None,
         watch: Callable[[str], GateResult] | None = None,
         progress: Progress | None = None,
-        applier: KubeApplier | None = None,
+        applier: ManifestApplier | None = None,
         lease_heartbeat: float = 5.0,
         lease_stale_after: float = 30.0,
     ) -> None:

@@ -12,31 +12,22 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubernetes import client as k8s
 
+from .applier import ApplyResult, Obj
 from .kinds import kind_of
 from .rollout import WATCHED, RolloutFailed
 
 RETRIED = {409, 429, 500, 502, 503, 504}
 APPLY = "application/apply-patch+yaml"
-Obj = dict[str, Any]
 
 
 class ApplyError(Exception):
     def __init__(self, message: str, status: int = 0) -> None:
         super().__init__(message)
         self.status = status
-
-
-@dataclass
-class ApplyResult:
-    ok: bool
-    applied: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    error: str | None = None
 
 
 def _ident(obj: Obj) -> str:

@@ -12,6 +12,7 @@ from .queries import Query, cycle_queries
 from .scheduler import MonitorConfig, run, run_cycle
 from .scrape import scrape_config
 from .settings import MonitorSettings
+from .status import health_document, ordered
 from .usage import measured_usage
 
 __all__ = [
@@ -36,9 +37,11 @@ __all__ = [
     "connect",
     "cycle_queries",
     "dashboard",
+    "health_document",
     "load_catalog",
     "measured_usage",
     "observe",
+    "ordered",
     "run",
     "run_cycle",
     "scrape_config",

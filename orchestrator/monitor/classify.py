@@ -11,7 +11,7 @@ import math
 from dataclasses import replace
 from datetime import datetime
 
-from ..contracts.metrics import PAGE
+from ..contracts import PAGE
 from .model import Observation, Snapshot, State, Target, Track
 from .settings import MonitorSettings
 

@@ -16,7 +16,7 @@ from prometheus_api_client import PrometheusConnect
 from prometheus_api_client.exceptions import PrometheusApiClientException
 from urllib3.util.retry import Retry
 
-from ..contracts.metrics import AGGREGATION_LABELS
+from ..contracts import AGGREGATION_LABELS
 from .model import Snapshot
 from .queries import Query, cycle_queries
 

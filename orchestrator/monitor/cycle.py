@@ -9,8 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..store import aware
-from ..store.health import Change, HealthStore, StateRow, UsageSample
+from ..store import Change, HealthStore, StateRow, UsageSample, aware
 from .alerts import Alertmanager, alert, hold
 from .classify import advance, observe, slo_figures
 from .collect import Collector

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..contracts.metrics import ERRORS, HEALTH_JOB
+from ..contracts import ERRORS, HEALTH_JOB
 
 SELECT = 'department=~"$department", zone=~"$zone", wave=~"$wave"'
 BY = "department, system"

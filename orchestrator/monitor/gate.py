@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import requests
 from prometheus_api_client.exceptions import PrometheusApiClientException
 
-from ..contracts.metrics import BY, HEALTH_JOB
+from ..contracts import BY, HEALTH_JOB
 from .collect import QueryClient
 
 

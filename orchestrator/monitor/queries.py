@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..contracts.metrics import BY, ERRORS, HEALTH_JOB, WINDOWS
+from ..contracts import BY, ERRORS, HEALTH_JOB, WINDOWS
 
 OWN = 'department!="", system!=""'
 

@@ -18,8 +18,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from ..store.engine import open_store
-from ..store.health import HealthStore
+from ..store import HealthStore, open_store
 from .alerts import Alertmanager
 from .catalog import load_catalog
 from .collect import Collector, connect

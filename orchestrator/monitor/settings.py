@@ -28,7 +28,5 @@ class MonitorSettings(BaseModel):
     """Share of 5xx among requests (from the system's own metrics) above this makes it degraded."""
     rate_window: str = Field(default="5m", pattern=r"^[0-9]+[smh]$")
     """The range of rate() in the request, error, latency and CPU queries."""
-    usage_window_days: Annotated[int, Field(ge=1, le=3660)] = 180
-    """How many days of usage history the measured-usage export covers at most."""
     alert_hold_cycles: Annotated[int, Field(ge=2)] = 4
     """A firing alert sent to Alertmanager lasts this many cycles unless re-sent: a silent monitor lets it end."""

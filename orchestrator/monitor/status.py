@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..store import HealthStore, aware
-from ..store.health import StateRow
+from ..store import HealthStore, StateRow, aware
 from .model import State
 
 ORDER = {"down": 0, "degraded": 1, "unknown": 2, "up": 3}

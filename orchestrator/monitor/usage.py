@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Protocol
 
-from ..plan.usage import MeasuredUsage, Measurement
+from ..plan import MeasuredUsage, Measurement
 
 
 class DayRow(Protocol):

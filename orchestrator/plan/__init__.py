@@ -3,23 +3,42 @@
 from .errors import IntakeError
 from .excel_text import keep_text, workbook_bytes
 from .excel_write import build_template
-from .intake import Intake, LoadedPlan, load_bytes, load_file, load_paths
-from .limits import Limits
+from .intake import Intake, LoadedPlan, check_portfolio, load_bytes, load_file, load_paths
+from .limits import DEFAULT_LIMITS, Limits
+from .model_files import load_model
 from .models import MigrationPlan, System
 from .references import qualify
+from .usage import MeasuredUsage, Measurement
+from .values import DEPT_CODE, Reference
+from .vocab import BaseData, DeploymentKind, Frequency, MaintenanceStatus, Network, Sharing, Zone, zh
 
 __all__ = [
+    "DEFAULT_LIMITS",
+    "DEPT_CODE",
+    "BaseData",
+    "DeploymentKind",
+    "Frequency",
     "Intake",
     "IntakeError",
     "Limits",
     "LoadedPlan",
+    "MaintenanceStatus",
+    "MeasuredUsage",
+    "Measurement",
     "MigrationPlan",
+    "Network",
+    "Reference",
+    "Sharing",
     "System",
+    "Zone",
     "build_template",
+    "check_portfolio",
     "keep_text",
     "load_bytes",
     "load_file",
+    "load_model",
     "load_paths",
     "qualify",
     "workbook_bytes",
+    "zh",
 ]

@@ -2,6 +2,7 @@
 
 from .assess import assess, decide
 from .decision import Action, Decision, Note, Reason
+from .flags import Flag
 from .rules import CATALOG, Rule
 from .settings import DEFAULTS, PolicySettings, ZombieSettings
 
@@ -10,6 +11,7 @@ __all__ = [
     "DEFAULTS",
     "Action",
     "Decision",
+    "Flag",
     "Note",
     "PolicySettings",
     "Reason",

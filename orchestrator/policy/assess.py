@@ -8,13 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from ..plan.models import MigrationPlan
-from ..plan.references import qualify
-from ..plan.usage import Measurement
-from ..plan.vocab import Network
+from ..plan import Measurement, MigrationPlan, Network, qualify
 from .consolidation import consolidation_target, merge_proposals
 from .decision import Action, Decision, Note, Reason
 from .filing import filing_gate
+from .flags import Flag
 from .placement import place
 from .rules import CATALOG
 from .settings import DEFAULTS, PolicySettings
@@ -73,7 +71,7 @@ def decide(s: Subject) -> Decision:
                 zone=None,
                 rules=[],
                 reasons=[p5, *criteria],
-                flags=["zombie_candidate"],
+                flags=[Flag.zombie_candidate],
             )
         )
     placed = place(s)
@@ -83,7 +81,7 @@ def decide(s: Subject) -> Decision:
     if gate is not None:
         reasons.append(gate[0])
         fixes.append(gate[1])
-        flags.append("no_om_funds")
+        flags.append(Flag.no_om_funds)
         if action is Action.migrate:
             action = Action.blocked
     consolidate_into = None
@@ -97,12 +95,12 @@ def decide(s: Subject) -> Decision:
         fixes += [p7_fix] if p7_fix else []
         flags += p7_flags
         if s.system.security.mlps_level >= s.settings.dr_min_mlps:
-            flags.append("dr_required")
+            flags.append(Flag.dr_required)
     p9, p9_fix = duplicate_collection(s)
     if p9 is not None and p9_fix is not None:
         reasons.append(p9)
         fixes.append(p9_fix)
-        flags += ["duplicate_collection", "no_om_funds"]
+        flags += [Flag.duplicate_collection, Flag.no_om_funds]
     return _finish(
         Decision(
             **base,
@@ -131,12 +129,12 @@ def _merge_notes(d: Decision, others: list[tuple[str, float]]) -> None:
     if not others:
         return
     d.merge_with = [key for key, _ in others]
-    d.flags = sorted({*d.flags, "merge_candidate"})
+    d.flags = sorted({*d.flags, Flag.merge_candidate})
     listed = "、".join(f"「{k}」（相似度 {score:.0%}）" for k, score in others)
     listed_en = ", ".join(f"'{k}' (similarity {score:.0%})" for k, score in others)
     d.notes.append(
         Note(
-            code="merge_candidate",
+            code=Flag.merge_candidate,
             zh=f"与{listed}功能重叠，建议合并",
             en=f"its function overlaps {listed_en}: proposed for merging",
         )
@@ -155,13 +153,13 @@ def _dependency_notes(s: Subject, d: Decision, index: Mapping[str, Decision]) ->
             )
             d.notes.append(
                 Note(
-                    code="replacement_unavailable",
+                    code=Flag.replacement_unavailable,
                     zh=f"替代系统「{by}」{state}，清理前须确认替代方案",
                     en=f"the replacement '{by}' is {'not loaded' if other is None else other.action.value}: "
                     "confirm a replacement before retiring",
                 )
             )
-            d.flags = sorted({*d.flags, "replacement_unavailable"})
+            d.flags = sorted({*d.flags, Flag.replacement_unavailable})
         return
     for ref in s.system.depends_on:
         key = qualify(ref, s.department)
@@ -169,7 +167,7 @@ def _dependency_notes(s: Subject, d: Decision, index: Mapping[str, Decision]) ->
         if dep is None:
             continue
         if dep.action in (Action.retire, Action.blocked):
-            flag = "depends_on_retired" if dep.action is Action.retire else "depends_on_blocked"
+            flag = Flag.depends_on_retired if dep.action is Action.retire else Flag.depends_on_blocked
             what_zh = "将被清理" if dep.action is Action.retire else "因未获批而不能排期"
             d.notes.append(
                 Note(
@@ -183,10 +181,10 @@ def _dependency_notes(s: Subject, d: Decision, index: Mapping[str, Decision]) ->
         if dep.target_network is Network.egov_internal and d.target_network is Network.egov_external:
             d.notes.append(
                 Note(
-                    code="cross_network_dependency",
+                    code=Flag.cross_network_dependency,
                     zh=f"依赖内网系统「{key}」：涉密数据不得流出内网，须经单向导入或改造依赖",
                     en=f"depends on the internal-network system '{key}': classified data never leave the "
                     "internal network, so the dependency must be redesigned",
                 )
             )
-            d.flags = sorted({*d.flags, "cross_network_dependency"})
+            d.flags = sorted({*d.flags, Flag.cross_network_dependency})

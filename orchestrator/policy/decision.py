@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from ..plan.vocab import Network, Zone
+from ..plan import Network, Zone
+from .flags import Flag
 
 
 class Action(StrEnum):
@@ -42,7 +43,7 @@ class Decision(BaseModel):
     rules: list[str]
     reasons: list[Reason]
     consolidate_into: str | None = None
-    flags: list[str] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
     fixes: list[Reason] = Field(default_factory=list)
     """What the department must do before a blocked system can be scheduled, rule by rule."""
     notes: list[Note] = Field(default_factory=list)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..plan.vocab import DeploymentKind, Network, Zone, zh
+from ..plan import DeploymentKind, Network, Zone, zh
 from .decision import Action, Reason
+from .flags import Flag
 from .subject import Subject, reason
 
 
@@ -20,7 +21,7 @@ class Placement:
     cloud: bool
     zone: Zone | None
     reasons: list[Reason]
-    flags: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
 
 
 def _requested_mismatch(s: Subject, network: Network, cloud: bool, zone: Zone | None) -> list[str]:
@@ -53,7 +54,7 @@ def _decided(
         asked = ", ".join(wrong)
         zh_text += f"；申请的目标（{asked}）违反本规则，未予采纳"
         en_text += f"; the requested target ({asked}) breaks this rule and was overridden"
-        flags.append("target_overridden")
+        flags.append(Flag.target_overridden)
     reasons = [*placement_reasons, reason(rule, zh_text, en_text)]
     return Placement(Action.migrate, network, cloud, zone, reasons, flags)
 

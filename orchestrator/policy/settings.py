@@ -10,8 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..plan.values import Reference
-from ..plan.vocab import BaseData, Frequency
+from ..plan import BaseData, Frequency, Reference
 
 
 class Strict(BaseModel):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..plan.references import qualify
-from ..plan.vocab import Network, Sharing, zh
+from ..plan import Network, Sharing, qualify, zh
 from .decision import Reason
+from .flags import Flag
 from .subject import Subject, reason
 
 
-def catalog(s: Subject, network: Network) -> tuple[Reason | None, list[str], Reason | None]:
+def catalog(s: Subject, network: Network) -> tuple[Reason | None, list[Flag], Reason | None]:
     """(the P7 reason, flags, a fix) for a system that moves to `network`."""
     resources = s.system.data_resources
     if not resources:
@@ -27,14 +27,14 @@ def catalog(s: Subject, network: Network) -> tuple[Reason | None, list[str], Rea
         + ", ".join(f"{e} {n}" for _, e, n in parts)
         + f") and connect to the sharing platform of {network.value}"
     )
-    flags: list[str] = []
+    flags: list[Flag] = []
     fixes_zh, fixes_en = [], []
     unjustified = [r.name for r in resources if r.sharing is Sharing.not_shared and not r.legal_basis]
     if unjustified:
         names = "、".join(f"「{n}」" for n in unjustified)
         zh_text += f"；{names}不予共享但无法律、行政法规或政策依据"
         en_text += f"; {', '.join(unjustified)} not shared without a legal basis"
-        flags += ["not_shared_without_basis", "no_om_funds"]
+        flags += [Flag.not_shared_without_basis, Flag.no_om_funds]
         fixes_zh.append(f"为{names}提供不予共享的法律依据，或改为有条件/无条件共享")
         fixes_en.append(f"give a legal basis for not sharing {', '.join(unjustified)}, or share them")
     unclassified = [r.name for r in resources if r.sharing is None]
@@ -42,7 +42,7 @@ def catalog(s: Subject, network: Network) -> tuple[Reason | None, list[str], Rea
         names = "、".join(f"「{n}」" for n in unclassified)
         zh_text += f"；{names}未标明共享类型"
         en_text += f"; no sharing class for {', '.join(unclassified)}"
-        flags.append("sharing_unclassified")
+        flags.append(Flag.sharing_unclassified)
         fixes_zh.append(f"为{names}标明共享类型")
         fixes_en.append(f"set the sharing class of {', '.join(unclassified)}")
     fix = reason("P7", "；".join(fixes_zh), "; ".join(fixes_en)) if fixes_zh else None

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..plan.models import MigrationPlan, System
-from ..plan.usage import Measurement
+from ..plan import Measurement, MigrationPlan, System
 from .decision import Reason
 from .rules import BY_ID
 from .settings import PolicySettings

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..plan.vocab import Frequency, MaintenanceStatus
+from ..plan import Frequency, MaintenanceStatus
 from .decision import Reason
 from .subject import Subject, reason
 

@@ -4,51 +4,11 @@ Pure: plans, decisions and the roadmap in; a mapping of relative paths to file c
 identical input. The CLI writes them.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable, Sequence
-
-from jinja2 import BaseLoader
-
-from ..contracts import tree as layout
-from ..plan.models import MigrationPlan
-from ..policy.decision import Decision
-from ..waves.model import Roadmap
-from .ansible import ansible_files, dump_inventory, load_inventory
-from .index import build_index
-from .kubernetes import Files, namespace_files, overlay_files, system_files
-from .monitoring import monitoring_files
+from .ansible import dump_inventory, load_inventory
+from .artifacts import render_artifacts
+from .kubernetes import Files
 from .settings import DEFAULT_RENDER, RenderSettings
-from .templates import environment
-from .views import SystemView, build_views, namespaces
-
-
-def render_artifacts(
-    plans: Sequence[MigrationPlan],
-    decisions: Sequence[Decision],
-    roadmap: Roadmap,
-    settings: RenderSettings = DEFAULT_RENDER,
-    loader: BaseLoader | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Files:
-    """Every file of the output tree, by path relative to it; `progress(done, total)` after each system."""
-    env = environment(loader)
-    views = build_views(plans, decisions, roadmap, settings)
-    spaces = namespaces(views, settings.quota_headroom, settings.vm_root_disk_gb)
-    files: Files = {}
-    for ns in spaces:
-        files.update(namespace_files(env, ns))
-    for n, view in enumerate(views, start=1):
-        if view.on_kubernetes:
-            files.update(system_files(env, view, settings))
-        if progress:
-            progress(n, len(views))
-    files.update(overlay_files(views, spaces, settings))
-    files.update(monitoring_files(env, views, settings))
-    files.update(ansible_files(env, roadmap, views, settings))
-    files[layout.INDEX] = build_index(files, views, decisions, roadmap, plans).to_json()
-    return dict(sorted(files.items()))
-
+from .views import SystemView
 
 __all__ = [
     "DEFAULT_RENDER",

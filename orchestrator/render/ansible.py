@@ -17,8 +17,8 @@ import yaml
 from jinja2 import Environment
 
 from ..contracts import tree as layout
-from ..plan.vocab import Network
-from ..waves.model import Roadmap
+from ..plan import Network
+from ..waves import Roadmap
 from .kubernetes import Files
 from .settings import RenderSettings
 from .templates import ROOT, static_files

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 
 from ..contracts import IndexedSystem, RenderIndex
 from ..contracts import tree as layout
-from ..plan.models import MigrationPlan
-from ..policy.decision import Action, Decision
-from ..waves.model import Roadmap
+from ..plan import MigrationPlan
+from ..policy import Action, Decision
+from ..waves import Roadmap
 from .views import SystemView
 
 

@@ -8,7 +8,7 @@ import yaml
 from jinja2 import Environment
 
 from ..contracts import tree as layout
-from ..plan.vocab import Network
+from ..plan import Network
 from . import naming
 from .settings import RenderSettings
 from .views import NamespaceView, SystemView

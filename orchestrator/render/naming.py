@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..plan.vocab import Zone
+from ..plan import Zone
 
 DOMAIN = "govmig.gov.cn"
 DEPARTMENT, SYSTEM, ZONE, NETWORK = (

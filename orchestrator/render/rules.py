@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..contracts.metrics import BURN_ALERT, BY, ERRORS, LATENCY_P95, PAGE, PROBE_SECONDS, TICKET, WINDOWS
+from ..contracts import BURN_ALERT, BY, ERRORS, LATENCY_P95, PAGE, PROBE_SECONDS, TICKET, WINDOWS
 from .views import SystemView
 
 

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class RenderSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kubernetes_version: str = "1.32"
     release_label: str = "kube-prometheus-stack"
     """The `release` label kube-prometheus selects ServiceMonitors, Probes and PrometheusRules by."""
     blackbox_url: str = "blackbox-exporter.monitoring.svc:9115"

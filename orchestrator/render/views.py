@@ -11,12 +11,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..plan.models import MigrationPlan, System
-from ..plan.references import qualify
-from ..plan.vocab import DeploymentKind, Network, Zone
-from ..policy.decision import Action, Decision
-from ..waves.complexity import volume_gb
-from ..waves.model import Roadmap
+from ..plan import DeploymentKind, MigrationPlan, Network, System, Zone, qualify
+from ..policy import Action, Decision, Flag
+from ..waves import Roadmap, volume_gb
 from . import naming, quantities
 from .settings import RenderSettings
 
@@ -199,7 +196,7 @@ def build_views(
             wave=wave_of[key],
             kind=kind,
             public=d.zone is Zone.internet,
-            dr="dr_required" in d.flags,
+            dr=Flag.dr_required in d.flags,
             consolidate_into=d.consolidate_into,
             objective=settings.objective_high if system.security.mlps_level >= 3 else settings.objective_low,
             components=comps,

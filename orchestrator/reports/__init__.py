@@ -1,21 +1,33 @@
 """Reports: documents for supervisors and auditors, built from decisions and plans and returned as bytes."""
 
 from .annual import Figures, History, annual_figures
+from .bundle import annual_files, evaluation_files, inventory_files
+from .counts import by_department, counts
 from .evaluation import EvaluationSettings, Score, evaluate, indicators, objectives
 from .inventory import InventoryRow, inventory_rows, inventory_xlsx
 from .ledger import build_ledger
+from .pdf import PdfError, print_pdf
+from .roadmap import gantt
 
 __all__ = [
     "EvaluationSettings",
     "Figures",
     "History",
     "InventoryRow",
+    "PdfError",
     "Score",
     "annual_figures",
+    "annual_files",
     "build_ledger",
+    "by_department",
+    "counts",
     "evaluate",
+    "evaluation_files",
+    "gantt",
     "indicators",
+    "inventory_files",
     "inventory_rows",
     "inventory_xlsx",
     "objectives",
+    "print_pdf",
 ]

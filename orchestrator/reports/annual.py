@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..plan.models import MigrationPlan
-from ..plan.vocab import MaintenanceStatus
-from ..policy.decision import Action, Decision
+from ..plan import MaintenanceStatus, MigrationPlan
+from ..policy import Action, Decision, Flag
 from ..waves import Roadmap
 
 CLASSES = ("unconditional", "conditional", "not_shared", "unclassified")
@@ -102,7 +101,7 @@ def _department(
             f.migrated_in_year += int(done is not None and done.year == year)
             f.migrated_by_year_end += int(moved)
             f.late += int(key in late)
-        if "zombie_candidate" in d.flags:
+        if Flag.zombie_candidate in d.flags:
             f.zombies += 1
             f.zombies_cleared += int(s.maintenance.status is MaintenanceStatus.stopped)
         if d.action is not Action.retire:
@@ -111,8 +110,8 @@ def _department(
         up, watched = history.samples.get(key, (0, 0))
         if watched:
             f.availability.append((key, up / watched, objective[key]))
-        f.duplicate += int("duplicate_collection" in d.flags)
-        if "no_om_funds" in d.flags:
+        f.duplicate += int(Flag.duplicate_collection in d.flags)
+        if Flag.no_om_funds in d.flags:
             f.no_om_funds.append(key)
     return f
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..plan.models import MigrationPlan
-from ..policy.decision import Decision
+from ..plan import MigrationPlan
+from ..policy import Decision
 from ..waves import Roadmap
 from .annual import PROVINCE, History, annual_figures
 from .documents import annual_sections, evaluation_sections, html, sections_xlsx

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..plan.vocab import Network, Zone
-from ..policy.decision import Action, Decision
+from ..plan import Network, Zone
+from ..policy import Action, Decision, Flag
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def counts(decisions: Iterable[Decision]) -> Counts:
         external=sum(d.target_network is Network.egov_external for d in moving),
         cloud=sum(d.cloud for d in moving),
         internet=sum(d.zone is Zone.internet for d in moving),
-        no_om_funds=sum("no_om_funds" in d.flags for d in mine),
+        no_om_funds=sum(Flag.no_om_funds in d.flags for d in mine),
     )
 
 

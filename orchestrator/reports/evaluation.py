@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..plan.models import MigrationPlan
+from ..plan import MigrationPlan
 from ..render import RenderSettings
 from .annual import PROVINCE, Figures
 

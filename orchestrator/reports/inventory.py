@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..plan.models import MigrationPlan
-from ..plan.vocab import zh
-from ..policy.decision import Decision
+from ..plan import MigrationPlan, zh
+from ..policy import Decision
 from .xlsx import new_workbook, sheet_title, table, to_bytes
 
 ACTION_ZH = {"migrate": "迁移", "retire": "清理", "stay": "保留", "blocked": "暂缓（未获批）"}

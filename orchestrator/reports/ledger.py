@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..plan.models import MigrationPlan
-from ..plan.vocab import zh
-from ..policy.decision import Action, Decision
+from ..plan import MigrationPlan, zh
+from ..policy import Action, Decision
 from .counts import by_department as department_counts
 from .counts import counts
 from .xlsx import new_workbook, sheet_title, table, to_bytes

@@ -19,8 +19,8 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
-from ..plan.models import MigrationPlan
-from ..waves.model import Roadmap
+from ..plan import MigrationPlan
+from ..waves import Roadmap
 from .fonts import cjk_family
 
 logging.getLogger("matplotlib.font_manager").setLevel(

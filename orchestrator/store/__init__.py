@@ -1,9 +1,12 @@
 """The store: SQLAlchemy 2 over SQLite (WAL) by default or PostgreSQL by URL; state, events and the audit log."""
 
+from sqlalchemy import Engine  # the handle adapters pass around; only the store looks inside it
+
 from .accounts import Accounts
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
-from .health import HealthStore
+from .health import Change, HealthStore, StateRow, UsageSample
+from .history import moved, watched
 from .leases import Holder, Leases
 from .repo import Store, aware, utcnow
 from .schema import Audit, Event, StepLog, SystemRun, WaveRun
@@ -13,20 +16,26 @@ __all__ = [
     "DEFAULT_URL",
     "Accounts",
     "Audit",
+    "Change",
+    "Engine",
     "Event",
     "HealthStore",
     "Holder",
     "Leases",
     "Sessions",
     "Signed",
+    "StateRow",
     "StepLog",
     "Store",
     "StoreFailure",
     "SystemRun",
+    "UsageSample",
     "WaveRun",
     "aware",
     "describe_failure",
     "integrity_problem",
+    "moved",
     "open_store",
     "utcnow",
+    "watched",
 ]

@@ -1,6 +1,6 @@
 """Waves and the roadmap: move groups scheduled into maintenance windows against each department's deadline."""
 
-from .complexity import Complexity, complexity
+from .complexity import Complexity, complexity, volume_gb
 from .model import Late, Roadmap, Unscheduled, Wave
 from .schedule import plan_waves
 from .settings import DEFAULT_WAVES, WaveSettings
@@ -15,4 +15,5 @@ __all__ = [
     "WaveSettings",
     "complexity",
     "plan_waves",
+    "volume_gb",
 ]

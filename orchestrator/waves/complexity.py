@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..plan.models import System
-from ..plan.vocab import DeploymentKind
+from ..plan import DeploymentKind, System
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from datetime import date
 
 import networkx as nx
 
-from ..plan.models import MigrationPlan, System
-from ..plan.references import qualify
-from ..policy.decision import Action, Decision
+from ..plan import MigrationPlan, System, qualify
+from ..policy import Action, Decision
 from .complexity import Complexity, complexity, volume_gb
 from .settings import WaveSettings
 

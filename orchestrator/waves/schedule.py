@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..plan.models import MigrationPlan
-from ..policy.decision import Decision
+from ..plan import MigrationPlan
+from ..policy import Decision
 from .calendar import Slot, windows
 from .groups import Group, build
 from .model import Factor, Late, Roadmap, Score, Unscheduled, Wave

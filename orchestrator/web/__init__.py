@@ -2,7 +2,16 @@
 
 from .app import create_app
 from .context import ExecutorFactory, WebConfig
-from .security import ROLES, Principal, hash_password, new_token, token_digest, verify_password
+from .portfolio import plan_document, plan_yaml
+from .security import (
+    ROLES,
+    Principal,
+    hash_password,
+    new_token,
+    password_problem,
+    token_digest,
+    verify_password,
+)
 
 __all__ = [
     "ROLES",
@@ -12,6 +21,9 @@ __all__ = [
     "create_app",
     "hash_password",
     "new_token",
+    "password_problem",
+    "plan_document",
+    "plan_yaml",
     "token_digest",
     "verify_password",
 ]

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
-from ..plan.limits import DEFAULT_LIMITS
+from ..plan import DEFAULT_LIMITS
 from ..policy import Decision
-from ..reports.roadmap import gantt
+from ..reports import gantt
 from .deps import Submitter, User, Watcher, context, said, visible
 from .portfolio import Portfolio, plan_document, plan_yaml
 from .security import Principal

@@ -9,10 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ..reports import EvaluationSettings, History
-from ..reports.bundle import annual_files, evaluation_files, inventory_files
-from ..reports.pdf import PdfError, print_pdf
-from ..store.history import moved, watched
+from ..app import PdfError, ReportRequest, build_report
 from .api_plans import Port
 from .deps import Watcher, context, said
 
@@ -32,46 +29,24 @@ def _send(files: dict[str, bytes], fmt: str) -> Response:
     return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
 
-def _history(request: Request, year: int) -> History:
-    engine = context(request).config.engine
-    return History(moved(engine), watched(engine, year))
-
-
 @router.get("/inventory.xlsx", response_class=Response)
 def inventory(principal: Watcher, port: Port) -> Response:
     """审计清单 The audit inventory (every system, its approval, funding and decision)."""
-    view = port.view()
-    return _send(inventory_files(view.plans, view.decisions), "xlsx")
+    return _send(build_report("inventory", port.view().portfolio, None, ReportRequest()).files, "xlsx")
 
 
 async def _report(
     request: Request, port: Port, kind: str, fmt: Kind, year: int | None, department: str | None = None
 ) -> Response:
-    view = port.view()
-    y = year or view.as_of.year - 1
-    printer = print_pdf if fmt == "pdf" else None
-    history = _history(request, y)
+    asked = ReportRequest(year, department, pdf=fmt == "pdf")
+    engine = context(request).config.engine
     try:
-        if kind == "annual":
-            files = await run_in_threadpool(
-                annual_files, view.plans, view.decisions, view.roadmap, history, y, printer, department
-            )
-        else:
-            _, files = await run_in_threadpool(
-                evaluation_files,
-                view.plans,
-                view.decisions,
-                view.roadmap,
-                history,
-                y,
-                EvaluationSettings(),
-                printer,
-            )
+        report = await run_in_threadpool(build_report, kind, port.view().portfolio, engine, asked)
     except PdfError as exc:
         raise said(503, str(exc), str(exc)) from None
     except KeyError:
         raise said(404, "没有这个部门的数据", "no such department") from None
-    return _send(files, fmt)
+    return _send(report.files, fmt)
 
 
 @router.get("/annual.{fmt}", response_class=Response)

@@ -19,8 +19,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
-from ..monitor.status import health_document
-from ..reports.ledger import build_ledger
+from ..app import ledger as decision_ledger
+from ..monitor import health_document
+from ..policy import Flag
 from .api_plans import Port
 from .deps import User, Watcher, context, visible
 from .portfolio import Portfolio
@@ -120,7 +121,7 @@ def dashboard_document(doc: dict[str, Any], port: Portfolio) -> dict[str, Any]:
             ],
         }
         for d in view.decisions
-        if "zombie_candidate" in d.flags
+        if Flag.zombie_candidate in d.flags
     ]
     budget = sorted(
         (
@@ -184,7 +185,7 @@ def ledger(principal: Watcher, port: Port) -> Response:
     """台账 The ledger workbook: every system, its decision, the rules behind it."""
     view = port.view()
     return Response(
-        build_ledger(view.decisions, view.plans),
+        decision_ledger(view.portfolio),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=ledger.xlsx"},
     )

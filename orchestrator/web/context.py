@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from ..execute import WaveExecutor
 from ..policy import PolicySettings
 from ..render import RenderSettings
-from ..store import Accounts, HealthStore, Sessions, Store
+from ..store import Accounts, Engine, HealthStore, Sessions, Store
 from ..waves import WaveSettings
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]

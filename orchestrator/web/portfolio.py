@@ -10,9 +10,9 @@ from datetime import date
 import yaml
 
 from ..app import Portfolio as AppPortfolio
+from ..app import check_upload
 from ..monitor import measured_usage
-from ..plan import LoadedPlan, MigrationPlan, load_bytes
-from ..plan.intake import check_portfolio
+from ..plan import LoadedPlan, MigrationPlan
 from ..policy import Decision
 from ..waves import Roadmap
 from .context import Context
@@ -50,11 +50,6 @@ def plan_yaml(plan: dict[str, object]) -> str:
     return yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=120)
 
 
-def fmt_of(filename: str) -> str | None:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return {"yaml": "yaml", "yml": "yaml", "json": "json", "xlsx": "xlsx"}.get(suffix)
-
-
 class Portfolio:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -85,24 +80,7 @@ class Portfolio:
 
     def check(self, raw: bytes, filename: str) -> LoadedPlan:
         """Validates one upload alone and then against the rest of the portfolio (cross-department references)."""
-        fmt = fmt_of(filename)
-        if fmt is None:
-            loaded = LoadedPlan(filename, None)
-            loaded.add(
-                (),
-                "format",
-                "只接受 .yaml、.yml、.json 或 .xlsx 文件",
-                "only .yaml, .yml, .json or .xlsx files are taken",
-            )
-            return loaded
-        loaded = load_bytes(raw, filename, fmt)
-        if loaded.ok and loaded.plan is not None:
-            department = loaded.plan.department.code
-            others = [
-                LoadedPlan(f"{p.department.code}", p) for p in self.plans() if p.department.code != department
-            ]
-            check_portfolio([loaded, *others])
-        return loaded
+        return check_upload(raw, filename, self.plans())
 
     def preview(self, plan: MigrationPlan) -> list[Decision]:
         """The assessment of a submitted plan beside the rest of the portfolio, before it becomes current: the

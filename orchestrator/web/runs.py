@@ -35,7 +35,7 @@ class Runs:
             return a is not None and a.thread.is_alive()
 
     def render(self, actor: str) -> Written:
-        counts = self.portfolio.view().portfolio.write_tree(self.ctx.config.tree)
+        counts = self.portfolio.view().portfolio.write(self.ctx.config.tree)
         self.ctx.store.audit(
             actor,
             "render",

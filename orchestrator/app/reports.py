@@ -1,0 +1,117 @@
+"""The report registry: every document the supervisors ask for, built the same way from the CLI and the web.
+
+A report kind is a name, its bilingual label and a builder over the portfolio and the store's history. The
+inventory, the annual report and the evaluation are registered here; a later kind is one `register` call, and both
+`govmig report` and `/api/reports` offer it without another line of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..reports import (
+    EvaluationSettings,
+    History,
+    PdfError,
+    Score,
+    annual_files,
+    evaluation_files,
+    inventory_files,
+    print_pdf,
+)
+from ..store import Engine, moved, watched
+from .portfolio import Portfolio
+
+__all__ = ["REPORTS", "PdfError", "Report", "ReportKind", "ReportRequest", "build_report", "register"]
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    year: int | None = None
+    """The report year; last year (from the portfolio's date) when not given."""
+    department: str | None = None
+    weights: EvaluationSettings = field(default_factory=EvaluationSettings)
+    pdf: bool = True
+    """Print the PDF too (headless Chromium); PdfError when it cannot."""
+
+
+@dataclass
+class Report:
+    kind: str
+    year: int | None
+    files: dict[str, bytes]
+    scores: list[Score] = field(default_factory=list)
+
+
+Builder = Callable[[Portfolio, Callable[[int], History], ReportRequest, int], Report]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    name: str
+    zh: str
+    en: str
+    build: Builder
+    yearly: bool = True
+    """Built for a year from the store's history (the inventory is not)."""
+
+
+REPORTS: dict[str, ReportKind] = {}
+
+
+def register(kind: ReportKind) -> ReportKind:
+    REPORTS[kind.name] = kind
+    return kind
+
+
+def build_report(name: str, portfolio: Portfolio, engine: Engine | None, request: ReportRequest) -> Report:
+    """The named report; KeyError for an unknown department, PdfError when the PDF cannot be printed."""
+    kind = REPORTS[name]
+    year = request.year or portfolio.as_of.year - 1
+
+    def history(y: int) -> History:
+        if engine is None:
+            raise ValueError(f"the {name} report needs the store's history")
+        return History(moved(engine), watched(engine, y))
+
+    return kind.build(portfolio, history, request, year)
+
+
+def _inventory(portfolio: Portfolio, _: Callable[[int], History], __: ReportRequest, ___: int) -> Report:
+    return Report("inventory", None, inventory_files(portfolio.plans, portfolio.decisions))
+
+
+def _annual(
+    portfolio: Portfolio, history: Callable[[int], History], request: ReportRequest, year: int
+) -> Report:
+    files = annual_files(
+        portfolio.plans,
+        portfolio.decisions,
+        portfolio.roadmap,
+        history(year),
+        year,
+        print_pdf if request.pdf else None,
+        request.department,
+    )
+    return Report("annual", year, files)
+
+
+def _evaluation(
+    portfolio: Portfolio, history: Callable[[int], History], request: ReportRequest, year: int
+) -> Report:
+    scores, files = evaluation_files(
+        portfolio.plans,
+        portfolio.decisions,
+        portfolio.roadmap,
+        history(year),
+        year,
+        request.weights,
+        print_pdf if request.pdf else None,
+    )
+    return Report("evaluation", year, files, list(scores))
+
+
+register(ReportKind("inventory", "审计清单", "audit inventory", _inventory, yearly=False))
+register(ReportKind("annual", "年度报告", "annual report", _annual))
+register(ReportKind("evaluation", "考核评价", "evaluation", _evaluation))
