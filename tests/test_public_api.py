@@ -105,6 +105,7 @@ FACES = {
         "Outcome",
         "PlaybookRunner",
         "ROLLBACK",
+        "RUN_STATE_ZH",
         "RunRequest",
         "RunResult",
         "STEPS",

@@ -18,23 +18,10 @@ from rich.live import Live
 from rich.table import Table
 
 from ..app import GatePolicy, build_executor
-from ..execute import ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
+from ..execute import RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
 from ..store import Store
 from .options import DB, TREE, engine, gate_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
-
-STATE_ZH = {
-    "pending": "待迁移",
-    "prechecked": "已预检",
-    "backed_up": "已备份",
-    "presynced": "已预同步",
-    "deployed": "已部署",
-    "verified": "已验证",
-    "cut_over": "已切换",
-    "done": "完成",
-    "failed": "失败",
-    "rolled_back": "已回退",
-}
 
 
 def _store(db: str | None, check: bool = False) -> Store:
@@ -129,7 +116,7 @@ def _report(store: Store, record: str, fmt: str) -> None:
         colour = "green" if s.state == "done" else "red" if s.state in ("failed", "rolled_back") else "yellow"
         table.add_row(
             s.system,
-            f"[{colour}]{STATE_ZH.get(s.state, s.state)} {s.state}[/]",
+            f"[{colour}]{RUN_STATE_ZH.get(s.state, s.state)} {s.state}[/]",
             f"{s.step or ''} {s.step_status or ''}",
             str(s.attempts),
             s.error or "",

@@ -6,10 +6,11 @@ from .errors import ExecuteError, WaveBusy
 from .health import GateResult, HealthGate
 from .kube import KubeApplier, api_client
 from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
-from .states import ROLLBACK, STEPS, Step, next_step
+from .states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
 
 __all__ = [
     "ROLLBACK",
+    "RUN_STATE_ZH",
     "STEPS",
     "AnsibleRunner",
     "ApplyResult",

@@ -28,6 +28,19 @@ STEPS: tuple[Step, ...] = (
 )
 ROLLBACK = Step("rollback", "rolled_back", ("rollback",))
 FINAL = frozenset({"done", "rolled_back"})
+RUN_STATE_ZH = {
+    "pending": "待迁移",
+    "prechecked": "已预检",
+    "backed_up": "已备份",
+    "presynced": "已预同步",
+    "deployed": "已部署",
+    "verified": "已验证",
+    "cut_over": "已切换",
+    "done": "完成",
+    "failed": "失败",
+    "rolled_back": "已回退",
+}
+"""A system's state in a wave run, in Chinese (the English is the state's own name)."""
 BEFORE = {"pending": STEPS[0], **{STEPS[i].after: STEPS[i + 1] for i in range(len(STEPS) - 1)}}
 
 

@@ -16,6 +16,23 @@ class Action(StrEnum):
     stay = "stay"
     blocked = "blocked"
 
+    @property
+    def zh(self) -> str:
+        return ACTION_ZH[self]
+
+    @property
+    def label(self) -> str:
+        """Chinese first, English beside it, as every report and table shows an action."""
+        return f"{self.zh} {self.value}"
+
+
+ACTION_ZH = {
+    Action.migrate: "迁移",
+    Action.retire: "清理",
+    Action.stay: "保留",
+    Action.blocked: "暂缓（未获批）",
+}
+
 
 class Said(BaseModel):
     """One statement in both languages; `rule` names the rule it follows from, `code` a note's kind."""

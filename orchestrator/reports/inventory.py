@@ -10,7 +10,6 @@ from ..plan import MigrationPlan, zh
 from ..policy import Decision
 from .xlsx import new_workbook, sheet_title, table, to_bytes
 
-ACTION_ZH = {"migrate": "迁移", "retire": "清理", "stay": "保留", "blocked": "暂缓（未获批）"}
 HEADERS = [
     "序号 No.",
     "部门 Department",
@@ -75,7 +74,7 @@ def inventory_rows(plans: Sequence[MigrationPlan], decisions: Sequence[Decision]
                     approved_by=s.approval.authority or "未填 missing",
                     approved_on=str(s.approval.date) if s.approval.date else "未填 missing",
                     funding=_label(s.filing.funding_channel),
-                    action=f"{ACTION_ZH[d.action.value]} {d.action.value}" if d else "",
+                    action=d.action.label if d else "",
                     network=_label(d.target_network) if d and d.target_network else "",
                     rules=", ".join(d.rules) if d else "",
                 )

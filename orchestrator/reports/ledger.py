@@ -9,12 +9,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..plan import MigrationPlan, zh
-from ..policy import Action, Decision
+from ..policy import Decision
 from .counts import by_department as department_counts
 from .counts import counts
 from .xlsx import new_workbook, sheet_title, table, to_bytes
 
-ACTION_ZH = {"migrate": "迁移", "retire": "清理", "stay": "保留", "blocked": "暂缓（未获批）"}
 COLUMNS = [
     "系统标识 System",
     "系统名称 Name",
@@ -49,17 +48,13 @@ SUMMARY = [
 ]
 
 
-def action_label(action: Action) -> str:
-    return f"{ACTION_ZH[action.value]} {action.value}"
-
-
 def _row(d: Decision) -> list[object]:
     net = f"{zh(d.target_network.value)} {d.target_network.value}" if d.target_network else ""
     return [
         d.system,
         d.name,
         d.owner_unit or "",
-        action_label(d.action),
+        d.action.label,
         net,
         "是" if d.cloud else "否",
         f"{zh(d.zone.value)} {d.zone.value}" if d.zone else "",
