@@ -16,7 +16,7 @@ from typing import Any
 
 from ..contracts import Tree
 from ..contracts import tree as layout
-from ..store import Leases, Store
+from ..store import RunLog
 from .applier import ManifestApplier
 from .errors import ExecuteError
 from .health import GateResult
@@ -47,7 +47,7 @@ def record_name(wave: str, check: bool) -> str:
 class WaveExecutor:
     def __init__(
         self,
-        store: Store,
+        store: RunLog,
         runner: PlaybookRunner,
         tree: Path,
         *,
@@ -68,7 +68,7 @@ class WaveExecutor:
         self.pause, self.abort = threading.Event(), threading.Event()
         self._failures = 0
         self._lock = threading.Lock()
-        self.leases = Leases(store.engine, store.clock)
+        self.leases = store.leases()
         self.lease_heartbeat, self.lease_stale_after = lease_heartbeat, lease_stale_after
 
     def lease(self, record: str) -> WaveLock:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from types import TracebackType
 
-from ..store import Holder, Leases
+from ..store import Holder, LeaseBook
 from .errors import WaveBusy
 
 
@@ -35,7 +35,7 @@ def _dead_here(holder: Holder, host: str) -> bool:
 class WaveLock:
     def __init__(
         self,
-        leases: Leases,
+        leases: LeaseBook,
         record: str,
         actor: str,
         *,

@@ -7,6 +7,7 @@ from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StateRow, UsageSample
 from .history import moved, watched
+from .interfaces import LeaseBook, RunLog
 from .leases import Holder, Leases
 from .repo import Store, aware, utcnow
 from .schema import Audit, Event, StepLog, SystemRun, WaveRun
@@ -21,7 +22,9 @@ __all__ = [
     "Event",
     "HealthStore",
     "Holder",
+    "LeaseBook",
     "Leases",
+    "RunLog",
     "Sessions",
     "Signed",
     "StateRow",

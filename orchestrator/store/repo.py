@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
 from .schema import Audit, Event, StepLog, SystemRun, WaveRun
+
+if TYPE_CHECKING:
+    from .leases import Leases
 
 Clock = Callable[[], datetime]
 
@@ -74,6 +77,11 @@ class Store:
     def waves(self) -> list[WaveRun]:
         with self.session() as s:
             return list(s.scalars(select(WaveRun).order_by(WaveRun.wave)))
+
+    def leases(self) -> Leases:
+        from .leases import Leases  # leases.py builds on this module's clock helpers
+
+        return Leases(self.engine, self.clock)
 
     def set_wave(self, wave: str, status: str, actor: str, detail: str | None = None) -> None:
         with self.session.begin() as s:

@@ -18,10 +18,10 @@ from orchestrator.execute import STEPS
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
-TRIALS = 8
+TRIALS = 6
 EARLIEST, LATEST = 0.5, 7.0
 """A whole run takes about 7 s here; the kill moments are spread over it in strata (one seeded moment in each
-eighth), so fewer trials still reach every step: cheaper than twenty uniform draws, and no stretch left out."""
+sixth), so fewer trials still reach every step: cheaper than twenty uniform draws, and no stretch left out."""
 
 
 def govmig(*args: str, cwd: Path) -> subprocess.Popen[str]:

@@ -87,3 +87,16 @@ def test_processes_opening_a_fresh_store_at_once_all_succeed(fresh_store_url: st
         opener.join(timeout=90)
     assert [opener.exitcode for opener in openers] == [0] * 6
     assert Store(open_store(fresh_store_url)).systems("W-none") == []
+
+
+def test_the_store_is_what_the_executor_asks_of_one(store_url: str) -> None:
+    """The executor is typed against RunLog and LeaseBook; the SQL store satisfies both at run time too."""
+    from orchestrator.store import LeaseBook, RunLog
+
+    store, wave = fresh(store_url)
+    for name in [n for n in dir(RunLog) if not n.startswith("_")]:
+        assert callable(getattr(store, name)), name
+    book = store.leases()
+    for name in [n for n in dir(LeaseBook) if not n.startswith("_")]:
+        assert callable(getattr(book, name)), name
+    assert book.claim(wave, "me", "ops", "here", 1) is None and book.holder(wave) is not None
