@@ -51,10 +51,7 @@ def _bound(init: Path) -> set[str]:
 
 def _imports(path: Path) -> list[str]:
     """Absolute names of the orchestrator modules `path` imports from."""
-    module = ".".join(path.relative_to(ROOT.parent).with_suffix("").parts)
-    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-    if path.name == "__init__.py":
-        package = package[:-1] if package[-1] == "__init__" else package
+    package = list(path.relative_to(ROOT.parent).with_suffix("").parts[:-1])  # an __init__'s is its folder
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):

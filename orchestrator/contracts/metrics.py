@@ -26,10 +26,3 @@ ERRORS = "department_system:probe_errors:ratio_avg{window}"
 PROBE_SECONDS = "department_system:probe_duration_seconds:avg5m"
 LATENCY_P95 = "department_system:http_request_duration_seconds:p95_rate5m"
 BURN_ALERT = "GovmigErrorBudgetBurn"
-
-
-def errors(window: str) -> str:
-    """The recorded error-ratio series over `window` (one of WINDOWS)."""
-    if window not in WINDOWS:
-        raise ValueError(f"{window} is not a recorded window")
-    return ERRORS.format(window=window)

@@ -43,10 +43,6 @@ def system_base(department: str, system: str) -> str:
     return f"{MANIFESTS}/base/{department}/{system}"
 
 
-def department_base(department: str) -> str:
-    return f"{MANIFESTS}/base/{department}"
-
-
 def namespace_base(department: str, zone: str) -> str:
     return f"{MANIFESTS}/base/{department}/namespace-{zone}"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..contracts import Tree
+from ..contracts import IndexedSystem, Tree
 from ..contracts import tree as layout
 from ..store import RunLog
 from .applier import ManifestApplier
@@ -69,6 +69,7 @@ class WaveExecutor:
         self._failures = 0
         self._lock = threading.Lock()
         self.leases = store.leases()
+        self._index: dict[str, IndexedSystem] | None = None
         self.lease_heartbeat, self.lease_stale_after = lease_heartbeat, lease_stale_after
 
     def lease(self, record: str) -> WaveLock:
@@ -89,14 +90,22 @@ class WaveExecutor:
                 f"找不到批次 {wave} 的剧本或清单（先运行 govmig render）",
                 f"no playbook or inventory for wave {wave} in {self.tree} (run govmig render first)",
             )
-        try:
-            tree.read_index()
-        except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
-            raise ExecuteError(
-                f"{tree.index} 缺失或不是 govmig 的制品索引（重新运行 govmig render）",
-                f"{tree.index} is missing or not a govmig render index (run govmig render again)",
-            ) from None
+        self._entries()
         return tree.playbook(wave), tree.inventory(wave), tree.roles
+
+    def _entries(self) -> dict[str, IndexedSystem]:
+        """The render index by system, read once per executor (paths() runs before every step)."""
+        if self._index is None:
+            tree = Tree(self.tree)
+            try:
+                index = tree.read_index()
+            except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
+                raise ExecuteError(
+                    f"{tree.index} 缺失或不是 govmig 的制品索引（重新运行 govmig render）",
+                    f"{tree.index} is missing or not a govmig render index (run govmig render again)",
+                ) from None
+            self._index = {s.system: s for s in index.systems}
+        return self._index
 
     def run(
         self, wave: str, check: bool = False, only: str | None = None, lease: WaveLock | None = None
@@ -146,7 +155,7 @@ class WaveExecutor:
 
     def _kubernetes(self, record: str, wave: str, key: str) -> str | None:
         """Applies the system's manifests (or hands them to GitOps without a cluster); an error message or None."""
-        files = system_files(self.tree, key)
+        files = system_files(self.tree, self._entries().get(key))
         if not files:
             return None
         if self.applier is None:

@@ -12,14 +12,14 @@ from typing import Any
 
 import yaml
 
-from ..contracts import RenderIndex, Tree
+from ..contracts import IndexedSystem, Tree
 from ..contracts import tree as layout
 
 
-def system_files(tree: Path, key: str, index: RenderIndex | None = None) -> list[Path]:
-    """The files to apply for `key`, the namespace first; none for an off-cloud system (the playbook moves it)."""
+def system_files(tree: Path, entry: IndexedSystem | None) -> list[Path]:
+    """The files to apply for a system's index entry, the namespace first; none for an off-cloud system (the
+    playbook moves it) or one the index does not list."""
     where = Tree(tree)
-    entry = (index or where.read_index()).entry(key)
     if entry is None or not entry.rendered or entry.zone is None:
         return []
     base = layout.system_base(entry.department, entry.name) + "/"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from kubernetes import client as k8s
 
-from orchestrator.execute import AnsibleRunner, WaveExecutor
+from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
 from orchestrator.execute.kube import KubeApplier
 from orchestrator.store import Store, open_store
 from tests.execute.harness import Site, index_files, site
@@ -30,6 +31,12 @@ def with_manifests(where: Site, name: str) -> None:
 def test_without_a_cluster_the_manifests_go_to_gitops_and_the_wave_goes_on(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha"])
     with_manifests(where, "alpha")
+    # written after render's index: the executor hands over what the index lists, not what lies in the folder
+    (where.tree / "manifests" / "base" / "630000-T" / "alpha" / "stray.yaml").write_text(
+        yaml.safe_dump(
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "stray", "namespace": "x"}}
+        )
+    )
     store = Store(open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"))
     outcome = WaveExecutor(store, AnsibleRunner(), where.tree).run("W01")
     assert outcome.status == "done" and where.moved("alpha")
@@ -67,3 +74,13 @@ def test_a_failed_rollout_fails_deploy_and_rolls_the_system_back(tmp_path: Path)
     failed = [e for e in store.step_log("W01", "630000-T/alpha") if e.status == "failed"]
     assert failed[0].step == "deploy" and "not ready" in (failed[0].detail or "")
     assert "src-alpha" in where.frontend("alpha")
+
+
+def test_a_tree_without_its_index_is_refused_before_any_step(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    (where.tree / "index.json").unlink()
+    store = Store(open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"))
+    with pytest.raises(ExecuteError) as refused:
+        WaveExecutor(store, AnsibleRunner(), where.tree).run("W01")
+    assert "index.json" in refused.value.en and "制品索引" in refused.value.zh
+    assert store.wave("W01") is None and not where.moved("alpha")
