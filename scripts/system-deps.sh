@@ -10,7 +10,9 @@ PACKAGES=(
   openssh-client
   nginx-light        # the front end a cutover switches
   iproute2           # ip netns for the test hosts
-  postgresql         # the store's tests run on PostgreSQL as well as SQLite
+  postgresql         # the store's tests run on PostgreSQL as well as SQLite; the rehearsal site's databases
+  mariadb-server     # the rehearsal site's MySQL and MariaDB databases (replication, dumps, read-only)
+  mariadb-client     # mariadb-dump and mariadb: the data roles' tools
   prometheus-blackbox-exporter  # probes the health URLs in the monitor's tests and the demo
   prometheus-alertmanager       # receives the monitor's health alerts in its tests
   curl                          # the demo asks the web service for its dashboard

@@ -19,6 +19,8 @@ MANIFESTS, MONITORING, PLAYBOOKS, INVENTORIES = "manifests", "monitoring", "play
 MANAGED = (MANIFESTS, MONITORING, PLAYBOOKS, INVENTORIES, INDEX)
 """What render owns: a stale file under these is removed when the tree is written again."""
 ROLES = f"{PLAYBOOKS}/roles"
+LIBRARY = f"{PLAYBOOKS}/library"
+"""govmig's own Ansible modules (the database moves, tree digests): beside the playbooks, where Ansible looks."""
 RULES = f"{MONITORING}/rules"
 PROBES = f"{MONITORING}/*/*/*/probe.yaml"
 """Glob (relative to the tree) of every system's blackbox Probe."""

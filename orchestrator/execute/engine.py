@@ -23,8 +23,8 @@ from .health import GateResult
 from .inventory import SystemHosts, systems_in
 from .lease import WaveLock
 from .manifests import objects, system_files, to_gitops
-from .runner import PlaybookRunner, RunRequest
-from .states import ROLLBACK, STEPS, Step, next_step
+from .runner import PlaybookRunner, RunRequest, result_items
+from .states import DECOMMISSION, ROLLBACK, STEPS, Step, next_step
 
 Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
 
@@ -42,6 +42,19 @@ def _note(kind: str, message: str) -> dict[str, Any]:
 
 def record_name(wave: str, check: bool) -> str:
     return f"{wave}@check" if check else wave
+
+
+def figures_of(event: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
+    """What a task measured: `govmig_figures` in a module's result (or a set_fact), per loop item too."""
+    if event.get("event") not in ("runner_on_ok", "runner_on_failed"):
+        return []
+    data = event.get("event_data") or {}
+    found = []
+    for item in result_items(data.get("res") or {}):
+        figures = item.get("govmig_figures") or (item.get("ansible_facts") or {}).get("govmig_figures")
+        if isinstance(figures, dict):
+            found.append((data.get("host"), figures))
+    return found
 
 
 class WaveExecutor:
@@ -139,7 +152,9 @@ class WaveExecutor:
         self.store.set_wave(record, status, self.actor, f"states={sorted(set(states.values()))}")
         return Outcome(record, status, states)
 
-    def rollback(self, wave: str, system: str, lease: WaveLock | None = None) -> Outcome:
+    def rollback(
+        self, wave: str, system: str, lease: WaveLock | None = None, discard_target_writes: bool = False
+    ) -> Outcome:
         """Rolls one system back whatever its state (the operator's way back after a cutover, too), under the
         wave's lease: never while the wave itself runs."""
         with lease or self.lease(wave):
@@ -148,9 +163,55 @@ class WaveExecutor:
             if system not in hosts:
                 raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
             self.store.open_wave(wave, [system], str(self.tree), False, self.failure_budget, self.actor)
-            ok = self._step(wave, wave, hosts[system], ROLLBACK, check=False)
+            if self.store.system(wave, system).state == DECOMMISSION.after:
+                raise ExecuteError(
+                    f"{system} 的源系统已下线：不能再回退",
+                    f"the source of {system} was decommissioned: there is no way back any more",
+                )
+            ok = self._rollback(wave, wave, hosts[system], False, discard_target_writes)
         return Outcome(
             wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
+        )
+
+    def decommission(self, wave: str, system: str, lease: WaveLock | None = None) -> Outcome:
+        """Stops and marks the source of a system that was cut over: a later step than the wave, after the
+        department accepted the move. Rollback is gone afterwards."""
+        with lease or self.lease(wave):
+            _, inventory, _ = self.paths(wave)
+            hosts = systems_in(inventory)
+            if system not in hosts:
+                raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
+            state = self.store.system(wave, system).state if self.store.systems(wave) else "pending"
+            if state != "done":
+                raise ExecuteError(
+                    f"{system} 尚未切换完成（状态 {state}），不能下线源系统",
+                    f"{system} is not cut over (state {state}): its source cannot be decommissioned",
+                )
+            ok = self._step(wave, wave, hosts[system], DECOMMISSION, check=False)
+        return Outcome(wave, "decommissioned" if ok else "failed", {system: self.store.system(wave, system).state})
+
+    def confirm(self, wave: str, system: str, note: str) -> None:
+        """The operator's word that a checkpoint's work is done (a manual export and import, an offline
+        transfer): audited, and the wave's next run goes past it."""
+        self.store.audit(self.actor, "checkpoint.confirm", f"{wave}/{system}", "confirmed", note)
+
+    def _confirmed(self, record: str, key: str) -> bool:
+        return any(a.action == "checkpoint.confirm" for a in self.store.audit_log(f"{record}/{key}"))
+
+    def _rollback(
+        self, record: str, wave: str, hosts: SystemHosts, check: bool, discard_target_writes: bool = False
+    ) -> bool:
+        """Once the cutover began the target may hold acknowledged writes: they go back to the source before the
+        front end points back, unless the operator discards them (audited)."""
+        began = any(e.step == "cutover" for e in self.store.step_log(record, hosts.key))
+        if began and discard_target_writes:
+            self.store.audit(
+                self.actor, "rollback.discard_target_writes", f"{record}/{hosts.key}", "discarded",
+                "the target's writes since cutover are not carried back",
+            )
+        reverse = began and not discard_target_writes
+        return self._step(
+            record, wave, hosts, ROLLBACK, check, extravars={"govmig_rollback_reverse": reverse}
         )
 
     def _kubernetes(self, record: str, wave: str, key: str) -> str | None:
@@ -191,17 +252,35 @@ class WaveExecutor:
             if step is None:
                 return
             if step is ROLLBACK:
-                self._step(record, wave, hosts, ROLLBACK, check)
+                self._rollback(record, wave, hosts, check)
+                return
+            if step.name == "verify" and hosts.checkpoints and not check and not self._confirmed(record, hosts.key):
+                self._await_confirmation(record, hosts)
                 return
             if not self._step(record, wave, hosts, step, check):
                 with self._lock:
                     self._failures += 1
                     if self._failures > self.failure_budget:
                         self.pause.set()
-                self._step(record, wave, hosts, ROLLBACK, check)  # a way back, even when pausing
+                self._rollback(record, wave, hosts, check)  # a way back, even when pausing
                 return
 
-    def _step(self, record: str, wave: str, hosts: SystemHosts, step: Step, check: bool) -> bool:
+    def _await_confirmation(self, record: str, hosts: SystemHosts) -> None:
+        """A database govmig cannot move itself: the system waits here (its writes stopped, the final sync of
+        its files done) until the operator confirms the engine's own tools moved and verified it."""
+        said = "; ".join(f"{c.get('name')} ({c.get('engine')}): {(c.get('runbook') or {}).get('en', '')}" for c in hosts.checkpoints)
+        self.store.add_events(record, hosts.key, "verify", [_note("checkpoint", f"awaiting confirmation: {said}")])
+        self.store.audit(self.actor, "checkpoint.waiting", f"{record}/{hosts.key}", "waiting", said)
+
+    def _step(
+        self,
+        record: str,
+        wave: str,
+        hosts: SystemHosts,
+        step: Step,
+        check: bool,
+        extravars: dict[str, Any] | None = None,
+    ) -> bool:
         playbook, inventory, roles = self.paths(wave)
         attempt = self.store.begin_step(record, hosts.key, step.name, self.actor)
         if step.name == "cutover" and not check:
@@ -217,9 +296,11 @@ class WaveExecutor:
                     )
                     return False
         events: list[dict[str, Any]] = []
+        figures: list[tuple[str | None, dict[str, Any]]] = []
 
         def on_event(event: dict[str, Any]) -> None:
             events.append(event)
+            figures.extend(figures_of(event))
             if self.progress:
                 self.progress(hosts.key, step.name, event)
             if len(events) >= 25:
@@ -238,16 +319,21 @@ class WaveExecutor:
             inventory=inventory,
             roles=roles,
             private_dir=Tree(self.tree).runs(record, hosts.key),
+            extravars=extravars or {},
         )
         try:
             result = self.runner(request, on_event, self.abort.is_set)
         except Exception as exc:  # a runner crash is a failed step, never a lost one
             self.store.add_events(record, hosts.key, step.name, events)
+            if figures:
+                self.store.add_figures(record, hosts.key, step.name, figures)
             self.store.end_step(
                 record, hosts.key, step.name, "failed", False, self.actor, f"runner error: {exc}"
             )
             return False
         self.store.add_events(record, hosts.key, step.name, events)
+        if figures:
+            self.store.add_figures(record, hosts.key, step.name, figures)
         if result.ok and step.name == "deploy" and not check:
             error = self._kubernetes(record, wave, hosts.key)
             if error:
@@ -256,8 +342,10 @@ class WaveExecutor:
         if result.ok:
             self.store.end_step(record, hosts.key, step.name, step.after, True, self.actor)
             return True
-        detail = f"{result.status} rc={result.rc}" + (
-            f" at task '{result.failed_task}'" if result.failed_task else ""
+        detail = (
+            f"{result.status} rc={result.rc}"
+            + (f" at task '{result.failed_task}'" if result.failed_task else "")
+            + (f": {result.message}" if result.message else "")
         )
         self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, detail)
         return False

@@ -14,6 +14,8 @@ class SystemHosts:
     key: str
     hosts: list[str] = field(default_factory=list)
     health_url: str | None = None
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
+    """Databases govmig does not move itself (their engine's tools, or an offline transfer): confirmed by hand."""
 
 
 def _walk(group: dict[str, Any], out: dict[str, SystemHosts]) -> None:
@@ -26,6 +28,10 @@ def _walk(group: dict[str, Any], out: dict[str, SystemHosts]) -> None:
         if name not in entry.hosts:
             entry.hosts.append(name)
         entry.health_url = entry.health_url or hostvars.get("govmig_health_url")
+        for db in hostvars.get("govmig_databases") or []:
+            manual = isinstance(db, dict) and db.get("move") in ("checkpoint", "offline")
+            if manual and db.get("name") not in [c.get("name") for c in entry.checkpoints]:
+                entry.checkpoints.append(db)
     for child in (group.get("children") or {}).values():
         _walk(child or {}, out)
 

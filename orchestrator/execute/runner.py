@@ -43,6 +43,7 @@ class RunResult:
     status: str
     rc: int
     failed_task: str | None = None
+    message: str | None = None  # what the failed task said (its `msg`, Chinese and English where ours)
 
 
 class PlaybookRunner(Protocol):
@@ -70,16 +71,20 @@ class AnsibleRunner:
         import ansible_runner
 
         failed: list[str] = []
+        said: list[str] = []
 
         def handle(event: dict[str, Any]) -> bool:
-            if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not (
-                event.get("event_data") or {}
-            ).get("ignore_errors"):
-                failed.append(str((event.get("event_data") or {}).get("task", "")))
+            data = event.get("event_data") or {}
+            if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not data.get(
+                "ignore_errors"
+            ):
+                failed.append(str(data.get("task", "")))
+                said.append(failure_message(data.get("res") or {}))
             on_event(event)
             return False  # the store keeps what matters; nothing more on disk
 
         request.private_dir.mkdir(parents=True, exist_ok=True)
+        reap_orphans(request.private_dir)
         saved = _save_signals()
         try:
             result = ansible_runner.run(
@@ -94,6 +99,7 @@ class AnsibleRunner:
                     "ANSIBLE_NOCOLOR": "1",
                     "ANSIBLE_RETRY_FILES_ENABLED": "0",
                     "PATH": search_path(),
+                    ORPHAN_MARK: str(request.private_dir),
                 },
                 extravars=request.extravars or None,
                 ident=f"{request.step}-{request.attempt}",
@@ -112,7 +118,48 @@ class AnsibleRunner:
             status=str(result.status),
             rc=int(result.rc or 0),
             failed_task=failed[0] if failed else None,
+            message=next((m for m in said if m), None),
         )
+
+
+def result_items(res: dict[str, Any]) -> list[dict[str, Any]]:
+    """A task's result and, for a loop, each item's."""
+    results = res.get("results")
+    items = results if isinstance(results, list) else []
+    return [res, *(i for i in items if isinstance(i, dict))]
+
+
+def failure_message(res: dict[str, Any]) -> str:
+    """A failed task's own words (a loop's first failed item's), cut to what a status line can hold."""
+    for item in result_items(res):
+        if item.get("failed") is not False and item.get("msg"):
+            msg = str(item["msg"])
+            if msg != "One or more items failed":
+                return " ".join(msg.split())[:400]
+    return ""
+
+
+ORPHAN_MARK = "GOVMIG_STEP_DIR"
+"""Every playbook a step starts carries its step's folder in this variable, and so do all its children."""
+
+
+def reap_orphans(private_dir: Path) -> int:
+    """Kills what an earlier attempt of this system's step left running: after a kill -9 of `govmig run`, the
+    ansible-playbook it started lives on in its own session (pexpect gives it one) and would run beside the
+    resumed step. Found by the mark in their environment; returns how many were killed."""
+    mark = f"{ORPHAN_MARK}={private_dir}".encode() + b"\0"
+    killed = 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        if int(proc.name) == os.getpid():
+            continue
+        try:
+            if mark not in (proc / "environ").read_bytes() + b"\0":
+                continue
+            os.kill(int(proc.name), signal.SIGKILL)
+            killed += 1
+        except (OSError, ValueError):
+            continue
+    return killed
 
 
 def _save_signals() -> dict[int, Any]:

@@ -1,6 +1,7 @@
 """The per-system state machine: each step moves a system one state on; any failure leads to a rollback.
 
-pending → prechecked → backed_up → presynced → deployed → verified → cut_over → done;
+pending → prechecked → backed_up → presynced → deployed → synced → verified → done (cut over: the wave's work
+ends there; decommissioning the source is a later, separate step: done → decommissioned);
 any step → failed → rolled_back. The state is the one after the last *finished* step, so a step found started but
 not finished after a crash is simply the next step again (steps are idempotent), and a finished one never reruns.
 """
@@ -22,21 +23,23 @@ STEPS: tuple[Step, ...] = (
     Step("backup", "backed_up", ("backup",)),
     Step("presync", "presynced", ("presync",)),
     Step("deploy", "deployed", ("deploy",)),
-    Step("verify", "verified", ("final_sync", "verify")),
-    Step("cutover", "cut_over", ("cutover",)),
-    Step("decommission", "done", ("decommission",)),
+    Step("final_sync", "synced", ("final_sync",)),
+    Step("verify", "verified", ("verify",)),
+    Step("cutover", "done", ("cutover",)),
 )
 ROLLBACK = Step("rollback", "rolled_back", ("rollback",))
-FINAL = frozenset({"done", "rolled_back"})
+DECOMMISSION = Step("decommission", "decommissioned", ("decommission",))
+FINAL = frozenset({"done", "rolled_back", "decommissioned"})
 RUN_STATE_ZH = {
     "pending": "待迁移",
     "prechecked": "已预检",
     "backed_up": "已备份",
     "presynced": "已预同步",
     "deployed": "已部署",
+    "synced": "已终同步",
     "verified": "已验证",
-    "cut_over": "已切换",
-    "done": "完成",
+    "done": "已切换",
+    "decommissioned": "已下线",
     "failed": "失败",
     "rolled_back": "已回退",
 }

@@ -19,6 +19,7 @@ from jinja2 import Environment
 from ..contracts import tree as layout
 from ..plan import Network
 from ..waves import Roadmap
+from .datamoves import data_moves
 from .kubernetes import Files
 from .settings import RenderSettings
 from .templates import ROOT, static_files
@@ -30,7 +31,9 @@ class Unsafe(str):
 
 
 class _InventoryDumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        """Written out in full where a value repeats: an inventory is read by people and edited by sites."""
+        return True
 
 
 _InventoryDumper.add_representer(
@@ -74,11 +77,18 @@ def inventory(wave_id: str, views: Sequence[SystemView], settings: RenderSetting
         data_dir = f"{settings.data_dir}/{s.system}"
         common = {"govmig_department": s.department, "govmig_system": s.system, "govmig_data_dir": data_dir}
         port = s.health_port or 80
-        groups["private"][s.source_host] = {**common, "govmig_source_backend": f"{s.source_host}:{port}"}
+        databases = _databases(s, settings)
+        groups["private"][s.source_host] = {
+            **common,
+            "govmig_source_backend": f"{s.source_host}:{port}",
+            "govmig_databases": databases,
+        }
         target: dict[str, object] = {
             **common,
             "govmig_source_address": s.source_host,
+            "govmig_source_host": s.source_host,
             "govmig_data_gb": s.data_gb,
+            "govmig_databases": databases,
         }
         if s.health_port and s.health_path:
             target["govmig_health_url"] = f"http://{s.target_host}:{s.health_port}{s.health_path}"
@@ -99,6 +109,25 @@ def inventory(wave_id: str, views: Sequence[SystemView], settings: RenderSetting
         }
     }
     return dump_inventory(doc)
+
+
+def _databases(s: SystemView, settings: RenderSettings) -> list[dict[str, object]]:
+    """What the data roles need of each database: its name, engine and how it moves, and where each side is
+    (host names as rendered; a site maps them). No credential: the site's vault gives `govmig_db_secrets`."""
+    moves = data_moves(
+        s.system, [str(d.engine) for d in s.databases], s.classified, settings.approved_internal_link
+    )
+    return [
+        {
+            "name": m.name,
+            "engine": m.engine,
+            "move": m.how,
+            "source": {"host": s.source_host, "port": m.port, "dbname": m.name},
+            "target": {"host": s.target_host, "port": m.port, "dbname": m.name},
+            **({"runbook": {"zh": m.runbook[0], "en": m.runbook[1]}} if m.runbook else {}),
+        }
+        for m in moves
+    ]
 
 
 def dump_inventory(doc: dict[str, Any]) -> str:
@@ -132,4 +161,6 @@ def ansible_files(
             files[layout.group_vars(wave.id, name)] = text
     for name, text in static_files(ROOT / "playbooks" / "roles").items():
         files[f"{layout.ROLES}/{name}"] = text
+    for name, text in static_files(ROOT / "playbooks" / "library").items():
+        files[f"{layout.LIBRARY}/{name}"] = text
     return files

@@ -37,6 +37,10 @@ class RenderSettings(BaseModel):
     """Off-cloud hosts are SYSTEM.DEPT.ZONE.host_domain; source hosts SYSTEM.DEPT.src.host_domain."""
     data_dir: str = "/srv/govmig"
     """Where a system's data lives on its hosts (the playbooks sync DATA_DIR/SYSTEM)."""
+    approved_internal_link: bool = False
+    """The site has an approved link into the internal network (涉密网络的批准通道): classified systems' data then
+    moves over it like any other; without one it moves by an offline transfer the operator confirms."""
+    backup_dir: str = "/var/backups/govmig"
 
 
 DEFAULT_RENDER = RenderSettings()

@@ -10,7 +10,7 @@ from .history import moved, watched
 from .interfaces import LeaseBook, RunLog
 from .leases import Holder, Leases
 from .repo import Store, aware, utcnow
-from .schema import Audit, Event, StepLog, SystemRun, WaveRun
+from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 from .sessions import Sessions, Signed
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Change",
     "Engine",
     "Event",
+    "Figure",
     "HealthStore",
     "Holder",
     "LeaseBook",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from .schema import Audit, Event, StepLog, SystemRun, WaveRun
+from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 
 if TYPE_CHECKING:
     from .leases import Leases
@@ -193,6 +193,19 @@ class Store:
             if system:
                 query = query.where(Event.system == system)
             return list(s.scalars(query.order_by(Event.id)))
+
+    def add_figures(self, wave: str, system: str, step: str, figures: Iterable[tuple[str | None, dict[str, Any]]]) -> None:
+        """(host, figures) pairs a step reported."""
+        with self.session.begin() as s:
+            for host, data in figures:
+                s.add(Figure(wave=wave, system=system, step=step, host=host, at=self.clock(), data=data))
+
+    def figures(self, wave: str, system: str | None = None) -> list[Figure]:
+        with self.session() as s:
+            query = select(Figure).where(Figure.wave == wave)
+            if system:
+                query = query.where(Figure.system == system)
+            return list(s.scalars(query.order_by(Figure.id)))
 
     def audit(self, actor: str, action: str, target: str, result: str, detail: str | None = None) -> None:
         with self.session.begin() as s:

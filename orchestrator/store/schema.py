@@ -75,6 +75,21 @@ class Event(Base):
     __table_args__ = (Index("ix_events_system", "wave", "system"),)
 
 
+class Figure(Base):
+    """What a step measured (a database's rows and checksums on both sides, a file tree's digest, the position a
+    replica caught up to): stored with the step, shown by `govmig status` and the wave page."""
+
+    __tablename__ = "figures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    wave: Mapped[str] = mapped_column(String(32))
+    system: Mapped[str] = mapped_column(String(140))
+    step: Mapped[str] = mapped_column(String(16))
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    __table_args__ = (Index("ix_figures_system", "wave", "system"),)
+
+
 class Audit(Base):
     """Who did what, when, with what result. Append-only: the database itself refuses updates and deletes."""
 

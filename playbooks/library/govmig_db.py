@@ -1,0 +1,669 @@
+#!/usr/bin/python
+"""Moves one database with its engine's own replication: the Ansible module the data roles call.
+
+It runs on the host that can reach both servers (the target host: it pulls from the source over the migration
+link), with the engine's client library (psycopg for PostgreSQL and Kingbase, PyMySQL for MySQL and MariaDB) and
+client tools (pg_dump/psql, mariadb-dump/mariadb). Every operation is idempotent, so a step re-run after a crash
+picks up where the last attempt stopped; every wait is bounded by `timeout`.
+
+  op        where      what
+  backup    source     the engine's own dump (pg_dump -Fc / mariadb-dump --single-transaction) and its SHA-256
+  prepare   target     schema, then a replica filled while the source serves (logical replication / a dump at
+                       its binlog position and a replica from there); waits until it has caught up once
+  quiesce   target     writes stop on the source (read-only), and a probe write as the application is refused
+  catchup   target     positions equal (the source's last WAL or GTID position applied), bounded
+  promote   target     sequences set past their tables' maximum, the replica detached (the application still
+                       read-only on it: until cutover the source's data is the authority)
+  open      target     the application may write on the target (the cutover's first act)
+  verify    target     row counts and per-table checksums on both sides: a difference fails the step
+  reverse   target     the way back after cutover: the target made read-only (probe refused), its data carried
+                       back to the source in one transaction, checksums compared
+  release   target     the source writable again, replication objects dropped (rollback before cutover)
+  check     target     check mode: what can be checked without changing anything, and what cannot
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+DOCUMENTATION = r"""
+module: govmig_db
+short_description: Move one database with its engine's own replication (govmig)
+options:
+  op: {type: str, required: true}
+  engine: {type: str, required: true}
+  name: {type: str, required: true}
+  source: {type: dict, required: true}
+  target: {type: dict}
+  replica_host: {type: str}
+  backup_file: {type: path}
+  timeout: {type: float, default: 600}
+"""
+
+PG = ("postgresql", "kingbase")
+MY = ("mysql", "mariadb")
+SLOT = "govmig_{}"
+
+
+class Fail(Exception):
+    """A refusal with its reason in Chinese and English."""
+
+    def __init__(self, zh, en, **figures):
+        super().__init__(f"{zh} / {en}")
+        self.figures = figures
+
+
+# --- connections -------------------------------------------------------------------------------------------
+
+
+def _pg(side, user="admin", autocommit=True):
+    import psycopg
+
+    return psycopg.connect(
+        host=side["host"],
+        port=int(side.get("port") or 5432),
+        dbname=side["dbname"],
+        user=side[f"{user}_user"],
+        password=side[f"{user}_password"],
+        connect_timeout=5,
+        autocommit=autocommit,
+        # the orchestrator's own sessions may write on a database it made read-only (to drop what it set up);
+        # the application's may not
+        options="-c default_transaction_read_only=off" if user == "admin" else None,
+    )
+
+
+def _my(side, user="admin", db=True):
+    import pymysql
+
+    return pymysql.connect(
+        host=side["host"],
+        port=int(side.get("port") or 3306),
+        user=side[f"{user}_user"],
+        password=side[f"{user}_password"],
+        database=side["dbname"] if db else None,
+        connect_timeout=5,
+        read_timeout=60,
+        write_timeout=60,
+        autocommit=True,
+    )
+
+
+def _rows(conn, sql, args=()):
+    with conn.cursor() as cur:
+        cur.execute(sql, args)
+        return list(cur.fetchall()) if cur.description else []
+
+
+def _env(side, kind):
+    env = dict(os.environ)
+    if kind == "pg":
+        env["PGPASSWORD"] = side["admin_password"]
+    else:
+        env["MYSQL_PWD"] = side["admin_password"]
+    return env
+
+
+def _pg_args(side):
+    return ["-h", side["host"], "-p", str(side.get("port") or 5432), "-U", side["admin_user"]]
+
+
+def _my_args(side):
+    return ["-h", side["host"], "-P", str(side.get("port") or 3306), "-u", side["admin_user"]]
+
+
+def _wait(what_zh, what_en, timeout, done, pause=0.2):
+    """Polls done() until it is true or `timeout` seconds pass (bounded in time, and so in count)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            if done():
+                return
+        except Exception as exc:  # a cut link or a restarting server: retried until the deadline
+            last = exc
+        time.sleep(pause)
+    raise Fail(f"{what_zh}超时（{timeout:.0f} 秒）", f"{what_en} timed out after {timeout:.0f} s: {last or ''}")
+
+
+# --- PostgreSQL (and Kingbase, PostgreSQL-compatible) -------------------------------------------------------
+
+
+def _pg_tables(conn):
+    return [
+        (s, t)
+        for s, t in _rows(
+            conn,
+            "SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
+            "'information_schema') ORDER BY 1, 2",
+        )
+    ]
+
+
+def _q(*parts):
+    return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
+
+
+def _pg_prepare(p, timeout):
+    src, tgt, name = p["source"], p["target"], SLOT.format(re.sub(r"\W", "_", p["name"]))
+    with _pg(src) as s:
+        level = _rows(s, "SHOW wal_level")[0][0]
+        if level != "logical":
+            raise Fail(
+                f"源库 wal_level 为 {level}，逻辑复制需要 logical",
+                f"the source's wal_level is {level}; logical replication needs 'logical'",
+            )
+        if _rows(s, "SELECT count(*) FROM pg_largeobject_metadata")[0][0]:
+            raise Fail(
+                "源库有大对象（large objects），逻辑复制不复制它们：请改为 bytea 或在窗口内用 pg_dump 迁移",
+                "the source has large objects, which logical replication does not copy: move them to bytea, or "
+                "carry them with pg_dump in the window",
+            )
+        no_key = [
+            (n, t)
+            for n, t in _rows(
+                s,
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                "AND c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid "
+                "AND i.indisprimary)",
+            )
+        ]
+        for n, t in no_key:  # without a key, UPDATE and DELETE cannot be replicated
+            s.execute(f"ALTER TABLE {_q(n, t)} REPLICA IDENTITY FULL")
+        if not _rows(s, "SELECT 1 FROM pg_publication WHERE pubname = %s", (name,)):
+            s.execute(f'CREATE PUBLICATION "{name}" FOR ALL TABLES')
+    with _pg(tgt) as t:
+        subscribed = _rows(t, "SELECT 1 FROM pg_subscription WHERE subname = %s", (name,))
+        if not subscribed:
+            tables = _pg_tables(t)
+            if not tables:  # logical replication copies no schema: the engine's own dump does
+                dump = subprocess.run(
+                    ["pg_dump", "--schema-only", "--no-publications",
+                     "--no-subscriptions", *_pg_args(src), "-d", src["dbname"]],
+                    capture_output=True, env=_env(src, "pg"), timeout=timeout, check=False,
+                )
+                if dump.returncode:
+                    raise Fail("导出表结构失败", "pg_dump --schema-only failed: " + dump.stderr.decode()[-400:])
+                load = subprocess.run(
+                    ["psql", "-v", "ON_ERROR_STOP=1", "-q", *_pg_args(tgt), "-d", tgt["dbname"]],
+                    input=dump.stdout, capture_output=True, env=_env(tgt, "pg"), timeout=timeout, check=False,
+                )
+                if load.returncode:
+                    raise Fail("导入表结构失败", "loading the schema failed: " + load.stderr.decode()[-400:])
+            else:  # a replica left by an earlier, rolled-back attempt: never authoritative, so started afresh
+                t.execute("TRUNCATE " + ", ".join(_q(n, x) for n, x in tables))
+            with _pg(src) as s:
+                if _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (name,)):
+                    s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
+            conninfo = " ".join(
+                f"{k}='{str(v).replace(chr(92), chr(92) * 2).replace(chr(39), chr(92) + chr(39))}'"
+                for k, v in (
+                    ("host", p.get("replica_host") or src["host"]),
+                    ("port", src.get("port") or 5432),
+                    ("dbname", src["dbname"]),
+                    ("user", src["admin_user"]),
+                    ("password", src["admin_password"]),
+                    ("connect_timeout", 5),
+                )
+            )
+            t.execute(f"CREATE SUBSCRIPTION \"{name}\" CONNECTION '{conninfo.replace(chr(39), chr(39) * 2)}' "
+                      f'PUBLICATION "{name}"')
+        # the application may not write on a replica: the role's setting, which the apply worker (running as
+        # the subscription's owner) does not share
+        t.execute(f"ALTER ROLE {_q(tgt['app_user'])} IN DATABASE {_q(tgt['dbname'])} "
+                  "SET default_transaction_read_only = on")
+
+    def ready():
+        with _pg(tgt) as t:
+            states = _rows(
+                t,
+                "SELECT r.srsubstate FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid "
+                "WHERE s.subname = %s",
+                (name,),
+            )
+            return all(x[0] == "r" for x in states) and len(states) == len(_pg_tables(t))
+
+    _wait("初始复制", "the initial copy", timeout, ready, pause=0.5)
+    return {"replication": "logical", "no_primary_key": [f"{n}.{t}" for n, t in no_key]}
+
+
+def _pg_quiesce(p):
+    src = p["source"]
+    with _pg(src) as s:
+        s.execute(f"ALTER DATABASE {_q(src['dbname'])} SET default_transaction_read_only = on")
+        ended = _rows(
+            s,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+            (src["dbname"],),
+        )[0][0]
+    _probe(lambda: _pg_probe(src))
+    return {"sessions_ended": ended}
+
+
+def _pg_probe(side):
+    with _pg(side, "app") as a:
+        a.execute("CREATE TABLE govmig_quiesce_probe (i int)")
+        a.execute("DROP TABLE govmig_quiesce_probe")
+
+
+def _probe(write):
+    """The probe write as the application: it must be refused, or the quiesce failed."""
+    try:
+        write()
+    except Exception as exc:
+        text = str(exc)
+        if "read-only" in text or "read_only" in text or "--read-only" in text or "1290" in text:
+            return
+        raise Fail("探测写入失败但原因不是只读", f"the probe write failed, but not as read-only: {text}") from exc
+    raise Fail("停写后探测写入仍然成功：不能做最终同步", "a probe write still succeeded after stopping writes")
+
+
+def _pg_catchup(p, timeout):
+    src, name = p["source"], SLOT.format(re.sub(r"\W", "_", p["name"]))
+    with _pg(src) as s:
+        end = _rows(s, "SELECT pg_current_wal_lsn()::text")[0][0]
+
+    def equal():
+        with _pg(src) as s:
+            row = _rows(
+                s,
+                "SELECT confirmed_flush_lsn >= %s::pg_lsn, confirmed_flush_lsn::text FROM pg_replication_slots "
+                "WHERE slot_name = %s",
+                (end, name),
+            )
+            return bool(row and row[0][0])
+
+    started = time.monotonic()
+    _wait("副本追平", "the replica catching up", timeout, equal, pause=0.1)
+    return {"source_position": end, "catchup_seconds": round(time.monotonic() - started, 3)}
+
+
+def _pg_sequences(src, tgt):
+    """Logical replication carries no sequence positions: each is set past its table's largest value (and at
+    least where the source had it), or the application's first insert on the target would fail."""
+    moved = {}
+    with _pg(src) as s, _pg(tgt) as t:
+        for schema, seq, last in _rows(
+            s, "SELECT schemaname, sequencename, coalesce(last_value, 0) FROM pg_sequences"
+        ):
+            owned = _rows(
+                t,
+                "SELECT a.attname, tn.nspname, tc.relname FROM pg_depend d "
+                "JOIN pg_class sc ON sc.oid = d.objid JOIN pg_namespace sn ON sn.oid = sc.relnamespace "
+                "JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
+                "JOIN pg_attribute a ON a.attrelid = tc.oid AND a.attnum = d.refobjsubid "
+                "WHERE sc.relkind = 'S' AND sn.nspname = %s AND sc.relname = %s AND d.deptype IN ('a', 'i')",
+                (schema, seq),
+            )
+            top = last
+            for col, tschema, table in owned:
+                top = max(top, _rows(t, f"SELECT coalesce(max({_q(col)}), 0) FROM {_q(tschema, table)}")[0][0])
+            t.execute("SELECT setval(%s, %s, true)", (_q(schema, seq), max(1, top)))
+            moved[f"{schema}.{seq}"] = max(1, top)
+    return moved
+
+
+def _pg_detach(p):
+    src, tgt, name = p["source"], p["target"], SLOT.format(re.sub(r"\W", "_", p["name"]))
+    with _pg(tgt) as t:
+        if _rows(t, "SELECT 1 FROM pg_subscription WHERE subname = %s", (name,)):
+            t.execute(f'ALTER SUBSCRIPTION "{name}" DISABLE')
+            t.execute(f'ALTER SUBSCRIPTION "{name}" SET (slot_name = NONE)')
+            t.execute(f'DROP SUBSCRIPTION "{name}"')
+    with _pg(src) as s:
+        for _ in range(50):  # the walsender lets go of the slot shortly after the subscriber disconnects
+            if not _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s AND NOT active", (name,)):
+                if not _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (name,)):
+                    break
+                time.sleep(0.1)
+                continue
+            s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
+            break
+        s.execute(f'DROP PUBLICATION IF EXISTS "{name}"')
+
+
+def _pg_figures(side):
+    out = {}
+    with _pg(side) as c:
+        for schema, table in _pg_tables(c):
+            if table.startswith("govmig_"):
+                continue
+            count, digest = _rows(
+                c,
+                f"SELECT count(*), coalesce(md5(string_agg(h, '' ORDER BY h)), '') FROM "
+                f"(SELECT md5(x::text) AS h FROM {_q(schema, table)} x) d",
+            )[0]
+            out[f"{schema}.{table}"] = {"rows": int(count), "checksum": digest}
+    return out
+
+
+def _pg_reverse(p):
+    """After cutover the target holds acknowledged writes: it stops taking them, and its whole content goes
+    back to the source in one transaction (the source stayed read-only since the final sync, so nothing there
+    is newer)."""
+    src, tgt = p["source"], p["target"]
+    with _pg(tgt) as t:
+        t.execute(f"ALTER DATABASE {_q(tgt['dbname'])} SET default_transaction_read_only = on")
+        t.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+            (tgt["dbname"],),
+        )
+    _probe(lambda: _pg_probe(tgt))
+    with _pg(tgt) as t, _pg(src, autocommit=False) as s:
+        tables = [x for x in _pg_tables(t) if not x[1].startswith("govmig_")]
+        s.execute("SET session_replication_role = replica")  # no triggers or FK checks while reloading
+        s.execute("TRUNCATE " + ", ".join(_q(n, x) for n, x in tables))
+        for n, x in tables:
+            with t.cursor().copy(f"COPY {_q(n, x)} TO STDOUT") as out, s.cursor().copy(
+                f"COPY {_q(n, x)} FROM STDIN"
+            ) as into:
+                for chunk in out:
+                    into.write(chunk)
+        s.commit()
+    _pg_sequences(tgt, src)
+
+
+def _pg_open(side):
+    with _pg(side) as c:
+        c.execute(f"ALTER ROLE {_q(side['app_user'])} IN DATABASE {_q(side['dbname'])} "
+                  "RESET default_transaction_read_only")
+        c.execute(f"ALTER DATABASE {_q(side['dbname'])} RESET default_transaction_read_only")
+
+
+def _pg_release(side):
+    with _pg(side) as c:
+        c.execute(f"ALTER DATABASE {_q(side['dbname'])} RESET default_transaction_read_only")
+
+
+# --- MySQL and MariaDB --------------------------------------------------------------------------------------
+
+
+def _my_status(conn):
+    with conn.cursor() as cur:
+        cur.execute("SHOW SLAVE STATUS")
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
+
+
+def _my_prepare(p, timeout):
+    src, tgt = p["source"], p["target"]
+    with _my(tgt, db=False) as t:
+        status = _my_status(t)
+        if status is None or status.get("Slave_SQL_Running") != "Yes":
+            if status is not None:
+                _rows(t, "STOP SLAVE")
+                _rows(t, "RESET SLAVE ALL")
+            # a replica left by an earlier, rolled-back attempt is never authoritative: started afresh
+            _rows(t, f"DROP DATABASE IF EXISTS `{tgt['dbname']}`")
+            dump = subprocess.run(
+                ["mariadb-dump", *_my_args(src), "--single-transaction", "--master-data=2", "--gtid",
+                 "--routines", "--triggers", "--events", "--databases", src["dbname"]],
+                capture_output=True, env=_env(src, "my"), timeout=timeout, check=False,
+            )
+            if dump.returncode:
+                raise Fail("一致性导出失败", "mariadb-dump --single-transaction failed: " + dump.stderr.decode()[-400:])
+            head = dump.stdout[:20000].decode("utf-8", "replace")
+            gtid = re.search(r"gtid_slave_pos\s*=\s*'([^']*)'", head)
+            file_pos = re.search(r"MASTER_LOG_FILE='([^']+)',\s*MASTER_LOG_POS=(\d+)", head)
+            if src["dbname"] != tgt["dbname"]:
+                raise Fail("源库和目标库名称不同", "source and target database names differ")
+            load = subprocess.run(
+                ["mariadb", *_my_args(tgt)], input=dump.stdout, capture_output=True,
+                env=_env(tgt, "my"), timeout=timeout, check=False,
+            )
+            if load.returncode:
+                raise Fail("导入一致性导出失败", "loading the dump failed: " + load.stderr.decode()[-400:])
+            host = p.get("replica_host") or src["host"]
+            change = "CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, " \
+                     "MASTER_CONNECT_RETRY=1"
+            args = [host, int(src.get("port") or 3306), src["admin_user"], src["admin_password"]]
+            if gtid is not None:  # the dump's exact position, as a GTID where both sides have one
+                _rows(t, "SET GLOBAL gtid_slave_pos = %s", (gtid.group(1),))
+                change += ", MASTER_USE_GTID=slave_pos"
+            elif file_pos is not None:
+                change += ", MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s"
+                args += [file_pos.group(1), int(file_pos.group(2))]
+            else:
+                raise Fail("导出中没有二进制日志位置（源库需开启 log_bin）",
+                           "the dump carries no binlog position: the source needs log_bin")
+            _rows(t, change, args)
+            _rows(t, "SET GLOBAL read_only = ON")  # the application may not write on a replica
+            _rows(t, "START SLAVE")
+
+    def running():
+        with _my(tgt, db=False) as t:
+            st = _my_status(t) or {}
+            if st.get("Last_SQL_Error"):
+                raise Fail("副本应用出错", "the replica stopped on an error: " + str(st["Last_SQL_Error"]))
+            return st.get("Slave_SQL_Running") == "Yes" and st.get("Seconds_Behind_Master") == 0
+
+    _wait("副本追平", "the replica catching up", timeout, running, pause=0.5)
+    return {"replication": "binlog+gtid"}
+
+
+def _my_quiesce(p):
+    with _my(p["source"], db=False) as s:
+        _rows(s, "SET GLOBAL read_only = ON")
+    _probe(lambda: _my_probe(p["source"]))
+    return {}
+
+
+def _my_probe(side):
+    with _my(side, "app") as a:
+        _rows(a, "CREATE TABLE govmig_quiesce_probe (i int)")
+        _rows(a, "DROP TABLE govmig_quiesce_probe")
+
+
+def _my_catchup(p, timeout):
+    with _my(p["source"], db=False) as s:
+        pos = _rows(s, "SELECT @@gtid_binlog_pos")[0][0]
+    started = time.monotonic()
+
+    def equal():
+        with _my(p["target"], db=False) as t:
+            return _rows(t, "SELECT MASTER_GTID_WAIT(%s, 1)", (pos,))[0][0] == 0
+
+    _wait("副本追平", "the replica catching up", timeout, equal, pause=0.05)
+    return {"source_position": pos, "catchup_seconds": round(time.monotonic() - started, 3)}
+
+
+def _my_detach(p):
+    with _my(p["target"], db=False) as t:
+        if _my_status(t) is not None:
+            _rows(t, "STOP SLAVE")
+            _rows(t, "RESET SLAVE ALL")
+
+
+def _my_figures(side):
+    out = {}
+    with _my(side) as c:
+        for table, _kind in _rows(c, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'"):
+            if table.startswith("govmig_"):
+                continue
+            count = _rows(c, f"SELECT count(*) FROM `{table}`")[0][0]
+            checksum = _rows(c, f"CHECKSUM TABLE `{table}` EXTENDED")[0][1]
+            out[table] = {"rows": int(count), "checksum": str(checksum)}
+    return out
+
+
+def _my_reverse(p):
+    src, tgt = p["source"], p["target"]
+    with _my(tgt, db=False) as t:
+        _rows(t, "SET GLOBAL read_only = ON")
+    _probe(lambda: _my_probe(tgt))
+    dump = subprocess.run(
+        ["mariadb-dump", *_my_args(tgt), "--single-transaction", "--routines", "--triggers", "--events",
+         tgt["dbname"]],
+        capture_output=True, env=_env(tgt, "my"), timeout=600, check=False,
+    )
+    if dump.returncode:
+        raise Fail("导出目标库失败", "dumping the target failed: " + dump.stderr.decode()[-400:])
+    load = subprocess.run(  # the administrator may write on the read-only source; the application may not
+        ["mariadb", *_my_args(src), src["dbname"]],
+        input=dump.stdout, capture_output=True, env=_env(src, "my"), timeout=600, check=False,
+    )
+    if load.returncode:
+        raise Fail("写回源库失败", "loading the target's data into the source failed: " + load.stderr.decode()[-400:])
+
+
+def _my_release(side):
+    with _my(side, db=False) as c:
+        _rows(c, "SET GLOBAL read_only = OFF")
+
+
+# --- operations ---------------------------------------------------------------------------------------------
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def backup(p):
+    src, path = p["source"], p["backup_file"]
+    if os.path.exists(path) and os.path.exists(path + ".sha256"):
+        return {"backup": path, "sha256": open(path + ".sha256").read().split()[0], "changed": False}
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    part = path + ".part"
+    if p["engine"] in PG:
+        cmd = ["pg_dump", "-Fc", "-f", part, *_pg_args(src), "-d", src["dbname"]]
+        env = _env(src, "pg")
+    else:
+        cmd = ["mariadb-dump", *_my_args(src), "--single-transaction", "--routines", "--triggers", "--events",
+               f"--result-file={part}", "--databases", src["dbname"]]
+        env = _env(src, "my")
+    done = subprocess.run(cmd, capture_output=True, env=env, timeout=p["timeout"], check=False)
+    if done.returncode:
+        raise Fail("数据库备份失败", "the engine's dump failed: " + done.stderr.decode()[-400:])
+    digest = _sha256(part)
+    os.replace(part, path)  # the dump appears whole or not at all
+    with open(path + ".sha256", "w") as f:
+        f.write(f"{digest}  {os.path.basename(path)}\n")
+    return {"backup": path, "sha256": digest, "changed": True}
+
+
+def verify(p):
+    figures = _pg_figures if p["engine"] in PG else _my_figures
+    source, target = figures(p["source"]), figures(p["target"])
+    differ = sorted(t for t in set(source) | set(target) if source.get(t) != target.get(t))
+    result = {
+        "tables": len(source),
+        "rows": sum(v["rows"] for v in source.values()),
+        "differ": differ,
+        "source": source,
+        "target": target,
+    }
+    if differ:
+        raise Fail(
+            f"校验不一致，拒绝切换：{', '.join(differ[:5])}",
+            f"source and target differ, cutover refused: {', '.join(differ[:5])}",
+            **result,
+        )
+    return result
+
+
+def run(p):
+    op, engine, timeout = p["op"], p["engine"], p["timeout"]
+    pg = engine in PG
+    if engine not in PG + MY:
+        raise Fail(f"本模块不迁移 {engine}", f"this module does not move {engine}")
+    if op == "backup":
+        return backup(p)
+    if op == "prepare":
+        return _pg_prepare(p, timeout) if pg else _my_prepare(p, timeout)
+    if op == "quiesce":
+        return _pg_quiesce(p) if pg else _my_quiesce(p)
+    if op == "catchup":
+        return _pg_catchup(p, timeout) if pg else _my_catchup(p, timeout)
+    if op == "promote":
+        moved = _pg_sequences(p["source"], p["target"]) if pg else {}
+        (_pg_detach if pg else _my_detach)(p)
+        return {"sequences": moved}
+    if op == "verify":
+        return verify(p)
+    if op == "open":
+        (_pg_open if pg else _my_release)(p["target"])
+        return {}
+    if op == "reverse":
+        (_pg_reverse if pg else _my_reverse)(p)
+        result = verify(p)
+        (_pg_release if pg else _my_release)(p["source"])
+        return result
+    if op == "release":
+        (_pg_release if pg else _my_release)(p["source"])
+        if pg:
+            _pg_detach(p)
+        else:
+            with _my(p["target"], db=False) as t:
+                if _my_status(t) is not None:
+                    _rows(t, "STOP SLAVE")
+                    _rows(t, "RESET SLAVE ALL")
+        return {}
+    raise Fail(f"未知操作 {op}", f"unknown op {op}")
+
+
+def check(p):
+    """Check mode: reach the source and say what it would do; the target may not exist yet."""
+    said = []
+    try:
+        (_pg if p["engine"] in PG else _my)(p["source"]).close()
+        said.append("source reachable / 源库可连接")
+    except Exception as exc:
+        raise Fail("连不上源库", f"cannot reach the source database: {exc}") from exc
+    try:
+        (_pg if p["engine"] in PG else _my)(p["target"]).close()
+        said.append("target reachable / 目标库可连接")
+    except Exception:
+        said.append("not checked: the target database does not answer yet / 未检查：目标库尚未就绪")
+    return {"checked": said}
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "op": {"type": "str", "required": True},
+            "engine": {"type": "str", "required": True},
+            "name": {"type": "str", "required": True},
+            "source": {"type": "dict", "required": True, "no_log": False},
+            "target": {"type": "dict", "no_log": False},
+            "passwords": {"type": "dict", "no_log": True, "default": {}},
+            "replica_host": {"type": "str"},
+            "backup_file": {"type": "path"},
+            "timeout": {"type": "float", "default": 600},
+        },
+        supports_check_mode=True,
+    )
+    p = dict(module.params)
+    pw = p.pop("passwords") or {}
+    for where in ("source", "target"):
+        if p.get(where):
+            p[where] = {**p[where], **{k[len(where) + 1:]: v for k, v in pw.items() if k.startswith(where + "_")}}
+    started = time.monotonic()
+    try:
+        if module.check_mode:
+            module.exit_json(changed=False, govmig_figures={"op": p["op"], **check(p)})
+        figures = run(p)
+        changed = bool(figures.pop("changed", p["op"] not in ("verify",)))
+        figures.update(op=p["op"], engine=p["engine"], database=p["name"],
+                       seconds=round(time.monotonic() - started, 3))
+        module.exit_json(changed=changed, govmig_figures=figures)
+    except Fail as exc:
+        module.fail_json(msg=str(exc), govmig_figures={"op": p["op"], "database": p["name"], **exc.figures})
+    except Exception as exc:
+        module.fail_json(msg=f"{p['op']} {p['name']}: {type(exc).__name__}: {exc}")
+
+
+if __name__ == "__main__":
+    main()
