@@ -96,7 +96,6 @@ def start(
     dbname: str,
     host: str,
     ns: str | None,
-    where: Path,
     server_id: int,
     passwords: tuple[str, str] | None = None,
 ) -> Server:
@@ -112,7 +111,7 @@ def start(
     else:
         if ns:
             server.port = 3306
-        _start_mariadb(server, where, server_id)
+        _start_mariadb(server, server_id)
     return server
 
 
@@ -190,10 +189,10 @@ def _start_postgresql(s: Server) -> None:
         )
 
 
-def _start_mariadb(s: Server, where: Path, server_id: int) -> None:
-    data = where / f"mariadb-{s.dbname}-{server_id}"
+def _start_mariadb(s: Server, server_id: int) -> None:
+    # a folder of its own with a short path: a Unix socket's path may not exceed 107 bytes
+    data = Path(tempfile.mkdtemp(prefix="govmig-lab-my-"))
     s.data = str(data)
-    data.mkdir(parents=True)
     user = ["--user=root"] if os.geteuid() == 0 else []
     _run(
         [
@@ -331,3 +330,4 @@ def stop(server: dict[str, Any]) -> None:
     elif pid:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
+        shutil.rmtree(server["data"], ignore_errors=True)

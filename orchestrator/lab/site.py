@@ -232,8 +232,7 @@ def _database(
     why = servers.missing(engine)
     if why:
         raise LabError(f"{engine} 未安装", why)
-    where = (stand.home, server_id + 1)
-    source = servers.start(engine, db["name"], stand.address(stand.source), _ns(stand.source), *where)
+    source = servers.start(engine, db["name"], stand.address(stand.source), _ns(stand.source), server_id + 1)
     site.servers.append(source)
     _state(site)
     # the target's users get the source's passwords, as a site's vault gives one credential per database
@@ -242,7 +241,6 @@ def _database(
         db["name"],
         stand.address(stand.target),
         _ns(stand.target),
-        stand.home,
         server_id + 2,
         (source.admin_password, source.app_password),
     )

@@ -66,10 +66,11 @@ class Site:
         return path.read_text() if path.exists() else ""
 
     def moved(self, name: str) -> bool:
-        """What the hosts say: data equal on both sides, traffic on the target, source decommissioned."""
+        """What the hosts say: data equal on both sides, traffic on the target, the source kept (a wave ends at
+        cutover: decommissioning it is a later step)."""
         src, tgt = self.source(name), self.target(name)
         same = tgt.is_dir() and all((tgt / p.name).read_bytes() == p.read_bytes() for p in src.glob("*.txt"))
-        return same and "tgt-" in self.frontend(name) and (src / ".govmig-decommissioned").exists()
+        return same and "tgt-" in self.frontend(name) and not (src / ".govmig-decommissioned").exists()
 
 
 def skeleton(tree: Path, keys: list[str]) -> None:

@@ -1,0 +1,168 @@
+"""What the data-move tests share: the rehearsal department's tree, its site, and a client that keeps writing.
+
+The client is what a department's application does to its database through the night of the wave: it commits
+rows to the source, and once the source refuses (read-only), to the target as soon as the target accepts. Every
+commit it got an answer for is "acknowledged"; afterwards each acknowledged row must be on the target exactly once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+import pymysql
+
+from orchestrator.app import Portfolio
+from orchestrator.lab import Site, down, up
+from orchestrator.plan import load_paths
+from tests.conftest import AS_OF
+
+PLAN = Path(__file__).parent / "plan.yaml"
+TRADE, CASES = "630000-LAB/trade-stats", "630000-LAB/case-files"  # PostgreSQL, MariaDB
+
+
+def render_tree(where: Path) -> Path:
+    """The rehearsal department's render tree: W01 moves both systems."""
+    plans = load_paths([PLAN]).plans
+    Portfolio(plans, AS_OF).write(where)
+    return where
+
+
+@contextmanager
+def rehearsal(root: Path) -> Iterator[tuple[Path, Site]]:
+    tree = render_tree(root / "tree")
+    site = up(tree, "W01", root / "site")
+    try:
+        yield tree, site
+    finally:
+        down(root / "site")
+
+
+def connect(dsn: str, autocommit: bool = True) -> Any:
+    """A client connection from a site.json DSN (postgresql:// or mysql://)."""
+    url = urlsplit(dsn)
+    if url.scheme == "postgresql":
+        return psycopg.connect(dsn, connect_timeout=3, autocommit=autocommit)
+    return pymysql.connect(
+        host=url.hostname,
+        port=url.port or 3306,
+        user=url.username,
+        password=url.password or "",
+        database=url.path.lstrip("/"),
+        connect_timeout=3,
+        read_timeout=10,
+        write_timeout=10,
+        autocommit=autocommit,
+    )
+
+
+def rows(dsn: str, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    conn = connect(dsn)
+    try:
+        cur = conn.cursor()
+        cur.execute(sql, args)
+        found = list(cur.fetchall()) if cur.description else []
+        cur.close()
+        return found
+    finally:
+        conn.close()
+
+
+def admin_dsn(site: Site, key: str, side: str) -> str:
+    """The administrator's DSN of a system's first database on one side (what a person behind the
+    orchestrator's back would use: it may write where the application may not)."""
+    dsn = site.systems[key]["databases"][0][side]
+    host = urlsplit(dsn).hostname
+    server = next(s for s in site.servers if s.host == host)
+    return server.dsn("admin")
+
+
+def write_rows(dsn: str, tokens: list[str], side: str) -> None:
+    conn = connect(dsn)
+    try:
+        cur = conn.cursor()
+        for token in tokens:
+            cur.execute("INSERT INTO writes (token, side) VALUES (%s, %s)", (token, side))
+        cur.close()
+    finally:
+        conn.close()
+
+
+def backend(site: Site, key: str) -> str:
+    """Where the system's front end sends traffic now (the last word of its configuration)."""
+    return Path(site.systems[key]["frontend_config"]).read_text().split()[-1]
+
+
+def refused(exc: BaseException) -> bool:
+    """The database said no to a write because it is read-only (not a dropped connection)."""
+    text = str(exc)
+    return "read-only" in text or "read_only" in text or "1290" in text
+
+
+@dataclass(eq=False)
+class Writer(threading.Thread):
+    """Commits one row at a time (at most 20,000, for at most `limit` seconds) and remembers what was acknowledged."""
+
+    database: dict[str, str]  # site.json's entry: source and target DSNs
+    limit: float = 600.0
+    acked: list[tuple[str, str, float]] = field(default_factory=list)  # (side, token, when)
+    refusals: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(daemon=True)
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        side, conn, deadline = "source", None, time.monotonic() + self.limit
+        for n in range(20_000):
+            if self.halt.is_set() or time.monotonic() > deadline:
+                break
+            token = f"{n}-{uuid.uuid4().hex[:8]}"
+            try:
+                if conn is None:
+                    conn = connect(self.database[side])
+                cur = conn.cursor()
+                cur.execute("INSERT INTO writes (token, side) VALUES (%s, %s)", (token, side))
+                cur.close()
+                self.acked.append((side, token, time.monotonic()))
+            except Exception as exc:
+                conn = _close(conn)
+                if refused(exc):
+                    self.refusals += 1
+                    side = "target"  # the source is quiesced: the application's next home
+                elif len(self.errors) < 50:
+                    self.errors.append(f"{side}: {exc}")
+                time.sleep(0.05)
+                continue
+            time.sleep(0.01)
+        _close(conn)
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.join(timeout=30)
+
+    def downtime(self) -> float:
+        """From the last write the source acknowledged to the first the target did (seconds)."""
+        last = max((t for s, _, t in self.acked if s == "source"), default=0.0)
+        first = min((t for s, _, t in self.acked if s == "target"), default=0.0)
+        return first - last if first and last else 0.0
+
+
+def _close(conn: Any) -> None:
+    if conn is not None:
+        with suppress(Exception):
+            conn.close()
+
+
+def tokens(dsn: str) -> dict[str, int]:
+    """Every token in the writes table, with how many times it is there."""
+    return {t: int(c) for t, c in rows(dsn, "SELECT token, count(*) FROM writes GROUP BY token")}
