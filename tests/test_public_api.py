@@ -116,6 +116,7 @@ FACES = {
         "next_step",
         "record_name",
     ],
+    "lab": ["LabError", "Namespaces", "SERVER_ENGINE", "SITE", "Server", "Site", "down", "up"],
     "store": [
         "Accounts",
         "Audit",
@@ -123,6 +124,7 @@ FACES = {
         "DEFAULT_URL",
         "Engine",
         "Event",
+        "Figure",
         "HealthStore",
         "Holder",
         "LeaseBook",

@@ -96,6 +96,7 @@ class AnsibleRunner:
                 cmdline="--check --diff" if request.check else None,
                 envvars={
                     "ANSIBLE_ROLES_PATH": str(request.roles),
+                    "ANSIBLE_LIBRARY": str(request.roles.parent / "library"),
                     "ANSIBLE_NOCOLOR": "1",
                     "ANSIBLE_RETRY_FILES_ENABLED": "0",
                     "PATH": search_path(),

@@ -649,7 +649,8 @@ def main():
     pw = p.pop("passwords") or {}
     for where in ("source", "target"):
         if p.get(where):
-            p[where] = {**p[where], **{k[len(where) + 1:]: v for k, v in pw.items() if k.startswith(where + "_")}}
+            given = {k[len(where) + 1 :]: v for k, v in pw.items() if k.startswith(where + "_")}
+            p[where] = {**p[where], **{f"{user}_password": v for user, v in given.items()}}
     started = time.monotonic()
     try:
         if module.check_mode:

@@ -16,6 +16,7 @@ module: govmig_digest
 short_description: SHA-256 digest of a data tree (govmig)
 options:
   path: {type: path, required: true}
+  against: {type: dict, description: the other side's digest; a difference fails the task}
 """
 
 
@@ -40,11 +41,22 @@ def digest(root):
 
 
 def main():
-    module = AnsibleModule(argument_spec={"path": {"type": "path", "required": True}}, supports_check_mode=True)
-    path = module.params["path"]
-    if not os.path.isdir(path):
-        module.exit_json(changed=False, exists=False, files=0, bytes=0, sha256="")
-    module.exit_json(changed=False, exists=True, **digest(path))
+    module = AnsibleModule(
+        argument_spec={"path": {"type": "path", "required": True}, "against": {"type": "dict"}},
+        supports_check_mode=True,
+    )
+    path, against = module.params["path"], module.params["against"]
+    found = digest(path) if os.path.isdir(path) else {"files": 0, "bytes": 0, "sha256": ""}
+    if against is None:
+        module.exit_json(changed=False, exists=os.path.isdir(path), **found)
+    figures = {"op": "files", **found, "source_files": against.get("files"), "equal": found["sha256"] == against.get("sha256")}
+    if not figures["equal"] and not module.check_mode:
+        module.fail_json(
+            msg=f"文件校验不一致，拒绝切换 / the file trees differ, cutover refused: source {against.get('files')} "
+            f"files {against.get('sha256')}, target {found['files']} files {found['sha256']}",
+            govmig_figures=figures,
+        )
+    module.exit_json(changed=False, govmig_figures=figures, **found)
 
 
 if __name__ == "__main__":

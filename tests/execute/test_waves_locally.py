@@ -35,7 +35,7 @@ def test_a_wave_moves_every_system_and_records_each_step_once(tmp_path: Path) ->
     events = s.events("W01", "630000-T/alpha")
     assert any(e.kind == "runner_on_ok" and e.task for e in events)
     actions = [(a.action, a.result) for a in s.audit_log("W01/630000-T/alpha")]
-    assert actions.count(("step.precheck", "started")) == 1 and ("step.decommission", "finished") in actions
+    assert actions.count(("step.precheck", "started")) == 1 and ("step.cutover", "finished") in actions
 
 
 def test_a_failing_system_is_rolled_back_and_the_others_complete(tmp_path: Path) -> None:
