@@ -23,11 +23,15 @@ say "4. 迁移批次和路线图 Waves and the roadmap (examples/schedule.yaml)"
 say "5. 生成迁移制品 Render manifests, monitoring, playbooks and inventories"
 "${GOVMIG[@]}" render examples/province --policy examples/policy.yaml --schedule examples/schedule.yaml -o "$OUT/render"
 
-say "6. 执行第一批（在本机）Run wave W01 for real, its hosts mapped onto this machine"
-rm -rf "$OUT/hosts" "$OUT/govmig.db"
-"$PY" scripts/demo_site.py "$OUT/render" W01 "$OUT/hosts"
+say "6. 演练环境中执行第一批 Rehearse wave W01: its hosts as stand-ins here, its databases real servers (govmig lab)"
+[ -f "$OUT/site/lab.json" ] && "${GOVMIG[@]}" lab down "$OUT/site"
+rm -rf "$OUT/site" "$OUT/govmig.db"
+"${GOVMIG[@]}" lab up "$OUT/render" W01 "$OUT/site"
+trap '"${GOVMIG[@]}" lab down "$OUT/site" > /dev/null 2>&1 || true' EXIT
 "${GOVMIG[@]}" run W01 --tree "$OUT/render" --db "sqlite:///$OUT/govmig.db" --hold 0
-"${GOVMIG[@]}" status --db "sqlite:///$OUT/govmig.db"
+"${GOVMIG[@]}" status W01 --db "sqlite:///$OUT/govmig.db"
+"${GOVMIG[@]}" lab down "$OUT/site"
+trap - EXIT
 
 say "7. 实时监管（本机 Prometheus）Watch the migrated systems live (Prometheus + blackbox exporter on loopback)"
 "$PY" scripts/demo_monitor.py "$OUT/render" "sqlite:///$OUT/govmig.db" "$OUT"
@@ -81,7 +85,7 @@ echo "                                       playbooks/ (one per wave), inventor
 echo "      try: kubectl kustomize $OUT/render/manifests/overlays/extranet | less"
 echo "  $OUT/govmig.db                       状态库 the store: states, step log, events, audit (SQLite)"
 echo "  $OUT/render/gitops/W01/              没有集群时的清单 manifests handed to GitOps (no cluster configured)"
-echo "  $OUT/hosts/                          演示主机 the demo hosts: sources, targets, front-end files"
+echo "  $OUT/site/                           演练环境 the rehearsal site (taken down after the run; govmig lab up to rebuild)"
 echo "  $OUT/prometheus.yml                  监控配置 Prometheus config made from the rendered Probes"
 echo "  $OUT/usage.yaml                      实测使用 measured usage (MeasuredUsage) for govmig assess --usage"
 echo "  $OUT/grafana-dashboard.json          Grafana 看板 dashboard (variables: department, zone, wave)"

@@ -2,6 +2,7 @@
 
 from .executors import GatePolicy, build_executor
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
+from .moves import MoveSummary, summarize, wave_documents
 from .portfolio import Portfolio
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .tree_files import Written
@@ -9,6 +10,7 @@ from .tree_files import Written
 __all__ = [
     "REPORTS",
     "GatePolicy",
+    "MoveSummary",
     "PdfError",
     "Portfolio",
     "Report",
@@ -23,4 +25,6 @@ __all__ = [
     "read_plan",
     "read_plans",
     "register",
+    "summarize",
+    "wave_documents",
 ]

@@ -9,8 +9,16 @@ import click
 from .. import __version__
 from ..store import describe_failure
 from .assess_cmd import assess_command, policy_group
-from .execute_cmds import resume_command, rollback_command, run_command, status_command
+from .execute_cmds import (
+    confirm_command,
+    decommission_command,
+    resume_command,
+    rollback_command,
+    run_command,
+    status_command,
+)
 from .intake_cmds import template, validate
+from .lab_cmds import lab_group
 from .monitor_cmds import (
     dashboard_command,
     health_command,
@@ -37,8 +45,16 @@ cli.add_command(assess_command)
 cli.add_command(policy_group)
 cli.add_command(plan_command)
 cli.add_command(render_command)
-for command in (run_command, resume_command, status_command, rollback_command):
+for command in (
+    run_command,
+    resume_command,
+    status_command,
+    rollback_command,
+    confirm_command,
+    decommission_command,
+):
     cli.add_command(command)
+cli.add_command(lab_group)
 cli.add_command(report_command)
 cli.add_command(serve_command)
 cli.add_command(user_group)

@@ -1,4 +1,4 @@
-"""`govmig run`, `resume`, `status` and `rollback`: cloud ops running waves at night.
+"""`govmig run`, `resume`, `status`, `rollback`, `confirm` and `decommission`: cloud ops running waves at night.
 
 Ctrl-C once: pause after the running steps (state stays resumable); twice: cancel the running playbooks too.
 """
@@ -17,7 +17,7 @@ import click
 from rich.live import Live
 from rich.table import Table
 
-from ..app import GatePolicy, build_executor
+from ..app import GatePolicy, build_executor, summarize, wave_documents
 from ..execute import RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
 from ..store import Store
 from .options import DB, TREE, engine, gate_options
@@ -105,7 +105,7 @@ def _report(store: Store, record: str, fmt: str) -> None:
             {
                 "wave": record,
                 "status": wave.status if wave else None,
-                "systems": store.system_documents(record),
+                "systems": wave_documents(store, record),
             }
         )
         return
@@ -122,6 +122,38 @@ def _report(store: Store, record: str, fmt: str) -> None:
             s.error or "",
         )
     console().print(table)
+    moves = summarize(store, record)
+    if moves:
+        console().print(_moves_table(moves))
+
+
+def _moves_table(moves: dict[str, Any]) -> Table:
+    """What each move measured: the tables and rows compared, the files, the catch-up and the write downtime."""
+    table = Table(title="数据迁移校验 Data moves, verified")
+    for name in (
+        "系统 System",
+        "校验 Verified",
+        "表 Tables",
+        "行 Rows",
+        "文件 Files",
+        "追平 Catch-up",
+        "停写 Write downtime",
+        "待确认 Checkpoint",
+    ):
+        table.add_column(name, overflow="fold")
+    for system, m in sorted(moves.items()):
+        colour = {"✓": "green", "✗": "red"}.get(m.verified, "yellow")
+        table.add_row(
+            system,
+            f"[{colour}]{m.verified}[/]" + (f" {', '.join(m.differ[:3])}" if m.differ else ""),
+            str(m.tables or ""),
+            f"{m.rows:,}" if m.rows else "",
+            "" if m.files is None else str(m.files),
+            "" if m.catchup_seconds is None else f"{m.catchup_seconds:.2f}s",
+            "" if m.write_downtime_seconds is None else f"{m.write_downtime_seconds:.1f}s",
+            "; ".join(m.checkpoints)[:120],
+        )
+    return table
 
 
 def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], Outcome], fmt: str) -> None:
@@ -194,20 +226,78 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
     _report(store, record_name(wave, check), fmt)
 
 
+def _one_system(
+    store: Store, tree: Path, wave: str, act: Callable[[WaveExecutor], Outcome], fmt: str, success: str
+) -> None:
+    executor = _executor(store, tree, GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0))
+    try:
+        outcome = _execute(executor, lambda: act(executor), fmt)
+    except ExecuteError as exc:
+        _refuse(exc)
+        raise
+    _report(store, wave, fmt)
+    raise SystemExit(OK if outcome.status == success else FAILED)
+
+
 @click.command("rollback")
+@click.argument("system", metavar="DEPT/ID")
+@click.option("--wave", required=True, help="系统所在批次 The wave it moved in")
+@click.option(
+    "--discard-target-writes",
+    is_flag=True,
+    help="切换后目标上的写入不带回源系统（丢弃，记入审计）Do not carry the target's writes since cutover back "
+    "to the source: they are discarded (audited)",
+)
+@TREE
+@DB
+@FORMAT
+def rollback_command(
+    system: str, wave: str, discard_target_writes: bool, tree: Path, db: str | None, fmt: str
+) -> None:
+    """回退一个系统 Roll one system back to its source (after cutover, its writes on the target go back first)."""
+    if discard_target_writes:
+        console(stderr=True).print(
+            "[bold red]警告：切换后在目标上写入的数据将被丢弃，不会带回源系统；此操作记入审计。[/]\n"
+            "[bold red]warning: every write made on the target since cutover is discarded, not carried back to the "
+            "source; this is audited.[/]"
+        )
+    store = _store(db, check=True)
+    _one_system(
+        store,
+        tree,
+        wave,
+        lambda ex: ex.rollback(wave, system, discard_target_writes=discard_target_writes),
+        fmt,
+        "rolled_back",
+    )
+
+
+@click.command("decommission")
 @click.argument("system", metavar="DEPT/ID")
 @click.option("--wave", required=True, help="系统所在批次 The wave it moved in")
 @TREE
 @DB
 @FORMAT
-def rollback_command(system: str, wave: str, tree: Path, db: str | None, fmt: str) -> None:
-    """回退一个系统 Roll one system back to its source."""
+def decommission_command(system: str, wave: str, tree: Path, db: str | None, fmt: str) -> None:
+    """下线源系统 Decommission a cut-over system's source (a later step than the wave; no way back after)."""
     store = _store(db, check=True)
-    executor = _executor(store, tree, GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0))
-    try:
-        outcome = _execute(executor, lambda: executor.rollback(wave, system), fmt)
-    except ExecuteError as exc:
-        _refuse(exc)
-        raise
-    _report(store, wave, fmt)
-    raise SystemExit(OK if outcome.status == "rolled_back" else FAILED)
+    _one_system(store, tree, wave, lambda ex: ex.decommission(wave, system), fmt, "decommissioned")
+
+
+@click.command("confirm")
+@click.argument("wave")
+@click.argument("system", metavar="DEPT/ID")
+@click.option("--note", required=True, help="做了什么、谁核对的 What was done and who checked it")
+@TREE
+@DB
+@FORMAT
+def confirm_command(wave: str, system: str, note: str, tree: Path, db: str | None, fmt: str) -> None:
+    """确认检查点已完成 Confirm a checkpoint (a manual database move, an offline transfer) so the wave goes on."""
+    store = _store(db)
+    if store.wave(wave) is None or system not in {s.system for s in store.systems(wave)}:
+        fail(f"批次 {wave} 中没有运行过系统 {system}", f"wave {wave} has no run of system {system}")
+    _executor(store, tree, GatePolicy()).confirm(wave, system, note)
+    if fmt == "json":
+        emit_json({"wave": wave, "system": system, "confirmed": True})
+    else:
+        console().print(f"已确认 confirmed: {wave} {system}（govmig resume {wave} 继续 to go on）")

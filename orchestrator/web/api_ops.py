@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from sse_starlette.sse import EventSourceResponse
 
+from ..app import wave_documents
 from ..contracts import Tree
 from ..execute import ExecuteError, record_name
 from .deps import Ops, Watcher, context, said
@@ -85,7 +86,7 @@ def wave_state(request: Request, record: str) -> dict[str, Any]:
         "status": run_.status,
         "check": run_.check_mode,
         "running": request.app.state.runs.active(record),
-        "systems": ctx.store.system_documents(record),
+        "systems": wave_documents(ctx.store, record),
     }
 
 

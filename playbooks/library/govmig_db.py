@@ -126,6 +126,8 @@ def _wait(what_zh, what_en, timeout, done, pause=0.2):
         try:
             if done():
                 return
+        except Fail:
+            raise  # a definite refusal: no use waiting
         except Exception as exc:  # a cut link or a restarting server: retried until the deadline
             last = exc
         time.sleep(pause)
@@ -182,6 +184,9 @@ def _pg_prepare(p, timeout):
     with _pg(tgt) as t:
         subscribed = _rows(t, "SELECT 1 FROM pg_subscription WHERE subname = %s", (name,))
         if not subscribed:
+            # a target made read-only by an earlier way back: its replication workers must write again (the
+            # application stays read-only on it, by its role's setting below)
+            t.execute(f"ALTER DATABASE {_q(tgt['dbname'])} RESET default_transaction_read_only")
             tables = _pg_tables(t)
             if not tables:  # logical replication copies no schema: the engine's own dump does
                 dump = subprocess.run(
@@ -199,9 +204,6 @@ def _pg_prepare(p, timeout):
                     raise Fail("导入表结构失败", "loading the schema failed: " + load.stderr.decode()[-400:])
             else:  # a replica left by an earlier, rolled-back attempt: never authoritative, so started afresh
                 t.execute("TRUNCATE " + ", ".join(_q(n, x) for n, x in tables))
-            with _pg(src) as s:
-                if _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (name,)):
-                    s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
             conninfo = " ".join(
                 f"{k}='{str(v).replace(chr(92), chr(92) * 2).replace(chr(39), chr(92) + chr(39))}'"
                 for k, v in (
@@ -213,8 +215,18 @@ def _pg_prepare(p, timeout):
                     ("connect_timeout", 5),
                 )
             )
-            t.execute(f"CREATE SUBSCRIPTION \"{name}\" CONNECTION '{conninfo.replace(chr(39), chr(39) * 2)}' "
-                      f'PUBLICATION "{name}"')
+
+            def subscribe():
+                # CREATE SUBSCRIPTION reaches the source at once (to make its slot): over a cut link it fails,
+                # and is tried again until the deadline
+                with _pg(src) as s:
+                    if _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (name,)):
+                        s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
+                t.execute(f"CREATE SUBSCRIPTION \"{name}\" CONNECTION '{conninfo.replace(chr(39), chr(39) * 2)}' "
+                          f'PUBLICATION "{name}"')
+                return True
+
+            _wait("创建订阅", "creating the subscription", timeout, subscribe, pause=0.5)
         # the application may not write on a replica: the role's setting, which the apply worker (running as
         # the subscription's owner) does not share
         t.execute(f"ALTER ROLE {_q(tgt['app_user'])} IN DATABASE {_q(tgt['dbname'])} "
@@ -396,9 +408,14 @@ def _my_status(conn):
 
 def _my_prepare(p, timeout):
     src, tgt = p["source"], p["target"]
-    with _my(tgt, db=False) as t:
-        status = _my_status(t)
-        if status is None or status.get("Slave_SQL_Running") != "Yes":
+    if src["dbname"] != tgt["dbname"]:
+        raise Fail("源库和目标库名称不同", "source and target database names differ")
+
+    def replicate():
+        with _my(tgt, db=False) as t:
+            status = _my_status(t)
+            if status is not None and status.get("Slave_SQL_Running") == "Yes":
+                return True
             if status is not None:
                 _rows(t, "STOP SLAVE")
                 _rows(t, "RESET SLAVE ALL")
@@ -409,13 +426,11 @@ def _my_prepare(p, timeout):
                  "--routines", "--triggers", "--events", "--databases", src["dbname"]],
                 capture_output=True, env=_env(src, "my"), timeout=timeout, check=False,
             )
-            if dump.returncode:
-                raise Fail("一致性导出失败", "mariadb-dump --single-transaction failed: " + dump.stderr.decode()[-400:])
+            if dump.returncode:  # over a cut link: tried again until the deadline
+                raise RuntimeError("mariadb-dump --single-transaction failed: " + dump.stderr.decode()[-400:])
             head = dump.stdout[:20000].decode("utf-8", "replace")
             gtid = re.search(r"gtid_slave_pos\s*=\s*'([^']*)'", head)
             file_pos = re.search(r"MASTER_LOG_FILE='([^']+)',\s*MASTER_LOG_POS=(\d+)", head)
-            if src["dbname"] != tgt["dbname"]:
-                raise Fail("源库和目标库名称不同", "source and target database names differ")
             load = subprocess.run(
                 ["mariadb", *_my_args(tgt)], input=dump.stdout, capture_output=True,
                 env=_env(tgt, "my"), timeout=timeout, check=False,
@@ -438,6 +453,9 @@ def _my_prepare(p, timeout):
             _rows(t, change, args)
             _rows(t, "SET GLOBAL read_only = ON")  # the application may not write on a replica
             _rows(t, "START SLAVE")
+            return True
+
+    _wait("建立副本", "setting up the replica", timeout, replicate, pause=0.5)
 
     def running():
         with _my(tgt, db=False) as t:

@@ -3,7 +3,6 @@ tree whose wave W01 runs on this machine (the demo's mapping), real Ansible behi
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from fastapi.testclient import TestClient
 
 from orchestrator.cli.web_cmds import seed
 from orchestrator.execute import AnsibleRunner, WaveExecutor
+from orchestrator.lab import down as lab_down
+from orchestrator.lab import up as lab_up
 from orchestrator.policy import PolicySettings
 from orchestrator.store import Accounts, Store, open_store
 from orchestrator.waves import WaveSettings
@@ -35,14 +36,6 @@ USERS = {
 }
 
 
-def demo_site(tree: Path, wave: str, hosts: Path) -> None:
-    spec = importlib.util.spec_from_file_location("demo_site", ROOT / "scripts" / "demo_site.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.main(tree, wave, hosts)
-
-
 def login_csrf(client: TestClient) -> str:
     """The CSRF token the sign-in form carries (signing in needs it, like any write)."""
     page = client.get("/login").text
@@ -54,6 +47,12 @@ class Web:
     app: FastAPI
     root: Path
     tokens: dict[str, str] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.app.state.runs.join(120)
+        if (self.root / "site" / "lab.json").exists():
+            lab_down(self.root / "site")
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def client(self, user: str | None = None) -> TestClient:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
@@ -73,11 +72,14 @@ class Web:
         return c
 
 
-def build(rendered_tree: Path, settings: PolicySettings) -> Web:
+def build(rendered_tree: Path, settings: PolicySettings, site: bool = True) -> Web:
+    """The web service over a copy of the province's tree; with `site`, W01's hosts and databases are a
+    rehearsal site (`govmig lab up`), so its waves run for real; `close` takes it down."""
     root = Path(tempfile.mkdtemp(prefix="govmig-web-"))
     tree = root / "render"
     shutil.copytree(rendered_tree, tree)
-    demo_site(tree, "W01", root / "hosts")
+    if site:
+        lab_up(tree, "W01", root / "site")
     engine = open_store(f"sqlite:///{root / 'govmig.db'}")
     accounts = Accounts(engine)
     seed(accounts, (EXAMPLES,), "seed")
@@ -108,8 +110,7 @@ def build(rendered_tree: Path, settings: PolicySettings) -> Web:
 def web(rendered: Rendered, province_settings: PolicySettings) -> Iterator[Web]:  # noqa: F811
     w = build(rendered.out, province_settings)
     yield w
-    w.app.state.runs.join(120)
-    shutil.rmtree(w.root, ignore_errors=True)
+    w.close()
 
 
 def fill(path: str, department: str = MINE) -> str:

@@ -38,9 +38,8 @@ def test_a_wave_runs_in_check_mode_from_the_api_and_is_watched(web: Web) -> None
     assert len(systems) == 3 and {s["state"] for s in systems} == {"done"}  # type: ignore[index, union-attr]
     store = web.app.state.ctx.store
     assert store.events("W01@check"), "no Ansible event reached the store"
-    assert not (web.root / "hosts" / "630000-FGW" / "energy-review" / "tgt").exists() or not any(
-        (web.root / "hosts" / "630000-FGW" / "energy-review" / "tgt").iterdir()
-    )  # check mode changed nothing
+    target = web.root / "site" / "hosts" / "630000-FGW_energy-review" / "target-data"
+    assert not target.exists() or not any(target.iterdir())  # check mode changed nothing
     audit = web.client("ops").get("/api/audit").json()
     assert any(
         a["action"] == "wave.run" and a["actor"] == "ops" and a["target"] == "W01@check" for a in audit
@@ -51,7 +50,7 @@ def test_a_wave_runs_in_check_mode_from_the_api_and_is_watched(web: Web) -> None
 def test_render_from_the_web_writes_the_tree_ops_run_from(
     rendered: Rendered, province_settings: PolicySettings
 ) -> None:
-    web = build(rendered.out, province_settings)
+    web = build(rendered.out, province_settings, site=False)
     try:
         tree = web.root / "render"
         shutil.rmtree(tree / "playbooks")

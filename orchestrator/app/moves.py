@@ -1,0 +1,75 @@
+"""What a wave's data moves measured, per system: the figures `govmig status`, its JSON and the wave page show.
+
+The executor stores each step's figures as the roles reported them (a database's row counts and checksums on both
+sides, a file tree's digest, the position a replica caught up to, a backup and its SHA-256); this folds them into
+one summary per system, with the write downtime: from the moment writes stopped (the final sync began) to the
+moment the target took them (the cutover finished).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..store import Store
+
+
+@dataclass
+class MoveSummary:
+    tables: int = 0
+    rows: int = 0
+    databases_equal: bool | None = None
+    differ: list[str] = field(default_factory=list)
+    files: int | None = None
+    files_equal: bool | None = None
+    catchup_seconds: float | None = None
+    write_downtime_seconds: float | None = None
+    backups: list[dict[str, str]] = field(default_factory=list)
+    checkpoints: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def verified(self) -> str:
+        """One word for a table cell: ✓ equal, ✗ different, – not verified yet."""
+        equal = [x for x in (self.databases_equal, self.files_equal) if x is not None]
+        return "–" if not equal else "✓" if all(equal) else "✗"
+
+
+def summarize(store: Store, record: str) -> dict[str, MoveSummary]:
+    out: dict[str, MoveSummary] = {}
+    for f in store.figures(record):
+        s = out.setdefault(f.system, MoveSummary())
+        data, op = f.data, f.data.get("op")
+        if op == "verify" and f.step == "verify":
+            s.tables += int(data.get("tables") or len(data.get("source") or {}))
+            s.rows += int(data.get("rows") or 0)
+            s.differ += list(data.get("differ") or [])
+            s.databases_equal = (s.databases_equal is not False) and not data.get("differ")
+        elif op == "files" and f.step == "verify":
+            s.files, s.files_equal = data.get("files"), bool(data.get("equal"))
+        elif op == "catchup":
+            s.catchup_seconds = max(s.catchup_seconds or 0.0, float(data.get("catchup_seconds") or 0.0))
+        elif op == "backup" and data.get("backup"):
+            s.backups.append({"file": str(data["backup"]), "sha256": str(data.get("sha256", ""))})
+    stopped: dict[str, Any] = {}
+    for e in store.step_log(record):
+        if e.step == "final_sync" and e.status == "started":
+            stopped[e.system] = e.at
+        elif e.step == "cutover" and e.status == "finished" and e.system in stopped:
+            summary = out.setdefault(e.system, MoveSummary())
+            summary.write_downtime_seconds = round((e.at - stopped[e.system]).total_seconds(), 1)
+    for a in store.audit_log(f"{record}/"):
+        if a.action == "checkpoint.waiting":
+            out.setdefault(a.target.split("/", 1)[1], MoveSummary()).checkpoints.append(a.detail or "")
+    return out
+
+
+def wave_documents(store: Store, record: str) -> list[dict[str, Any]]:
+    """Each system of a wave run, as the CLI's JSON and the web API give it, with what its move measured."""
+    moves = summarize(store, record)
+    return [
+        {**doc, "verification": moves.get(doc["system"], MoveSummary()).to_json()}
+        for doc in store.system_documents(record)
+    ]
