@@ -15,6 +15,7 @@ FACES = {
         "BaseData",
         "DEFAULT_LIMITS",
         "DEPT_CODE",
+        "DatabaseEngine",
         "DeploymentKind",
         "Frequency",
         "Intake",
@@ -26,6 +27,7 @@ FACES = {
         "Measurement",
         "MigrationPlan",
         "Network",
+        "REPLICATED_ENGINES",
         "Reference",
         "Sharing",
         "System",
@@ -202,6 +204,7 @@ FACES = {
     ],
     "app": [
         "GatePolicy",
+        "MoveSummary",
         "PdfError",
         "Portfolio",
         "REPORTS",
@@ -217,6 +220,8 @@ FACES = {
         "read_plan",
         "read_plans",
         "register",
+        "summarize",
+        "wave_documents",
     ],
     "web": [
         "ExecutorFactory",

@@ -188,7 +188,9 @@ class WaveExecutor:
                     f"{system} is not cut over (state {state}): its source cannot be decommissioned",
                 )
             ok = self._step(wave, wave, hosts[system], DECOMMISSION, check=False)
-        return Outcome(wave, "decommissioned" if ok else "failed", {system: self.store.system(wave, system).state})
+        return Outcome(
+            wave, "decommissioned" if ok else "failed", {system: self.store.system(wave, system).state}
+        )
 
     def confirm(self, wave: str, system: str, note: str) -> None:
         """The operator's word that a checkpoint's work is done (a manual export and import, an offline
@@ -206,7 +208,10 @@ class WaveExecutor:
         began = any(e.step == "cutover" for e in self.store.step_log(record, hosts.key))
         if began and discard_target_writes:
             self.store.audit(
-                self.actor, "rollback.discard_target_writes", f"{record}/{hosts.key}", "discarded",
+                self.actor,
+                "rollback.discard_target_writes",
+                f"{record}/{hosts.key}",
+                "discarded",
                 "the target's writes since cutover are not carried back",
             )
         reverse = began and not discard_target_writes
@@ -254,7 +259,12 @@ class WaveExecutor:
             if step is ROLLBACK:
                 self._rollback(record, wave, hosts, check)
                 return
-            if step.name == "verify" and hosts.checkpoints and not check and not self._confirmed(record, hosts.key):
+            if (
+                step.name == "verify"
+                and hosts.checkpoints
+                and not check
+                and not self._confirmed(record, hosts.key)
+            ):
                 self._await_confirmation(record, hosts)
                 return
             if not self._step(record, wave, hosts, step, check):
@@ -268,8 +278,13 @@ class WaveExecutor:
     def _await_confirmation(self, record: str, hosts: SystemHosts) -> None:
         """A database govmig cannot move itself: the system waits here (its writes stopped, the final sync of
         its files done) until the operator confirms the engine's own tools moved and verified it."""
-        said = "; ".join(f"{c.get('name')} ({c.get('engine')}): {(c.get('runbook') or {}).get('en', '')}" for c in hosts.checkpoints)
-        self.store.add_events(record, hosts.key, "verify", [_note("checkpoint", f"awaiting confirmation: {said}")])
+        said = "; ".join(
+            f"{c.get('name')} ({c.get('engine')}): {(c.get('runbook') or {}).get('en', '')}"
+            for c in hosts.checkpoints
+        )
+        self.store.add_events(
+            record, hosts.key, "verify", [_note("checkpoint", f"awaiting confirmation: {said}")]
+        )
         self.store.audit(self.actor, "checkpoint.waiting", f"{record}/{hosts.key}", "waiting", said)
 
     def _step(

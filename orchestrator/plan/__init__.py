@@ -10,12 +10,25 @@ from .models import MigrationPlan, System
 from .references import qualify
 from .usage import MeasuredUsage, Measurement
 from .values import DEPT_CODE, Reference
-from .vocab import BaseData, DeploymentKind, Frequency, MaintenanceStatus, Network, Sharing, Zone, zh
+from .vocab import (
+    REPLICATED_ENGINES,
+    BaseData,
+    DatabaseEngine,
+    DeploymentKind,
+    Frequency,
+    MaintenanceStatus,
+    Network,
+    Sharing,
+    Zone,
+    zh,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DEPT_CODE",
+    "REPLICATED_ENGINES",
     "BaseData",
+    "DatabaseEngine",
     "DeploymentKind",
     "Frequency",
     "Intake",

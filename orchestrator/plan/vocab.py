@@ -73,6 +73,13 @@ class DatabaseEngine(StrEnum):
     other = "other"
 
 
+REPLICATED_ENGINES = frozenset(
+    {DatabaseEngine.postgresql, DatabaseEngine.kingbase, DatabaseEngine.mysql, DatabaseEngine.mariadb}
+)
+"""Engines govmig moves warm with their own replication (a replica filled while the source serves): the window
+holds only their delta. The others move at a checkpoint, with their engine's tools, in the window."""
+
+
 class Sharing(StrEnum):
     unconditional = "unconditional"
     conditional = "conditional"

@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-REPLICATED = {"postgresql": "logical", "kingbase": "logical", "mysql": "binlog", "mariadb": "binlog"}
+from ..plan import REPLICATED_ENGINES, DatabaseEngine
+
+REPLICATED = {
+    str(e): "logical" if e in (DatabaseEngine.postgresql, DatabaseEngine.kingbase) else "binlog"
+    for e in REPLICATED_ENGINES
+}
+"""The replication each warm engine takes (the planning side's REPLICATED_ENGINES, from the plan's vocabulary)."""
 PORTS = {
     "postgresql": 5432,
     "kingbase": 54321,

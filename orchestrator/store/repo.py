@@ -194,7 +194,9 @@ class Store:
                 query = query.where(Event.system == system)
             return list(s.scalars(query.order_by(Event.id)))
 
-    def add_figures(self, wave: str, system: str, step: str, figures: Iterable[tuple[str | None, dict[str, Any]]]) -> None:
+    def add_figures(
+        self, wave: str, system: str, step: str, figures: Iterable[tuple[str | None, dict[str, Any]]]
+    ) -> None:
         """(host, figures) pairs a step reported."""
         with self.session.begin() as s:
             for host, data in figures:

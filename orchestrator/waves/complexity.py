@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..plan import DeploymentKind, System
+from ..plan import REPLICATED_ENGINES, DeploymentKind, System
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,17 @@ class Complexity:
 def volume_gb(system: System) -> float:
     """Data a migration moves: the declared data plus every database."""
     return system.deployment.data_gb + sum(db.size_gb for db in system.deployment.databases)
+
+
+def warm_gb(system: System) -> float:
+    """What moves warm (files, and databases their engine replicates): copied ahead, only its delta in the window."""
+    d = system.deployment
+    return d.data_gb + sum(db.size_gb for db in d.databases if db.engine in REPLICATED_ENGINES)
+
+
+def cold_gb(system: System) -> float:
+    """What moves whole in the window: databases moved at a checkpoint by their engine's own tools."""
+    return volume_gb(system) - warm_gb(system)
 
 
 def complexity(

@@ -14,7 +14,7 @@ import networkx as nx
 
 from ..plan import MigrationPlan, System, qualify
 from ..policy import Action, Decision
-from .complexity import Complexity, complexity, volume_gb
+from .complexity import Complexity, cold_gb, complexity, volume_gb, warm_gb
 from .settings import WaveSettings
 
 
@@ -28,6 +28,8 @@ class Group:
     deadline: date
     score: int
     level_rank: int
+    warm_gb: float = 0.0  # copied ahead of the window (pre-sync)
+    window_gb: float = 0.0  # what the window carries: the warm part's delta and the cold part
     depends_on: set[int] = field(default_factory=set)
     dependents: set[int] = field(default_factory=set)
 
@@ -76,6 +78,10 @@ def build(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], setting
                 members=members,
                 classified=lanes.pop() if len(lanes) == 1 else None,
                 data_gb=sum(volume_gb(systems[k][1]) for k in members),
+                warm_gb=sum(warm_gb(systems[k][1]) for k in members),
+                window_gb=settings.window_load_gb(
+                    sum(warm_gb(systems[k][1]) for k in members), sum(cold_gb(systems[k][1]) for k in members)
+                ),
                 departments=depts,
                 deadline=min(systems[k][0].deadline for k in members),
                 score=score,

@@ -16,6 +16,11 @@ class Wave(BaseModel):
     pilot: bool = False
     departments: list[str] = Field(default_factory=list)
     data_gb: float = 0
+    window_gb: float = 0
+    """What the window itself carries: the warm moves' delta, the cold moves whole."""
+    presync_gb: float = 0
+    presync_start: datetime | None = None
+    """When the pre-sync starts (the lead time before the window), while the sources serve."""
 
 
 class Unscheduled(BaseModel):

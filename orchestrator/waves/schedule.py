@@ -8,7 +8,8 @@ The rules, in the order they apply (the golden test in tests/waves was derived b
 3. The pilot: in the first window, only the non-classified wave runs, holding the `pilot_size` simplest groups
    (lowest score, then key) that depend on nothing still to move.
 4. Otherwise a wave takes groups in the order (effective deadline, complexity level, key) while they fit: the
-   system count, the data one window can sync, and the per-department limit. A group may join a wave once each
+   system count, the data one window can sync (a warm move's delta, a cold move whole), the data the pre-sync
+   can copy in its lead time, and the per-department limit. A group may join a wave once each
    group it depends on is in the same wave or in one that ended before this wave starts (W2).
 5. A group placed after its department's deadline is late; the binding constraint is `dependency` when what it
    depends on was placed too late, `window` when no window opened before its deadline, and otherwise
@@ -23,7 +24,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ..plan import MigrationPlan
 from ..policy import Decision
@@ -36,6 +37,7 @@ LANES = (False, True)  # non-classified wave first in each window, then the clas
 CONSTRAINT = {
     "systems": ("每批系统数", "systems per wave"),
     "data": ("每批数据同步量", "data per window"),
+    "presync": ("预同步提前量内可同步的数据量", "data the pre-sync can copy in its lead time"),
     "department": ("每批每部门系统数", "systems per department per wave"),
 }
 
@@ -102,7 +104,14 @@ def plan_waves(
             if members:
                 placed += len(members)
                 waves.append(
-                    _wave(len(waves), slot, lane, [groups[m] for m in members], pilot and slot.index == 0)
+                    _wave(
+                        len(waves),
+                        slot,
+                        lane,
+                        [groups[m] for m in members],
+                        pilot and slot.index == 0,
+                        settings.presync_lead_days,
+                    )
                 )
         if placed == len(live):
             break
@@ -150,11 +159,17 @@ def _unschedulable(groups: list[Group], s: WaveSettings) -> dict[int, tuple[str,
                 f"必须同批迁移的 {len(g.members)} 个系统超过每批上限",
                 f"{len(g.members)} systems that must move together exceed a wave's limits",
             )
-        elif g.data_gb > s.window_data_gb:
+        elif g.window_gb > s.window_data_gb:
+            out[g.index] = _too_big_for_a_window(g, s)
+        elif g.warm_gb > s.presync_data_gb:
+            days = g.warm_gb / s.gb_in(24)
+            mbps = s.sync_bandwidth_mbps * g.warm_gb / max(s.presync_data_gb, 1e-9)
             out[g.index] = (
-                "group_size",
-                f"数据量 {g.data_gb:g} GB 超过一个维护窗口可同步的 {s.window_data_gb:.0f} GB",
-                f"{g.data_gb:g} GB of data exceeds the {s.window_data_gb:.0f} GB one window can sync",
+                "presync",
+                f"预同步 {g.warm_gb:g} GB 需要 {days:.1f} 天，超过提前量 {s.presync_lead_days:g} 天："
+                f"把 presync_lead_days 设为 {days:.1f} 以上，或链路提到 {mbps:.0f} Mbps",
+                f"pre-syncing {g.warm_gb:g} GB takes {days:.1f} days, more than the {s.presync_lead_days:g}-day "
+                f"lead: set presync_lead_days to {days:.1f} or more, or a {mbps:.0f} Mbps link",
             )
     frontier = list(out)
     while frontier:
@@ -170,11 +185,36 @@ def _unschedulable(groups: list[Group], s: WaveSettings) -> dict[int, tuple[str,
     return out
 
 
-def _fits(g: Group, count: int, data: float, depts: dict[str, int], s: WaveSettings) -> str | None:
+def _too_big_for_a_window(g: Group, s: WaveSettings) -> tuple[str, str, str]:
+    """Says what would make the move fit: a faster link, a longer window, or (for the databases moved whole at a
+    checkpoint) moving them warm with their engine's replication."""
+    mbps = s.sync_bandwidth_mbps * g.window_gb / s.window_data_gb
+    hours = g.window_gb / s.gb_in(1)
+    cold = g.window_gb - g.warm_gb * s.delta_share
+    zh = (
+        f"数据量 {g.data_gb:g} GB（窗口内需同步 {g.window_gb:.0f} GB）超过一个维护窗口可同步的 "
+        f"{s.window_data_gb:.0f} GB：需要 {mbps:.0f} Mbps 的迁移链路或 {hours:.0f} 小时的窗口"
+    )
+    en = (
+        f"{g.data_gb:g} GB of data ({g.window_gb:.0f} GB in the window) exceeds the {s.window_data_gb:.0f} GB "
+        f"one window can sync: it needs a {mbps:.0f} Mbps link or a {hours:.0f}-hour window"
+    )
+    if cold > 0:
+        zh += f"；其中 {cold:.0f} GB 数据库在窗口内整体迁移，改用引擎自带复制做温迁移则只剩增量"
+        en += f"; {cold:.0f} GB of databases move whole in the window: moved warm (their engine's replication) only their delta would"
+    return "group_size", zh, en
+
+
+def _fits(
+    g: Group, count: int, data: tuple[float, float], depts: dict[str, int], s: WaveSettings
+) -> str | None:
+    """`data`: what the wave's window and its pre-sync carry so far."""
     if count + len(g.members) > s.max_systems:
         return "systems"
-    if data + g.data_gb > s.window_data_gb:
+    if data[0] + g.window_gb > s.window_data_gb:
         return "data"
+    if data[1] + g.warm_gb > s.presync_data_gb:
+        return "presync"
     if any(depts.get(d, 0) + n > s.max_per_department for d, n in g.departments.items()):
         return "department"
     return None
@@ -183,7 +223,7 @@ def _fits(g: Group, count: int, data: float, depts: dict[str, int], s: WaveSetti
 def _fill(state: _State, slot: Slot, lane: bool, pilot: bool) -> list[int]:
     s, heap = state.settings, state.heaps[lane]
     limit = min(s.max_systems, s.pilot_size) if pilot else s.max_systems
-    count, data, depts, members = 0, 0.0, dict[str, int](), list[int]()
+    count, data, depts, members = 0, (0.0, 0.0), dict[str, int](), list[int]()
     misfits: list[tuple[date, int, str, int]] = []
     if pilot:  # the pilot takes the simplest, not the most urgent
         heap[:] = sorted(heap, key=lambda p: (state.groups[p[3]].score, p[2]))
@@ -195,7 +235,7 @@ def _fill(state: _State, slot: Slot, lane: bool, pilot: bool) -> list[int]:
             state.last_misfit[g.index] = reason
             misfits.append(entry)
             continue
-        count, data = count + len(g.members), data + g.data_gb
+        count, data = count + len(g.members), (data[0] + g.window_gb, data[1] + g.warm_gb)
         for d, n in g.departments.items():
             depts[d] = depts.get(d, 0) + n
         members.append(g.index)
@@ -218,7 +258,7 @@ def _fill(state: _State, slot: Slot, lane: bool, pilot: bool) -> list[int]:
     return members
 
 
-def _wave(n: int, slot: Slot, lane: bool, groups: list[Group], pilot: bool) -> Wave:
+def _wave(n: int, slot: Slot, lane: bool, groups: list[Group], pilot: bool, lead_days: float) -> Wave:
     systems = sorted(k for g in groups for k in g.members)
     departments = sorted({d for g in groups for d in g.departments})
     return Wave(
@@ -230,6 +270,9 @@ def _wave(n: int, slot: Slot, lane: bool, groups: list[Group], pilot: bool) -> W
         pilot=pilot,
         departments=departments,
         data_gb=round(sum(g.data_gb for g in groups), 1),
+        window_gb=round(sum(g.window_gb for g in groups), 1),
+        presync_gb=round(sum(g.warm_gb for g in groups), 1),
+        presync_start=slot.start - timedelta(days=lead_days),
     )
 
 

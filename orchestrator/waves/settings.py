@@ -56,6 +56,12 @@ class WaveSettings(BaseModel):
     """Bandwidth between a private network and its target, for the data a wave moves."""
     sync_efficiency: Annotated[float, Field(gt=0, le=1)] = 0.7
     """Share of the bandwidth that carries data (protocol, verification, retries take the rest)."""
+    presync_lead_days: Annotated[float, Field(ge=0)] = 7
+    """Warm moves: the pre-sync (a database's replica, the files' first pass) starts this many days before the
+    window, over the same link, while the source serves; the window then holds only the delta."""
+    delta_share: Annotated[float, Field(ge=0, le=1)] = 0.05
+    """Share of a warm move's data the window still carries: what changed since the last pass, and what a
+    caught-up replica has yet to apply."""
     pilot_size: Annotated[int, Field(ge=0)] = 3
     """Systems in the pilot wave: the simplest, with nothing they depend on still to move. 0: no pilot."""
     window: Window = Field(default_factory=Window)
@@ -78,8 +84,20 @@ class WaveSettings(BaseModel):
     @property
     def window_data_gb(self) -> float:
         """GB one window can sync: bandwidth x window length x efficiency."""
-        seconds = self.window.hours * 3600
-        return self.sync_bandwidth_mbps / 8 / 1024 * seconds * self.sync_efficiency
+        return self.gb_in(self.window.hours)
+
+    @property
+    def presync_data_gb(self) -> float:
+        """GB the pre-sync can copy in its lead time, ahead of the window."""
+        return self.gb_in(self.presync_lead_days * 24)
+
+    def gb_in(self, hours: float, mbps: float | None = None) -> float:
+        """GB the link carries in `hours` (at `mbps`, by default the settings' bandwidth)."""
+        return (mbps or self.sync_bandwidth_mbps) / 8 / 1024 * hours * 3600 * self.sync_efficiency
+
+    def window_load_gb(self, warm_gb: float, cold_gb: float) -> float:
+        """What a move puts in the window: the warm part's delta, and the cold part whole."""
+        return warm_gb * self.delta_share + cold_gb
 
 
 DEFAULT_WAVES = WaveSettings()
