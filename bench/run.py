@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (
     bench_assess,
+    bench_datamove,
     bench_execute,
     bench_intake,
     bench_monitor,
@@ -23,5 +24,6 @@ if __name__ == "__main__":
     bench_waves.main()
     bench_render.main()
     bench_execute.main()
+    bench_datamove.main()
     bench_monitor.main()
     bench_web.main()

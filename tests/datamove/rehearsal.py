@@ -135,7 +135,8 @@ class Writer(threading.Thread):
                 cur.close()
                 self.acked.append((side, token, time.monotonic()))
             except Exception as exc:
-                conn = _close(conn)
+                _close(conn)
+                conn = None
                 if refused(exc):
                     self.refusals += 1
                     side = "target"  # the source is quiesced: the application's next home

@@ -98,7 +98,13 @@ function wavePage() {
     const t = $("#systems");
     while (t.rows.length > 1) t.deleteRow(1);
     for (const x of s.systems) {
-      const cells = [x.system, x.state, `${x.step || ""} ${x.step_status || ""}`, x.attempts, x.error || ""];
+      const v = x.verification || {};
+      const equal = [v.databases_equal, v.files_equal].filter((e) => e !== null && e !== undefined);
+      const verified = !equal.length ? (v.checkpoints && v.checkpoints.length ? "待确认 awaiting confirmation" : "–")
+        : equal.every(Boolean) ? `✓ ${v.tables || 0} 表 tables · ${(v.rows || 0).toLocaleString()} 行 rows` + (v.files !== null ? ` · ${v.files} 文件 files` : "")
+        : `✗ ${(v.differ || []).join(", ")}`;
+      const downtime = v.write_downtime_seconds == null ? "" : `${v.write_downtime_seconds.toFixed(1)} s`;
+      const cells = [x.system, x.state, `${x.step || ""} ${x.step_status || ""}`, x.attempts, x.error || "", verified, downtime];
       if ($("#run") && !check) {
         const b = el("button", "回退 roll back");
         b.addEventListener("click", async () => {
