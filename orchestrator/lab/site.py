@@ -22,7 +22,7 @@ import yaml
 
 from ..contracts import Tree
 from ..render import dump_inventory, load_inventory
-from . import netns, servers
+from . import netns, servers, services
 
 STATE = "lab.json"
 SITE = "site.json"
@@ -44,6 +44,8 @@ class Site:
     systems: dict[str, Any] = field(default_factory=dict)  # site.json's "systems"
     servers: list[servers.Server] = field(default_factory=list)
     namespaces: netns.Namespaces | None = None
+    upstreams: dict[str, Path] = field(default_factory=dict)  # system → the front end's upstream file
+    pidfiles: list[str] = field(default_factory=list)  # stand-ins started on the local connection
 
     def cut(self, system: str, up: bool = False) -> None:
         """Cuts (or restores) the migration link between a system's source and target."""
@@ -98,6 +100,10 @@ def up(tree: Path, wave: str, root: Path, say: Say = lambda _: None) -> Site:
         for n, (key, roles) in enumerate(sorted(hosts.items())):
             secrets.update(_system(site, key, roles, n, say))
             _state(site)
+        conf, ports = services.nginx(site.root / "frontend", site.upstreams)
+        _state(site, nginx=str(conf))
+        for key, port in ports.items():
+            site.systems[key] = {"frontend": f"http://127.0.0.1:{port}/", **site.systems[key]}
         inventory_path.write_text(dump_inventory(doc), encoding="utf-8")
         host_vars = inventory_path.parent / "host_vars"
         host_vars.mkdir(exist_ok=True)
@@ -180,11 +186,8 @@ def _system(
             for host in (src_name, tgt_name):
                 secrets[host]["govmig_db_secrets"][db["name"]] = moved[2]
             entry["databases"].append(moved[3])
-    stopped = stand.home / "service-stopped"
     src_vars.update(
         stand.connection(stand.source),
-        govmig_service_stop=f"touch {stopped}",
-        govmig_service_start=f"rm -f {stopped}",
         govmig_data_dir=str(src_dir),
         backup_dir=str(stand.home / "backups"),
         govmig_databases=dbs_source,
@@ -203,19 +206,52 @@ def _system(
             f"ssh -i {space.key} -o UserKnownHostsFile={space.known_hosts} -o StrictHostKeyChecking=yes "
             "-o BatchMode=yes"
         )
-    tgt_vars.pop("govmig_health_url", None)  # nothing serves on a stand-in: the data is what is rehearsed
-    _, fe_vars = roles["frontend"]
-    frontend = stand.home / "frontend.conf"
+    _services(site, stand, src_vars, tgt_vars, roles["frontend"][1], entry)
+    site.systems[key] = entry
+    return {h: v for h, v in secrets.items() if v["govmig_db_secrets"]}
+
+
+def _services(
+    site: Site,
+    stand: _Stand,
+    src_vars: dict[str, Any],
+    tgt_vars: dict[str, Any],
+    fe_vars: dict[str, Any],
+    entry: dict[str, Any],
+) -> None:
+    """The stand-in application on both hosts (the source's started now, the target's by the deploy step) and
+    the system's upstream in the site's nginx, which the cutover rewrites and reloads."""
+    port = services.PORT if site.namespaces else 0
+    ends = {}
+    for side, host, hostvars in (("source", stand.source, src_vars), ("target", stand.target, tgt_vars)):
+        address = stand.address(host)
+        bound = port or servers.free_port()
+        start, stop = services.commands(services.app_folder(stand.home, side), address, bound)
+        hostvars.update(govmig_service_start=start, govmig_service_stop=stop)
+        ends[side] = (address, bound, _ns(host), start)
+        if not site.namespaces:
+            site.pidfiles.append(str(stand.home / f"{side}-app.pid"))
+    address, bound, ns, start = ends["source"]
+    services.run_in(ns, start)
+    services.wait_for(address, bound)
+    t_address, t_port, _, _ = ends["target"]
+    tgt_vars["govmig_health_url"] = f"http://{t_address}:{t_port}/healthz"
+    upstream = stand.home / "upstream.conf"
+    upstream.write_text(f"server {address}:{bound};\n", encoding="utf-8")
     fe_vars.update(
         ansible_connection="local",
         ansible_python_interpreter=sys.executable,
-        govmig_frontend_config=str(frontend),
-        govmig_frontend_reload="true",
+        govmig_frontend_config=str(upstream),
+        govmig_frontend_format="server {backend};",
+        govmig_frontend_reload=f"nginx -c {site.root / 'frontend' / 'nginx.conf'} -s reload",
+        govmig_source_backend=f"{address}:{bound}",
+        govmig_target_backend=f"{t_address}:{t_port}",
     )
-    frontend.write_text(f"server {fe_vars.get('govmig_source_backend', '')}\n", encoding="utf-8")
-    entry.update(frontend_config=str(frontend), service_stopped=str(stopped))
-    site.systems[key] = entry
-    return {h: v for h, v in secrets.items() if v["govmig_db_secrets"]}
+    entry.update(
+        frontend_config=str(upstream),
+        backends={"source": f"{address}:{bound}", "target": f"{t_address}:{t_port}"},
+    )
+    site.upstreams[stand.key] = upstream
 
 
 def _database(
@@ -288,6 +324,7 @@ def _state(site: Site, **extra: Any) -> None:
         "namespaces": [h.ns for h in site.namespaces.hosts.values()] if site.namespaces else [],
         "links": [f"{site.namespaces.tag}"] if site.namespaces else [],
         "servers": [s.to_json() for s in site.servers],
+        "pidfiles": site.pidfiles,
         **extra,
     }
     path.write_text(json.dumps(state, indent=2), encoding="utf-8")
@@ -302,6 +339,11 @@ def down(root: Path) -> list[str]:
         raise LabError(f"{root} 中没有演练环境", f"no rehearsal site in {root}")
     state = json.loads(path.read_text(encoding="utf-8"))
     stopped = []
+    if state.get("nginx"):
+        netns.sh("nginx", "-c", state["nginx"], "-s", "quit", check=False)
+        stopped.append("nginx")
+    for pidfile in state.get("pidfiles", []):
+        services.stop_pidfile(Path(pidfile))
     for server in state.get("servers", []):
         servers.stop(server)
         stopped.append(f"{server['engine']} {server['host']}:{server['port']}")

@@ -399,6 +399,11 @@ def _pg_release(side):
 # --- MySQL and MariaDB --------------------------------------------------------------------------------------
 
 
+def _bq(name):
+    """A MySQL identifier, quoted."""
+    return "`" + str(name).replace("`", "``") + "`"
+
+
 def _my_status(conn):
     with conn.cursor() as cur:
         cur.execute("SHOW SLAVE STATUS")
@@ -420,7 +425,7 @@ def _my_prepare(p, timeout):
                 _rows(t, "STOP SLAVE")
                 _rows(t, "RESET SLAVE ALL")
             # a replica left by an earlier, rolled-back attempt is never authoritative: started afresh
-            _rows(t, f"DROP DATABASE IF EXISTS `{tgt['dbname']}`")
+            _rows(t, f"DROP DATABASE IF EXISTS {_bq(tgt['dbname'])}")
             dump = subprocess.run(
                 ["mariadb-dump", *_my_args(src), "--single-transaction", "--master-data=2", "--gtid",
                  "--routines", "--triggers", "--events", "--databases", src["dbname"]],
@@ -507,8 +512,8 @@ def _my_figures(side):
         for table, _kind in _rows(c, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'"):
             if table.startswith("govmig_"):
                 continue
-            count = _rows(c, f"SELECT count(*) FROM `{table}`")[0][0]
-            checksum = _rows(c, f"CHECKSUM TABLE `{table}` EXTENDED")[0][1]
+            count = _rows(c, f"SELECT count(*) FROM {_bq(table)}")[0][0]
+            checksum = _rows(c, f"CHECKSUM TABLE {_bq(table)} EXTENDED")[0][1]
             out[table] = {"rows": int(count), "checksum": str(checksum)}
     return out
 

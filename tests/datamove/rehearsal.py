@@ -98,7 +98,7 @@ def write_rows(dsn: str, tokens: list[str], side: str) -> None:
 
 def backend(site: Site, key: str) -> str:
     """Where the system's front end sends traffic now (the last word of its configuration)."""
-    return Path(site.systems[key]["frontend_config"]).read_text().split()[-1]
+    return Path(site.systems[key]["frontend_config"]).read_text().split()[-1].rstrip(";")
 
 
 def refused(exc: BaseException) -> bool:

@@ -9,6 +9,7 @@ backup restores, and once decommissioned the way back is gone.
 from __future__ import annotations
 
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,17 @@ def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) 
             assert tables["differ"] == [] and tables["rows"] >= 10_100
             assert tables["source"] == tables["target"]
             assert next(f for f in figures if f.get("op") == "files")["equal"] is True
-            assert ".src." not in backend(site, key)  # traffic goes to the target
+            assert backend(site, key) == site.systems[key]["backends"]["target"]  # traffic goes to the target
+            with urllib.request.urlopen(site.systems[key]["frontend"] + "healthz", timeout=5) as answer:
+                assert answer.read().decode().strip() == "target"  # through the site's nginx
+
+        # no credential reached the store, the tree (with ansible-runner's artifacts) or the step log
+        secrets = {s.admin_password for s in site.servers} | {s.app_password for s in site.servers}
+        inventory_dir = tree / "inventories" / "W01"
+        for path in [tmp_path / "govmig.db", *tree.rglob("*")]:
+            if path.is_file() and inventory_dir / "host_vars" not in path.parents:
+                data = path.read_bytes()
+                assert not any(secret.encode() in data for secret in secrets), path
 
         # the backups are the engines' own dumps, with their checksums, and they restore
         trade = next(f.data for f in store.figures("W01", TRADE) if f.step == "backup")

@@ -65,14 +65,14 @@ def test_a_changed_row_refuses_the_cutover_and_a_rollback_keeps_the_target_write
         assert "records" in (failed.detail or ""), failed.detail
         differ = [f.data for f in store.figures("W01", TRADE) if f.data.get("differ")]
         assert differ and differ[0]["differ"] == ["public.records"]
-        assert backend(site, TRADE) == before[TRADE] and ".src." in before[TRADE]
+        assert backend(site, TRADE) == before[TRADE] == site.systems[TRADE]["backends"]["source"]
         trade = site.systems[TRADE]["databases"][0]
         write_rows(trade["source"], ["after-refusal"], "source")  # the source is the application's again
         assert tokens(trade["source"])["after-refusal"] == 1
 
         # the way back after cutover: every write made on the target goes back to the source
         cases = site.systems[CASES]["databases"][0]
-        assert ".src." not in backend(site, CASES)  # cut over
+        assert backend(site, CASES) == site.systems[CASES]["backends"]["target"]  # cut over
         written = [f"on-target-{n}" for n in range(50)]
         write_rows(cases["target"], written, "target")
         conn = connect(cases["target"])
