@@ -118,7 +118,7 @@ FACES = {
         "next_step",
         "record_name",
     ],
-    "lab": ["LabError", "Namespaces", "SERVER_ENGINE", "SITE", "Server", "Site", "down", "up"],
+    "lab": ["LabError", "Namespaces", "SERVER_ENGINE", "SITE", "Server", "Site", "down", "fill", "up"],
     "store": [
         "Accounts",
         "Audit",

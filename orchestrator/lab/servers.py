@@ -59,6 +59,7 @@ class Server:
     app_user: str
     app_password: str
     pid: int | None = None
+    disk_mb: int | None = None  # its files on a tmpfs of this size (a small disk, to rehearse it filling up)
 
     def dsn(self, user: str = "app") -> str:
         scheme = "postgresql" if self.engine == "postgresql" else "mysql"
@@ -98,14 +99,16 @@ def start(
     ns: str | None,
     server_id: int,
     passwords: tuple[str, str] | None = None,
+    disk_mb: int | None = None,
 ) -> Server:
     """Starts an empty server for one database (the database and both users created), listening on `host`
-    (inside `ns` on every address of the namespace)."""
+    (inside `ns` on every address of the namespace); with `disk_mb` (root only) its files live on a tmpfs of that
+    size, a disk a rehearsal can fill."""
     port = 5432 if ns else free_port()
     if ns is None and engine == "mariadb":
         port = free_port()
     admin, app = passwords or (secrets.token_urlsafe(12), secrets.token_urlsafe(12))
-    server = Server(engine, dbname, host, port, "", ns, "govmig", admin, "app", app)
+    server = Server(engine, dbname, host, port, "", ns, "govmig", admin, "app", app, disk_mb=disk_mb)
     if engine == "postgresql":
         _start_postgresql(server)
     else:
@@ -115,9 +118,32 @@ def start(
     return server
 
 
+def _folder(prefix: str, disk_mb: int | None) -> Path:
+    """A server's own folder with a short path (a Unix socket's may not exceed 107 bytes), on a tmpfs of
+    `disk_mb` when asked."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    if disk_mb:
+        _run(["mount", "-t", "tmpfs", "-o", f"size={disk_mb}m,mode=0700", "tmpfs", str(root)])
+    return root
+
+
+def fill(server: Server) -> Path:
+    """Fills the disk of a server started with `disk_mb` to the last block; returns the filler (delete it to
+    free the space)."""
+    filler = Path(server.data) / "filler"
+    with open(filler, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+        except OSError:
+            pass
+    return filler
+
+
 def _start_postgresql(s: Server) -> None:
     bin_dir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1]).parent
-    root = Path(tempfile.mkdtemp(prefix="govmig-lab-pg-"))
+    root = _folder("govmig-lab-pg-", s.disk_mb)
     s.data = str(root)
     data, sock = root / "data", root / "sock"
     data.mkdir()
@@ -134,6 +160,7 @@ def _start_postgresql(s: Server) -> None:
             "postgres",
             "--auth-local=trust",
             "--auth-host=scram-sha-256",
+            "--wal-segsize=1",
             "-E",
             "UTF8",
             "--no-sync",
@@ -144,7 +171,8 @@ def _start_postgresql(s: Server) -> None:
     listen = "*" if s.ns else s.host
     options = (
         f"-p {s.port} -k {sock} -c listen_addresses='{listen}' -c wal_level=logical -c fsync=off "
-        "-c max_replication_slots=10 -c max_wal_senders=10 -c shared_buffers=32MB"
+        "-c max_replication_slots=10 -c max_wal_senders=10 -c shared_buffers=32MB -c min_wal_size=4MB "
+        "-c max_wal_size=32MB"
     )
     _run(
         _in_ns(
@@ -191,7 +219,7 @@ def _start_postgresql(s: Server) -> None:
 
 def _start_mariadb(s: Server, server_id: int) -> None:
     # a folder of its own with a short path: a Unix socket's path may not exceed 107 bytes
-    data = Path(tempfile.mkdtemp(prefix="govmig-lab-my-"))
+    data = _folder("govmig-lab-my-", s.disk_mb)
     s.data = str(data)
     user = ["--user=root"] if os.geteuid() == 0 else []
     _run(
@@ -326,8 +354,10 @@ def stop(server: dict[str, Any]) -> None:
             timeout=60,
             check=False,
         )
-        shutil.rmtree(server["data"], ignore_errors=True)
     elif pid:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-        shutil.rmtree(server["data"], ignore_errors=True)
+        time.sleep(0.2)
+    if server.get("disk_mb"):
+        subprocess.run(["umount", "-l", server["data"]], capture_output=True, timeout=60, check=False)
+    shutil.rmtree(server["data"], ignore_errors=True)

@@ -44,6 +44,7 @@ class Site:
     systems: dict[str, Any] = field(default_factory=dict)  # site.json's "systems"
     servers: list[servers.Server] = field(default_factory=list)
     namespaces: netns.Namespaces | None = None
+    target_disk_mb: int | None = None
     upstreams: dict[str, Path] = field(default_factory=dict)  # system → the front end's upstream file
     pidfiles: list[str] = field(default_factory=list)  # stand-ins started on the local connection
 
@@ -66,7 +67,11 @@ def _hosts(doc: dict[str, Any]) -> dict[str, dict[str, tuple[str, dict[str, Any]
     return out
 
 
-def up(tree: Path, wave: str, root: Path, say: Say = lambda _: None) -> Site:
+def up(
+    tree: Path, wave: str, root: Path, say: Say = lambda _: None, target_disk_mb: int | None = None
+) -> Site:
+    """The site; with `target_disk_mb` (root only) every target database's files live on a disk of that size,
+    which a rehearsal may fill (`servers.fill`)."""
     trees = Tree(tree)
     if not trees.has_wave(wave):
         raise LabError(
@@ -79,7 +84,7 @@ def up(tree: Path, wave: str, root: Path, say: Say = lambda _: None) -> Site:
     root.mkdir(parents=True, exist_ok=True)
     os.chmod(root, 0o700)
     why = netns.missing()
-    site = Site(root.resolve(), wave, "local" if why else "netns")
+    site = Site(root.resolve(), wave, "local" if why else "netns", target_disk_mb=target_disk_mb)
     say(
         f"演练环境 site: {'本机连接 local connection (' + why + ')' if why else '网络命名空间与 sshd network namespaces with sshd'}"
     )
@@ -279,6 +284,7 @@ def _database(
         _ns(stand.target),
         server_id + 2,
         (source.admin_password, source.app_password),
+        site.target_disk_mb if site.namespaces else None,
     )
     site.servers.append(target)
     _state(site)

@@ -37,9 +37,9 @@ def render_tree(where: Path) -> Path:
 
 
 @contextmanager
-def rehearsal(root: Path) -> Iterator[tuple[Path, Site]]:
+def rehearsal(root: Path, target_disk_mb: int | None = None) -> Iterator[tuple[Path, Site]]:
     tree = render_tree(root / "tree")
-    site = up(tree, "W01", root / "site")
+    site = up(tree, "W01", root / "site", target_disk_mb=target_disk_mb)
     try:
         yield tree, site
     finally:

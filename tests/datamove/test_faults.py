@@ -5,7 +5,9 @@ the final catch-up, and restored seconds later; alternately on PostgreSQL and Ma
 move's operations (the module the roles call, driven here directly so 20 trials fit in the suite) from prepare to
 open: afterwards every write the client got an acknowledgement for is on the target exactly once, nothing is
 doubled, verification compared every table equal before the target took a write, and the way back carries it all
-to the source for the next trial. A kill -9 of the whole run is tried in test_kill_and_resume.py.
+to the source for the next trial. Last, the target's disk is filled before a fresh initial copy: the move fails,
+the source is given back, and every acknowledged write is on it exactly once. A kill -9 of the whole run is
+tried in test_kill_and_resume.py.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from orchestrator.lab import Site, netns
+from orchestrator.lab import Site, fill, netns
 from tests.conftest import ROOT
 from tests.datamove.rehearsal import CASES, TRADE, Writer, rehearsal, tokens
 
@@ -97,7 +99,7 @@ def link_cut(site: Site, key: str, after: float, hold: float) -> Iterator[list[f
 
 def test_a_cut_link_loses_and_doubles_nothing(tmp_path: Path) -> None:
     module, rng = _module(), random.Random(SEED)
-    with rehearsal(tmp_path) as (_, site):
+    with rehearsal(tmp_path, target_disk_mb=160) as (_, site):
         params = {key: _params(site, key) for key in (TRADE, CASES)}
         struck = 0
         for n in range(TRIALS):
@@ -147,3 +149,28 @@ def test_a_cut_link_loses_and_doubles_nothing(tmp_path: Path) -> None:
                 trial
             )
         assert struck >= TRIALS // 2, f"only {struck} of {TRIALS} cuts struck while an operation ran"
+        for key in (TRADE, CASES):  # the target's disk full: refused, and nothing acknowledged lost
+            _disk_full(site, key, lambda name, p=params[key]: dict(module.run({**p, "op": name})))
+
+
+def _disk_full(site: Site, key: str, op: Any) -> None:
+    db = site.systems[key]["databases"][0]
+    target = next(s for s in site.servers if s.dsn() == db["target"])
+    filler = fill(target)
+    writer = Writer(db, limit=120)
+    writer.start()
+    try:
+        with pytest.raises(Exception) as failed:
+            op(
+                "prepare"
+            )  # the initial copy cannot land (the engine's error, or the bounded wait running out)
+        op("release")  # the way back before cutover: the source keeps serving
+        time.sleep(0.5)
+    finally:
+        writer.stop()
+        filler.unlink()
+    acked = [t for s, t, _ in writer.acked]
+    on_source = tokens(db["source"])
+    assert acked and {s for s, _, _ in writer.acked} == {"source"}, (key, failed.value)
+    assert all(on_source.get(t) == 1 for t in acked) and all(c == 1 for c in on_source.values()), key
+    print(f"\n{key}: target disk full → {type(failed.value).__name__}: {str(failed.value)[:160]}")
