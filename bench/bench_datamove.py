@@ -12,7 +12,6 @@ Each is printed as a ratio to the floor measured in the same run.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
 import time
@@ -27,20 +26,9 @@ from orchestrator.execute import AnsibleRunner, WaveExecutor
 from orchestrator.lab import netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import CASES, TRADE, rehearsal, rows, write_rows
-from tests.datamove.test_faults import _params
+from tests.datamove.test_faults import _module, _params
 
-ROOT = Path(__file__).resolve().parent.parent
 DELTA = 2000
-
-
-def _module() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "govmig_db", ROOT / "playbooks" / "library" / "govmig_db.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _count(dsn: str) -> int:

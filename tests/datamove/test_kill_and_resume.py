@@ -13,7 +13,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,22 +21,13 @@ import pytest
 from orchestrator.lab import netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import CASES, TRADE, Writer, rehearsal, tokens
+from tests.execute.harness import govmig
 
 WHY = netns.missing()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"the rehearsal site needs namespaces: {WHY}")
 STRATA = ((4.0, 14.0), (14.0, 30.0))
 """A run takes about 40 s here: one seeded kill moment early (backup, the initial copy), one late (the final
 sync, verification): two trials that reach both halves of the move."""
-
-
-def govmig(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "orchestrator", *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 @pytest.mark.parametrize("stratum", range(len(STRATA)))

@@ -6,6 +6,7 @@ real Ansible through ansible-runner, with every side effect observable.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,18 @@ from orchestrator.waves import plan_waves
 from tests.conftest import AS_OF, EXAMPLES
 
 _TEMPLATE: dict[str, str] = {}
+
+
+def govmig(*args: str, cwd: Path, own_session: bool = False) -> subprocess.Popen[str]:
+    """`govmig ARGS` as a child process (in a session of its own: killpg then reaches what it starts)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestrator", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=own_session,
+    )
 
 
 def rendered_playbooks() -> dict[str, str]:

@@ -8,7 +8,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,23 +15,12 @@ import pytest
 
 from orchestrator.execute import STEPS
 from orchestrator.store import Store, open_store
-from tests.execute.harness import site
+from tests.execute.harness import govmig, site
 
 TRIALS = 6
 EARLIEST, LATEST = 0.5, 7.0
 """A whole run takes about 7 s here; the kill moments are spread over it in strata (one seeded moment in each
 sixth), so fewer trials still reach every step: cheaper than twenty uniform draws, and no stretch left out."""
-
-
-def govmig(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "orchestrator", *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
 
 
 @pytest.mark.slow
@@ -42,7 +30,7 @@ def test_kill_9_then_resume_completes_everything_exactly_once(tmp_path: Path, se
     where = site(tmp_path, ["alpha", "beta"])
     db = f"sqlite:///{tmp_path / 'govmig.db'}"
     common = ["--tree", str(where.tree), "--db", db, "--hold", "0", "--format", "json"]
-    first = govmig("run", "W01", *common, "--concurrency", "2", cwd=tmp_path)
+    first = govmig("run", "W01", *common, "--concurrency", "2", cwd=tmp_path, own_session=True)
     width = (LATEST - EARLIEST) / TRIALS
     delay = rng.uniform(EARLIEST + seed * width, EARLIEST + (seed + 1) * width)
     try:
