@@ -677,7 +677,7 @@ def main():
     started = time.monotonic()
     try:
         if module.check_mode:
-            module.exit_json(changed=False, govmig_figures={"op": p["op"], **check(p)})
+            module.exit_json(changed=False, govmig_figures={"op": "check", "of": p["op"], **check(p)})
         figures = run(p)
         changed = bool(figures.pop("changed", p["op"] not in ("verify",)))
         figures.update(op=p["op"], engine=p["engine"], database=p["name"],

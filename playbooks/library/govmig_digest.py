@@ -49,7 +49,12 @@ def main():
     found = digest(path) if os.path.isdir(path) else {"files": 0, "bytes": 0, "sha256": ""}
     if against is None:
         module.exit_json(changed=False, exists=os.path.isdir(path), **found)
-    figures = {"op": "files", **found, "source_files": against.get("files"), "equal": found["sha256"] == against.get("sha256")}
+    figures = {
+        "op": "check" if module.check_mode else "files",  # check mode compares what is there, and says so
+        **found,
+        "source_files": against.get("files"),
+        "equal": found["sha256"] == against.get("sha256"),
+    }
     if not figures["equal"] and not module.check_mode:
         module.fail_json(
             msg=f"文件校验不一致，拒绝切换 / the file trees differ, cutover refused: source {against.get('files')} "

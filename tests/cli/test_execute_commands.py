@@ -20,18 +20,34 @@ def govmig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_run_status_and_rollback(tmp_path: Path) -> None:
-    where = site(tmp_path, ["alpha"])
+    """After cutover a rollback carries the target's new files back (the way back keeps its writes), unless
+    the operator discards them: then a bilingual warning, and an audit entry."""
+    where = site(tmp_path, ["alpha", "beta"])
     common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}"]
     proc = govmig("run", "W01", *common, "--hold", "0", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["systems"][0]["state"] == "done"
+    assert {s["state"] for s in json.loads(proc.stdout)["systems"]} == {"done"}
     status = json.loads(govmig("status", "W01", *common[2:], "--format", "json", cwd=tmp_path).stdout)
     assert status["status"] == "done"
+    assert status["systems"][0]["verification"]["files_equal"] is True  # what the move measured
     waves = json.loads(govmig("status", *common[2:], "--format", "json", cwd=tmp_path).stdout)["waves"]
     assert [w["wave"] for w in waves] == ["W01"]
+    for name in ("alpha", "beta"):  # written on the target after cutover
+        (where.target(name) / "after-cutover.txt").write_text(f"{name} written on the target\n")
     back = govmig("rollback", "630000-T/alpha", "--wave", "W01", *common, "--format", "json", cwd=tmp_path)
     assert back.returncode == 0 and json.loads(back.stdout)["systems"][0]["state"] == "rolled_back"
     assert "src-alpha" in where.frontend("alpha")
+    assert (where.source("alpha") / "after-cutover.txt").read_text() == "alpha written on the target\n"
+    dropped = govmig(
+        "rollback", "630000-T/beta", "--wave", "W01", "--discard-target-writes", *common, cwd=tmp_path
+    )
+    assert dropped.returncode == 0, dropped.stderr
+    assert "丢弃" in dropped.stderr and "discarded" in dropped.stderr
+    assert not (where.source("beta") / "after-cutover.txt").exists()
+    store = Store(open_store(f"sqlite:///{tmp_path / 'g.db'}"))
+    assert [a.action for a in store.audit_log("W01/630000-T/beta") if "discard" in a.action] == [
+        "rollback.discard_target_writes"
+    ]
 
 
 def test_a_relative_tree_works_from_its_folder(tmp_path: Path) -> None:

@@ -80,6 +80,19 @@ def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) 
             with urllib.request.urlopen(site.systems[key]["frontend"] + "healthz", timeout=5) as answer:
                 assert answer.read().decode().strip() == "target"  # through the site's nginx
 
+        # the MySQL/MariaDB dump carried the routines, triggers and events; PostgreSQL's sequences moved past
+        # their tables' maximum (the client's inserts on the target above would have collided otherwise)
+        cases = site.systems[CASES]["databases"][0]["target"]
+        assert rows(
+            cases, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()"
+        ) == [("records_audit",)]
+        assert ("record_count",) in rows(
+            cases, "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()"
+        )
+        assert rows(
+            cases, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()"
+        ) == [("nightly_tidy",)]
+
         # no credential reached the store, the tree (with ansible-runner's artifacts) or the step log
         secrets = {s.admin_password for s in site.servers} | {s.app_password for s in site.servers}
         inventory_dir = tree / "inventories" / "W01"

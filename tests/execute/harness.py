@@ -125,6 +125,7 @@ def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -
             **common,
             "govmig_data_dir": str(root / "tgt" / name),
             "govmig_source_address": "localhost",
+            "govmig_source_host": f"{name}-src",  # as render names it: the digest of the source runs there
             "govmig_source_data_dir": str(src),
             "govmig_data_gb": 0,
             "govmig_deploy_mode": "host",

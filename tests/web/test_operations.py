@@ -36,6 +36,9 @@ def test_a_wave_runs_in_check_mode_from_the_api_and_is_watched(web: Web) -> None
     assert state["status"] == "done" and state["check"] is True
     systems = state["systems"]
     assert len(systems) == 3 and {s["state"] for s in systems} == {"done"}  # type: ignore[index, union-attr]
+    for s in systems:  # what each move measured, beside its state (check mode verifies nothing: said so)
+        v = s["verification"]  # type: ignore[index]
+        assert v["databases_equal"] is None and v["write_downtime_seconds"] is None
     store = web.app.state.ctx.store
     assert store.events("W01@check"), "no Ansible event reached the store"
     target = web.root / "site" / "hosts" / "630000-FGW_energy-review" / "target-data"
