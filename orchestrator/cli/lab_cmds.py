@@ -21,12 +21,13 @@ def lab_group() -> None:
 @click.argument("tree", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.argument("wave")
 @click.argument("where", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--local", is_flag=True, help="本机连接，不建网络命名空间 The local connection, no namespaces")
 @FORMAT
-def lab_up(tree: Path, wave: str, where: Path, fmt: str) -> None:
+def lab_up(tree: Path, wave: str, where: Path, local: bool, fmt: str) -> None:
     """搭建演练环境 Build stand-ins for every host of WAVE, start its databases, point the inventory at them."""
     say = (lambda _: None) if fmt == "json" else (lambda line: console(stderr=True).print(line))
     try:
-        site = up(tree, wave, where, say)
+        site = up(tree, wave, where, say, local=local)
     except LabError as exc:
         fail(exc.zh, exc.en, BAD_INPUT)
     except Exception as exc:  # a server that would not start, a namespace refused: said, and undone

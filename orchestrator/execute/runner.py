@@ -148,7 +148,9 @@ ORPHAN_MARK = "GOVMIG_STEP_DIR"
 def reap_orphans(private_dir: Path) -> int:
     """Kills what an earlier attempt of this system's step left running: after a kill -9 of `govmig run`, the
     ansible-playbook it started lives on in its own session (pexpect gives it one) and would run beside the
-    resumed step. Found by the mark in their environment; returns how many were killed."""
+    resumed step. Found by the mark in their environment, and only Ansible's own processes (the playbook, its
+    workers, a module it runs): a service a task started on this machine carries the mark too, and lives on.
+    Returns how many were killed."""
     mark = f"{ORPHAN_MARK}={private_dir}".encode() + b"\0"
     killed = 0
     for proc in Path("/proc").glob("[0-9]*"):
@@ -156,6 +158,9 @@ def reap_orphans(private_dir: Path) -> int:
             continue
         try:
             if mark not in (proc / "environ").read_bytes() + b"\0":
+                continue
+            command = (proc / "cmdline").read_bytes()
+            if b"ansible" not in command and b"AnsiballZ" not in command:
                 continue
             os.kill(int(proc.name), signal.SIGKILL)
             killed += 1

@@ -79,7 +79,7 @@ def build(rendered_tree: Path, settings: PolicySettings, site: bool = True) -> W
     tree = root / "render"
     shutil.copytree(rendered_tree, tree)
     if site:
-        lab_up(tree, "W01", root / "site")
+        lab_up(tree, "W01", root / "site", local=True)  # the local connection: quicker, no link to cut here
     engine = open_store(f"sqlite:///{root / 'govmig.db'}")
     accounts = Accounts(engine)
     seed(accounts, (EXAMPLES,), "seed")
