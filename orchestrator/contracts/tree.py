@@ -32,6 +32,11 @@ def playbook(wave: str) -> str:
     return f"{PLAYBOOKS}/{wave}.yml"
 
 
+def runbook(wave: str) -> str:
+    """The night's runbook for the operator (what moves how, the checkpoints, the commands in order)."""
+    return f"{PLAYBOOKS}/{wave}.runbook.md"
+
+
 def inventory(wave: str) -> str:
     return f"{INVENTORIES}/{wave}/hosts.yml"
 

@@ -21,6 +21,7 @@ from ..plan import Network
 from ..waves import Roadmap
 from .datamoves import data_moves
 from .kubernetes import Files
+from .runbook import runbook
 from .settings import RenderSettings
 from .templates import ROOT, static_files
 from .views import SystemView
@@ -157,6 +158,7 @@ def ansible_files(
         members = by_wave.get(wave.id, [])
         files[layout.playbook(wave.id)] = env.get_template("wave.yml.j2").render(wave=wave)
         files[layout.inventory(wave.id)] = inventory(wave.id, members, settings)
+        files[layout.runbook(wave.id)] = runbook(wave, members, settings)
         for name, text in static_files(ROOT / "inventories" / "group_vars").items():
             files[layout.group_vars(wave.id, name)] = text
     for name, text in static_files(ROOT / "playbooks" / "roles").items():

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from orchestrator.render import load_inventory
+import yaml
+
+from orchestrator.plan import load_bytes
+from orchestrator.policy import assess
+from orchestrator.render import load_inventory, render_artifacts
 from orchestrator.render.datamoves import data_moves, database_name
+from orchestrator.waves import plan_waves
+from tests.conftest import AS_OF, ROOT, dump
 from tests.render.conftest import Rendered
 
 
@@ -51,3 +57,20 @@ def test_the_rendered_inventories_say_how_each_database_moves(rendered: Rendered
             for db in hostvars.get("govmig_databases") or []
         }
         assert moves == expected, wave
+
+
+def test_the_runbook_says_the_night_and_keeps_plan_text_inert() -> None:
+    doc = yaml.safe_load((ROOT / "tests" / "datamove" / "plan.yaml").read_text(encoding="utf-8"))
+    doc["systems"][0]["name"] = (
+        "<img src=x onerror=alert(1)>|`rm -rf /` ## 标题"  # (line breaks: refused at intake)
+    )
+    doc["systems"][0]["deployment"]["databases"] = [{"engine": "oracle", "size_gb": 10}]
+    loaded = load_bytes(dump(doc), "plan.yaml", "yaml")
+    assert loaded.plan is not None, loaded.problems
+    plans = [loaded.plan]
+    decisions = assess(plans, AS_OF)
+    files = render_artifacts(plans, decisions, plan_waves(plans, decisions, AS_OF))
+    text = files["playbooks/W01.runbook.md"]
+    assert "Data Pump" in text and "govmig confirm W01 630000-LAB/trade-stats" in text
+    assert "<img" not in text and "`rm" not in text  # escaped: no markup, no code span, no extra table cell
+    assert "&lt;img src=x onerror=alert(1)&gt;\\|'rm -rf /' ## 标题" in text
