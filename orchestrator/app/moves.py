@@ -54,7 +54,9 @@ def summarize(store: Store, record: str) -> dict[str, MoveSummary]:
         elif op == "backup" and data.get("backup"):
             s.backups.append({"file": str(data["backup"]), "sha256": str(data.get("sha256", ""))})
     stopped: dict[str, Any] = {}
-    for e in store.step_log(record):
+    run = store.wave(record)
+    checking = run is not None and run.check_mode  # a check-mode run stops no write: no downtime to tell
+    for e in [] if checking else store.step_log(record):
         if e.step == "final_sync" and e.status == "started":
             stopped[e.system] = e.at
         elif e.step == "cutover" and e.status == "finished" and e.system in stopped:

@@ -37,9 +37,12 @@ def render_tree(where: Path) -> Path:
 
 
 @contextmanager
-def rehearsal(root: Path, target_disk_mb: int | None = None) -> Iterator[tuple[Path, Site]]:
+def rehearsal(
+    root: Path, target_disk_mb: int | None = None, local: bool = False
+) -> Iterator[tuple[Path, Site]]:
+    """The rehearsal department's W01 on a site: in namespaces over SSH, or `local` (quicker, no link to cut)."""
     tree = render_tree(root / "tree")
-    site = up(tree, "W01", root / "site", target_disk_mb=target_disk_mb)
+    site = up(tree, "W01", root / "site", target_disk_mb=target_disk_mb, local=local)
     try:
         yield tree, site
     finally:
@@ -80,9 +83,7 @@ def admin_dsn(site: Site, key: str, side: str) -> str:
     """The administrator's DSN of a system's first database on one side (what a person behind the
     orchestrator's back would use: it may write where the application may not)."""
     dsn = site.systems[key]["databases"][0][side]
-    host = urlsplit(dsn).hostname
-    server = next(s for s in site.servers if s.host == host)
-    return server.dsn("admin")
+    return next(s for s in site.servers if s.dsn() == dsn).dsn("admin")
 
 
 def write_rows(dsn: str, tokens: list[str], side: str) -> None:

@@ -99,7 +99,7 @@ def link_cut(site: Site, key: str, after: float, hold: float) -> Iterator[list[f
 
 def test_a_cut_link_loses_and_doubles_nothing(tmp_path: Path) -> None:
     module, rng = _module(), random.Random(SEED)
-    with rehearsal(tmp_path, target_disk_mb=160) as (_, site):
+    with rehearsal(tmp_path, target_disk_mb=512) as (_, site):
         params = {key: _params(site, key) for key in (TRADE, CASES)}
         struck = 0
         for n in range(TRIALS):

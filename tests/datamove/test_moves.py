@@ -28,7 +28,7 @@ def _store(tmp_path: Path) -> Store:
 
 
 def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) -> None:
-    with rehearsal(tmp_path) as (tree, site):
+    with rehearsal(tmp_path, local=True) as (tree, site):  # over SSH in namespaces: test_kill_and_resume
         writers = {key: Writer(site.systems[key]["databases"][0]) for key in (TRADE, CASES)}
         for w in writers.values():
             w.start()

@@ -51,7 +51,7 @@ class TamperAfterFinalSync:
 
 
 def test_a_changed_row_refuses_the_cutover_and_a_rollback_keeps_the_target_writes(tmp_path: Path) -> None:
-    with rehearsal(tmp_path) as (tree, site):
+    with rehearsal(tmp_path, local=True) as (tree, site):
         store = Store(open_store(f"sqlite:///{tmp_path / 'govmig.db'}"))
         before = {k: backend(site, k) for k in (TRADE, CASES)}
         runner = TamperAfterFinalSync({TRADE: admin_dsn(site, TRADE, "target")})

@@ -85,7 +85,7 @@ def build(rendered_tree: Path, settings: PolicySettings, site: bool = True) -> W
     seed(accounts, (EXAMPLES,), "seed")
 
     def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
-        return WaveExecutor(store, AnsibleRunner(), path, actor=actor)
+        return WaveExecutor(store, AnsibleRunner(), path, actor=actor, concurrency=3)  # W01's three at once
 
     schedule = WaveSettings.model_validate(yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text()))
     config = WebConfig(
