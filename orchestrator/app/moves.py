@@ -30,6 +30,20 @@ class MoveSummary:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def add(self, op: str, data: dict[str, Any]) -> None:
+        """One database's (or the file tree's) latest figures of one kind."""
+        if op == "verify":
+            self.tables += int(data.get("tables") or len(data.get("source") or {}))
+            self.rows += int(data.get("rows") or 0)
+            self.differ += list(data.get("differ") or [])
+            self.databases_equal = (self.databases_equal is not False) and not data.get("differ")
+        elif op == "files":
+            self.files, self.files_equal = data.get("files"), bool(data.get("equal"))
+        elif op == "catchup":
+            self.catchup_seconds = max(self.catchup_seconds or 0.0, float(data.get("catchup_seconds") or 0.0))
+        elif data.get("backup"):
+            self.backups.append({"file": str(data["backup"]), "sha256": str(data.get("sha256", ""))})
+
     @property
     def verified(self) -> str:
         """One word for a table cell: ✓ equal, ✗ different, – not verified yet."""
@@ -39,20 +53,18 @@ class MoveSummary:
 
 def summarize(store: Store, record: str) -> dict[str, MoveSummary]:
     out: dict[str, MoveSummary] = {}
+    # a step run again (after a crash, a pause, a refused attempt) reports again: the latest attempt counts,
+    # once per database, so nothing is summed twice
+    latest: dict[tuple[str, str, str], dict[str, Any]] = {}
     for f in store.figures(record):
-        s = out.setdefault(f.system, MoveSummary())
-        data, op = f.data, f.data.get("op")
-        if op == "verify" and f.step == "verify":
-            s.tables += int(data.get("tables") or len(data.get("source") or {}))
-            s.rows += int(data.get("rows") or 0)
-            s.differ += list(data.get("differ") or [])
-            s.databases_equal = (s.databases_equal is not False) and not data.get("differ")
-        elif op == "files" and f.step == "verify":
-            s.files, s.files_equal = data.get("files"), bool(data.get("equal"))
-        elif op == "catchup":
-            s.catchup_seconds = max(s.catchup_seconds or 0.0, float(data.get("catchup_seconds") or 0.0))
-        elif op == "backup" and data.get("backup"):
-            s.backups.append({"file": str(data["backup"]), "sha256": str(data.get("sha256", ""))})
+        op = f.data.get("op")
+        if op in ("verify", "files") and f.step != "verify":
+            continue  # a rollback's reverse check is not the move's verification
+        if op in ("verify", "files", "catchup", "backup"):
+            latest[(f.system, str(op), str(f.data.get("database", "")))] = f.data
+        out.setdefault(f.system, MoveSummary())
+    for (system, op, _), data in latest.items():
+        out[system].add(op, data)
     stopped: dict[str, Any] = {}
     run = store.wave(record)
     checking = run is not None and run.check_mode  # a check-mode run stops no write: no downtime to tell

@@ -104,16 +104,13 @@ def start(
     """Starts an empty server for one database (the database and both users created), listening on `host`
     (inside `ns` on every address of the namespace); with `disk_mb` (root only) its files live on a tmpfs of that
     size, a disk a rehearsal can fill."""
-    port = 5432 if ns else free_port()
-    if ns is None and engine == "mariadb":
-        port = free_port()
+    # in a namespace the engine's own port (the host has the namespace to itself), on loopback a free one
+    port = (5432 if engine == "postgresql" else 3306) if ns else free_port()
     admin, app = passwords or (secrets.token_urlsafe(12), secrets.token_urlsafe(12))
     server = Server(engine, dbname, host, port, "", ns, "govmig", admin, "app", app, disk_mb=disk_mb)
     if engine == "postgresql":
         _start_postgresql(server)
     else:
-        if ns:
-            server.port = 3306
         _start_mariadb(server, server_id)
     return server
 

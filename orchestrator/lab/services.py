@@ -47,8 +47,9 @@ def commands(folder: Path, address: str, port: int) -> tuple[str, str]:
             str(folder),
         )
     )
-    start = f"sh -c {shlex.quote(f'setsid {serve} > {log} 2>&1 < /dev/null & echo $! > {pid}; sleep 0.5')}"
-    stop = f"sh -c {shlex.quote(f'[ -f {pid} ] && kill $(cat {pid}) 2>/dev/null; rm -f {pid}; true')}"
+    log_, pid_ = shlex.quote(str(log)), shlex.quote(str(pid))  # the site's folder may hold any character
+    start = f"sh -c {shlex.quote(f'setsid {serve} > {log_} 2>&1 < /dev/null & echo $! > {pid_}; sleep 0.5')}"
+    stop = f"sh -c {shlex.quote(f'[ -f {pid_} ] && kill $(cat {pid_}) 2>/dev/null; rm -f {pid_}; true')}"
     return start, stop
 
 

@@ -51,6 +51,11 @@ MY = ("mysql", "mariadb")
 SLOT = "govmig_{}"
 
 
+def _slot(p):
+    """The publication, subscription and slot of one database's move share this name."""
+    return SLOT.format(re.sub(r"\W", "_", p["name"]))
+
+
 class Fail(Exception):
     """A refusal with its reason in Chinese and English."""
 
@@ -153,7 +158,7 @@ def _q(*parts):
 
 
 def _pg_prepare(p, timeout):
-    src, tgt, name = p["source"], p["target"], SLOT.format(re.sub(r"\W", "_", p["name"]))
+    src, tgt, name = p["source"], p["target"], _slot(p)
     with _pg(src) as s:
         level = _rows(s, "SHOW wal_level")[0][0]
         if level != "logical":
@@ -279,7 +284,7 @@ def _probe(write):
 
 
 def _pg_catchup(p, timeout):
-    src, name = p["source"], SLOT.format(re.sub(r"\W", "_", p["name"]))
+    src, name = p["source"], _slot(p)
     with _pg(src) as s:
         end = _rows(s, "SELECT pg_current_wal_lsn()::text")[0][0]
 
@@ -324,21 +329,24 @@ def _pg_sequences(src, tgt):
 
 
 def _pg_detach(p):
-    src, tgt, name = p["source"], p["target"], SLOT.format(re.sub(r"\W", "_", p["name"]))
+    src, tgt, name = p["source"], p["target"], _slot(p)
     with _pg(tgt) as t:
         if _rows(t, "SELECT 1 FROM pg_subscription WHERE subname = %s", (name,)):
             t.execute(f'ALTER SUBSCRIPTION "{name}" DISABLE')
             t.execute(f'ALTER SUBSCRIPTION "{name}" SET (slot_name = NONE)')
             t.execute(f'DROP SUBSCRIPTION "{name}"')
+
+    def dropped():
+        # the walsender lets go of the slot shortly after the subscriber disconnects; a slot left behind would
+        # hold the source's WAL for ever, so this waits (bounded) and fails rather than leave it
+        with _pg(src) as s:
+            row = _rows(s, "SELECT active FROM pg_replication_slots WHERE slot_name = %s", (name,))
+            if row and not row[0][0]:
+                s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
+            return not row or not row[0][0]
+
+    _wait("删除复制槽", "dropping the replication slot", 30, dropped, pause=0.1)
     with _pg(src) as s:
-        for _ in range(50):  # the walsender lets go of the slot shortly after the subscriber disconnects
-            if not _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s AND NOT active", (name,)):
-                if not _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (name,)):
-                    break
-                time.sleep(0.1)
-                continue
-            s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
-            break
         s.execute(f'DROP PUBLICATION IF EXISTS "{name}"')
 
 
