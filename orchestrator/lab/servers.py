@@ -216,29 +216,36 @@ def _start_postgresql(s: Server) -> None:
 
 def _start_mariadb(s: Server, server_id: int) -> None:
     # a folder of its own with a short path: a Unix socket's path may not exceed 107 bytes
-    data = _folder("govmig-lab-my-", s.disk_mb)
-    s.data = str(data)
+    # and a temporary folder of its own: by default the bootstrap's temporary tables go to the shared /tmp,
+    # where another test's cleanup may take them from under it
+    root = _folder("govmig-lab-my-", s.disk_mb)
+    s.data = str(root)
+    data, tmp = root / "data", root / "tmp"
+    data.mkdir()
+    tmp.mkdir()
     user = ["--user=root"] if os.geteuid() == 0 else []
     _run(
         [
             "mariadb-install-db",
             "--no-defaults",
             f"--datadir={data}",
+            f"--tmpdir={tmp}",
             "--auth-root-authentication-method=normal",
             "--skip-test-db",
             *user,
         ]
     )
-    sock = data / "sock"
-    log = open(data / "server.log", "wb")  # noqa: SIM115 (the server keeps the descriptor)
+    sock = root / "sock"
+    log = open(root / "server.log", "wb")  # noqa: SIM115 (the server keeps the descriptor)
     proc = subprocess.Popen(
         _in_ns(
             s.ns,
             "mariadbd",
             "--no-defaults",
             f"--datadir={data}",
+            f"--tmpdir={tmp}",
             f"--socket={sock}",
-            f"--pid-file={data / 'pid'}",
+            f"--pid-file={root / 'pid'}",
             f"--port={s.port}",
             f"--bind-address={'0.0.0.0' if s.ns else s.host}",
             f"--log-bin={data / 'binlog'}",
@@ -261,7 +268,7 @@ def _start_mariadb(s: Server, server_id: int) -> None:
     deadline = time.monotonic() + 60
     while not sock.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("mariadbd did not start: " + (data / "server.log").read_text()[-800:])
+            raise RuntimeError("mariadbd did not start: " + (root / "server.log").read_text()[-800:])
         time.sleep(0.1)
     sql = (
         f"CREATE USER '{s.admin_user}'@'%' IDENTIFIED BY '{s.admin_password}';"
