@@ -54,6 +54,11 @@ def namespace_base(department: str, zone: str) -> str:
     return f"{MANIFESTS}/base/{department}/namespace-{zone}"
 
 
+def platform_base(zone: str) -> str:
+    """The platform side of a zone's cluster: the namespaces the policies select, and its Gateway."""
+    return f"{MANIFESTS}/platform/{zone}"
+
+
 def overlay(name: str) -> str:
     return f"{MANIFESTS}/overlays/{name}/{KUSTOMIZATION}"
 

@@ -96,6 +96,8 @@ SYSTEMS = Sheet(
         Column("deployment.kind", "enum", vocab.DeploymentKind, True, "vm", zh="部署方式"),
         Column("deployment.special_hardware", "bool", example=False),
         Column("deployment.data_gb", "number", example=200),
+        Column("deployment.source.platform", "enum", vocab.SourcePlatform, example="vsphere", zh="源平台"),
+        Column("deployment.source.vm", example="fgw-invest-01", zh="源虚拟机"),
         Column("target.network", "enum", vocab.Network, zh="申请目标网络"),
         Column("target.cloud", "bool", zh="申请上云"),
         Column("target.zone", "enum", vocab.Zone, zh="申请区域"),

@@ -180,8 +180,8 @@ def translate(error: ErrorDetails) -> tuple[str, str, str]:
             f"'{en_field}' must be a finite number, not '{value}'",
         ),
         "image_ref": (
-            f"「{value}」不是合法的镜像地址（如 registry.example.gov.cn/fgw/web:2.3）",
-            f"'{value}' is not an image reference (such as registry.example.gov.cn/fgw/web:2.3)",
+            f"「{value}」不是合法的镜像地址（如 registry.govcloud.example/fgw/web:2.3）",
+            f"'{value}' is not an image reference (such as registry.govcloud.example/fgw/web:2.3)",
         ),
         "url_path": (
             f"「{value}」不是合法的URL路径：应以“/”开头，只含URL允许的字符（如 /healthz）",

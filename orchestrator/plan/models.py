@@ -38,6 +38,7 @@ from .vocab import (
     Network,
     Scope,
     Sharing,
+    SourcePlatform,
     Zone,
 )
 
@@ -135,9 +136,17 @@ class Database(Model):
     size_gb: Gigabytes = 0
 
 
+class VmSource(Model):
+    """The source VM's identity (contract v1.1), for Forklift: its platform and its name there."""
+
+    platform: SourcePlatform
+    vm: Text
+
+
 class Deployment(Model):
     kind: DeploymentKind
     special_hardware: bool = False
+    source: VmSource | None = None
     components: list[Component] = Field(default_factory=list)
     databases: list[Database] = Field(default_factory=list)
     data_gb: Gigabytes = 0

@@ -57,6 +57,18 @@ class DeploymentKind(StrEnum):
     physical = "physical"
 
 
+class SourcePlatform(StrEnum):
+    """`deployment.source.platform` (contract v1.1): where a VM runs today. Forklift moves VMs from the first
+    five; a physical machine is exported to an image instead."""
+
+    vsphere = "vsphere"
+    ovirt = "ovirt"
+    openstack = "openstack"
+    hyperv = "hyperv"
+    ova = "ova"
+    physical = "physical"
+
+
 class DatabaseEngine(StrEnum):
     """`deployment.databases[].engine` (contract v1.1): the engines a province's systems run on."""
 
@@ -173,4 +185,6 @@ class Zone(StrEnum):
     internal = "internal"
 
 
+ZH.update({"vsphere": "VMware vSphere", "ovirt": "oVirt", "openstack": "OpenStack", "hyperv": "Hyper-V"})
+ZH.update({"ova": "OVA 导出", "physical": "物理机"})
 ZH.update({"internet": "互联网区", "extranet": "政务外网区", "internal": "政务内网区"})

@@ -6,9 +6,8 @@ identical input. The CLI writes them.
 
 from .ansible import dump_inventory, load_inventory
 from .artifacts import render_artifacts
-from .kubernetes import Files
 from .settings import DEFAULT_RENDER, RenderSettings
-from .views import SystemView
+from .views import Files, SystemView
 
 __all__ = [
     "DEFAULT_RENDER",

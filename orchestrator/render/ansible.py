@@ -19,12 +19,12 @@ from jinja2 import Environment
 from ..contracts import tree as layout
 from ..plan import Network
 from ..waves import Roadmap
+from . import naming
 from .datamoves import data_moves
-from .kubernetes import Files
 from .runbook import runbook
 from .settings import RenderSettings
 from .templates import ROOT, static_files
-from .views import SystemView
+from .views import Files, SystemView
 
 
 class Unsafe(str):
@@ -94,7 +94,7 @@ def inventory(wave_id: str, views: Sequence[SystemView], settings: RenderSetting
         if s.health_port and s.health_path:
             target["govmig_health_url"] = f"http://{s.target_host}:{s.health_port}{s.health_path}"
         groups[_target_group(s)][s.target_host] = target
-        groups["frontends"][f"{s.system}.{s.department.lower()}.frontend.{settings.host_domain}"] = {
+        groups["frontends"][naming.host(s.system, s.department, settings.domain("frontend"))] = {
             **common,
             "govmig_target_backend": f"{s.target_host}:{port}",
             "govmig_source_backend": f"{s.source_host}:{port}",

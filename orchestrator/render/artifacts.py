@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import yaml
 from jinja2 import BaseLoader
 
 from ..contracts import tree as layout
@@ -13,11 +14,13 @@ from ..policy import Decision
 from ..waves import Roadmap
 from .ansible import ansible_files
 from .index import build_index
-from .kubernetes import Files, namespace_files, overlay_files, system_files
+from .kubernetes import namespace_files, overlay_files, system_files
 from .monitoring import monitoring_files
+from .platform import platform_files
+from .quota import DEFAULTS, Need, forklift_vm, launcher_mib, needs
 from .settings import DEFAULT_RENDER, RenderSettings
 from .templates import environment
-from .views import build_views, namespaces
+from .views import Files, SystemView, build_views, namespaces
 
 
 def render_artifacts(
@@ -31,17 +34,45 @@ def render_artifacts(
     """Every file of the output tree, by path relative to it; `progress(done, total)` after each system."""
     env = environment(loader)
     views = build_views(plans, decisions, roadmap, settings)
-    spaces = namespaces(views, settings.quota_headroom, settings.vm_root_disk_gb)
+    spaces = namespaces(views)
     files: Files = {}
-    for ns in spaces:
-        files.update(namespace_files(env, ns))
     for n, view in enumerate(views, start=1):
         if view.on_kubernetes:
             files.update(system_files(env, view, settings))
         if progress:
             progress(n, len(views))
+    need = _needs(files, views, settings)
+    for ns in spaces:
+        files.update(namespace_files(env, ns, need.get(ns.name, Need()), settings))
+    files.update(platform_files(env, spaces, settings))
     files.update(overlay_files(views, spaces, settings))
     files.update(monitoring_files(env, views, settings))
     files.update(ansible_files(env, roadmap, views, settings))
     files[layout.INDEX] = build_index(files, views, decisions, roadmap, plans).to_json()
     return dict(sorted(files.items()))
+
+
+def _needs(files: Files, views: Sequence[SystemView], settings: RenderSettings) -> dict[str, Need]:
+    """Each namespace's needs, from the rendered objects and the VMs Forklift will create there."""
+    movers = [v for v in views if v.forklift]
+    limits: dict[str, tuple[int, int]] = {}
+    for v in movers:
+        default = limits.get(v.namespace, DEFAULTS["limit"])
+        limits[v.namespace] = (
+            max(default[0], 1000 * v.vm_cores),
+            max(default[1], launcher_mib(v.vm_memory, v.vm_cores)),
+        )
+    docs = [
+        doc
+        for path, text in files.items()
+        if path.startswith(f"{layout.MANIFESTS}/") and not path.endswith(layout.KUSTOMIZATION)
+        for doc in yaml.safe_load_all(text)
+        if doc
+    ]
+    out = needs(docs, settings.storage_rwx, limits)
+    for v in movers:
+        need = out.setdefault(v.namespace, Need(default_limit=limits[v.namespace]))
+        forklift_vm(
+            need, v.vm_memory, v.vm_cores, [settings.vm_root_disk_gb, *([v.data_gb] if v.data_gb else [])]
+        )
+    return out

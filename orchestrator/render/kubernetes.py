@@ -8,17 +8,10 @@ import yaml
 from jinja2 import Environment
 
 from ..contracts import tree as layout
-from ..plan import Network
-from . import naming
+from . import cloud, naming, quantities
+from .quota import Need
 from .settings import RenderSettings
-from .views import NamespaceView, SystemView
-
-DB_PORTS = {"mysql": 3306, "postgresql": 5432, "dameng": 5236, "kingbase": 54321, "oracle": 1521}
-SHARING = {
-    Network.egov_external: "sharing-platform.egov-external.svc",
-    Network.egov_internal: "sharing-platform.egov-internal.svc",
-}
-Files = dict[str, str]
+from .views import Files, NamespaceView, SystemView
 
 
 def _kustomization(resources: Sequence[str], extra: dict[str, object] | None = None) -> str:
@@ -31,9 +24,12 @@ def _kustomization(resources: Sequence[str], extra: dict[str, object] | None = N
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
-def namespace_files(env: Environment, ns: NamespaceView) -> Files:
+def namespace_files(env: Environment, ns: NamespaceView, need: Need, settings: RenderSettings) -> Files:
+    """The namespace, its quota summed from what is rendered into it (`render/quota.py`) with the site's
+    headroom, and a LimitRange whose defaults cover every pod that comes without limits."""
     labels = {
         "kubernetes.io/metadata.name": ns.name,
+        "app.kubernetes.io/managed-by": "govmig",
         naming.DEPARTMENT: ns.department,
         naming.ZONE: ns.zone.value,
         naming.NETWORK: ns.network.value,
@@ -44,9 +40,23 @@ def namespace_files(env: Environment, ns: NamespaceView) -> Files:
         "pod-security.kubernetes.io/warn": "restricted",
         "pod-security.kubernetes.io/audit": "restricted",
     }
+    h = settings.quota_headroom
+    quota = {
+        "cpu": quantities.cpu(int(need.request_mc * h) + 1000),
+        "memory": quantities.memory(int(need.request_mib * h) + 1024),
+        "cpu_limit": quantities.cpu(int(need.limit_mc * h) + 1000),
+        "memory_limit": quantities.memory(int(need.limit_mib * h) + 1024),
+        "storage": quantities.gib(need.storage_gib * h + 10),
+        "pods": int(need.pods * h) + 10,
+        "claims": int(need.claims * h) + 5,
+        "default_cpu": quantities.cpu(need.default_limit[0]),
+        "default_memory": quantities.memory(need.default_limit[1]),
+    }
     base = layout.namespace_base(ns.department, ns.zone.value)
     return {
-        f"{base}/namespace.yaml": env.get_template("k8s/namespace.yaml.j2").render(ns=ns, labels=labels),
+        f"{base}/namespace.yaml": env.get_template("k8s/namespace.yaml.j2").render(
+            ns=ns, labels=labels, quota=quota
+        ),
         f"{base}/kustomization.yaml": _kustomization(["namespace.yaml"]),
     }
 
@@ -69,43 +79,35 @@ def system_files(env: Environment, s: SystemView, settings: RenderSettings) -> F
                 files[f"{base}/{c.component}-service.yaml"] = env.get_template("k8s/service.yaml.j2").render(
                     name=c.name, port=c.port, labels=labels, selector=selector, **common
                 )
-        for db in s.databases:
-            selector = {naming.PART_OF: s.system, naming.NAME: db.name}
-            files[f"{base}/{db.name}.yaml"] = env.get_template("k8s/database.yaml.j2").render(
-                db=db,
-                port=DB_PORTS.get(db.engine, 5432),
-                secret=naming.k8s_name(db.name, "credentials"),
-                labels={**s.labels, naming.NAME: db.name},
-                selector=selector,
-                storage_class=settings.storage_class,
-                **common,
-            )
+        files.update(cloud.database_files(env, s, settings, base))
     else:
-        vm = naming.k8s_name(s.system, "vm")
-        pod_selector = {naming.PART_OF: s.system, naming.NAME: vm}
-        data_gb = s.data_gb
-        files[f"{base}/virtualmachine.yaml"] = env.get_template("k8s/virtualmachine.yaml.j2").render(
-            vm=vm,
-            root=naming.k8s_name(s.system, "root"),
-            data_disk=naming.k8s_name(s.system, "disk-data") if data_gb else None,
-            data_size=f"{max(1, -(-int(data_gb) // 1))}Gi",
-            root_size=f"{settings.vm_root_disk_gb}Gi",
-            image_url=f"{settings.vm_image_url}/{s.department}/{s.system}/root.qcow2",
-            storage_class=settings.storage_class,
-            labels=s.labels,
-            pod_labels={**s.labels, naming.NAME: vm},
-            pod_selector=pod_selector,
-            ports=sorted({c.port for c in s.components if c.port}),
-            s=s,
-        )
+        files.update(cloud.vm_files(env, s, settings, base))
+    files.update(cloud.filesync_files(env, s, settings, base))
+    files.update(cloud.route_files(env, s, settings, base))
     budgets = [c for c in s.components if c.replicas > 1] if s.kind == "container" else []
+    gateway = settings.gateways[s.zone]
     files[f"{base}/system.yaml"] = env.get_template("k8s/system.yaml.j2").render(
         labels=s.labels,
         budgets=budgets,
         selector_of=selector_of,
         policy_name=naming.k8s_name(s.system, "traffic"),
-        sharing_platform=SHARING[s.network],
+        sharing_platform=f"{settings.sharing_namespace}.svc",
         shared_storage_class=settings.shared_storage_class,
+        gateway_namespace=gateway.namespace if s.front else None,
+        monitoring_namespace=settings.monitoring_namespace,
+        sharing_namespace=settings.sharing_namespace,
+        operators=sorted(
+            {
+                settings.operator_namespaces[d.engine]
+                for d in s.databases
+                if d.engine in settings.operator_namespaces
+            }
+        )
+        if s.kind == "container"
+        else [],
+        api_cidrs=settings.api_server_cidrs
+        if s.kind == "container" and any(d.engine == "postgresql" for d in s.databases)
+        else [],
         **common,
     )
     files[f"{base}/kustomization.yaml"] = _kustomization(sorted(p.rsplit("/", 1)[1] for p in files))
@@ -119,7 +121,7 @@ def overlay_files(
     files: Files = {}
     zones = sorted({ns.zone.value for ns in namespaces})
     for zone in zones:
-        resources = [
+        resources = [layout.from_overlay(layout.platform_base(zone))] + [
             layout.from_overlay(layout.namespace_base(ns.department, zone))
             for ns in namespaces
             if ns.zone.value == zone

@@ -15,10 +15,10 @@ from jinja2 import Environment
 from ..contracts import metrics
 from ..contracts import tree as layout
 from . import naming
-from .kubernetes import Files, _kustomization
+from .kubernetes import _kustomization
 from .rules import rule_groups
 from .settings import RenderSettings
-from .views import SystemView
+from .views import Files, SystemView
 
 
 def monitoring_files(env: Environment, views: Sequence[SystemView], settings: RenderSettings) -> Files:

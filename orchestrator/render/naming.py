@@ -18,18 +18,21 @@ CLASSIFIED, MLPS, ROLE = f"{DOMAIN}/classified", f"{DOMAIN}/mlps-level", f"{DOMA
 PART_OF, NAME = "app.kubernetes.io/part-of", "app.kubernetes.io/name"
 
 
-def k8s_name(*parts: str) -> str:
-    """Parts joined by '-', lower-cased, at most 63 characters (a hash keeps long names unique)."""
+def k8s_name(*parts: str, limit: int = 63) -> str:
+    """Parts joined by '-', lower-cased, at most `limit` characters (63, a DNS label; some operators allow
+    fewer: the MySQL Operator's InnoDBCluster 40); a hash keeps long names unique."""
     name = re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")
-    if len(name) <= 63:
+    if len(name) <= limit:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-    return f"{name[:54].rstrip('-')}-{digest}"
+    return f"{name[: limit - 9].rstrip('-')}-{digest}"
 
 
 def namespace(department: str, zone: Zone) -> str:
     return k8s_name(department, zone.value)
 
 
-def host(system: str, department: str, where: str, domain: str) -> str:
-    return f"{system}.{department.lower()}.{where}.{domain}"
+def host(system: str, department: str, domain: str) -> str:
+    """A system's host name under a domain (its zone's, or the sources'): the route, the inventory, the
+    cutover and the probes all use it."""
+    return f"{system}.{department.lower()}.{domain}"

@@ -15,10 +15,13 @@ from ..plan import DeploymentKind, MigrationPlan, Network, System, Zone, qualify
 from ..policy import Action, Decision, Flag
 from ..waves import Roadmap, volume_gb
 from . import naming, quantities
-from .settings import RenderSettings
+from .datamoves import data_moves
+from .settings import EXAMPLE, RenderSettings
 
-DB_REQUEST, DB_LIMIT = (1000, 2048), (2000, 4096)
-"""What each database StatefulSet asks for and may use (millicores, MiB): templates/k8s/database.yaml.j2."""
+NAME_LIMITS = {"mysql": 40}
+"""Operators that allow shorter names than Kubernetes: the MySQL Operator's InnoDBCluster (40)."""
+Files = dict[str, str]
+"""A rendered tree: relative path -> content."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class DatabaseView:
     engine: str
     image: str
     size: str
+    dbname: str = ""
+    """The database's own name on both sides (render/datamoves.database_name)."""
+    how: str = "checkpoint"
+    """How its data moves: logical | binlog | checkpoint | offline (render/datamoves)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,10 @@ class SystemView:
     probe_url: str | None
     source_host: str
     target_host: str
+    window_start: str = ""
+    """The wave's window opens (ISO 8601): a warm Forklift plan cuts over then."""
+    vm_source: tuple[str, str] | None = None
+    """(platform, VM name) of the source VM, for Forklift; None: the VM's disks are imported from images."""
     depends_on: list[Peer] = field(default_factory=list)
     dependents: list[Peer] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
@@ -96,6 +107,27 @@ class SystemView:
     def on_kubernetes(self) -> bool:
         return self.kind in ("container", "vm")
 
+    @property
+    def claims_data(self) -> bool:
+        """A shared data claim is rendered only where a workload mounts it: a container system with files (a
+        VM keeps its files on its own data disk)."""
+        return self.kind == "container" and bool(self.data_size) and bool(self.components)
+
+    @property
+    def front(self) -> tuple[str, int] | None:
+        """The Service and port its users reach (the health component's, else the first with a port)."""
+        if self.kind == "vm":
+            port = self.health_port or next((c.port for c in self.components if c.port), None)
+            return (naming.k8s_name(self.system, "vm"), port) if port else None
+        c = next((c for c in self.components if c.port and c.health_path), None) or next(
+            (c for c in self.components if c.port), None
+        )
+        return (c.name, c.port) if c and c.port else None
+
+    @property
+    def forklift(self) -> bool:
+        return self.kind == "vm" and self.vm_source is not None and self.vm_source[0] != "physical"
+
 
 @dataclass
 class NamespaceView:
@@ -107,13 +139,6 @@ class NamespaceView:
     mlps: int
     systems: list[SystemView]
     has_vms: bool
-    cpu: str
-    memory: str
-    cpu_limit: str
-    memory_limit: str
-    storage: str
-    pods: int
-    claims: int
 
 
 def _kind(system: System, decision: Decision) -> str:
@@ -127,15 +152,15 @@ def _kind(system: System, decision: Decision) -> str:
     return system.deployment.kind.value
 
 
-def _components(system: System, key: str) -> list[ComponentView]:
+def _components(system: System, key: str, settings: RenderSettings) -> list[ComponentView]:
     out = []
     for c in system.deployment.components:
-        image = c.image or f"registry.example.gov.cn/{key.replace('/', '-').lower()}-{c.name}:latest"
+        image = c.image or f"registry.{EXAMPLE}/{key.replace('/', '-').lower()}-{c.name}:latest"
         out.append(
             ComponentView(
                 naming.k8s_name(system.id, c.name),
                 c.name,
-                image,
+                settings.image(image),
                 c.port,
                 c.replicas,
                 c.cpu,
@@ -152,6 +177,7 @@ def build_views(
 ) -> list[SystemView]:
     """Views of every scheduled system, in wave order then key order."""
     wave_of = {k: w.id for w in roadmap.waves for k in w.systems}
+    window_of = {w.id: w.start.isoformat() for w in roadmap.waves}
     decided = {d.key: d for d in decisions if d.action is Action.migrate}
     views: dict[str, SystemView] = {}
     systems = {p.key(s): (p, s) for p in plans for s in p.systems}
@@ -160,11 +186,11 @@ def build_views(
         d = decided[key]
         assert d.zone is not None and d.target_network is not None
         dept = plan.department.code
-        comps = _components(system, key)
+        comps = _components(system, key, settings)
         health = next((c for c in comps if c.health_path and c.port), None)
         kind = _kind(system, d)
         ns = naming.namespace(dept, d.zone)
-        where = naming.host(system.id, dept, d.zone.value, settings.host_domain)
+        where = naming.host(system.id, dept, settings.domain(d.zone.value))
         if health is None:
             probe = None
         elif kind == "host":
@@ -172,15 +198,26 @@ def build_views(
         else:
             service = naming.k8s_name(system.id, "vm") if kind == "vm" else health.name
             probe = f"http://{service}.{ns}.svc:{health.port}{health.health_path}"
+        moves = data_moves(
+            system.id,
+            [str(db.engine) for db in system.deployment.databases],
+            d.classified,
+            settings.approved_internal_link,
+        )
         dbs = [
             DatabaseView(
-                naming.k8s_name(system.id, "db", str(n), db.engine),
+                naming.k8s_name(system.id, "db", str(n), db.engine, limit=NAME_LIMITS.get(db.engine, 63)),
                 db.engine,
-                settings.database_images.get(db.engine, f"registry.example.gov.cn/base/{db.engine}:latest"),
+                settings.image(
+                    settings.database_images.get(db.engine, f"registry.{EXAMPLE}/base/{db.engine}:latest")
+                ),
                 quantities.gib(db.size_gb),
+                move.name,
+                move.how,
             )
-            for n, db in enumerate(system.deployment.databases)
+            for n, (db, move) in enumerate(zip(system.deployment.databases, moves, strict=True))
         ]
+        source = system.deployment.source
         cores = sum(quantities.millicores(c.cpu) * c.replicas for c in comps)
         mem = sum(quantities.mebibytes(c.memory) * c.replicas for c in comps)
         views[key] = SystemView(
@@ -208,8 +245,10 @@ def build_views(
             health_port=health.port if health else None,
             health_path=health.health_path if health else None,
             probe_url=probe,
-            source_host=naming.host(system.id, dept, "src", settings.host_domain),
+            source_host=naming.host(system.id, dept, settings.domain("src")),
             target_host=where,
+            window_start=window_of[wave_of[key]],
+            vm_source=(source.platform.value, source.vm) if source else None,
         )
     _peers(views, systems)
     return list(views.values())
@@ -234,8 +273,8 @@ def _peers(views: dict[str, SystemView], systems: dict[str, tuple[MigrationPlan,
                 dep.dependents.append(Peer(view.namespace, view.system))
 
 
-def namespaces(views: Sequence[SystemView], headroom: float, root_disk_gb: int) -> list[NamespaceView]:
-    """A namespace for every department and zone with a scheduled system; quotas count what runs there.
+def namespaces(views: Sequence[SystemView]) -> list[NamespaceView]:
+    """A namespace for every department and zone with a scheduled system (its quota: render/quota.py).
 
     Off-cloud systems get one too: their monitoring objects live in it.
     """
@@ -247,16 +286,6 @@ def namespaces(views: Sequence[SystemView], headroom: float, root_disk_gb: int) 
         everyone = grouped[name]
         members = [v for v in everyone if v.on_kubernetes]
         first = everyone[0]
-        mc = sum(quantities.millicores(c.cpu) * c.replicas for v in members for c in v.components)
-        mib = sum(quantities.mebibytes(c.memory) * c.replicas for v in members for c in v.components)
-        dbs = sum(len(v.databases) for v in members if v.kind == "container")
-        req_mc, req_mib = mc + DB_REQUEST[0] * dbs, mib + DB_REQUEST[1] * dbs
-        lim_mc, lim_mib = mc + DB_LIMIT[0] * dbs, mib + DB_LIMIT[1] * dbs
-        storage = sum(v.data_gb for v in members) + root_disk_gb * sum(v.kind == "vm" for v in members)
-        pods = sum(c.replicas for v in members for c in v.components) + sum(len(v.databases) for v in members)
-        claims = sum(
-            len(v.databases) + (1 if v.data_size else 0) + (2 if v.kind == "vm" else 0) for v in members
-        )
         out.append(
             NamespaceView(
                 name=name,
@@ -267,13 +296,6 @@ def namespaces(views: Sequence[SystemView], headroom: float, root_disk_gb: int) 
                 mlps=max(v.mlps for v in everyone),
                 systems=members,
                 has_vms=any(v.kind == "vm" for v in members),
-                cpu=quantities.cpu(int(req_mc * headroom) + 1000),
-                memory=quantities.memory(int(req_mib * headroom) + 1024),
-                cpu_limit=quantities.cpu(int(lim_mc * headroom) + 1000),
-                memory_limit=quantities.memory(int(lim_mib * headroom) + 1024),
-                storage=quantities.gib(storage * headroom + 10),
-                pods=int(pods * 2 * headroom) + 10,
-                claims=claims * 2 + 5,
             )
         )
     return out

@@ -85,7 +85,7 @@ def test_a_value_nobody_means_is_refused_where_it_stands(
     minimal: dict[str, Any], path: tuple[str | int, ...], value: Any, code: str, zh: str, en: str
 ) -> None:
     minimal["systems"][0]["deployment"]["databases"] = [{"engine": "mysql", "size_gb": 1}]
-    minimal["systems"][0]["deployment"]["components"][0]["image"] = "registry.example.gov.cn/t/web:1"
+    minimal["systems"][0]["deployment"]["components"][0]["image"] = "registry.govcloud.example/t/web:1"
     _set(minimal, path, value)
     error = yaml_error(minimal)
     assert (error.code, error.path) == (code, path)
@@ -181,7 +181,7 @@ def test_every_engine_of_the_vocabulary_is_accepted(minimal: dict[str, Any], eng
     [
         "nginx",
         "nginx:1.27",
-        "registry.example.gov.cn/fgw/invest-web:2.3",
+        "registry.govcloud.example/fgw/invest-web:2.3",
         "198.18.0.5:5000/a/b_c__d-e:v1.0-rc.1",
         "harbor.example.test/x/y@sha256:" + "a" * 64,
     ],

@@ -76,16 +76,48 @@ def test_classified_containment_holds_for_any_portfolio(plan: MigrationPlan) -> 
     _classified_contained(render_artifacts([plan], decisions, roadmap))
 
 
-def test_no_secret_values_are_written(rendered: Rendered) -> None:
-    for path, text in rendered.files.items():
-        assert "kind: Secret" not in text, path
-        lowered = text.lower()
-        assert "password:" not in lowered.replace('"password"', ""), path
-    refs = [
-        d for _, d in rendered.objects() if d["kind"] == "StatefulSet" and "-db-" in d["metadata"]["name"]
+def _password_values(node: object, path: str = "") -> list[str]:
+    """Every key naming a password whose value is written out (a reference to a Secret is a mapping)."""
+    found = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if "password" in str(k).lower() and not isinstance(v, dict):
+                if not (str(k).endswith("_FILE") or (isinstance(v, str) and v.startswith("/run/secrets/"))):
+                    found.append(f"{path}.{k}")
+            found += _password_values(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for n, v in enumerate(node):
+            found += _password_values(v, f"{path}[{n}]")
+    return found
+
+
+def test_no_secret_values_are_written(rendered: Rendered, engines: Rendered) -> None:
+    both = [*rendered.objects(), *engines.objects()]
+    assert [p for p, d in both if d["kind"] == "Secret"] == []
+    written = [f"{path}{where}" for path, doc in both for where in _password_values(doc)]
+    assert written == []
+    envs = [
+        e
+        for _, d in both
+        if d["kind"] == "StatefulSet" and "-db-" in d["metadata"]["name"]
+        for e in d["spec"]["template"]["spec"]["containers"][0].get("env", [])
     ]
-    env = refs[0]["spec"]["template"]["spec"]["containers"][0]["env"][0]
-    assert env["valueFrom"]["secretKeyRef"]["name"].endswith("-credentials") and "value" not in env
+    by_ref = [e for e in envs if "valueFrom" in e]
+    assert by_ref and all(e["valueFrom"]["secretKeyRef"]["name"].endswith("-credentials") for e in by_ref)
+    assert all("value" not in e or e["value"].startswith("/run/secrets/") for e in envs)
+    refs = [
+        d["spec"]["externalClusters"][0]["password"]
+        for _, d in both
+        if d["kind"] == "Cluster" and d["spec"].get("externalClusters")
+    ]
+    assert refs and all(set(r) == {"name", "key"} for r in refs)
+
+
+def test_a_written_password_is_caught() -> None:
+    assert _password_values({"spec": {"env": [{"name": "x", "password": "hunter2"}]}}) == [
+        ".spec.env[0].password"
+    ]
+    assert _password_values({"password": {"name": "s", "key": "k"}}) == []
 
 
 def test_rendering_twice_gives_identical_bytes(rendered: Rendered) -> None:
@@ -139,18 +171,36 @@ def test_probes_and_budgets_follow_the_plan(rendered: Rendered) -> None:
     assert worker is None or "readinessProbe" not in worker["spec"]["template"]["spec"]["containers"][0]
 
 
-def test_public_systems_alone_admit_the_internet_gateway(rendered: Rendered) -> None:
+def test_each_routed_system_admits_its_own_zones_gateway_alone(rendered: Rendered) -> None:
+    """The Gateway of the system's zone, and only for a system with a route; the internet's gateway never
+    reaches a system outside the internet zone."""
+    from orchestrator.render import DEFAULT_RENDER
+    from orchestrator.plan import Zone
+
+    routed = {
+        (d["metadata"]["namespace"], d["metadata"]["labels"]["govmig.gov.cn/system"])
+        for _, d in rendered.objects("manifests/")
+        if d["kind"] == "HTTPRoute"
+    }
+    seen = 0
     for _, doc in rendered.objects("manifests/"):
         if doc["kind"] == "NetworkPolicy" and doc["metadata"]["name"].endswith("-traffic"):
+            labels = doc["metadata"]["labels"]
             peers = [p for rule in doc["spec"]["ingress"] for p in rule["from"]]
-            gateway = any(
-                p.get("namespaceSelector", {}).get("matchLabels", {}).get("govmig.gov.cn/role")
-                == "internet-gateway"
+            gateways = {
+                p["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
                 for p in peers
+                if p.get("namespaceSelector", {}).get("matchLabels", {}).get("govmig.gov.cn/role")
+                == "gateway"
+            }
+            mine = DEFAULT_RENDER.gateways[Zone(labels["govmig.gov.cn/zone"])].namespace
+            expected = (
+                {mine} if (doc["metadata"]["namespace"], labels["govmig.gov.cn/system"]) in routed else set()
             )
-            assert gateway == (doc["metadata"]["labels"]["govmig.gov.cn/zone"] == "internet"), doc[
-                "metadata"
-            ]["name"]
+            assert gateways == expected, doc["metadata"]["name"]
+            assert labels["govmig.gov.cn/zone"] == "internet" or "internet-gateway" not in gateways
+            seen += bool(gateways)
+    assert seen > 10
 
 
 def test_off_cloud_systems_have_monitoring_but_no_workloads(rendered: Rendered) -> None:
