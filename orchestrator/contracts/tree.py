@@ -54,9 +54,9 @@ def namespace_base(department: str, zone: str) -> str:
     return f"{MANIFESTS}/base/{department}/namespace-{zone}"
 
 
-def platform_base(zone: str) -> str:
-    """The platform side of a zone's cluster: the namespaces the policies select, and its Gateway."""
-    return f"{MANIFESTS}/platform/{zone}"
+def platform_base(network: str) -> str:
+    """The platform side of a network's clusters: the namespaces the policies select, and the Gateways."""
+    return f"{MANIFESTS}/platform/{network}"
 
 
 def overlay(name: str) -> str:

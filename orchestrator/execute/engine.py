@@ -22,7 +22,7 @@ from .errors import ExecuteError
 from .health import GateResult
 from .inventory import SystemHosts, systems_in
 from .lease import WaveLock
-from .manifests import objects, system_files, to_gitops
+from .manifests import held_back, objects, system_files, to_gitops
 from .runner import PlaybookRunner, RunRequest, result_items
 from .states import DECOMMISSION, ROLLBACK, STEPS, Step, next_step
 
@@ -239,7 +239,7 @@ class WaveExecutor:
             )
             self.store.audit(self.actor, "k8s.gitops", f"{record}/{key}", "written", f"{len(written)} files")
             return None
-        lines: list[str] = []
+        lines = [f"held for its step: {h}" for h in held_back(files)]
         result = self.applier.apply(objects(files), log=lines.append)
         self.store.add_events(record, key, "deploy", [_note("k8s_apply", line) for line in lines])
         self.store.audit(

@@ -39,8 +39,28 @@ def _docs(path: Path) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
 
 
-def objects(files: list[Path]) -> list[dict[str, Any]]:
-    return [doc for path in files for doc in _docs(path)]
+PHASE = "govmig.gov.cn/apply-at"
+"""Render's mark on an object that may only be applied at a given step: a clone or a backup of the source taken
+in the window (`final_sync`), while its writes are stopped; without the mark, at deploy."""
+
+
+def phase(obj: dict[str, Any]) -> str:
+    return str(((obj.get("metadata") or {}).get("annotations") or {}).get(PHASE, "deploy"))
+
+
+def objects(files: list[Path], at: tuple[str, ...] = ("deploy", "presync")) -> list[dict[str, Any]]:
+    """The objects of the files to apply at the given steps (the deploy step applies those of pre-sync too)."""
+    return [doc for path in files for doc in _docs(path) if phase(doc) in at]
+
+
+def held_back(files: list[Path], at: tuple[str, ...] = ("deploy", "presync")) -> list[str]:
+    """KIND/NAME (step) of each object the step does not apply."""
+    return [
+        f"{doc['kind']}/{doc['metadata']['name']} ({phase(doc)})"
+        for path in files
+        for doc in _docs(path)
+        if phase(doc) not in at
+    ]
 
 
 def to_gitops(tree: Path, wave: str, key: str, files: list[Path]) -> list[Path]:

@@ -13,6 +13,7 @@ from ..plan import MigrationPlan
 from ..policy import Decision
 from ..waves import Roadmap
 from .ansible import ansible_files
+from .cloud import disks_gb
 from .index import build_index
 from .kubernetes import namespace_files, overlay_files, system_files
 from .monitoring import monitoring_files
@@ -72,7 +73,5 @@ def _needs(files: Files, views: Sequence[SystemView], settings: RenderSettings) 
     out = needs(docs, settings.storage_rwx, limits)
     for v in movers:
         need = out.setdefault(v.namespace, Need(default_limit=limits[v.namespace]))
-        forklift_vm(
-            need, v.vm_memory, v.vm_cores, [settings.vm_root_disk_gb, *([v.data_gb] if v.data_gb else [])]
-        )
+        forklift_vm(need, v.vm_memory, v.vm_cores, disks_gb(v, settings))
     return out

@@ -17,6 +17,7 @@ Every object that holds data names where it comes from in `govmig.gov.cn/data-fr
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from jinja2 import Environment
@@ -131,6 +132,7 @@ def vm_files(env: Environment, s: SystemView, settings: RenderSettings, base: st
             source_datastore=where.datastore,
             source_vm=source_vm,
             cutover=s.window_start,
+            disks=",".join(f"{gb}Gi" for gb in disks_gb(s, settings)),
             **common,
         )
         return {f"{base}/forklift.yaml": text}
@@ -145,6 +147,11 @@ def vm_files(env: Environment, s: SystemView, settings: RenderSettings, base: st
         **common,
     )
     return {f"{base}/virtualmachine.yaml": text}
+
+
+def disks_gb(s: SystemView, settings: RenderSettings) -> list[int]:
+    """The sizes of a VM's disks: its root disk, and one for its data (`disks_gb` is what the quota counts)."""
+    return [settings.vm_root_disk_gb, *([math.ceil(s.data_gb)] if s.data_gb else [])]
 
 
 def _disk(name: str, url: str, size: str) -> dict[str, str]:

@@ -121,7 +121,8 @@ def overlay_files(
     files: Files = {}
     zones = sorted({ns.zone.value for ns in namespaces})
     for zone in zones:
-        resources = [layout.from_overlay(layout.platform_base(zone))] + [
+        network = next(ns.network.value for ns in namespaces if ns.zone.value == zone)
+        resources = [layout.from_overlay(layout.platform_base(network))] + [
             layout.from_overlay(layout.namespace_base(ns.department, zone))
             for ns in namespaces
             if ns.zone.value == zone
@@ -139,9 +140,12 @@ def overlay_files(
         if not dr:
             continue
         spaces = sorted({(v.department, v.zone.value) for v in dr})
-        resources = [layout.from_overlay(layout.namespace_base(d, z)) for d, z in spaces] + [
-            layout.from_overlay(layout.system_base(v.department, v.system)) for v in dr
-        ]
+        platforms = sorted({v.network.value for v in dr})
+        resources = (
+            [layout.from_overlay(layout.platform_base(z)) for z in platforms]
+            + [layout.from_overlay(layout.namespace_base(d, z)) for d, z in spaces]
+            + [layout.from_overlay(layout.system_base(v.department, v.system)) for v in dr]
+        )
         patches = [
             {
                 "target": {"kind": "Deployment"},

@@ -21,32 +21,34 @@ from .views import Files, NamespaceView
 
 
 def platform_files(env: Environment, spaces: Sequence[NamespaceView], settings: RenderSettings) -> Files:
+    """One platform base per network (a DR site may hold several zones of one network in one cluster): the
+    monitoring and sharing namespaces, and each of its zones' Gateway with the Gateway's namespace."""
     files: Files = {}
-    for zone in sorted({ns.zone for ns in spaces}):
-        network = next(ns.network for ns in spaces if ns.zone is zone).value
-        gateway = settings.gateways[Zone(zone)]
-        roles = {
-            settings.monitoring_namespace: "monitoring",
-            settings.sharing_namespace: "sharing-platform",
-            gateway.namespace: "gateway",
+    for network in sorted({ns.network for ns in spaces}):
+        zones = sorted({ns.zone for ns in spaces if ns.network is network})
+        roles: dict[str, tuple[str, Zone | None]] = {
+            settings.monitoring_namespace: ("monitoring", None),
+            settings.sharing_namespace: ("sharing-platform", None),
         }
+        roles.update({settings.gateways[z].namespace: ("gateway", z) for z in zones})
         platform = [
             {
                 "name": name,
                 "labels": {
                     "kubernetes.io/metadata.name": name,
                     naming.ROLE: role,
-                    naming.ZONE: zone.value,
-                    naming.NETWORK: network,
+                    naming.NETWORK: network.value,
                     naming.CLASSIFIED: "false",
                     "pod-security.kubernetes.io/enforce": "baseline",
+                    **({naming.ZONE: zone.value} if zone else {}),
                 },
             }
-            for name, role in roles.items()
+            for name, (role, zone) in roles.items()
         ]
-        base = layout.platform_base(zone.value)
+        gateways = [(settings.gateways[z], z.value, settings.domain(z.value)) for z in zones]
+        base = layout.platform_base(network.value)
         files[f"{base}/platform.yaml"] = env.get_template("k8s/platform.yaml.j2").render(
-            zone=zone.value, spaces=platform, gateway=gateway, domain=settings.domain(zone.value)
+            network=network.value, spaces=platform, gateways=gateways
         )
         files[f"{base}/kustomization.yaml"] = _kustomization(["platform.yaml"])
     return files

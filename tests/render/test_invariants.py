@@ -81,9 +81,9 @@ def _password_values(node: object, path: str = "") -> list[str]:
     found = []
     if isinstance(node, dict):
         for k, v in node.items():
-            if "password" in str(k).lower() and not isinstance(v, dict):
-                if not (str(k).endswith("_FILE") or (isinstance(v, str) and v.startswith("/run/secrets/"))):
-                    found.append(f"{path}.{k}")
+            a_file = str(k).endswith("_FILE") or (isinstance(v, str) and v.startswith("/run/secrets/"))
+            if "password" in str(k).lower() and not isinstance(v, dict) and not a_file:
+                found.append(f"{path}.{k}")
             found += _password_values(v, f"{path}.{k}")
     elif isinstance(node, list):
         for n, v in enumerate(node):
@@ -174,8 +174,8 @@ def test_probes_and_budgets_follow_the_plan(rendered: Rendered) -> None:
 def test_each_routed_system_admits_its_own_zones_gateway_alone(rendered: Rendered) -> None:
     """The Gateway of the system's zone, and only for a system with a route; the internet's gateway never
     reaches a system outside the internet zone."""
-    from orchestrator.render import DEFAULT_RENDER
     from orchestrator.plan import Zone
+    from orchestrator.render import DEFAULT_RENDER
 
     routed = {
         (d["metadata"]["namespace"], d["metadata"]["labels"]["govmig.gov.cn/system"])

@@ -80,7 +80,9 @@ def test_every_custom_resource_validates_against_the_shared_crd_schemas(
             # itself); the catalog's copy of the MySQL Operator's closes metadata to everything else
             meta = doc["metadata"]
             assert set(meta) <= {"name", "namespace", "labels", "annotations"}, path
-            assert all(isinstance(v, str) for v in {**meta.get("labels", {}), **meta.get("annotations", {})}.values())
+            assert all(
+                isinstance(v, str) for v in {**meta.get("labels", {}), **meta.get("annotations", {})}.values()
+            )
             checked = {**doc, "metadata": {"name": meta["name"]}}
             failures += [f"{path}: {e.message}" for e in validators[key].iter_errors(checked)]
     assert failures == []
