@@ -26,3 +26,7 @@ class ManifestApplier(Protocol):
     def apply(self, objects: Sequence[Obj], log: Callable[[str], None] = ...) -> ApplyResult:
         """Applies the objects in order and waits until each is ready; on failure puts back what it changed."""
         ...
+
+    def remove(self, objects: Sequence[Obj], log: Callable[[str], None] = ...) -> ApplyResult:
+        """Deletes the objects; one that is already gone counts as removed."""
+        ...

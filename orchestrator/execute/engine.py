@@ -11,18 +11,19 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..contracts import IndexedSystem, Tree
 from ..contracts import tree as layout
 from ..store import RunLog
-from .applier import ManifestApplier
+from .applier import ApplyResult, ManifestApplier
 from .errors import ExecuteError
 from .health import GateResult
 from .inventory import SystemHosts, systems_in
 from .lease import WaveLock
-from .manifests import held_back, objects, system_files, to_gitops
+from .manifests import AT, EVERY, cutover_objects, held_back, objects, system_files, to_gitops
 from .runner import PlaybookRunner, RunRequest, result_items
 from .states import DECOMMISSION, ROLLBACK, STEPS, Step, next_step
 
@@ -219,37 +220,70 @@ class WaveExecutor:
             record, wave, hosts, ROLLBACK, check, extravars={"govmig_rollback_reverse": reverse}
         )
 
-    def _kubernetes(self, record: str, wave: str, key: str) -> str | None:
-        """Applies the system's manifests (or hands them to GitOps without a cluster); an error message or None."""
+    def _kubernetes(self, record: str, wave: str, key: str, step: str = "deploy") -> str | None:
+        """Applies the system's manifests of this step (or, at deploy, hands them all to GitOps without a
+        cluster); an error message or None."""
         files = system_files(self.tree, self._entries().get(key))
         if not files:
             return None
         if self.applier is None:
-            written = to_gitops(self.tree, wave, key, files)
-            self.store.add_events(
-                record,
-                key,
-                "deploy",
-                [
-                    _note(
-                        "gitops",
-                        f"no cluster configured: {len(written)} manifests written to {layout.gitops(wave, key)}",
-                    )
-                ],
-            )
-            self.store.audit(self.actor, "k8s.gitops", f"{record}/{key}", "written", f"{len(written)} files")
+            if step == "deploy":
+                self._gitops(record, wave, key, files)
             return None
-        lines = [f"held for its step: {h}" for h in held_back(files)]
-        result = self.applier.apply(objects(files), log=lines.append)
-        self.store.add_events(record, key, "deploy", [_note("k8s_apply", line) for line in lines])
+        todo = objects(files, AT[step])
+        if not todo:
+            return None
+        lines = [f"held for its step: {h}" for h in held_back(files, AT[step])] if step == "deploy" else []
+        result = self.applier.apply(todo, log=lines.append)
+        return self._applied(record, key, step, "k8s.apply", result, lines)
+
+    def _cutover_kubernetes(self, record: str, key: str) -> str | None:
+        """Promotes the replicas and cuts the warm migrations over, then closes the way to the source."""
+        files = system_files(self.tree, self._entries().get(key))
+        if not files or self.applier is None:
+            return None
+        promote, close = cutover_objects(objects(files, EVERY), datetime.now(UTC))
+        lines: list[str] = []
+        if promote:
+            error = self._applied(
+                record, key, "cutover", "k8s.cutover", self.applier.apply(promote, log=lines.append), lines
+            )
+            if error:
+                return error
+        if close:
+            lines = []
+            return self._applied(
+                record, key, "cutover", "k8s.close", self.applier.remove(close, log=lines.append), lines
+            )
+        return None
+
+    def _applied(
+        self, record: str, key: str, step: str, action: str, result: ApplyResult, lines: list[str]
+    ) -> str | None:
+        self.store.add_events(record, key, step, [_note("k8s_apply", line) for line in lines])
         self.store.audit(
             self.actor,
-            "k8s.apply",
+            action,
             f"{record}/{key}",
             "applied" if result.ok else "failed",
             result.error or f"{len(result.applied)} objects",
         )
-        return None if result.ok else f"kubernetes apply: {result.error}"
+        return None if result.ok else f"kubernetes ({action}): {result.error}"
+
+    def _gitops(self, record: str, wave: str, key: str, files: list[Path]) -> None:
+        written = to_gitops(self.tree, wave, key, files)
+        self.store.add_events(
+            record,
+            key,
+            "deploy",
+            [
+                _note(
+                    "gitops",
+                    f"no cluster configured: {len(written)} manifests written to {layout.gitops(wave, key)}",
+                )
+            ],
+        )
+        self.store.audit(self.actor, "k8s.gitops", f"{record}/{key}", "written", f"{len(written)} files")
 
     def _system(self, record: str, wave: str, hosts: SystemHosts, check: bool) -> None:
         while not self.pause.is_set():
@@ -310,6 +344,10 @@ class WaveExecutor:
                         record, hosts.key, step.name, "failed", False, self.actor, f"{what}: {verdict.reason}"
                     )
                     return False
+            error = self._cutover_kubernetes(record, hosts.key)  # before the front end switches
+            if error:
+                self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, error)
+                return False
         events: list[dict[str, Any]] = []
         figures: list[tuple[str | None, dict[str, Any]]] = []
 
@@ -349,8 +387,8 @@ class WaveExecutor:
         self.store.add_events(record, hosts.key, step.name, events)
         if figures:
             self.store.add_figures(record, hosts.key, step.name, figures)
-        if result.ok and step.name == "deploy" and not check:
-            error = self._kubernetes(record, wave, hosts.key)
+        if result.ok and step.name in AT and not check:
+            error = self._kubernetes(record, wave, hosts.key, step.name)
             if error:
                 self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, error)
                 return False

@@ -179,6 +179,21 @@ class KubeApplier:
         result.ok = True
         return result
 
+    def remove(self, objects: Sequence[Obj], log: Callable[[str], None] = lambda _: None) -> ApplyResult:
+        """Deletes the objects (one already gone counts as removed): the way to the source, closed at cutover."""
+        result = ApplyResult(ok=False)
+        try:
+            for obj in objects:
+                kind, meta = kind_of(obj), obj.get("metadata") or {}
+                self._call("DELETE", kind.path(meta["name"], meta.get("namespace")))
+                result.applied.append(_ident(obj))
+                log(f"{_ident(obj)}: removed")
+        except ApplyError as exc:
+            result.error = str(exc)
+            return result
+        result.ok = True
+        return result
+
     def _restore(
         self,
         ordered: Sequence[Obj],

@@ -6,7 +6,9 @@ exactly what render wrote and reviewed (the hashes in index.json) and nothing a 
 
 from __future__ import annotations
 
+import copy
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ def _docs(path: Path) -> list[dict[str, Any]]:
     return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
 
 
+REMOVE = "govmig.gov.cn/remove-at"
 PHASE = "govmig.gov.cn/apply-at"
 """Render's mark on an object that may only be applied at a given step: a clone or a backup of the source taken
 in the window (`final_sync`), while its writes are stopped; without the mark, at deploy."""
@@ -51,6 +54,34 @@ def phase(obj: dict[str, Any]) -> str:
 def objects(files: list[Path], at: tuple[str, ...] = ("deploy", "presync")) -> list[dict[str, Any]]:
     """The objects of the files to apply at the given steps (the deploy step applies those of pre-sync too)."""
     return [doc for path in files for doc in _docs(path) if phase(doc) in at]
+
+
+EVERY = ("deploy", "presync", "final_sync", "cutover")
+AT = {"deploy": ("deploy", "presync"), "final_sync": ("final_sync",)}
+"""Which objects each step applies (the deploy step applies those of pre-sync too)."""
+
+
+def cutover_objects(
+    docs: list[dict[str, Any]], now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the cutover changes on the cluster, in the window, after the source's writes stopped and its final
+    sync is in: (objects to apply, objects to remove). A CloudNativePG replica cluster is promoted
+    (`replica.enabled: false`), a warm Forklift migration is told to cut over now, and the way to the source
+    (`govmig.gov.cn/remove-at: cutover`) is closed."""
+    apply, remove = [], []
+    for doc in docs:
+        spec = doc.get("spec") or {}
+        if doc.get("kind") == "Cluster" and (spec.get("replica") or {}).get("enabled"):
+            promoted = copy.deepcopy(doc)
+            promoted["spec"]["replica"]["enabled"] = False
+            apply.append(promoted)
+        elif doc.get("kind") == "Migration" and doc.get("apiVersion", "").startswith("forklift.konveyor.io/"):
+            now_ = copy.deepcopy(doc)
+            now_["spec"]["cutover"] = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            apply.append(now_)
+        if ((doc.get("metadata") or {}).get("annotations") or {}).get(REMOVE) == "cutover":
+            remove.append(doc)
+    return apply, remove
 
 
 def held_back(files: list[Path], at: tuple[str, ...] = ("deploy", "presync")) -> list[str]:

@@ -3,7 +3,10 @@
 It does what the applier relies on: apply-patch creates or updates (and checks the content type and the field
 manager), dryRun=All changes nothing, managedFields record the manager, a field owned by another manager is a 409
 unless forced, faults can be queued per request, and a "controller" marks Deployments, StatefulSets and VMs ready
-shortly after each change (or never, for names listed as broken), which watchers see as MODIFIED events.
+shortly after each change (or never, for names listed as broken), which watchers see as MODIFIED events. The
+operators' kinds progress too: a Job completes, a CloudNativePG Cluster becomes healthy (a replica, or promoted),
+a Forklift Migration runs its warm precopies until its cutover time and then succeeds, the MySQL and MariaDB
+operators' clusters come online; a broken Job or Migration fails.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ import copy
 import json
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+OPERATED = ("Job", "Cluster", "Migration", "InnoDBCluster", "MariaDB", "Backup")
 
 
 class KubeDouble:
@@ -23,6 +29,8 @@ class KubeDouble:
         self.requests: list[dict[str, Any]] = []
         self.faults: list[tuple[str, str, int]] = []  # method, path fragment, status: consumed once each
         self.broken: set[str] = set()
+        self.promoted: list[str] = []  # CloudNativePG clusters that became primaries, in order
+        self.cut_over: list[str] = []  # Forklift migrations that cut over
         self.ready_after = ready_after
         self.version = 0
         self.changed = threading.Condition()
@@ -62,6 +70,67 @@ class KubeDouble:
             and meta["name"] not in self.broken
         ):
             threading.Timer(self.ready_after, self._make_ready, args=(path, meta["generation"])).start()
+        elif obj.get("kind") in OPERATED:
+            threading.Timer(self.ready_after, self._operate, args=(path, meta["generation"])).start()
+
+    def _operate(self, path: str, generation: int) -> None:
+        """The operators' controllers: the status each kind reaches after a change, as their documentation
+        shows it (a broken name fails instead: a Job at once, a Forklift Migration at its cutover)."""
+        with self.changed:
+            obj = self.objects.get(path)
+            if obj is None or obj["metadata"]["generation"] != generation:
+                return
+            spec, name = obj.get("spec") or {}, obj["metadata"]["name"]
+            broken = name in self.broken
+
+            def condition(kind: str, status: str = "True", message: str = "") -> dict[str, Any]:
+                return {"type": kind, "status": status, "observedGeneration": generation, "message": message}
+
+            kind = obj["kind"]
+            if kind == "Job":
+                obj["status"] = (
+                    {"failed": 7, "conditions": [condition("Failed", message="BackoffLimitExceeded")]}
+                    if broken
+                    else {"succeeded": 1, "conditions": [condition("Complete")]}
+                )
+            elif kind == "Cluster":
+                n = spec.get("instances", 1)
+                replica = (spec.get("replica") or {}).get("enabled", False)
+                obj["status"] = {
+                    "phase": "Cluster in healthy state",
+                    "instances": n,
+                    "readyInstances": n,
+                    "currentPrimary": f"{name}-1",
+                    "targetPrimary": f"{name}-1",
+                    "conditions": [condition("Ready")],
+                    **({"replicaCluster": True} if replica else {}),
+                }
+                self.promoted.extend([] if replica else [name])
+            elif kind == "Migration":
+                cutover = spec.get("cutover")
+                due = cutover is not None and datetime.fromisoformat(
+                    cutover.replace("Z", "+00:00")
+                ) <= datetime.now(UTC)
+                if broken and due:  # the warm copies ran; the cutover's last transfer fails
+                    obj["status"] = {
+                        "conditions": [condition("Failed", message="DiskTransfer failed: VDDK timeout")]
+                    }
+                elif due:
+                    obj["status"] = {"conditions": [condition("Succeeded")], "vms": [{"phase": "Completed"}]}
+                    self.cut_over.append(name)
+                else:
+                    precopy = {"start": "2026-12-01T00:00:00Z", "end": "2026-12-01T00:05:00Z"}
+                    obj["status"] = {
+                        "conditions": [condition("Running")],
+                        "vms": [{"warm": {"precopies": [precopy]}}],
+                    }
+            elif kind == "InnoDBCluster":
+                obj["status"] = {"cluster": {"status": "ONLINE", "onlineInstances": spec.get("instances", 3)}}
+            else:  # mariadb-operator
+                obj["status"] = {"conditions": [condition("Complete" if kind == "Backup" else "Ready")]}
+            self.version += 1
+            obj["metadata"]["resourceVersion"] = str(self.version)
+            self.changed.notify_all()
 
     def _make_ready(self, path: str, generation: int) -> None:
         with self.changed:
@@ -178,6 +247,18 @@ class KubeDouble:
                         generation_bump=live is None or live.get("spec") != obj.get("spec"),
                     )
                     return self._reply(200 if live else 201, merged)
+
+            def do_DELETE(self) -> None:
+                path, _, _ = self._record("DELETE")
+                if self._fault("DELETE", path):
+                    return
+                with double.changed:
+                    gone = double.objects.pop(path, None)
+                    double.version += 1
+                    double.changed.notify_all()
+                if gone is None:
+                    return self._status(404, "NotFound", f"{path} not found")
+                return self._reply(200, {"kind": "Status", "apiVersion": "v1", "status": "Success"})
 
             def do_GET(self) -> None:
                 path, query, _ = self._record("GET")
