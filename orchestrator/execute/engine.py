@@ -11,19 +11,17 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..contracts import IndexedSystem, Tree
-from ..contracts import tree as layout
 from ..store import RunLog
-from .applier import ApplyResult, ManifestApplier
+from .applier import ManifestApplier
+from .cluster import ClusterSteps, note
 from .errors import ExecuteError
 from .health import GateResult
 from .inventory import SystemHosts, systems_in
 from .lease import WaveLock
-from .manifests import AT, EVERY, cutover_objects, held_back, objects, system_files, to_gitops
 from .runner import PlaybookRunner, RunRequest, result_items
 from .states import DECOMMISSION, ROLLBACK, STEPS, Step, next_step
 
@@ -35,10 +33,6 @@ class Outcome:
     wave: str
     status: str
     states: dict[str, str] = field(default_factory=dict)
-
-
-def _note(kind: str, message: str) -> dict[str, Any]:
-    return {"event": kind, "event_data": {"task": message}}
 
 
 def record_name(wave: str, check: bool) -> str:
@@ -85,6 +79,9 @@ class WaveExecutor:
         self.leases = store.leases()
         self._index: dict[str, IndexedSystem] | None = None
         self.lease_heartbeat, self.lease_stale_after = lease_heartbeat, lease_stale_after
+
+    def _cluster(self) -> ClusterSteps:
+        return ClusterSteps(self.store, self.applier, self.tree, self.actor)
 
     def lease(self, record: str) -> WaveLock:
         """The lease on a wave record (not yet taken): a run holds it throughout; losing it pauses the run."""
@@ -220,71 +217,6 @@ class WaveExecutor:
             record, wave, hosts, ROLLBACK, check, extravars={"govmig_rollback_reverse": reverse}
         )
 
-    def _kubernetes(self, record: str, wave: str, key: str, step: str = "deploy") -> str | None:
-        """Applies the system's manifests of this step (or, at deploy, hands them all to GitOps without a
-        cluster); an error message or None."""
-        files = system_files(self.tree, self._entries().get(key))
-        if not files:
-            return None
-        if self.applier is None:
-            if step == "deploy":
-                self._gitops(record, wave, key, files)
-            return None
-        todo = objects(files, AT[step])
-        if not todo:
-            return None
-        lines = [f"held for its step: {h}" for h in held_back(files, AT[step])] if step == "deploy" else []
-        result = self.applier.apply(todo, log=lines.append)
-        return self._applied(record, key, step, "k8s.apply", result, lines)
-
-    def _cutover_kubernetes(self, record: str, key: str) -> str | None:
-        """Promotes the replicas and cuts the warm migrations over, then closes the way to the source."""
-        files = system_files(self.tree, self._entries().get(key))
-        if not files or self.applier is None:
-            return None
-        promote, close = cutover_objects(objects(files, EVERY), datetime.now(UTC))
-        lines: list[str] = []
-        if promote:
-            error = self._applied(
-                record, key, "cutover", "k8s.cutover", self.applier.apply(promote, log=lines.append), lines
-            )
-            if error:
-                return error
-        if close:
-            lines = []
-            return self._applied(
-                record, key, "cutover", "k8s.close", self.applier.remove(close, log=lines.append), lines
-            )
-        return None
-
-    def _applied(
-        self, record: str, key: str, step: str, action: str, result: ApplyResult, lines: list[str]
-    ) -> str | None:
-        self.store.add_events(record, key, step, [_note("k8s_apply", line) for line in lines])
-        self.store.audit(
-            self.actor,
-            action,
-            f"{record}/{key}",
-            "applied" if result.ok else "failed",
-            result.error or f"{len(result.applied)} objects",
-        )
-        return None if result.ok else f"kubernetes ({action}): {result.error}"
-
-    def _gitops(self, record: str, wave: str, key: str, files: list[Path]) -> None:
-        written = to_gitops(self.tree, wave, key, files)
-        self.store.add_events(
-            record,
-            key,
-            "deploy",
-            [
-                _note(
-                    "gitops",
-                    f"no cluster configured: {len(written)} manifests written to {layout.gitops(wave, key)}",
-                )
-            ],
-        )
-        self.store.audit(self.actor, "k8s.gitops", f"{record}/{key}", "written", f"{len(written)} files")
-
     def _system(self, record: str, wave: str, hosts: SystemHosts, check: bool) -> None:
         while not self.pause.is_set():
             step = next_step(self.store.system(record, hosts.key).state)
@@ -317,7 +249,7 @@ class WaveExecutor:
             for c in hosts.checkpoints
         )
         self.store.add_events(
-            record, hosts.key, "verify", [_note("checkpoint", f"awaiting confirmation: {said}")]
+            record, hosts.key, "verify", [note("checkpoint", f"awaiting confirmation: {said}")]
         )
         self.store.audit(self.actor, "checkpoint.waiting", f"{record}/{hosts.key}", "waiting", said)
 
@@ -344,7 +276,8 @@ class WaveExecutor:
                         record, hosts.key, step.name, "failed", False, self.actor, f"{what}: {verdict.reason}"
                     )
                     return False
-            error = self._cutover_kubernetes(record, hosts.key)  # before the front end switches
+            # before the front end switches
+            error = self._cluster().cutover(record, hosts.key, self._entries().get(hosts.key))
             if error:
                 self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, error)
                 return False
@@ -387,8 +320,8 @@ class WaveExecutor:
         self.store.add_events(record, hosts.key, step.name, events)
         if figures:
             self.store.add_figures(record, hosts.key, step.name, figures)
-        if result.ok and step.name in AT and not check:
-            error = self._kubernetes(record, wave, hosts.key, step.name)
+        if result.ok and step.name in ClusterSteps.STEPS and not check:
+            error = self._cluster().step(record, wave, hosts.key, self._entries().get(hosts.key), step.name)
             if error:
                 self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, error)
                 return False
