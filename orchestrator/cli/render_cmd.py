@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..contracts import Tree
 from ..render import DEFAULT_RENDER, RenderSettings
 from ..waves import DEFAULT_WAVES, WaveSettings
 from .inputs import gather, portfolio_options, settings_file
@@ -74,11 +75,13 @@ def render_command(
             )
         except OSError as exc:
             fail(f"无法写入 {out}（{exc.strerror}）", f"cannot write to {out}: {exc.strerror}", FAILED)
+    unpinned = sorted({i for s in Tree(out).read_index().systems for i in s.unpinned_images})
     summary = {
         "out": str(out),
         **counts._asdict(),
         "systems": sum(len(w.systems) for w in roadmap.waves),
         "waves": len(roadmap.waves),
+        "unpinned_images": len(unpinned),
     }
     if fmt == "json":
         emit_json(summary)
@@ -88,4 +91,9 @@ def render_command(
             f"{counts.files} 个文件 files（写入 written {counts.written}，未变 unchanged {counts.unchanged}，"
             f"删除 removed {counts.removed}）"
         )
+        if unpinned:
+            console(stderr=True).print(
+                f"[yellow]注意 Note[/]：{len(unpinned)} 个镜像未按摘要固定 images are not pinned by digest "
+                "(render settings `image_digests`; index.json lists them per system)"
+            )
     raise SystemExit(OK)

@@ -155,6 +155,11 @@ class IndexedSystem(BaseModel):
     objective: float = 99.5
     dr: bool = False
     dropped_dependencies: list[str] = Field(default_factory=list)
+    data_in: dict[str, str] = Field(default_factory=dict)
+    """How each piece of the system's data reaches the cloud: `vm` (forklift | image), each database by name
+    (cnpg-replica | mysql-clone | mariadb-restore | checkpoint | offline), `files` (rsync-jobs)."""
+    unpinned_images: list[str] = Field(default_factory=list)
+    """Images rendered by tag, without a digest from the site's settings (a warning: a tag can move)."""
     files: dict[str, str] = Field(default_factory=dict)
     """Relative path → SHA-256 of every file of this system."""
 

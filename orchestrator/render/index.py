@@ -17,6 +17,27 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+OPERATOR_PATHS = {"postgresql": "cnpg-replica", "mysql": "mysql-clone", "mariadb": "mariadb-restore"}
+
+
+def data_in(v: SystemView) -> dict[str, str]:
+    """How the system's data gets into the cloud (render/cloud.py), for the ledger and the reviewer."""
+    out: dict[str, str] = {}
+    if v.kind == "vm":
+        out["vm"] = "forklift" if v.forklift else "image"
+    else:
+        for db in v.databases:
+            driven = db.how in ("logical", "binlog")
+            out[db.dbname] = OPERATOR_PATHS.get(db.engine, "checkpoint") if driven else db.how
+        if v.claims_data:
+            out["files"] = "rsync-jobs"
+    return out
+
+
+def images(v: SystemView) -> list[str]:
+    return [c.image for c in v.components] + ([d.image for d in v.databases] if v.kind == "container" else [])
+
+
 def build_index(
     files: Mapping[str, str],
     views: Sequence[SystemView],
@@ -49,6 +70,10 @@ def build_index(
                 objective=v.objective,
                 dr=v.dr,
                 dropped_dependencies=v.dropped,
+                data_in=data_in(v) if v.on_kubernetes else {},
+                unpinned_images=sorted({i for i in images(v) if "@sha256:" not in i})
+                if v.on_kubernetes
+                else [],
                 files={p: sha256(files[p]) for p in sorted(files) if p.startswith(prefixes)},
             )
         )

@@ -4,6 +4,7 @@ NetworkPolicy selector resolved, every cloud system routed by its host name, eve
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -216,3 +217,41 @@ def test_every_database_disk_and_claim_with_data_has_its_way_in(built: dict[str,
                 assert meta["name"] in migrations and d["spec"]["type"] == "warm", meta["name"]
                 counted["forklift"] += 1
     assert all(counted.values()), counted
+
+
+def test_the_index_says_how_each_systems_data_gets_in(engines: Rendered) -> None:
+    index = {s["system"]: s for s in json.loads(engines.files["index.json"])["systems"]}
+    data_in = {k.split("/")[1]: v.get("data_in", {}) for k, v in index.items()}
+    assert data_in["vm-vsphere"] == {"vm": "forklift"}
+    assert data_in["vm-physical"] == data_in["vm-image"] == {"vm": "image"}
+    assert data_in["on-postgresql"] == {"on_postgresql": "cnpg-replica", "files": "rsync-jobs"}
+    assert (
+        data_in["on-mysql"]["on_mysql"] == "mysql-clone"
+        and data_in["on-mariadb"]["on_mariadb"] == "mariadb-restore"
+    )
+    assert (
+        data_in["on-dameng"]["on_dameng"] == "checkpoint"
+        and data_in["case-secret"]["case_secret"] == "offline"
+    )
+    assert all(index[k]["unpinned_images"] for k in index if index[k].get("rendered"))
+
+
+def test_an_image_the_site_pinned_is_rendered_by_digest() -> None:
+    from orchestrator.plan import load_bytes
+    from orchestrator.policy import assess
+    from orchestrator.render import RenderSettings, render_artifacts
+    from orchestrator.waves import plan_waves
+    from tests.conftest import AS_OF, ROOT
+
+    loaded = load_bytes((ROOT / "tests" / "datamove" / "plan.yaml").read_bytes(), "plan.yaml", "yaml")
+    assert loaded.plan is not None
+    plans = [loaded.plan]
+    decisions = assess(plans, AS_OF)
+    digest = "sha256:" + "ab" * 32
+    settings = RenderSettings(image_digests={"registry.qh.gov.cn/lab/trade-web:1.0": digest})
+    files = render_artifacts(plans, decisions, plan_waves(plans, decisions, AS_OF), settings)
+    web = files["manifests/base/630000-LAB/trade-stats/web.yaml"]
+    assert f'image: "registry.qh.gov.cn/lab/trade-web:1.0@{digest}"' in web  # the tag kept for people
+    index = {s["system"]: s for s in json.loads(files["index.json"])["systems"]}
+    assert "registry.qh.gov.cn/lab/trade-web:1.0" not in index["630000-LAB/trade-stats"]["unpinned_images"]
+    assert "registry.qh.gov.cn/lab/case-web:1.0" in index["630000-LAB/case-files"]["unpinned_images"]
