@@ -14,6 +14,7 @@ from ..policy import Decision
 from ..waves import Roadmap
 from .ansible import ansible_files
 from .cloud import disks_gb
+from .dr import dr_overlays
 from .index import build_index
 from .kubernetes import namespace_files, overlay_files, system_files
 from .monitoring import monitoring_files
@@ -47,6 +48,7 @@ def render_artifacts(
         files.update(namespace_files(env, ns, need.get(ns.name, Need()), settings))
     files.update(platform_files(env, spaces, settings))
     files.update(overlay_files(views, spaces, settings))
+    files.update(dr_overlays(views, settings))
     files.update(monitoring_files(env, views, settings))
     files.update(ansible_files(env, roadmap, views, settings))
     files[layout.INDEX] = build_index(files, views, decisions, roadmap, plans).to_json()

@@ -99,6 +99,7 @@ def database_files(env: Environment, s: SystemView, settings: RenderSettings, ba
             "image_repository": db.image.rsplit("/", 1)[0],
             "instances": instances if db.engine != "mariadb" else 1,
             "layout": LAYOUTS.get(db.engine, OTHER),
+            "dr": settings.dr_backup,
         }
         template = OPERATED.get(db.engine, "k8s/database.yaml.j2")
         files[f"{base}/{db.name}.yaml"] = env.get_template(template).render(**common)

@@ -117,7 +117,7 @@ def system_files(env: Environment, s: SystemView, settings: RenderSettings) -> F
 def overlay_files(
     views: Sequence[SystemView], namespaces: Sequence[NamespaceView], settings: RenderSettings
 ) -> Files:
-    """One overlay per zone, and a DR overlay for each side of the network boundary."""
+    """One overlay per zone (the DR site's: render/dr.py)."""
     files: Files = {}
     zones = sorted({ns.zone.value for ns in namespaces})
     for zone in zones:
@@ -134,68 +134,5 @@ def overlay_files(
         ]
         files[layout.overlay(zone)] = _kustomization(
             resources, {"labels": [{"pairs": {"govmig.gov.cn/overlay": zone}, "includeSelectors": False}]}
-        )
-    for side, classified in (("dr-external", False), ("dr-internal", True)):
-        dr = [v for v in views if v.on_kubernetes and v.dr and v.classified == classified]
-        if not dr:
-            continue
-        spaces = sorted({(v.department, v.zone.value) for v in dr})
-        platforms = sorted({v.network.value for v in dr})
-        resources = (
-            [layout.from_overlay(layout.platform_base(z)) for z in platforms]
-            + [layout.from_overlay(layout.namespace_base(d, z)) for d, z in spaces]
-            + [layout.from_overlay(layout.system_base(v.department, v.system)) for v in dr]
-        )
-        patches = [
-            {
-                "target": {"kind": "Deployment"},
-                "patch": yaml.safe_dump([{"op": "replace", "path": "/spec/replicas", "value": 1}]),
-            },
-            {
-                "target": {"kind": "VirtualMachine"},
-                "patch": yaml.safe_dump([{"op": "replace", "path": "/spec/runStrategy", "value": "Halted"}]),
-            },
-            {
-                "target": {"kind": "PersistentVolumeClaim"},
-                "patch": yaml.safe_dump(
-                    [{"op": "replace", "path": "/spec/storageClassName", "value": settings.dr_storage_class}]
-                ),
-            },
-            {
-                "target": {"kind": "DataVolume"},
-                "patch": yaml.safe_dump(
-                    [
-                        {
-                            "op": "replace",
-                            "path": "/spec/storage/storageClassName",
-                            "value": settings.dr_storage_class,
-                        }
-                    ]
-                ),
-            },
-            {
-                "target": {"kind": "StatefulSet"},
-                "patch": yaml.safe_dump(
-                    [
-                        {
-                            "op": "replace",
-                            "path": "/spec/volumeClaimTemplates/0/spec/storageClassName",
-                            "value": settings.dr_storage_class,
-                        }
-                    ]
-                ),
-            },
-        ]
-        files[layout.overlay(side)] = _kustomization(
-            resources,
-            {
-                "labels": [
-                    {
-                        "pairs": {"govmig.gov.cn/site": "dr", "govmig.gov.cn/overlay": side},
-                        "includeSelectors": False,
-                    }
-                ],
-                "patches": patches,
-            },
         )
     return files

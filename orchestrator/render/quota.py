@@ -124,7 +124,9 @@ def add(need: Need, doc: Mapping[str, Any], live_migration: bool) -> None:
         need.claim(spec["storage"]["size"], n)
     elif kind == "Backup":  # mariadb-operator's backup Job, and where it writes
         need.pod(*_resources(spec.get("resources"), need.default_limit))
-        need.claim(spec["storage"]["persistentVolumeClaim"]["resources"]["requests"]["storage"])
+        claim = (spec.get("storage") or {}).get("persistentVolumeClaim")
+        if claim:
+            need.claim(claim["resources"]["requests"]["storage"])
 
 
 def launcher_mib(memory: str, cores: int) -> int:

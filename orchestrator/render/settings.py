@@ -36,6 +36,17 @@ class SourcePlatform(BaseModel):
     datastore: str = "datastore1"
 
 
+class DrBackup(BaseModel):
+    """Where scheduled backups for the DR site go (S3-compatible object storage in the DR cloud)."""
+
+    model_config = ConfigDict(extra="forbid")
+    bucket: str = "govmig-dr"
+    endpoint: str = f"https://s3.dr.{EXAMPLE}"
+    secret: str = "dr-backup-s3"
+    """The Secret with the credentials (keys `access-key-id`, `secret-access-key`; MySQL Shell's `config`)."""
+    schedule: str = "0 2 * * *"
+
+
 def _platforms() -> dict[str, SourcePlatform]:
     return {
         p: SourcePlatform(
@@ -67,6 +78,10 @@ class RenderSettings(BaseModel):
     shared_storage_class: str = "gov-nas"
     """ReadWriteMany class for a system's shared data directory."""
     dr_storage_class: str = "dr-ssd"
+    dr_primary_domain: str = f"primary.{EXAMPLE}"
+    """How the DR cloud reaches the primary's database services: NAME-rw.NAMESPACE.dr_primary_domain (a
+    CloudNativePG replica cluster streams from there)."""
+    dr_backup: DrBackup = Field(default_factory=DrBackup)
     storage_rwx: bool = False
     """`storage_class` gives ReadWriteMany block volumes (Ceph RBD, a SAN with RWX): VM disks are then RWX and
     VMs live-migrate on a node drain; otherwise they are RWO and evicted with `LiveMigrateIfPossible`."""

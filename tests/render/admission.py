@@ -158,7 +158,7 @@ def claims(docs: Iterable[Obj]) -> Iterator[tuple[str, str, int, str]]:
                 )
         elif kind == "MariaDB":
             yield ns, f"storage-{name}-0", mebibytes(spec["storage"]["size"]), kind
-        elif kind == "Backup":
+        elif kind == "Backup" and "persistentVolumeClaim" in spec["storage"]:
             yield (
                 ns,
                 name,

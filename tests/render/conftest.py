@@ -70,6 +70,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
         s = yaml.safe_load(yaml.safe_dump(first))
         s["id"], s["deployment"]["databases"] = f"on-{engine}", [{"engine": engine, "size_gb": 30}]
         s["deployment"]["components"][0]["replicas"] = 2
+        s["security"]["mlps_level"] = 3  # a DR copy for each (001 二(五))
         systems.append(s)
     secret = yaml.safe_load(yaml.safe_dump(first))
     secret["id"] = "case-secret"

@@ -88,8 +88,8 @@ def _matches(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
 
 
 def unresolved(docs: list[Obj], peers: bool = True) -> list[str]:
-    """Selectors that match nothing; `peers=False` leaves out other systems' pods (a DR site holds only the
-    systems that need a copy, not every peer of theirs)."""
+    """Selectors that match nothing; `peers=False` checks namespaces alone (a DR site holds only the systems
+    that need a copy, not every peer of theirs, and a VM Forklift moved has no copy there yet)."""
     spaces = {
         d["metadata"]["name"]: d["metadata"].get("labels") or {} for d in docs if d["kind"] == "Namespace"
     }
@@ -102,7 +102,7 @@ def unresolved(docs: list[Obj], peers: bool = True) -> list[str]:
         if d["kind"] != "NetworkPolicy":
             continue
         ns, spec, name = d["metadata"]["namespace"], d["spec"], d["metadata"]["name"]
-        if not any(_matches(spec["podSelector"], p) for p in members.get(ns, [])):
+        if peers and not any(_matches(spec["podSelector"], p) for p in members.get(ns, [])):
             problems.append(f"{ns}/{name}: selects no pod")
         for rule in [*spec.get("ingress", []), *spec.get("egress", [])]:
             for peer in [*rule.get("from", []), *rule.get("to", [])]:
@@ -255,3 +255,36 @@ def test_an_image_the_site_pinned_is_rendered_by_digest() -> None:
     index = {s["system"]: s for s in json.loads(files["index.json"])["systems"]}
     assert "registry.qh.gov.cn/lab/trade-web:1.0" not in index["630000-LAB/trade-stats"]["unpinned_images"]
     assert "registry.qh.gov.cn/lab/case-web:1.0" in index["630000-LAB/case-files"]["unpinned_images"]
+
+
+def test_the_dr_site_is_fed_from_the_primary_and_never_migrates_the_source_again(
+    built: dict[str, list[Obj]],
+) -> None:
+    dr = built["province/dr-external"] + built.get("engines/dr-external", [])
+    clusters = [d for d in dr if d["kind"] == "Cluster"]
+    assert clusters and all(
+        c["spec"]["replica"] == {"enabled": True, "source": "primary"}
+        and c["spec"]["externalClusters"][0]["connectionParameters"]["host"].startswith(
+            c["metadata"]["name"] + "-rw."
+        )
+        for c in clusters
+    )
+    assert not [d for d in dr if d["kind"] in ("Plan", "Migration", "Job", "ExternalMariaDB", "Backup")]
+    restored = [d for d in dr if d["kind"] in ("InnoDBCluster", "MariaDB")]
+    assert restored and all(
+        ("s3" in d["spec"]["initDB"]["dump"]["storage"] and "backupSchedules" not in d["spec"])
+        if d["kind"] == "InnoDBCluster"
+        else "s3" in d["spec"]["bootstrapFrom"]
+        for d in restored
+    )
+    assert not [
+        d for d in dr if d["kind"] == "NetworkPolicy" and d["metadata"]["name"].endswith("-migration-path")
+    ]
+    primary = [d for name, docs in built.items() if "dr-" not in name for d in docs]
+    scheduled = [
+        d
+        for d in primary
+        if (d["kind"] == "InnoDBCluster" and d["spec"].get("backupSchedules"))
+        or (d["kind"] == "Backup" and "schedule" in d["spec"])
+    ]
+    assert {d["kind"] for d in scheduled} == {"InnoDBCluster", "Backup"}
