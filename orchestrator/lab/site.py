@@ -271,6 +271,9 @@ def _database(
     """A database's two servers, started and the source seeded: its entries for the source's and the target's
     inventory, its secret (None for an engine left to a checkpoint) and its site.json entry."""
     engine = servers.SERVER_ENGINE.get(db["engine"])
+    if db.get("move") == "operator":  # no cluster here: the cloud's operator path is rehearsed as a host's
+        db = {**db, "move": "logical" if engine == "postgresql" else "binlog"}
+        say(f"  {stand.key}: {db['name']} 无集群，按主机方式演练 no cluster here: rehearsed as on a host")
     if engine is None or db.get("move") not in ("logical", "binlog"):
         say(
             f"  {stand.key}: {db['name']} ({db['engine']}) 本机不能运行，留给检查点 cannot run here: a checkpoint"

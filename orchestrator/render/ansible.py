@@ -20,6 +20,7 @@ from ..contracts import tree as layout
 from ..plan import Network
 from ..waves import Roadmap
 from . import naming
+from .cloud import OPERATED
 from .datamoves import data_moves
 from .runbook import runbook
 from .settings import RenderSettings
@@ -122,7 +123,8 @@ def _databases(s: SystemView, settings: RenderSettings) -> list[dict[str, object
         {
             "name": m.name,
             "engine": m.engine,
-            "move": m.how,
+            # on the cloud, an operator brings these in (render/cloud.py), driven by the executor, not the playbook
+            "move": "operator" if m.driven and s.kind == "container" and m.engine in OPERATED else m.how,
             "source": {"host": s.source_host, "port": m.port, "dbname": m.name},
             "target": {"host": s.target_host, "port": m.port, "dbname": m.name},
             **({"runbook": {"zh": m.runbook[0], "en": m.runbook[1]}} if m.runbook else {}),

@@ -30,6 +30,18 @@ HOW = {
         "checkpoint: moved with the engine's own tools, then confirmed",
     ),
     "offline": ("检查点：离线介质摆渡", "checkpoint: offline transfer on approved media"),
+    "postgresql@cloud": (
+        "CloudNativePG 副本集群（预同步时从源库 pg_basebackup，切换时提升）",
+        "a CloudNativePG replica cluster (pg_basebackup from the source ahead, promoted at cutover)",
+    ),
+    "mysql@cloud": (
+        "MySQL Operator：源库停写后在窗口内克隆（initDB.clone）",
+        "MySQL Operator: cloned in the window (initDB.clone) once the source's writes stopped",
+    ),
+    "mariadb@cloud": (
+        "mariadb-operator：源库停写后在窗口内备份并恢复",
+        "mariadb-operator: backed up and restored in the window once the source's writes stopped",
+    ),
 }
 
 
@@ -61,7 +73,8 @@ def runbook(wave: Wave, views: Sequence[SystemView], settings: RenderSettings) -
         if not moves:
             lines.append(f"| {v.key} {_text(v.title)} | – | – | 文件 files (rsync) | – |")
         for m in moves:
-            zh, en = HOW[m.how]
+            on_cloud = m.driven and v.kind == "container" and f"{m.engine}@cloud" in HOW
+            zh, en = HOW[f"{m.engine}@cloud" if on_cloud else m.how]
             tools = f"{m.runbook[0]} / {m.runbook[1]}" if m.runbook else "govmig"
             lines.append(f"| {v.key} {_text(v.title)} | {m.name} | {m.engine} | {zh} / {en} | {tools} |")
             if not m.driven:
