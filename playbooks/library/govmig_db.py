@@ -19,6 +19,7 @@ picks up where the last attempt stopped; every wait is bounded by `timeout`.
   reverse   target     the way back after cutover: the target made read-only (probe refused), its data carried
                        back to the source in one transaction, checksums compared
   release   target     the source writable again, replication objects dropped (rollback before cutover)
+  unquiesce source     the source writable again, nothing else (a database a cloud operator moves)
   check     target     check mode: what can be checked without changing anything, and what cannot
 """
 
@@ -632,8 +633,10 @@ def run(p):
         result = verify(p)
         (_pg_release if pg else _my_release)(p["source"])
         return result
-    if op == "release":
+    if op in ("release", "unquiesce"):
         (_pg_release if pg else _my_release)(p["source"])
+        if op == "unquiesce":  # a database a cloud operator brought in: only the source is govmig's to undo
+            return {}
         if pg:
             _pg_detach(p)
         else:
