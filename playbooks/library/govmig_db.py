@@ -606,7 +606,7 @@ def verify(p):
     return result
 
 
-def run(p):
+def run(p):  # noqa: PLR0912 (a dispatcher: one branch per operation)
     op, engine, timeout = p["op"], p["engine"], p["timeout"]
     pg = engine in PG
     if engine not in PG + MY:
