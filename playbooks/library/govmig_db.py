@@ -329,19 +329,28 @@ def _pg_sequences(src, tgt):
     return moved
 
 
-def _pg_detach(p):
+def _pg_detach(p, abandon=False):
+    """Drops the subscription on the target, then the slot and the publication on the source. `abandon` (a
+    rollback before cutover): a target that cannot be reached (its disk full, its server down) is given up
+    and its walsender ended, so the source never keeps a slot that holds its WAL for ever."""
     src, tgt, name = p["source"], p["target"], _slot(p)
-    with _pg(tgt) as t:
-        if _rows(t, "SELECT 1 FROM pg_subscription WHERE subname = %s", (name,)):
-            t.execute(f'ALTER SUBSCRIPTION "{name}" DISABLE')
-            t.execute(f'ALTER SUBSCRIPTION "{name}" SET (slot_name = NONE)')
-            t.execute(f'DROP SUBSCRIPTION "{name}"')
+    try:
+        with _pg(tgt) as t:
+            if _rows(t, "SELECT 1 FROM pg_subscription WHERE subname = %s", (name,)):
+                t.execute(f'ALTER SUBSCRIPTION "{name}" DISABLE')
+                t.execute(f'ALTER SUBSCRIPTION "{name}" SET (slot_name = NONE)')
+                t.execute(f'DROP SUBSCRIPTION "{name}"')
+    except Exception:
+        if not abandon:
+            raise
 
     def dropped():
         # the walsender lets go of the slot shortly after the subscriber disconnects; a slot left behind would
         # hold the source's WAL for ever, so this waits (bounded) and fails rather than leave it
         with _pg(src) as s:
-            row = _rows(s, "SELECT active FROM pg_replication_slots WHERE slot_name = %s", (name,))
+            row = _rows(s, "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = %s", (name,))
+            if row and row[0][0] and abandon:
+                s.execute("SELECT pg_terminate_backend(%s)", (row[0][1],))
             if row and not row[0][0]:
                 s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
             return not row or not row[0][0]
@@ -638,12 +647,15 @@ def run(p):  # noqa: PLR0912 (a dispatcher: one branch per operation)
         if op == "unquiesce":  # a database a cloud operator brought in: only the source is govmig's to undo
             return {}
         if pg:
-            _pg_detach(p)
-        else:
+            _pg_detach(p, abandon=True)
+            return {}
+        try:  # the source holds nothing for a binlog replica: a target out of reach is simply left
             with _my(p["target"], db=False) as t:
                 if _my_status(t) is not None:
                     _rows(t, "STOP SLAVE")
                     _rows(t, "RESET SLAVE ALL")
+        except Exception as exc:
+            return {"target_left": str(exc)[:200]}
         return {}
     raise Fail(f"未知操作 {op}", f"unknown op {op}")
 
