@@ -123,7 +123,9 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
                 "accessKeyIdSecretKeyRef": {"name": b.secret, "key": "access-key-id"},
                 "secretAccessKeySecretKeyRef": {"name": b.secret, "key": "secret-access-key"},
             }
-            patches.append(_json(target, [{"op": "add", "path": "/spec/bootstrapFrom", "value": {"s3": bucket}}]))
+            patches.append(
+                _json(target, [{"op": "add", "path": "/spec/bootstrapFrom", "value": {"s3": bucket}}])
+            )
             gone = [("Backup", f"{db.name}-dr")]
             if db.how in ("logical", "binlog"):
                 gone += [("Backup", f"{db.name}-window"), ("ExternalMariaDB", f"{db.name}-source")]

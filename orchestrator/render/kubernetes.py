@@ -9,7 +9,7 @@ from jinja2 import Environment
 
 from ..contracts import tree as layout
 from . import cloud, naming, quantities
-from .quota import Need
+from .quota import DEFAULTS, Need
 from .settings import RenderSettings
 from .views import Files, NamespaceView, SystemView
 
@@ -49,6 +49,8 @@ def namespace_files(env: Environment, ns: NamespaceView, need: Need, settings: R
         "storage": quantities.gib(need.storage_gib * h + 10),
         "pods": int(need.pods * h) + 10,
         "claims": int(need.claims * h) + 5,
+        "request_cpu": quantities.cpu(DEFAULTS["request"][0]),
+        "request_memory": quantities.memory(DEFAULTS["request"][1]),
         "default_cpu": quantities.cpu(need.default_limit[0]),
         "default_memory": quantities.memory(need.default_limit[1]),
     }

@@ -16,7 +16,7 @@ from typing import Any
 from . import quantities
 
 DEFAULTS = {"request": (250, 256), "limit": (1000, 1024)}
-"""The LimitRange's container defaults (millicores, MiB): templates/k8s/namespace.yaml.j2."""
+"""The LimitRange's container defaults (millicores, MiB): rendered into templates/k8s/namespace.yaml.j2 from here."""
 CDI_IMPORTER = {"request": (100, 60), "limit": (750, 600)}
 """CDI's default importer pod resources (CDIConfig podResourceRequirements)."""
 

@@ -73,6 +73,8 @@ def _system(sid: str, name: str, kind: str) -> dict[str, Any]:
         "databases": [{"engine": "mysql", "size_gb": 5}],
         "data_gb": 1,
     }
+    if kind == "vm":  # moved by Forklift: its source VM's name reaches the Plan and an annotation
+        system["deployment"]["source"] = {"platform": "vsphere", "vm": "vm-01"}
     return system
 
 
@@ -97,6 +99,8 @@ def hostile(marker_dir: Path, *, benign: bool = False) -> Hostile:
         alpha.deployment.components[0].health_path = "/healthz" + ANSIBLE % (marker_dir / (MARKER + "-path"))
         beta.name = NEWLINE_DOCUMENT
         beta.deployment.databases[0].engine = ENGINE_DOCUMENT  # type: ignore[assignment]
+        assert beta.deployment.source is not None
+        beta.deployment.source.vm = NEWLINE_DOCUMENT
     decisions = assess([plan], AS_OF)
     roadmap = plan_waves([plan], decisions, AS_OF, WaveSettings(pilot_size=0))
     return Hostile([plan], decisions, roadmap, render_artifacts([plan], decisions, roadmap))

@@ -31,6 +31,7 @@ from orchestrator.reports import build_ledger, inventory_rows, inventory_xlsx
 from tests.security.portfolio import (
     EXCEL,
     MARKER,
+    NEWLINE_DOCUMENT,
     PROMETHEUS,
     Hostile,
     hostile,
@@ -157,6 +158,16 @@ class TestYaml:
             for kind, ns, _ in attacked
             if kind != "Namespace"
         )
+
+    def test_a_source_vm_name_reaches_forklift_as_the_text_it_is(self, tmp_path: Path) -> None:
+        plans = [
+            d
+            for p, t in hostile(tmp_path).files.items()
+            if p.endswith("forklift.yaml")
+            for d in yaml.safe_load_all(t)
+            if d and d["kind"] == "Plan"
+        ]
+        assert [p["spec"]["vms"][0]["name"] for p in plans] == [NEWLINE_DOCUMENT]
 
     def test_every_rendered_yaml_file_parses_to_the_same_documents_as_the_benign_plan(
         self, tmp_path: Path
@@ -302,7 +313,10 @@ class TestExcel:
         site.plans[0].systems[0].deployment.components[
             0
         ].health_path = "/healthz"  # forced in: intake refuses
-        site.plans[0].systems[1].name = "乙系统"  # these two, and rightly
+        site.plans[0].systems[1].name = "乙系统"  # these three, and rightly
+        source = site.plans[0].systems[1].deployment.source
+        assert source is not None
+        source.vm = "vm-01"
         raw = self.workbooks(site)["template"]
         loaded = load_bytes(raw, "t.xlsx", "xlsx")
         assert loaded.plan is not None
