@@ -119,18 +119,23 @@ def _databases(s: SystemView, settings: RenderSettings) -> list[dict[str, object
     moves = data_moves(
         s.system, [str(d.engine) for d in s.databases], s.classified, settings.approved_internal_link
     )
-    return [
-        {
-            "name": m.name,
-            "engine": m.engine,
-            # on the cloud, an operator brings these in (render/cloud.py), driven by the executor, not the playbook
-            "move": "operator" if m.driven and s.kind == "container" and m.engine in OPERATED else m.how,
-            "source": {"host": s.source_host, "port": m.port, "dbname": m.name},
-            "target": {"host": s.target_host, "port": m.port, "dbname": m.name},
-            **({"runbook": {"zh": m.runbook[0], "en": m.runbook[1]}} if m.runbook else {}),
-        }
-        for m in moves
-    ]
+    out: list[dict[str, object]] = []
+    for m in moves:
+        # on the cloud, an operator brings these in (render/cloud.py), driven by the executor, not the playbook
+        operated = m.driven and s.kind == "container" and m.engine in OPERATED
+        out.append(
+            {
+                "name": m.name,
+                "engine": m.engine,
+                "move": "operator" if operated else m.how,
+                "source": {"host": s.source_host, "port": m.port, "dbname": m.name},
+                "target": {"host": s.target_host, "port": m.port, "dbname": m.name},
+                # the CloudNativePG replica streams as this user (its externalClusters): the catch-up's gate
+                **({"standby_user": settings.source_user} if operated and m.engine == "postgresql" else {}),
+                **({"runbook": {"zh": m.runbook[0], "en": m.runbook[1]}} if m.runbook else {}),
+            }
+        )
+    return out
 
 
 def dump_inventory(doc: dict[str, Any]) -> str:

@@ -31,8 +31,9 @@ HOW = {
     ),
     "offline": ("检查点：离线介质摆渡", "checkpoint: offline transfer on approved media"),
     "postgresql@cloud": (
-        "CloudNativePG 副本集群（预同步时从源库 pg_basebackup，切换时提升）",
-        "a CloudNativePG replica cluster (pg_basebackup from the source ahead, promoted at cutover)",
+        "CloudNativePG 副本集群（预同步时从源库 pg_basebackup；源库停写后等副本落盘源库最后位置，切换时提升）",
+        "a CloudNativePG replica cluster (pg_basebackup from the source ahead; once the source stops writing, "
+        "promoted at cutover only after it flushed the source's last position)",
     ),
     "mysql@cloud": (
         "MySQL Operator：源库停写后在窗口内克隆（initDB.clone）",

@@ -20,6 +20,8 @@ picks up where the last attempt stopped; every wait is bounded by `timeout`.
                        back to the source in one transaction, checksums compared
   release   target     the source writable again, replication objects dropped (rollback before cutover)
   unquiesce source     the source writable again, nothing else (a database a cloud operator moves)
+  standby   source     a physical standby the cloud's operator keeps (a CloudNativePG replica cluster, streaming
+                       as `standby_user`) has flushed the source's last WAL position: the gate before promotion
   check     target     check mode: what can be checked without changing anything, and what cannot
 """
 
@@ -43,6 +45,7 @@ options:
   source: {type: dict, required: true}
   target: {type: dict}
   replica_host: {type: str}
+  standby_user: {type: str}
   backup_file: {type: path}
   timeout: {type: float, default: 600}
 """
@@ -302,6 +305,42 @@ def _pg_catchup(p, timeout):
     started = time.monotonic()
     _wait("副本追平", "the replica catching up", timeout, equal, pause=0.1)
     return {"source_position": end, "catchup_seconds": round(time.monotonic() - started, 3)}
+
+
+def _pg_standby(p, timeout):
+    """After the quiesce, the standby that the cloud's operator keeps (a CloudNativePG replica cluster's
+    designated primary streams from the source as `standby_user`) must hold the source's last WAL position
+    before the window promotes it, or the writes acknowledged in between would be lost. Its flush position is
+    what counts: a promoted standby replays all it has flushed before it takes writes, and the flush is
+    reported at once (the replay only every `wal_receiver_status_interval`)."""
+    src, user = p["source"], p.get("standby_user") or p["source"]["admin_user"]
+    with _pg(src) as s:
+        end = _rows(s, "SELECT pg_current_wal_lsn()::text")[0][0]
+    seen = {}
+
+    def flushed():
+        with _pg(src) as s:
+            found = _rows(
+                s,
+                "SELECT application_name, state, coalesce(flush_lsn::text, ''), "
+                "coalesce(flush_lsn >= %s::pg_lsn, false) FROM pg_stat_replication WHERE usename = %s",
+                (end, user),
+            )
+        seen["standbys"] = [{"name": n, "state": st, "flushed": lsn} for n, st, lsn, _ in found]
+        streaming = [ok for _, st, _, ok in found if st == "streaming"]
+        return bool(streaming) and all(streaming)
+
+    started = time.monotonic()
+    try:
+        _wait("云上副本追平", "the cloud's standby catching up", timeout, flushed, pause=0.1)
+    except Fail as exc:
+        raise Fail(
+            f"云上副本（{user}）未追平源库 {end}，不能提升",
+            f"the cloud's standby (streaming as {user}) has not flushed the source's {end}: no promotion; {exc}",
+            source_position=end,
+            **seen,
+        ) from exc
+    return {"source_position": end, "catchup_seconds": round(time.monotonic() - started, 3), **seen}
 
 
 def _pg_sequences(src, tgt):
@@ -632,6 +671,10 @@ def run(p):  # noqa: PLR0912 (a dispatcher: one branch per operation)
         moved = _pg_sequences(p["source"], p["target"]) if pg else {}
         (_pg_detach if pg else _my_detach)(p)
         return {"sequences": moved}
+    if op == "standby":
+        if not pg:
+            raise Fail("只有 PostgreSQL 有流复制备库", "only PostgreSQL keeps a streaming standby")
+        return _pg_standby(p, timeout)
     if op == "verify":
         return verify(p)
     if op == "open":
@@ -686,6 +729,7 @@ def main():
             "target": {"type": "dict", "no_log": False},
             "passwords": {"type": "dict", "no_log": True, "default": {}},
             "replica_host": {"type": "str"},
+            "standby_user": {"type": "str"},
             "backup_file": {"type": "path"},
             "timeout": {"type": "float", "default": 600},
         },
@@ -702,7 +746,7 @@ def main():
         if module.check_mode:
             module.exit_json(changed=False, govmig_figures={"op": "check", "of": p["op"], **check(p)})
         figures = run(p)
-        changed = bool(figures.pop("changed", p["op"] not in ("verify",)))
+        changed = bool(figures.pop("changed", p["op"] not in ("verify", "standby")))
         figures.update(op=p["op"], engine=p["engine"], database=p["name"],
                        seconds=round(time.monotonic() - started, 3))
         module.exit_json(changed=changed, govmig_figures=figures)

@@ -75,3 +75,30 @@ def test_the_runbook_says_the_night_and_keeps_plan_text_inert() -> None:
     assert "Data Pump" in text and "govmig confirm W01 630000-LAB/trade-stats" in text
     assert "<img" not in text and "`rm" not in text  # escaped: no markup, no code span, no extra table cell
     assert "&lt;img src=x onerror=alert(1)&gt;\\|'rm -rf /' ## 标题" in text
+
+
+def test_the_catchup_gate_waits_for_the_user_the_cloud_replica_streams_as(engines: Rendered) -> None:
+    """A CloudNativePG replica streams from the source as its externalCluster's user: the inventory names that
+    user to the final sync's gate (db_move op standby), and only for the databases such a replica brings in."""
+    streams_as = {
+        doc["metadata"]["name"]: doc["spec"]["externalClusters"][0]["connectionParameters"]["user"]
+        for _, doc in engines.objects("manifests/")
+        if doc["kind"] == "Cluster" and doc["spec"].get("replica", {}).get("enabled")
+    }
+    gated: dict[str, str] = {}
+    moved: set[str] = set()
+    for path, text in engines.files.items():
+        if not path.endswith("hosts.yml"):
+            continue
+        for group in load_inventory(text)["all"]["children"].values():
+            for hostvars in (group.get("hosts") or {}).values():
+                for db in (hostvars or {}).get("govmig_databases") or []:
+                    moved.add(db["engine"])
+                    if "standby_user" in db:
+                        assert db["move"] == "operator" and db["engine"] == "postgresql", db
+                        gated[db["name"]] = str(db["standby_user"])
+    # one gate per replica cluster (named as Kubernetes names go: the database's name with dashes), same user
+    assert streams_as and len(gated) == len(streams_as)
+    for name, user in gated.items():
+        assert [u for c, u in streams_as.items() if c.startswith(name.replace("_", "-"))] == [user], name
+    assert {"mysql", "mariadb"} <= moved  # which the inventories carry, ungated: a clone in the window
