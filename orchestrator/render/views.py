@@ -195,9 +195,8 @@ def build_views(
             probe = None
         elif kind == "host":
             probe = f"http://{where}:{health.port}{health.health_path}"
-        else:
-            service = naming.k8s_name(system.id, "vm") if kind == "vm" else health.name
-            probe = f"http://{service}.{ns}.svc:{health.port}{health.health_path}"
+        else:  # the way its users come: the host name its HTTPRoute gives it on the zone's Gateway (TLS)
+            probe = f"https://{where}{health.health_path}"
         moves = data_moves(
             system.id,
             [str(db.engine) for db in system.deployment.databases],

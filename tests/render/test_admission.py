@@ -7,6 +7,7 @@ import copy
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -149,7 +150,7 @@ def _hosts(r: Rendered) -> dict[str, str]:
 def test_every_cloud_system_is_routed_by_its_host_name(
     rendered: Rendered, built: dict[str, list[Obj]]
 ) -> None:
-    hosts, routed = _hosts(rendered), 0
+    hosts, routed, probed = _hosts(rendered), set[str](), 0
     for name, docs in built.items():
         if not name.startswith("province/") or "dr-" in name:
             continue
@@ -183,8 +184,19 @@ def test_every_cloud_system_is_routed_by_its_host_name(
             assert backend["port"] in [p["port"] for p in service["spec"]["ports"]], key
             seen.add(key)
         assert fronts <= seen, fronts - seen
-        routed += len(seen)
-    assert routed > 20
+        routed |= seen
+    # the probes come the users' way: the routed host name, through the Gateway's TLS listener
+    for _, probe in rendered.objects("monitoring/"):
+        if probe["kind"] != "Probe" or "dr-" in probe["metadata"]["namespace"]:
+            continue
+        labels = probe["spec"]["targets"]["staticConfig"]["labels"]
+        key = f"{labels['department']}/{labels['system']}"
+        (url,) = probe["spec"]["targets"]["staticConfig"]["static"]
+        if key in routed:
+            assert urlsplit(url).hostname == hosts[key], (key, url)
+            assert urlsplit(url).scheme == "https" and urlsplit(url).port is None, url
+            probed += 1
+    assert len(routed) > 20 and probed > 20
 
 
 def test_every_database_disk_and_claim_with_data_has_its_way_in(built: dict[str, list[Obj]]) -> None:
