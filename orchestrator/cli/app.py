@@ -30,6 +30,7 @@ from .output import BAD_INPUT, FAILED, console
 from .plan_cmd import plan_command
 from .render_cmd import render_command
 from .report_cmd import report_command
+from .review_cmds import review_group
 from .web_cmds import department_group, serve_command, user_group
 
 
@@ -59,6 +60,7 @@ cli.add_command(report_command)
 cli.add_command(serve_command)
 cli.add_command(user_group)
 cli.add_command(department_group)
+cli.add_command(review_group)
 for command in (monitor_command, health_command, dashboard_command, prometheus_config_command, usage_command):
     cli.add_command(command)
 

@@ -14,7 +14,7 @@ from ..app import GatePolicy, build_executor, read_plans
 from ..execute import WaveExecutor
 from ..plan import DEPT_CODE
 from ..render import RenderSettings
-from ..store import Accounts, Sessions, Store
+from ..store import Accounts, Reviews, Sessions, Store
 from ..web import (
     ROLES,
     WebConfig,
@@ -65,20 +65,22 @@ def _password(stdin: bool, username: str) -> str:
 
 
 def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
-    """Loads plan files as the first versions of departments that have none yet."""
+    """Loads plan files as the first versions of departments that have none yet, approved (audited) as the
+    portfolio filed and reviewed before the service: the versions departments submit later wait for review."""
     intake = read_plans(paths)
     if intake.errors:
         console(stderr=True).print(problems_table(intake.errors, "种子计划有误 The seed plans have errors"))
         raise SystemExit(2)
-    added = 0
+    added, reviews = 0, Reviews(accounts.engine, accounts.clock)
     for plan in intake.plans:
         code = plan.department.code
         accounts.add_department(code, plan.department.name, actor)  # ops brought the file: that creates it
         if not accounts.versions(code):
             doc = plan_document(plan)
-            accounts.add_version(
+            row = accounts.add_version(
                 plan.department.code, f"{plan.department.code}.yaml", plan_yaml(doc), doc, [], actor
             )
+            reviews.review(code, row.version, "approve", "载入时已审核 reviewed before the service", actor)
             added += 1
     return added
 

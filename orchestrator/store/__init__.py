@@ -10,11 +10,14 @@ from .history import moved, watched
 from .interfaces import LeaseBook, RunLog
 from .leases import Holder, Leases
 from .repo import Store, aware, utcnow
+from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 from .sessions import Sessions, Signed
 
 __all__ = [
     "DEFAULT_URL",
+    "MAX_COMMENT",
+    "PENDING",
     "Accounts",
     "Audit",
     "Change",
@@ -25,6 +28,9 @@ __all__ = [
     "Holder",
     "LeaseBook",
     "Leases",
+    "Review",
+    "ReviewRefused",
+    "Reviews",
     "RunLog",
     "Sessions",
     "Signed",

@@ -10,11 +10,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .repo import Clock, utcnow
-from .schema import ApiToken, Audit, Department, PlanVersion, User
+from .schema import ApiToken, Audit, Department, PlanReview, PlanVersion, User
 
 
 class Accounts:
     def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
+        self.engine = engine
         self.session = sessionmaker(engine, expire_on_commit=False)
         self.clock = clock
 
@@ -163,12 +164,13 @@ class Accounts:
             return s.scalar(query)
 
     def current_plans(self) -> list[PlanVersion]:
-        """The latest valid version of every department's plan: the portfolio everything else works on."""
+        """The approved version in force of every department's plan (store/reviews.py): the portfolio everything
+        else works on. A newer version waits for its review; a department never approved is not in it."""
         with self.session() as s:
             latest = (
-                select(PlanVersion.department, func.max(PlanVersion.version).label("v"))
-                .where(PlanVersion.valid.is_(True))
-                .group_by(PlanVersion.department)
+                select(PlanReview.department, func.max(PlanReview.version).label("v"))
+                .where(PlanReview.decision == "approve")
+                .group_by(PlanReview.department)
                 .subquery()
             )
             query = (

@@ -222,3 +222,17 @@ class PlanVersion(Base):
     submitted_by: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (Index("ux_plan_versions", "department", "version", unique=True),)
+
+
+class PlanReview(Base):
+    """A supervisor's review of one plan version (002 三(二)): approve, or return with a comment. Rows are only
+    added: a version's status is its latest review, and an approval is final (a later version supersedes it)."""
+
+    __tablename__ = "plan_reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(16))  # approve | return
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

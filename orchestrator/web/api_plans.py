@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import difflib
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..plan import DEFAULT_LIMITS
 from ..policy import Decision
 from ..reports import gantt
-from .deps import Submitter, User, Watcher, context, said, visible
+from ..store import MAX_COMMENT, PENDING, ReviewRefused
+from .deps import Submitter, Supervisor, User, Watcher, context, said, visible
 from .portfolio import Portfolio, plan_document, plan_yaml
 from .security import Principal
 
@@ -155,7 +157,10 @@ def _version_row(request: Request, principal: Principal, department: str, versio
 
 @router.get("/plans/{department}/versions")
 def versions(request: Request, department: str, principal: User) -> list[dict[str, Any]]:
+    """每个版本及其审核状态 Each version with its review: only the approved version in force feeds the waves."""
     visible(principal, department)
+    ctx = context(request)
+    reviews, in_force = ctx.reviews.of(department), ctx.reviews.in_force(department)
     return [
         {
             "version": v.version,
@@ -164,9 +169,32 @@ def versions(request: Request, department: str, principal: User) -> list[dict[st
             "problems": len(v.problems),
             "submitted_by": v.submitted_by,
             "submitted_at": v.submitted_at.isoformat(),
+            "review": reviews.get(v.version, PENDING).as_json(),
+            "in_force": v.version == in_force,
         }
-        for v in context(request).accounts.versions(department)
+        for v in ctx.accounts.versions(department)
     ]
+
+
+class ReviewBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["approve", "return"]
+    comment: str = Field("", max_length=MAX_COMMENT)
+
+
+@router.post("/plans/{department}/versions/{version}/review")
+def review(
+    request: Request, department: str, version: Version, body: ReviewBody, principal: Supervisor
+) -> dict[str, Any]:
+    """审核：通过或退回（附意见）Approve a version, or return it with a comment (supervisors only, audited)."""
+    _known(request, principal, department)
+    try:
+        done = context(request).reviews.review(
+            department, version, body.decision, body.comment, principal.username
+        )
+    except ReviewRefused as refused:
+        raise said(refused.status, refused.zh, refused.en) from refused
+    return {"department": department, "version": version, "review": done.as_json()}
 
 
 @router.get("/plans/{department}/versions/{version}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..execute import WaveExecutor
 from ..policy import PolicySettings
 from ..render import RenderSettings
-from ..store import Accounts, Engine, HealthStore, Sessions, Store
+from ..store import Accounts, Engine, HealthStore, Reviews, Sessions, Store
 from ..waves import WaveSettings
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
@@ -45,10 +45,12 @@ class Context:
     store: Store = field(init=False)
     accounts: Accounts = field(init=False)
     health: HealthStore = field(init=False)
+    reviews: Reviews = field(init=False)
     sessions: Sessions = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = Store(self.config.engine)
         self.accounts = Accounts(self.config.engine)
         self.health = HealthStore(self.config.engine)
+        self.reviews = Reviews(self.config.engine)
         self.sessions = Sessions(self.config.engine, idle=timedelta(minutes=self.config.session_idle_minutes))

@@ -96,6 +96,8 @@ def role(*allowed: str) -> Callable[[Principal], Principal]:
 Ops = Annotated[Principal, Depends(role("ops"))]
 Watcher = Annotated[Principal, Depends(role("ops", "supervisor"))]
 Submitter = Annotated[Principal, Depends(role("ops", "department"))]
+Supervisor = Annotated[Principal, Depends(role("supervisor"))]
+"""Reviews plans (002 三(二)): neither a department nor ops may approve what it filed or runs."""
 
 
 def visible(principal: Principal, department: str) -> None:

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ..execute import record_name
+from ..store import PENDING
 from .deps import BEARER, check_csrf, context, csrf_token, resolve, said, signed_in, visible
 from .security import ROLE_ZH, LoginThrottle, Principal, verify_password
 
@@ -144,7 +145,8 @@ async def plans_page(request: Request, department: str) -> Response:
     if isinstance(principal, RedirectResponse):
         return principal
     visible(principal, department)
-    versions = context(request).accounts.versions(department)
+    ctx = context(request)
+    versions = ctx.accounts.versions(department)
     return page(
         request,
         "plans.html",
@@ -152,6 +154,9 @@ async def plans_page(request: Request, department: str) -> Response:
         department=department,
         versions=versions,
         latest=versions[-1] if versions else None,
+        reviews=ctx.reviews.of(department),
+        in_force=ctx.reviews.in_force(department),
+        pending=PENDING,
     )
 
 

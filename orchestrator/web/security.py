@@ -56,6 +56,10 @@ class Principal:
     def writes_plans(self) -> bool:
         return self.role in ("department", "ops")
 
+    @property
+    def reviews_plans(self) -> bool:
+        return self.role == "supervisor"
+
     def sees(self, department: str) -> bool:
         """Ops and supervisors see every department; a department only itself."""
         return self.role != "department" or self.department == department

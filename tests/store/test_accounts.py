@@ -1,12 +1,12 @@
-"""Users, tokens and plan versions on SQLite and PostgreSQL: versions number per department, the current plan is
-the latest valid one, and secrets are only ever stored as hashes."""
+"""Users, tokens and plan versions on SQLite and PostgreSQL: versions number per department, the plan in force is
+the latest approved one, and secrets are only ever stored as hashes."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
 
-from orchestrator.store import Accounts, open_store
+from orchestrator.store import Accounts, ReviewRefused, Reviews, open_store
 from orchestrator.web import hash_password, new_token, token_digest, verify_password
 
 
@@ -37,9 +37,52 @@ def test_versions_users_and_tokens(store_url: str) -> None:
     assert accounts.add_department("630000-CZT", "省财政厅", "ops") is True
     assert accounts.add_department("630000-CZT", "省财政厅", "ops") is False
     assert [v.version for v in accounts.versions("630000-RST")] == [1, 2]
+    assert accounts.current_plans() == []  # nothing reviewed yet: nothing in force
+    reviews = Reviews(engine)
+    for department in ("630000-RST", "630000-CZT"):
+        reviews.review(department, 1, "approve", "", "wang")
     current = {v.department: (v.version, v.plan) for v in accounts.current_plans()}
     assert current == {
         "630000-RST": (1, {"v": 1}),
         "630000-CZT": (1, {"v": 9}),
-    }  # the invalid v2 is not current
+    }
+    with pytest.raises(ReviewRefused) as invalid:  # the invalid v2 cannot be approved
+        reviews.review("630000-RST", 2, "approve", "", "wang")
+    assert invalid.value.status == 409
     assert accounts.departments() == ["630000-CZT", "630000-RST"]
+
+
+def test_a_newer_version_waits_for_review_while_the_approved_one_stays_in_force(store_url: str) -> None:
+    engine = open_store(store_url)
+    accounts, reviews = Accounts(engine), Reviews(engine)
+    for n in range(3):
+        accounts.add_version("630000-RST", f"v{n + 1}.yaml", f"n: {n}", {"n": n}, [], "li")
+    reviews.review("630000-RST", 1, "approve", "可以 fine", "wang")
+    assert [(v.version, v.plan) for v in accounts.current_plans()] == [(1, {"n": 0})]
+    assert [v.version for v in reviews.waiting()] == [2, 3]
+
+    with pytest.raises(ReviewRefused) as bare:  # a return says what to fix
+        reviews.review("630000-RST", 2, "return", "  ", "wang")
+    assert bare.value.status == 422 and "comment" in bare.value.en
+    returned = reviews.review("630000-RST", 2, "return", "缺少备案号 the filing number is missing", "wang")
+    assert returned.status == "returned" and returned.by == "wang"
+    assert [(v.version, v.plan) for v in accounts.current_plans()] == [(1, {"n": 0})]  # v1 stays in force
+    seen = reviews.of("630000-RST")
+    assert seen[2].comment.startswith("缺少备案号") and 3 not in seen and reviews.in_force("630000-RST") == 1
+
+    reviews.review("630000-RST", 3, "approve", "", "wang")
+    assert [v.version for v in accounts.current_plans()] == [3] and reviews.waiting() == []
+    for late in (2, 3):  # superseded or final: no review changes what is in force behind it
+        with pytest.raises(ReviewRefused) as refused:
+            reviews.review("630000-RST", late, "approve", "", "wang")
+        assert refused.value.status == 409
+    with pytest.raises(ReviewRefused) as missing:
+        reviews.review("630000-RST", 9, "approve", "", "wang")
+    assert missing.value.status == 404
+    with engine.connect() as conn:
+        audited = [tuple(r) for r in conn.execute(text("select action, target, result from audit"))]
+    assert [a for a in audited if a[0] == "plan.review"] == [
+        ("plan.review", "630000-RST/v1", "approved"),
+        ("plan.review", "630000-RST/v2", "returned"),
+        ("plan.review", "630000-RST/v3", "approved"),
+    ]

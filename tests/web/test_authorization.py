@@ -11,6 +11,7 @@ ALL = {"ops", "supervisor", "department"}
 WATCH = {"ops", "supervisor"}
 OPS = {"ops"}
 SUBMIT = {"ops", "department"}
+SUPERVISE = {"supervisor"}
 PUBLIC = None
 # (method, path) → (roles allowed, scoped by department, statuses that mean "authorized")
 POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
@@ -24,6 +25,8 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("POST", "/api/plans/{department}"): (SUBMIT, True, {422}),
     ("GET", "/api/plans/{department}/versions"): (ALL, True, {200}),
     ("GET", "/api/plans/{department}/versions/{version}"): (ALL, True, {200}),
+    # no body sent: refused as input only
+    ("POST", "/api/plans/{department}/versions/{version}/review"): (SUPERVISE, True, {422}),
     ("GET", "/api/plans/{department}/diff"): (ALL, True, {200}),
     ("GET", "/api/decisions"): (ALL, False, {200}),
     ("GET", "/api/waves"): (ALL, False, {200}),
@@ -126,8 +129,10 @@ def test_a_department_sees_only_itself(web: Web) -> None:
     assert len({d["department"] for d in everyone}) == 10
 
 
-def test_supervisors_write_nothing_and_cookie_writes_need_the_csrf_token(web: Web) -> None:
-    writes = [(m, p) for (m, p) in POLICY if m == "POST" and p.startswith("/api")]
+def test_supervisors_write_nothing_but_reviews_and_cookie_writes_need_the_csrf_token(web: Web) -> None:
+    writes = [
+        (m, p) for (m, p) in POLICY if m == "POST" and p.startswith("/api") and not p.endswith("/review")
+    ]
     assert all(call(web, "supervisor", m, p, MINE) == 403 for m, p in writes)
     browser = web.login("ops")
     assert browser.get("/api/me").json()["role"] == "ops"

@@ -101,6 +101,33 @@ def test_a_department_sees_its_errors_located_fixes_and_submits(server: str, bro
     page.close()  # type: ignore[attr-defined]
 
 
+def test_a_supervisor_returns_and_approves_on_the_department_page(
+    server: str, browser: object, web: Web
+) -> None:
+    submitted = web.client("rst").post(
+        f"/api/plans/{MINE}",
+        data={"content": (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8"), "filename": "p.yaml"},
+    )
+    version = submitted.json()["version"]
+    page = sign_in(browser, server, "supervisor")
+    page.goto(f"{server}/plans/{MINE}")  # type: ignore[attr-defined]
+    box = f'.review[data-version="{version}"]'
+    page.click(f"{box} .review-return")  # type: ignore[attr-defined]  # no comment: refused, said why
+    until(page, "document.querySelector('#result').textContent.includes('comment')")
+    page.fill(f"{box} .review-comment", "请补充备份策略 add the backup policy")  # type: ignore[attr-defined]
+    page.click(f"{box} .review-return")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=请补充备份策略")  # type: ignore[attr-defined]
+    assert "已退回" in page.inner_text("#versions")  # type: ignore[attr-defined]
+    page.click(f'.review[data-version="{version}"] .review-approve')  # type: ignore[attr-defined]
+    first = "document.querySelector('#versions tr.review-approved td')"
+    until(page, f"{first} && {first}.textContent === 'v{version}'")  # the page reloaded with it in force
+    row = page.inner_text("tr.review-approved")  # type: ignore[attr-defined]
+    assert f"v{version}" in row and "已通过 · 生效中" in row
+    page.screenshot(path=str(SHOTS / "2b-supervisor-approved.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
 def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: object) -> None:
     page = sign_in(browser, server, "ops")
     page.goto(server + "/waves/W01?check=true")  # type: ignore[attr-defined]

@@ -69,14 +69,46 @@ def test_the_excel_template_uploads_and_a_plan_for_another_department_is_refused
     assert bad_type["valid"] is False and "only .yaml" in bad_type["problems"][0]["en"]
 
 
-def test_the_portfolio_follows_the_latest_valid_version(web: Web) -> None:
-    ops = web.client("ops")
-    doc = yaml.safe_load(plan_text())
-    first = doc["systems"][0]["id"]
-    doc["systems"][0]["name"] = "改名后的系统 renamed system"
-    r = web.client("rst").post(
-        f"/api/plans/{MINE}", data={"content": yaml.safe_dump(doc, allow_unicode=True), "filename": "p.yaml"}
-    )
-    assert r.json()["valid"] is True
-    names = {d["system"]: d["name"] for d in ops.get(f"/api/decisions?department={MINE}").json()}
-    assert names[first] == "改名后的系统 renamed system"
+def test_a_new_version_feeds_the_waves_only_once_a_supervisor_approves_it(web: Web) -> None:
+    """submit → return with a comment → resubmit → approve: the approved version stays in force meanwhile."""
+    ops, rst, supervisor = web.client("ops"), web.client("rst"), web.client("supervisor")
+
+    def names() -> dict[str, str]:
+        return {d["system"]: d["name"] for d in ops.get(f"/api/decisions?department={MINE}").json()}
+
+    def submit(name: str) -> int:
+        doc = yaml.safe_load(plan_text())
+        doc["systems"][0]["name"] = name
+        body = {"content": yaml.safe_dump(doc, allow_unicode=True), "filename": "p.yaml"}
+        r = rst.post(f"/api/plans/{MINE}", data=body)
+        assert r.json()["valid"] is True, r.text
+        return int(r.json()["version"])
+
+    first, before = yaml.safe_load(plan_text())["systems"][0]["id"], names()
+    waiting = submit("改名后的系统 renamed system")
+    assert names() == before  # waiting for review: the approved version stays in force
+    listed = {v["version"]: v for v in rst.get(f"/api/plans/{MINE}/versions").json()}
+    assert listed[waiting]["review"]["status"] == "pending" and not listed[waiting]["in_force"]
+    assert sum(v["in_force"] for v in listed.values()) == 1
+
+    url = f"/api/plans/{MINE}/versions/{waiting}/review"
+    for who in (ops, rst):  # neither the department nor ops reviews
+        assert who.post(url, json={"decision": "approve"}).status_code == 403
+    assert supervisor.post(url, json={"decision": "return"}).status_code == 422  # a return says why
+    comment = "请补充等保备案号 <script>alert(1)</script>"
+    r = supervisor.post(url, json={"decision": "return", "comment": comment})
+    assert r.status_code == 200 and r.json()["review"]["status"] == "returned", r.text
+    seen = {v["version"]: v["review"] for v in rst.get(f"/api/plans/{MINE}/versions").json()}[waiting]
+    assert seen["status"] == "returned" and seen["comment"] == comment and seen["by"] == "supervisor"
+    page = web.login("rst").get(f"/plans/{MINE}").text
+    assert "已退回" in page and "请补充等保备案号 &lt;script&gt;" in page and "<script>alert(1)" not in page
+    assert names() == before
+
+    again = submit("改名后的系统 renamed system")
+    r = supervisor.post(f"/api/plans/{MINE}/versions/{again}/review", json={"decision": "approve"})
+    assert r.status_code == 200, r.text
+    assert names()[first] == "改名后的系统 renamed system"  # in force now: assessment, waves, render
+    assert supervisor.post(url, json={"decision": "approve"}).status_code == 409  # superseded
+    audit = ops.get("/api/audit").json()
+    reviewed = [(a["target"], a["result"]) for a in audit if a["action"] == "plan.review"]
+    assert (f"{MINE}/v{waiting}", "returned") in reviewed and (f"{MINE}/v{again}", "approved") in reviewed

@@ -6,7 +6,8 @@ const el = (tag, text, cls) => { const e = document.createElement(tag); if (text
 
 async function api(method, url, body) {
   const opts = { method, headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" } };
-  if (body !== undefined) opts.body = body;
+  if (body instanceof FormData) opts.body = body;
+  else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
   const r = await fetch(url, opts);
   const data = r.headers.get("content-type")?.includes("json") ? await r.json() : {};
   return { ok: r.ok, status: r.status, data };
@@ -169,6 +170,17 @@ document.addEventListener("DOMContentLoaded", () => {
       const dept = $("#plan-page").dataset.department;
       const r = await api("GET", `/api/plans/${dept}/diff?a=${$("#diff-a").value}&b=${$("#diff-b").value}`);
       $("#diff-out").textContent = r.ok ? r.data.diff || "（无差异 no difference）" : said(r.data.detail);
+    });
+    document.querySelectorAll(".review").forEach((box) => {
+      const send = async (decision) => {
+        const dept = $("#plan-page").dataset.department;
+        const comment = box.querySelector(".review-comment").value;
+        const r = await api("POST", `/api/plans/${dept}/versions/${box.dataset.version}/review`, { decision, comment });
+        if (r.ok) location.reload();
+        else $("#result").textContent = said(r.data.detail);
+      };
+      box.querySelector(".review-approve").addEventListener("click", () => send("approve"));
+      box.querySelector(".review-return").addEventListener("click", () => send("return"));
     });
     myDecisionsAndWaves($("#plan-page").dataset.department);
     myHealth($("#plan-page").dataset.department);

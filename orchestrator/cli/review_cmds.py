@@ -1,0 +1,128 @@
+"""`govmig review list|approve|return`: a supervisor's review of departments' plan versions from the console.
+
+The same store and the same rules as `POST /api/plans/{department}/versions/{version}/review`: the reviewer is a
+supervisor's account (`--by`, checked here as the web checks its principal), a return needs its comment, and every
+review is audited.
+"""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from ..store import MAX_COMMENT, PENDING, Accounts, ReviewRefused, Reviews
+from .options import DB, engine
+from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
+
+
+@click.group("review")
+def review_group() -> None:
+    """审核部门计划 Review departments' plan versions (supervisors)."""
+
+
+@review_group.command("list")
+@click.option("--department", default=None, help="只看该部门 Only this department")
+@click.option(
+    "--all", "everything", is_flag=True, help="所有版本，不只是待审核的 Every version, not only waiting"
+)
+@DB
+@FORMAT
+def review_list(department: str | None, everything: bool, db: str | None, fmt: str) -> None:
+    """列出待审核的版本 List the versions waiting for review (unreviewed or returned, newer than the one in force)."""
+    store = engine(db)
+    accounts, reviews = Accounts(store), Reviews(store)
+    if everything:
+        codes = [department] if department else accounts.departments()
+        versions = [v for code in codes for v in accounts.versions(code)]
+    else:
+        versions = [v for v in reviews.waiting() if department in (None, v.department)]
+    seen = {code: reviews.of(code) for code in {v.department for v in versions}}
+    force = {code: reviews.in_force(code) for code in seen}
+    rows = [
+        {
+            "department": v.department,
+            "version": v.version,
+            "filename": v.filename,
+            "valid": v.valid,
+            "submitted_by": v.submitted_by,
+            "submitted_at": v.submitted_at.isoformat(),
+            "review": seen[v.department].get(v.version, PENDING).as_json(),
+            "in_force": v.version == force[v.department],
+        }
+        for v in versions
+    ]
+    if fmt == "json":
+        emit_json(rows)
+        return
+    table = Table(
+        title="待审核的计划版本 Plan versions waiting for review" if not everything else "计划版本 Versions"
+    )
+    for name in ("部门 Department", "版本 Version", "提交人 By", "时间 At", "状态 Status", "意见 Comment"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        review = r["review"]
+        assert isinstance(review, dict)
+        status = (
+            "生效中 in force" if r["in_force"] else STATUS.get(str(review["status"]), str(review["status"]))
+        )
+        table.add_row(
+            str(r["department"]),
+            f"v{r['version']}",
+            str(r["submitted_by"]),
+            str(r["submitted_at"])[:16],
+            status if r["valid"] else "无效 invalid",
+            str(review["comment"] or ""),
+        )
+    console().print(table if rows else "没有待审核的版本 nothing waits for review")
+
+
+STATUS = {"pending": "待审核 pending", "approved": "已通过 approved", "returned": "已退回 returned"}
+
+
+def _review(
+    decision: str, department: str, version: int, comment: str, by: str, db: str | None, fmt: str
+) -> None:
+    store = engine(db)
+    user = Accounts(store).user(by)
+    if user is None or user.disabled or user.role != "supervisor":
+        fail(
+            f"「{by}」不是有效的监管用户：只有监管方可以审核",
+            f"'{by}' is not an active supervisor's account: only supervisors review plans",
+            BAD_INPUT,
+        )
+    try:
+        done = Reviews(store).review(department, version, decision, comment, by)
+    except ReviewRefused as refused:
+        fail(refused.zh, refused.en, BAD_INPUT if refused.status in (404, 422) else FAILED)
+        return
+    if fmt == "json":
+        emit_json({"department": department, "version": version, "review": done.as_json()})
+    else:
+        console().print(f"{department} v{version}：{STATUS[done.status]}")
+
+
+BY = click.option("--by", required=True, help="审核人（监管用户名）The reviewing supervisor's username")
+
+
+@review_group.command("approve")
+@click.argument("department")
+@click.argument("version", type=click.IntRange(1, 1_000_000))
+@click.option("--comment", default="", help="审核意见 Comment")
+@BY
+@DB
+@FORMAT
+def review_approve(department: str, version: int, comment: str, by: str, db: str | None, fmt: str) -> None:
+    """审核通过：该版本生效 Approve: the version comes into force (assessment, waves, render, runs)."""
+    _review("approve", department, version, comment[:MAX_COMMENT], by, db, fmt)
+
+
+@review_group.command("return")
+@click.argument("department")
+@click.argument("version", type=click.IntRange(1, 1_000_000))
+@click.option("--comment", required=True, help="退回原因：需要改什么 What to fix")
+@BY
+@DB
+@FORMAT
+def review_return(department: str, version: int, comment: str, by: str, db: str | None, fmt: str) -> None:
+    """退回并附意见：已通过的版本继续有效 Return with a comment; the approved version stays in force."""
+    _review("return", department, version, comment[:MAX_COMMENT], by, db, fmt)
