@@ -79,7 +79,9 @@ def sign_in(browser: object, base: str, user: str) -> object:
     return page
 
 
-def test_a_department_sees_its_errors_located_fixes_and_submits(server: str, browser: object) -> None:
+def test_a_department_sees_its_errors_located_fixes_and_submits(
+    server: str, browser: object, web: Web
+) -> None:
     page = sign_in(browser, server, "rst")
     assert page.url.endswith(f"/plans/{MINE}")  # type: ignore[attr-defined]
     good = (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8")
@@ -96,7 +98,14 @@ def test_a_department_sees_its_errors_located_fixes_and_submits(server: str, bro
     page.wait_for_selector("#result .saved")  # type: ignore[attr-defined]
     assert "计划有效" in page.inner_text("#result")  # type: ignore[attr-defined]
     page.wait_for_selector("#assessment-table")  # type: ignore[attr-defined]
-    assert "social-insurance" in page.inner_text("#assessment-table")  # type: ignore[attr-defined]
+    table = page.inner_text("#assessment-table")  # type: ignore[attr-defined]
+    assert "social-insurance" in table
+    # each decision in words a clerk can act on, not only rule ids: its reasons and what to fix
+    decisions = {d["system"]: d for d in web.client("rst").get(f"/api/decisions?department={MINE}").json()}
+    retired = next(d for d in decisions.values() if d["action"] == "retire")
+    for said in [*retired["reasons"], *retired["fixes"]]:
+        assert f"[{said['rule']}] {said['zh']}" in table and said["en"] in table, said
+    assert "清理 retire" in table and "P2, P7" not in table
     page.screenshot(path=str(SHOTS / "2-department-submitted.png"), full_page=True)  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
 

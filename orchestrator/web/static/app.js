@@ -36,12 +36,30 @@ function showResult(data) {
   if (data.assessment && data.assessment.length) showAssessment(data.assessment);
 }
 
+const ACTIONS = { migrate: "迁移", retire: "清理", stay: "保留", blocked: "暂缓（未获批）" };
+const NETWORKS = { egov_internal: "电子政务内网", egov_external: "电子政务外网", private: "原网络" };
+
+// Each line in words, Chinese first with English beside it, the rule in brackets: what a clerk can act on.
+function said_lines(items) {
+  const td = el("td");
+  for (const x of items) {
+    const p = el("p", `${x.rule ? `[${x.rule}] ` : ""}${x.zh}`, "said");
+    p.appendChild(el("span", ` ${x.en}`, "en"));
+    td.appendChild(p);
+  }
+  return td;
+}
+
 function showAssessment(decisions) {
   const a = $("#assessment");
   a.replaceChildren();
   const t = el("table"); t.id = "assessment-table";
-  row(t, ["系统 system", "决定 action", "去向 target", "规则 rules"].map((h) => el("th", h)));
-  for (const d of decisions) row(t, [d.system, d.action, d.target_network || "", (d.rules || []).join(", ")], d.action);
+  row(t, ["系统 system", "决定 action", "去向 target", "原因 why", "要做的 to do"].map((h) => el("th", h)));
+  for (const d of decisions) {
+    const target = d.target_network ? `${NETWORKS[d.target_network] || ""} ${d.target_network}${d.cloud ? " · 政务云 cloud" : ""}` : "";
+    const todo = [...(d.fixes || []), ...(d.notes || [])];
+    row(t, [d.system, `${ACTIONS[d.action] || ""} ${d.action}`, target, said_lines(d.reasons || []), said_lines(todo)], d.action);
+  }
   a.appendChild(t);
 }
 
