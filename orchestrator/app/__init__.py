@@ -2,6 +2,7 @@
 
 from .executors import GatePolicy, build_executor
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
+from .lifecycle import moved_in, say_on_system
 from .moves import MoveSummary, summarize, wave_documents
 from .portfolio import Portfolio
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
@@ -22,9 +23,11 @@ __all__ = [
     "check_upload",
     "format_of",
     "ledger",
+    "moved_in",
     "read_plan",
     "read_plans",
     "register",
+    "say_on_system",
     "summarize",
     "wave_documents",
 ]

@@ -9,6 +9,7 @@ import getpass
 import signal
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -275,13 +276,28 @@ def rollback_command(
 @click.command("decommission")
 @click.argument("system", metavar="DEPT/ID")
 @click.option("--wave", required=True, help="系统所在批次 The wave it moved in")
+@click.option(
+    "--observation-days",
+    type=click.FloatRange(0, 365),
+    default=0,
+    show_default=True,
+    help="验收后源系统至少保留的天数 Days the source is kept after the department's acceptance",
+)
 @TREE
 @DB
 @FORMAT
-def decommission_command(system: str, wave: str, tree: Path, db: str | None, fmt: str) -> None:
-    """下线源系统 Decommission a cut-over system's source (a later step than the wave; no way back after)."""
+def decommission_command(
+    system: str, wave: str, observation_days: float, tree: Path, db: str | None, fmt: str
+) -> None:
+    """下线源系统 Decommission a cut-over system's source: only after its department accepted the move (and the
+    observation period since), a later step than the wave; no way back after."""
     store = _store(db, check=True)
-    _one_system(store, tree, wave, lambda ex: ex.decommission(wave, system), fmt, "decommissioned")
+
+    def act(ex: WaveExecutor) -> Outcome:
+        ex.observation = timedelta(days=observation_days)
+        return ex.decommission(wave, system)
+
+    _one_system(store, tree, wave, act, fmt, "decommissioned")
 
 
 @click.command("confirm")

@@ -1,5 +1,6 @@
 """Execute: run waves through ansible-runner with a persisted state machine per system, and a way back."""
 
+from .acceptance import CutOver, accept, accepted_since, cut_over, problems
 from .applier import ApplyResult, ManifestApplier
 from .engine import Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
@@ -14,6 +15,7 @@ __all__ = [
     "STEPS",
     "AnsibleRunner",
     "ApplyResult",
+    "CutOver",
     "ExecuteError",
     "GateResult",
     "HealthGate",
@@ -26,7 +28,11 @@ __all__ = [
     "Step",
     "WaveBusy",
     "WaveExecutor",
+    "accept",
+    "accepted_since",
     "api_client",
+    "cut_over",
     "next_step",
+    "problems",
     "record_name",
 ]

@@ -11,11 +11,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from ..contracts import IndexedSystem, Tree
-from ..store import RunLog
+from ..store import RunLog, utcnow
+from .acceptance import may_decommission
 from .applier import ManifestApplier
 from .cluster import ClusterSteps, note
 from .errors import ExecuteError
@@ -68,6 +70,7 @@ class WaveExecutor:
         applier: ManifestApplier | None = None,
         lease_heartbeat: float = 5.0,
         lease_stale_after: float = 30.0,
+        observation: timedelta = timedelta(0),
     ) -> None:
         # absolute: ansible-runner runs in each system's private data directory, where a relative path means nothing
         self.store, self.runner, self.tree = store, runner, tree.resolve()
@@ -79,6 +82,8 @@ class WaveExecutor:
         self.leases = store.leases()
         self._index: dict[str, IndexedSystem] | None = None
         self.lease_heartbeat, self.lease_stale_after = lease_heartbeat, lease_stale_after
+        self.observation = observation
+        """After the department's acceptance, how long the source is kept before it may be decommissioned."""
 
     def _cluster(self) -> ClusterSteps:
         return ClusterSteps(self.store, self.applier, self.tree, self.actor)
@@ -172,8 +177,8 @@ class WaveExecutor:
         )
 
     def decommission(self, wave: str, system: str, lease: WaveLock | None = None) -> Outcome:
-        """Stops and marks the source of a system that was cut over: a later step than the wave, after the
-        department accepted the move. Rollback is gone afterwards."""
+        """Stops and marks the source of a system that was cut over: a later step than the wave, refused until the
+        department accepted the move (execute/acceptance.py). Rollback is gone afterwards."""
         with lease or self.lease(wave):
             _, inventory, _ = self.paths(wave)
             hosts = systems_in(inventory)
@@ -185,6 +190,7 @@ class WaveExecutor:
                     f"{system} 尚未切换完成（状态 {state}），不能下线源系统",
                     f"{system} is not cut over (state {state}): its source cannot be decommissioned",
                 )
+            may_decommission(self.store, system, wave, utcnow(), self.observation)
             ok = self._step(wave, wave, hosts[system], DECOMMISSION, check=False)
         return Outcome(
             wave, "decommissioned" if ok else "failed", {system: self.store.system(wave, system).state}

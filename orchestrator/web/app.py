@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..store import StoreFailure, describe_failure
-from . import api_ops, api_plans, api_reports, api_watch, pages
+from . import api_ops, api_plans, api_reports, api_systems, api_watch, pages
 from .api_watch import HealthCache
 from .context import Context, WebConfig
 from .portfolio import Portfolio
@@ -90,7 +90,14 @@ def create_app(config: WebConfig) -> FastAPI:
         session_cookie="govmig_session",
         max_age=12 * 3600,  # the cookie's life; the session itself lives on the server (idle and absolute)
     )
-    for router in (api_plans.router, api_ops.router, api_watch.router, api_reports.router, pages.router):
+    for router in (
+        api_plans.router,
+        api_ops.router,
+        api_systems.router,
+        api_watch.router,
+        api_reports.router,
+        pages.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import subprocess
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
+from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor, accept
 from orchestrator.lab import netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import CASES, TRADE, Writer, backend, connect, refused, rehearsal, rows, tokens
@@ -108,9 +109,19 @@ def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) 
         restored = _restore_postgresql(site, trade["backup"])
         assert restored >= 10_000
 
-        # decommissioning is a later, separate step; afterwards there is no way back
+        # decommissioning is a later, separate step, refused until the department accepted the move (and, where
+        # the site sets one, its observation period passed); afterwards there is no way back
         executor = WaveExecutor(store, AnsibleRunner(), tree)
+        with pytest.raises(ExecuteError) as unaccepted:
+            executor.decommission("W01", CASES)
+        assert "not been accepted" in unaccepted.value.en and "验收" in unaccepted.value.zh
+        accept(store, CASES, "W01", "业务核对无误 checked by the business", "case-clerk")
+        observed = WaveExecutor(store, AnsibleRunner(), tree, observation=timedelta(days=7))
+        with pytest.raises(ExecuteError) as observing:
+            observed.decommission("W01", CASES)
+        assert "observation period" in observing.value.en
         assert executor.decommission("W01", CASES).states == {CASES: "decommissioned"}
+        assert [a.actor for a in store.audit_log(CASES) if a.action == "system.accept"] == ["case-clerk"]
         with pytest.raises(ExecuteError) as gone:
             executor.rollback("W01", CASES)
         assert "no way back" in gone.value.en

@@ -12,6 +12,7 @@ WATCH = {"ops", "supervisor"}
 OPS = {"ops"}
 SUBMIT = {"ops", "department"}
 SUPERVISE = {"supervisor"}
+DEPARTMENT = {"department"}
 PUBLIC = None
 # (method, path) → (roles allowed, scoped by department, statuses that mean "authorized")
 POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
@@ -28,6 +29,8 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     # no body sent: refused as input only
     ("POST", "/api/plans/{department}/versions/{version}/review"): (SUPERVISE, True, {422}),
     ("GET", "/api/plans/{department}/diff"): (ALL, True, {200}),
+    ("POST", "/api/systems/{department}/{system}/accept"): (DEPARTMENT, True, {422}),  # no body sent
+    ("POST", "/api/systems/{department}/{system}/problem"): (DEPARTMENT, True, {422}),
     ("GET", "/api/decisions"): (ALL, False, {200}),
     ("GET", "/api/waves"): (ALL, False, {200}),
     ("GET", "/api/roadmap.svg"): (WATCH, False, {200}),
