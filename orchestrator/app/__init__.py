@@ -2,7 +2,7 @@
 
 from .executors import GatePolicy, build_executor
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
-from .lifecycle import moved_in, say_on_system
+from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
 from .moves import MoveSummary, summarize, wave_documents
 from .portfolio import Portfolio
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
@@ -10,7 +10,9 @@ from .tree_files import Written
 
 __all__ = [
     "REPORTS",
+    "STATE_ZH",
     "GatePolicy",
+    "Lifecycle",
     "MoveSummary",
     "PdfError",
     "Portfolio",
@@ -23,6 +25,7 @@ __all__ = [
     "check_upload",
     "format_of",
     "ledger",
+    "lifecycles",
     "moved_in",
     "read_plan",
     "read_plans",

@@ -1,13 +1,20 @@
-"""A system's word from its department after cutover, found in whichever wave run moved it.
+"""A system's lifecycle (shared/DOMAIN.md v1.1): its department's word after cutover, and its state with dates.
 
 The web's accept and problem routes call this (never the executor's module directly), so the rule that only a
-cut-over system can be accepted, once, is the same wherever a department speaks.
+cut-over system can be accepted, once, is the same wherever a department speaks; the state every page and report
+shows is computed here from the records themselves (plan versions and reviews, waves, runs, the audit), not kept
+beside them where it could drift.
 """
 
 from __future__ import annotations
 
-from ..execute import ExecuteError, accept, cut_over
-from ..store import Audit, RunLog
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..execute import ExecuteError, accept, accepted_since, cut_over
+from ..policy import Action, Decision
+from ..store import Audit, RunLog, WaveRun, aware
+from ..waves import Roadmap
 
 
 def moved_in(store: RunLog, key: str, waves: list[str]) -> str | None:
@@ -25,3 +32,118 @@ def say_on_system(
             f"{key} 尚未切换完成，不能验收", f"{key} is not cut over: there is nothing to accept yet"
         )
     return record, accept(store, key, record, comment, actor, problem)
+
+
+# --- each system's lifecycle state (shared/DOMAIN.md v1.1) -----------------------------------------------------
+
+STATE_ZH = {
+    "submitted": "已提交",
+    "approved": "审核通过",
+    "returned": "退回",
+    "scheduled": "已排期",
+    "migrating": "迁移中",
+    "cut_over": "已切换",
+    "awaiting_acceptance": "待验收",
+    "accepted": "已验收",
+    "decommissioned": "已下线",
+    "retire_decided": "待清理",
+    "retired": "已清理",
+}
+STAYS = ("已批准保留在原网络，无需迁移", "exempted: it stays where it is, nothing to move")
+NEXT = {  # what the department has to do next (zh, en)
+    "approved": ("按整改要求修改计划后重新提交", "fix what the assessment asks and submit again"),
+    "scheduled": ("等待迁移批次，配合预检", "wait for the wave; help with its precheck"),
+    "migrating": ("迁移进行中，无需操作", "moving now: nothing to do"),
+    "cut_over": ("已切换，批次结束后请验收", "cut over: accept it once the wave ends"),
+    "awaiting_acceptance": (
+        "请核对业务后验收，或报告问题",
+        "check the service, then accept it or raise a problem",
+    ),
+    "accepted": ("等待运维下线源系统", "ops decommission the source next"),
+    "decommissioned": ("完成", "done"),
+    "retire_decided": ("按清理决定停用并归档", "retire it as decided: archive its data, stop it"),
+    "retired": ("完成", "done"),
+}
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    state: str
+    dates: dict[str, str] = field(default_factory=dict)  # state -> when it was entered (ISO 8601)
+    wave: str | None = None
+    stays: bool = False  # exempted (stay): approved, and nothing follows
+
+    def as_json(self) -> dict[str, object]:
+        zh, en = STAYS if self.stays else NEXT.get(self.state, ("", ""))
+        return {
+            "state": self.state,
+            "zh": STATE_ZH[self.state],
+            "dates": self.dates,
+            "wave": self.wave,
+            "next": {"zh": zh, "en": en},
+        }
+
+
+def _runs(store: RunLog, waves: list[WaveRun]) -> dict[str, tuple[WaveRun, str]]:
+    """Each system's latest real run (not a check) and its state there."""
+    found: dict[str, tuple[WaveRun, str]] = {}
+    for run in sorted((w for w in waves if not w.check_mode), key=lambda w: aware(w.started_at)):
+        for s in store.systems(run.wave):
+            found[s.system] = (run, s.state)
+    return found
+
+
+def lifecycles(
+    store: RunLog,
+    waves: list[WaveRun],
+    decisions: list[Decision],
+    roadmap: Roadmap,
+    reviewed: dict[str, tuple[datetime, datetime | None]],
+) -> dict[str, Lifecycle]:
+    """Every assessed system's state and dates: from its plan's submission and review (`reviewed`: department
+    -> (submitted, approved)), its decision and wave, its runs, and its department's acceptance."""
+    wave_of = {s: w for w in roadmap.waves for s in w.systems}
+    runs, out = _runs(store, waves), {}
+    record: str | None
+    for d in decisions:
+        submitted, approved = reviewed.get(d.department, (None, None))
+        dates = {k: v.isoformat() for k, v in (("submitted", submitted), ("approved", approved)) if v}
+        state, record = "approved", None
+        if d.action is Action.retire:
+            retired = [a for a in store.audit_log(d.key) if a.target == d.key and a.action == "system.retire"]
+            state = "retired" if retired else "retire_decided"
+            if retired:
+                dates["retired"] = aware(retired[-1].at).isoformat()
+        elif d.key in wave_of:
+            state = "scheduled"
+            dates["scheduled"] = wave_of[d.key].start.isoformat()
+        if d.key in runs and d.action is Action.migrate:
+            run, run_state = runs[d.key]
+            record = run.wave
+            state, more = _moved(store, d.key, run, run_state)
+            dates |= more
+        wave = record or (wave_of[d.key].id if d.key in wave_of else None)
+        out[d.key] = Lifecycle(state, dates, wave, stays=d.action is Action.stay)
+    return out
+
+
+def _moved(store: RunLog, key: str, run: WaveRun, run_state: str) -> tuple[str, dict[str, str]]:
+    """The state of a system that a real run took up, and the dates of what it went through."""
+    if run_state in ("pending", "rolled_back"):
+        return "scheduled", {}
+    steps = store.step_log(run.wave, key)
+    dates = {"migrating": aware(steps[0].at).isoformat()} if steps else {}
+    cutovers = [e.at for e in steps if e.step == "cutover" and e.status == "finished"]
+    if run_state not in ("done", "decommissioned") or not cutovers:
+        return "migrating", dates
+    dates["cut_over"] = aware(cutovers[-1]).isoformat()
+    accepted = accepted_since(store, key, aware(cutovers[-1]))
+    if accepted is not None:
+        dates["accepted"] = aware(accepted.at).isoformat()
+    if run_state == "decommissioned":
+        ends = [e.at for e in steps if e.step == "decommission" and e.status == "finished"]
+        dates["decommissioned"] = aware(ends[-1]).isoformat() if ends else ""
+        return "decommissioned", dates
+    if accepted is not None:
+        return "accepted", dates
+    return ("cut_over" if run.status == "running" else "awaiting_acceptance"), dates

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..app import say_on_system
 from ..execute import ExecuteError
-from ..store import MAX_COMMENT
+from ..store import MAX_COMMENT, aware
 from .deps import context, role, said, visible
 from .security import Principal
 
@@ -55,7 +55,7 @@ def _say(
         "wave": record,
         "lifecycle": "awaiting_acceptance" if problem else "accepted",
         "by": entry.actor,
-        "at": entry.at.isoformat(),
+        "at": aware(entry.at).isoformat(),
         "comment": entry.detail or "",
     }
 

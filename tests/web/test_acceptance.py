@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
-from orchestrator.execute import STEPS, AnsibleRunner, ExecuteError, WaveExecutor
+from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
 from orchestrator.policy import PolicySettings
 from tests.render.conftest import Rendered
-from tests.web.conftest import OTHER, Web, build
+from tests.web.conftest import OTHER, Web, build, record_cut_over
 
 SYSTEM = "accountant-mgmt"  # 630000-CZT's system in W01
 KEY = f"{OTHER}/{SYSTEM}"
@@ -29,17 +30,10 @@ def web(rendered: Rendered, province_settings: PolicySettings) -> Iterator[Web]:
     w.close()
 
 
-def _cut_over(web: Web) -> None:
-    """W01 as the executor leaves it once the system's cutover finished."""
-    store = web.app.state.ctx.store
-    store.open_wave("W01", [KEY], str(web.root / "render"), False, 1, "ops")
-    for step in STEPS:
-        if step.name == "decommission":
-            break
-        store.begin_step("W01", KEY, step.name, "ops")
-        store.end_step("W01", KEY, step.name, "done" if step.name == "cutover" else step.name, True, "ops")
-        if step.name == "cutover":
-            break
+def _lifecycle(web: Web, system: str = SYSTEM) -> dict[str, Any]:
+    decisions = web.client("czt").get(f"/api/decisions?department={OTHER}").json()
+    found: dict[str, Any] = next(d["lifecycle"] for d in decisions if d["system"] == system)
+    return found
 
 
 def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_go(web: Web) -> None:
@@ -48,7 +42,21 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     early = czt.post(f"{url}/accept", json={"comment": "好"})
     assert early.status_code == 409 and "not cut over" in early.json()["detail"]["en"]
 
-    _cut_over(web)
+    before = _lifecycle(web)
+    assert before["state"] == "scheduled" and before["wave"] == "W01" and before["zh"] == "已排期"
+    assert {"submitted", "approved", "scheduled"} <= set(before["dates"]) and before["next"]["en"]
+    decisions = web.client("czt").get(f"/api/decisions?department={OTHER}").json()
+    zombie = next(d for d in decisions if d["action"] == "retire")
+    assert zombie["lifecycle"]["state"] == "retire_decided" and zombie["lifecycle"]["zh"] == "待清理"
+    stays = next(d for d in decisions if d["action"] == "stay")["lifecycle"]
+    assert stays["state"] == "approved" and "exempted" in stays["next"]["en"] and stays["wave"] is None
+
+    record_cut_over(web, KEY)
+    assert _lifecycle(web)["state"] == "cut_over"  # the wave is still running
+    web.app.state.ctx.store.set_wave("W01", "done", "ops")
+    waiting = _lifecycle(web)
+    assert waiting["state"] == "awaiting_acceptance" and waiting["zh"] == "待验收"
+    assert {"migrating", "cut_over"} <= set(waiting["dates"]) and "accept" in waiting["next"]["en"]
     assert rst.post(f"{url}/accept", json={}).status_code == 404  # another department's: not even seen
     for role in ("ops", "supervisor"):
         assert web.client(role).post(f"{url}/accept", json={}).status_code == 403
@@ -73,6 +81,8 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
         "comment": "已核对 checked",
     }
     assert czt.post(f"{url}/accept", json={}).status_code == 409  # once
+    done = _lifecycle(web)
+    assert done["state"] == "accepted" and done["dates"]["accepted"] == accepted.json()["at"]
     observing = WaveExecutor(store, AnsibleRunner(), web.root / "render", observation=timedelta(days=7))
     with pytest.raises(ExecuteError) as wait:
         observing.decommission("W01", KEY)

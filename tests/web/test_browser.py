@@ -27,7 +27,7 @@ from orchestrator.monitor import (
 from orchestrator.store import HealthStore
 from tests.conftest import EXAMPLES
 from tests.monitor import lab
-from tests.web.conftest import MINE, PASSWORD, Web
+from tests.web.conftest import MINE, OTHER, PASSWORD, Web, record_cut_over
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -135,6 +135,29 @@ def test_a_supervisor_returns_and_approves_on_the_department_page(
     page.screenshot(path=str(SHOTS / "2b-supervisor-approved.png"), full_page=True)  # type: ignore[attr-defined]
     assert page.csp_violations == []  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
+
+
+SYSTEM = "accountant-mgmt"  # 630000-CZT's system in W01
+KEY = f"{OTHER}/{SYSTEM}"
+
+
+def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, browser: object, web: Web) -> None:
+    record_cut_over(web, KEY)  # W01's run recorded through cutover, the wave over
+    web.app.state.ctx.store.set_wave("W01", "done", "ops")
+    page = sign_in(browser, server, "czt")
+    page.goto(f"{server}/plans/{OTHER}")  # type: ignore[attr-defined]
+    box = f'.acceptance[data-system="{SYSTEM}"]'
+    page.wait_for_selector(box)  # type: ignore[attr-defined]
+    assert "待验收" in page.inner_text("#assessment-table")  # type: ignore[attr-defined]
+    page.fill(f"{box} .acceptance-comment", "业务核对无误 checked")  # type: ignore[attr-defined]
+    page.click(f"{box} .acceptance-accept")  # type: ignore[attr-defined]
+    page.wait_for_selector(".state-accepted")  # type: ignore[attr-defined]  # reloaded: accepted
+    assert page.query_selector(box) is None  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / "2c-department-accepted.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    said = [a for a in web.app.state.ctx.store.audit_log(KEY) if a.action == "system.accept"]
+    assert [(a.actor, a.detail) for a in said] == [("czt", "业务核对无误 checked")]
 
 
 def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: object) -> None:

@@ -54,13 +54,45 @@ function showAssessment(decisions) {
   const a = $("#assessment");
   a.replaceChildren();
   const t = el("table"); t.id = "assessment-table";
-  row(t, ["系统 system", "决定 action", "去向 target", "原因 why", "要做的 to do"].map((h) => el("th", h)));
+  const states = decisions.some((d) => d.lifecycle);
+  row(t, ["系统 system", "决定 action", "去向 target", "原因 why", "要做的 to do", ...(states ? ["状态 state"] : [])].map((h) => el("th", h)));
   for (const d of decisions) {
     const target = d.target_network ? `${NETWORKS[d.target_network] || ""} ${d.target_network}${d.cloud ? " · 政务云 cloud" : ""}` : "";
     const todo = [...(d.fixes || []), ...(d.notes || [])];
-    row(t, [d.system, `${ACTIONS[d.action] || ""} ${d.action}`, target, said_lines(d.reasons || []), said_lines(todo)], d.action);
+    const cells = [d.system, `${ACTIONS[d.action] || ""} ${d.action}`, target, said_lines(d.reasons || []), said_lines(todo)];
+    if (states) cells.push(lifecycleCell(d));
+    row(t, cells, d.action);
   }
   a.appendChild(t);
+}
+
+// The system's lifecycle state, what its department does next, and, once it waits for acceptance, the
+// department's own accept and problem buttons.
+function lifecycleCell(d) {
+  const td = el("td", undefined, "lifecycle");
+  const l = d.lifecycle;
+  if (!l) return td;
+  const p = el("p", `${l.zh} `, `state-${l.state}`);
+  p.appendChild(el("span", l.state, "en"));
+  td.appendChild(p);
+  if (l.next && l.next.zh) { const n = el("p", `${l.next.zh} `, "hint"); n.appendChild(el("span", l.next.en, "en")); td.appendChild(n); }
+  const page = $("#plan-page");
+  if (l.state === "awaiting_acceptance" && page.dataset.role === "department") {
+    const box = el("span", undefined, "acceptance"); box.dataset.system = d.system;
+    const comment = el("input", undefined, "acceptance-comment"); comment.maxLength = 2000; comment.placeholder = "意见 comment";
+    const accept = el("button", "验收 Accept", "acceptance-accept");
+    const problem = el("button", "报告问题 Raise a problem", "acceptance-problem");
+    const send = async (what) => {
+      const url = `/api/systems/${page.dataset.department}/${encodeURIComponent(d.system)}/${what}`;
+      const r = await api("POST", url, { comment: comment.value });
+      if (r.ok) location.reload(); else $("#result").textContent = said(r.data.detail);
+    };
+    accept.addEventListener("click", () => send("accept"));
+    problem.addEventListener("click", () => send("problem"));
+    box.append(comment, accept, problem);
+    td.appendChild(box);
+  }
+  return td;
 }
 
 async function sendPlan(kind) {
