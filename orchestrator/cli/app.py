@@ -13,6 +13,7 @@ from .execute_cmds import (
     confirm_command,
     decommission_command,
     resume_command,
+    retire_command,
     rollback_command,
     run_command,
     status_command,
@@ -49,6 +50,7 @@ cli.add_command(render_command)
 for command in (
     run_command,
     resume_command,
+    retire_command,
     status_command,
     rollback_command,
     confirm_command,

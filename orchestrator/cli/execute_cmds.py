@@ -1,4 +1,4 @@
-"""`govmig run`, `resume`, `status`, `rollback`, `confirm` and `decommission`: cloud ops running waves at night.
+"""`govmig run`, `resume`, `status`, `rollback`, `confirm`, `decommission` and `retire`: cloud ops running waves.
 
 Ctrl-C once: pause after the running steps (state stays resumable); twice: cancel the running playbooks too.
 """
@@ -298,6 +298,18 @@ def decommission_command(
         return ex.decommission(wave, system)
 
     _one_system(store, tree, wave, act, fmt, "decommissioned")
+
+
+@click.command("retire")
+@click.argument("system", metavar="DEPT/ID")
+@TREE
+@DB
+@FORMAT
+def retire_command(system: str, tree: Path, db: str | None, fmt: str) -> None:
+    """清理僵尸系统 Retire a zombie (decision retire): archive its data with checksums, stop it, take it off its
+    front end (playbooks/retire.yml); refused for any other decision."""
+    store = _store(db, check=True)
+    _one_system(store, tree, "retire", lambda ex: ex.retire(system), fmt, "retired")
 
 
 @click.command("confirm")

@@ -25,7 +25,7 @@ from .health import GateResult
 from .inventory import SystemHosts, systems_in
 from .lease import WaveLock
 from .runner import PlaybookRunner, RunRequest, result_items
-from .states import DECOMMISSION, ROLLBACK, STEPS, Step, next_step
+from .states import DECOMMISSION, RETIRE, ROLLBACK, STEPS, Step, next_step
 
 Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
 
@@ -35,6 +35,10 @@ class Outcome:
     wave: str
     status: str
     states: dict[str, str] = field(default_factory=dict)
+
+
+RETIRE_RECORD = "retire"
+"""Retirements are recorded, and their playbook and inventory rendered, under this name (render/retire.py)."""
 
 
 def record_name(wave: str, check: bool) -> str:
@@ -194,6 +198,38 @@ class WaveExecutor:
             ok = self._step(wave, wave, hosts[system], DECOMMISSION, check=False)
         return Outcome(
             wave, "decommissioned" if ok else "failed", {system: self.store.system(wave, system).state}
+        )
+
+    def retire(self, system: str, lease: WaveLock | None = None) -> Outcome:
+        """Retires a zombie (its decision `retire`, so it is in the rendered retirement inventory): the data
+        archived, the service stopped and marked, the system off its front end. A database govmig cannot dump
+        must be archived by hand and confirmed first (`govmig confirm retire DEPT/ID`)."""
+        with lease or self.lease(RETIRE_RECORD):
+            _, inventory, _ = self.paths(RETIRE_RECORD)
+            hosts = systems_in(inventory)
+            if system not in hosts:
+                raise ExecuteError(
+                    f"{system} 的决定不是清理（retire），不能清理；只有僵尸系统才清理",
+                    f"{system} is not decided retire: only a zombie is retired",
+                )
+            self.store.open_wave(RETIRE_RECORD, [system], str(self.tree), False, 0, self.actor)
+            if self.store.system(RETIRE_RECORD, system).state == RETIRE.after:
+                raise ExecuteError(f"{system} 已清理", f"{system} was retired already")
+            manual = [str(c.get("name")) for c in hosts[system].checkpoints]
+            if manual and not self._confirmed(RETIRE_RECORD, system):
+                raise ExecuteError(
+                    f"先手工归档 {', '.join(manual)}，再 govmig confirm retire {system} --note …",
+                    f"archive {', '.join(manual)} by hand first, then govmig confirm retire {system} --note …",
+                )
+            ok = self._step(RETIRE_RECORD, RETIRE_RECORD, hosts[system], RETIRE, check=False)
+            if ok:
+                self.store.audit(
+                    self.actor, "system.retire", system, "retired", "archived, stopped, off its front end"
+                )
+        return Outcome(
+            RETIRE_RECORD,
+            "retired" if ok else "failed",
+            {system: self.store.system(RETIRE_RECORD, system).state},
         )
 
     def confirm(self, wave: str, system: str, note: str) -> None:

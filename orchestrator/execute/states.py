@@ -29,7 +29,9 @@ STEPS: tuple[Step, ...] = (
 )
 ROLLBACK = Step("rollback", "rolled_back", ("rollback",))
 DECOMMISSION = Step("decommission", "decommissioned", ("decommission",))
-FINAL = frozenset({"done", "rolled_back", "decommissioned"})
+RETIRE = Step("retire", "retired", ("retire",))
+"""A zombie's retirement (playbooks/retire.yml): archived, stopped, off its front end; in the `retire` record."""
+FINAL = frozenset({"done", "rolled_back", "decommissioned", "retired"})
 RUN_STATE_ZH = {
     "pending": "待迁移",
     "prechecked": "已预检",
@@ -40,6 +42,7 @@ RUN_STATE_ZH = {
     "verified": "已验证",
     "done": "已切换",
     "decommissioned": "已下线",
+    "retired": "已清理",
     "failed": "失败",
     "rolled_back": "已回退",
 }

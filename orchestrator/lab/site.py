@@ -99,17 +99,18 @@ def up(
     hosts = _hosts(doc)
     if site.mode == "netns":
         site.namespaces = netns.Namespaces(site.root)
-        for key in hosts:
+        for key, roles in hosts.items():
             site.namespaces.add(f"{key}#source")
-            site.namespaces.add(f"{key}#target")
-            site.namespaces.connect(f"{key}#source", f"{key}#target")
+            if "target" in roles:  # a retired system (the retirement inventory) has none
+                site.namespaces.add(f"{key}#target")
+                site.namespaces.connect(f"{key}#source", f"{key}#target")
     try:
         _state(site)
         if site.namespaces is not None:
             site.namespaces.start_sshd()
         secrets: dict[str, dict[str, Any]] = {}
         for n, (key, roles) in enumerate(sorted(hosts.items())):
-            secrets.update(_system(site, key, roles, n, say))
+            secrets.update((_system if "target" in roles else _retiring)(site, key, roles, n, say))
             _state(site)
         conf, ports = services.nginx(site.root / "frontend", site.upstreams)
         _state(site, nginx=str(conf))
@@ -220,6 +221,75 @@ def _system(
     _services(site, stand, src_vars, tgt_vars, roles["frontend"][1], entry)
     site.systems[key] = entry
     return {h: v for h, v in secrets.items() if v["govmig_db_secrets"]}
+
+
+def _retiring(
+    site: Site, key: str, roles: dict[str, tuple[str, dict[str, Any]]], n: int, say: Say
+) -> dict[str, dict[str, Any]]:
+    """Stand-ins for a system the retirement takes away: its source (files, its databases seeded, its service
+    running) and its upstream; the archive folder the retirement fills. Returns the source's secrets."""
+    space = site.namespaces
+    stand = _Stand(
+        key,
+        site.root / "hosts" / key.replace("/", "_"),
+        space.hosts[f"{key}#source"] if space else None,
+        None,
+        space,
+    )
+    src_dir, archive = stand.home / "source-data", stand.home / "archive"
+    src_dir.mkdir(parents=True, exist_ok=True)
+    for i in range(5):
+        (src_dir / f"records-{i}.txt").write_text(f"{key} 记录 record {i}\n" * 200, encoding="utf-8")
+    src_name, src_vars = roles["source"]
+    entry: dict[str, Any] = {"files": {"source": str(src_dir), "archive": str(archive)}, "databases": []}
+    secrets: dict[str, Any] = {}
+    databases = []
+    for i, db in enumerate(src_vars.get("govmig_databases") or []):
+        engine = servers.SERVER_ENGINE.get(db["engine"])
+        if engine is None or db.get("move") != "archive":
+            say(f"  {key}: {db['name']} ({db['engine']}) 本机不能运行，留给手工归档 cannot run here: by hand")
+            databases.append(db)
+            continue
+        source = servers.start(
+            engine, db["name"], stand.address(stand.source), _ns(stand.source), 2 * (8 * n + i) + 1
+        )
+        site.servers.append(source)
+        _state(site)
+        servers.seed(source, key)
+        databases.append({**db, "source": {"host": source.host, "port": source.port, "dbname": db["name"]}})
+        secrets[db["name"]] = {
+            "admin_user": source.admin_user,
+            "app_user": source.app_user,
+            "admin_password": source.admin_password,
+            "app_password": source.app_password,
+        }
+        entry["databases"].append({"engine": db["engine"], "server": engine, "source": source.dsn()})
+    src_vars.update(
+        stand.connection(stand.source),
+        govmig_data_dir=str(src_dir),
+        govmig_archive_dir=str(archive),
+        govmig_databases=databases,
+    )
+    address, bound = stand.address(stand.source), (services.PORT if space else servers.free_port())
+    start, stop = services.commands(services.app_folder(stand.home, "source"), address, bound)
+    src_vars.update(govmig_service_start=start, govmig_service_stop=stop)
+    if not space:
+        site.pidfiles.append(str(stand.home / "source-app.pid"))
+    services.run_in(_ns(stand.source), start)
+    services.wait_for(address, bound)
+    upstream = stand.home / "upstream.conf"
+    upstream.write_text(f"server {address}:{bound};\n", encoding="utf-8")
+    roles["frontend"][1].update(
+        ansible_connection="local",
+        ansible_python_interpreter=sys.executable,
+        govmig_frontend_config=str(upstream),
+        govmig_frontend_retired="server 127.0.0.1:1 down;",  # nginx: nothing behind it any more
+        govmig_frontend_reload=f"nginx -c {site.root / 'frontend' / 'nginx.conf'} -s reload",
+    )
+    entry.update(frontend_config=str(upstream), backends={"source": f"{address}:{bound}"})
+    site.upstreams[key] = upstream
+    site.systems[key] = entry
+    return {src_name: {"govmig_db_secrets": secrets}} if secrets else {}
 
 
 def _services(

@@ -20,6 +20,7 @@ from .kubernetes import namespace_files, overlay_files, system_files
 from .monitoring import monitoring_files
 from .platform import platform_files
 from .quota import DEFAULTS, Need, forklift_vm, launcher_mib, needs
+from .retire import retire_files
 from .settings import DEFAULT_RENDER, RenderSettings
 from .templates import environment
 from .views import Files, SystemView, build_views, namespaces
@@ -51,6 +52,7 @@ def render_artifacts(
     files.update(dr_overlays(views, settings))
     files.update(monitoring_files(env, views, settings))
     files.update(ansible_files(env, roadmap, views, settings))
+    files.update(retire_files(env, plans, decisions, settings))
     files[layout.INDEX] = build_index(files, views, decisions, roadmap, plans).to_json()
     return dict(sorted(files.items()))
 

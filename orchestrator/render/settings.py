@@ -144,6 +144,9 @@ class RenderSettings(BaseModel):
     """The site has an approved link into the internal network (涉密网络的批准通道): classified systems' data then
     moves over it like any other; without one it moves by an offline transfer the operator confirms."""
     backup_dir: str = "/var/backups/govmig"
+    archive_dir: str = "/var/archives/govmig"
+    """Where a retired system's archive is kept (清理：数据归档): its files and each database's own dump, with
+    their checksums, on its source host; the site backs this folder up as records."""
 
     def domain(self, where: str) -> str:
         """The domain of a zone's hosts, or of the `src` (sources) and `frontend` names."""

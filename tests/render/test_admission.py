@@ -142,7 +142,7 @@ def _hosts(r: Rendered) -> dict[str, str]:
         if path.startswith("inventories/") and path.endswith("hosts.yml"):
             children = load_inventory(text)["all"]["children"]
             for group in ("govcloud", "egov_internal"):
-                for host, hostvars in (children[group].get("hosts") or {}).items():
+                for host, hostvars in ((children.get(group) or {}).get("hosts") or {}).items():
                     out[f"{hostvars['govmig_department']}/{hostvars['govmig_system']}"] = host
     return out
 

@@ -1,0 +1,88 @@
+"""A zombie retired for real (002 二(一)): `govmig lab up TREE retire DIR` maps the retirement inventory, and the
+rendered retirement playbook archives the system's files and its database's own dump with checksums, stops it,
+marks it and takes it off its front end; any other decision is refused, and the record says retired."""
+
+from __future__ import annotations
+
+import hashlib
+import tarfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orchestrator.app import Portfolio, lifecycles
+from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
+from orchestrator.lab import down, up
+from orchestrator.plan import load_bytes
+from orchestrator.policy import Action
+from orchestrator.store import Store, open_store
+from tests.conftest import AS_OF, dump
+from tests.datamove.rehearsal import PLAN, TRADE
+
+ZOMBIE = "630000-LAB/old-stats"
+
+
+def _plan() -> object:
+    doc = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
+    old = yaml.safe_load(yaml.safe_dump(doc["systems"][0]))
+    old.update(id="old-stats", name="旧贸易统计系统")
+    old["usage"]["last_business_use"] = "2024-06-30"  # idle for years: a zombie (Z1)
+    doc["systems"].append(old)
+    loaded = load_bytes(dump(doc), "plan.yaml", "yaml")
+    assert loaded.plan is not None, loaded.problems
+    return loaded.plan
+
+
+def test_a_zombie_is_archived_stopped_and_taken_off_its_front_end(tmp_path: Path) -> None:
+    portfolio = Portfolio([_plan()], AS_OF)  # type: ignore[list-item]
+    decided = {d.key: d.action for d in portfolio.decisions}
+    assert decided[ZOMBIE] is Action.retire and decided[TRADE] is Action.migrate
+    tree = tmp_path / "tree"
+    portfolio.write(tree)
+    site = up(tree, "retire", tmp_path / "site", local=True)
+    try:
+        store = Store(open_store(f"sqlite:///{tmp_path / 'govmig.db'}"))
+        executor = WaveExecutor(store, AnsibleRunner(), tree, actor="ops")
+        with pytest.raises(ExecuteError) as other:
+            executor.retire(TRADE)  # it migrates: not retired
+        assert "not decided retire" in other.value.en
+
+        system = site.systems[ZOMBIE]
+        front = system["frontend"]
+        assert urllib.request.urlopen(front, timeout=5).status == 200
+        outcome = executor.retire(ZOMBIE)
+        assert outcome.states == {ZOMBIE: "retired"}, [
+            (e.step, e.status, e.detail) for e in store.step_log("retire")
+        ]
+
+        # the archive: the files and the database's own dump, each beside its checksum
+        archive = Path(system["files"]["archive"])
+        files = archive / "old-stats-retire.tar.gz"
+        recorded = (archive / "old-stats-retire.tar.gz.sha256").read_text().split()[0]
+        assert hashlib.sha256(files.read_bytes()).hexdigest() == recorded
+        with tarfile.open(files) as tar:
+            assert {"./records-0.txt", "./records-4.txt"} <= set(tar.getnames())
+        dumped = next(f.data for f in store.figures("retire", ZOMBIE) if f.data.get("op") == "backup")
+        assert Path(dumped["backup"]).parent == archive
+        assert hashlib.sha256(Path(dumped["backup"]).read_bytes()).hexdigest() == dumped["sha256"]
+
+        # stopped, marked, and off its front end
+        marker = Path(system["files"]["source"]) / ".govmig-retired"
+        assert "retired" in marker.read_text(encoding="utf-8") and str(archive) in marker.read_text()
+        with pytest.raises(urllib.error.URLError):
+            urllib.request.urlopen(system["backends"]["source"].join(("http://", "/")), timeout=3)
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            urllib.request.urlopen(front, timeout=5)
+        assert gone.value.code == 502  # nothing behind it any more
+
+        with pytest.raises(ExecuteError) as again:
+            executor.retire(ZOMBIE)
+        assert "retired already" in again.value.en
+        states = lifecycles(store, store.waves(), portfolio.decisions, portfolio.roadmap, {})
+        assert states[ZOMBIE].state == "retired" and "retired" in states[ZOMBIE].dates
+        assert [a.actor for a in store.audit_log(ZOMBIE) if a.action == "system.retire"] == ["ops"]
+    finally:
+        down(tmp_path / "site")
