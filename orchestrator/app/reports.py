@@ -20,7 +20,7 @@ from ..reports import (
     inventory_files,
     print_pdf,
 )
-from ..store import Engine, moved, watched
+from ..store import Engine, moved, retired, watched
 from .portfolio import Portfolio
 
 __all__ = ["REPORTS", "PdfError", "Report", "ReportKind", "ReportRequest", "build_report", "register"]
@@ -73,7 +73,7 @@ def build_report(name: str, portfolio: Portfolio, engine: Engine | None, request
     def history(y: int) -> History:
         if engine is None:
             raise ValueError(f"the {name} report needs the store's history")
-        return History(moved(engine), watched(engine, y))
+        return History(moved(engine), watched(engine, y), retired(engine))
 
     return kind.build(portfolio, history, request, year)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..plan import MaintenanceStatus, MigrationPlan
+from ..plan import MigrationPlan
 from ..policy import Action, Decision, Flag
 from ..waves import Roadmap
 
@@ -31,6 +31,8 @@ class History:
     """System key → when a real (not check-mode) wave finished moving it."""
     samples: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """System key → (cycles it was up, cycles it was watched) within the year."""
+    retired: Mapping[str, datetime] = field(default_factory=dict)
+    """System key → when `govmig retire` retired it (archived, stopped, off its front end)."""
 
 
 @dataclass
@@ -103,7 +105,8 @@ def _department(
             f.late += int(key in late)
         if Flag.zombie_candidate in d.flags:
             f.zombies += 1
-            f.zombies_cleared += int(s.maintenance.status is MaintenanceStatus.stopped)
+            cleared = history.retired.get(key)  # what was done, not what the plan says of its maintenance
+            f.zombies_cleared += int(cleared is not None and cleared.year <= year)
         if d.action is not Action.retire:
             f.filings_due += 1
             f.filings_complete += int("P8" not in d.rules)

@@ -6,7 +6,7 @@ from .accounts import Accounts
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StateRow, UsageSample
-from .history import moved, watched
+from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
 from .leases import Holder, Leases
 from .repo import Store, aware, utcnow
@@ -46,6 +46,7 @@ __all__ = [
     "integrity_problem",
     "moved",
     "open_store",
+    "retired",
     "utcnow",
     "watched",
 ]

@@ -1,5 +1,5 @@
-"""What the reports need from the store's history: when each system finished moving, and how often the monitor
-found it up within a year."""
+"""What the reports need from the store's history: when each system finished moving, when each zombie was retired,
+and how often the monitor found it up within a year."""
 
 from __future__ import annotations
 
@@ -9,17 +9,35 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from .repo import aware
-from .schema import SystemRun, UsageDay, WaveRun
+from .schema import StepLog, SystemRun, UsageDay, WaveRun
 
 
 def moved(engine: Engine) -> dict[str, datetime]:
-    """System → when a real (not check-mode) wave run brought it to `done`."""
+    """System → when a real (not check-mode) wave run cut it over, for each system cut over now (its source
+    decommissioned since, or not; not rolled back)."""
     with Session(engine) as s:
         query = (
-            select(SystemRun.system, func.min(SystemRun.updated_at))
-            .join(WaveRun, WaveRun.wave == SystemRun.wave)
-            .where(WaveRun.check_mode.is_(False), SystemRun.state == "done")
-            .group_by(SystemRun.system)
+            select(StepLog.system, func.min(StepLog.at))
+            .join(WaveRun, WaveRun.wave == StepLog.wave)
+            .join(SystemRun, (SystemRun.wave == StepLog.wave) & (SystemRun.system == StepLog.system))
+            .where(
+                WaveRun.check_mode.is_(False),
+                StepLog.step == "cutover",
+                StepLog.status == "finished",
+                SystemRun.state.in_(("done", "decommissioned")),
+            )
+            .group_by(StepLog.system)
+        )
+        return {system: aware(at) for system, at in s.execute(query)}
+
+
+def retired(engine: Engine) -> dict[str, datetime]:
+    """System → when its retirement (`govmig retire`) finished."""
+    with Session(engine) as s:
+        query = (
+            select(StepLog.system, func.min(StepLog.at))
+            .where(StepLog.step == "retire", StepLog.status == "finished")
+            .group_by(StepLog.system)
         )
         return {system: aware(at) for system, at in s.execute(query)}
 

@@ -17,7 +17,7 @@ import pytest
 
 from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor, accept
 from orchestrator.lab import netns
-from orchestrator.store import Store, open_store
+from orchestrator.store import Store, moved, open_store
 from tests.datamove.rehearsal import CASES, TRADE, Writer, backend, connect, refused, rehearsal, rows, tokens
 
 WHY = netns.missing()
@@ -121,6 +121,7 @@ def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) 
             observed.decommission("W01", CASES)
         assert "observation period" in observing.value.en
         assert executor.decommission("W01", CASES).states == {CASES: "decommissioned"}
+        assert CASES in moved(store.engine)  # still counted as moved in the reports
         assert [a.actor for a in store.audit_log(CASES) if a.action == "system.accept"] == ["case-clerk"]
         with pytest.raises(ExecuteError) as gone:
             executor.rollback("W01", CASES)

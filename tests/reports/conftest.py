@@ -23,11 +23,15 @@ MOVED = {
     "630000-CZT/accountant-mgmt": datetime(2025, 12, 20, tzinfo=UTC),
 }
 WATCHED = {"630000-RST/salary-mgmt": (9_900, 10_000), "630000-FGW/energy-review": (10_000, 10_000)}
+RETIRED = {  # govmig retire's records: one zombie retired in the year, one the year after (not counted)
+    "630000-RST/skill-cert-old": datetime(2026, 10, 9, tzinfo=UTC),
+    "630000-CZT/old-payroll": datetime(2027, 1, 15, tzinfo=UTC),
+}
 
 
 @pytest.fixture(scope="session")
 def history() -> History:
-    return History(MOVED, WATCHED)
+    return History(MOVED, WATCHED, RETIRED)
 
 
 @pytest.fixture(scope="session")
