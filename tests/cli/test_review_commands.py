@@ -1,13 +1,32 @@
-"""`govmig review`: what waits for review, approve and return from the console, by a supervisor only."""
+"""`govmig review`: what waits for review, approve and return from the console, by a supervisor only.
+
+The command runs in-process (click's runner: the same command object, its exit status and both streams), and once
+as `python -m orchestrator` to prove the entry point."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from orchestrator.cli.app import cli
 from orchestrator.store import Accounts, open_store
 from orchestrator.web import hash_password
-from tests.cli.test_user_commands import govmig
+from tests.cli.test_user_commands import govmig as govmig_process
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def govmig(*args: str) -> Ran:
+    result = CliRunner().invoke(cli, list(args))
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def test_a_supervisor_reviews_from_the_console(tmp_path: Path) -> None:
@@ -20,7 +39,7 @@ def test_a_supervisor_reviews_from_the_console(tmp_path: Path) -> None:
         accounts.add_version("630000-RST", f"v{n}.yaml", f"n: {n}", {"n": n}, [], "zhao")
     accounts.add_version("630000-RST", "bad.yaml", "broken", None, [{"zh": "错", "en": "bad"}], "zhao")
 
-    waiting = govmig("review", "list", "--db", db, "--format", "json")
+    waiting = govmig_process("review", "list", "--db", db, "--format", "json")
     assert waiting.returncode == 0, waiting.stderr
     assert [(r["version"], r["review"]["status"]) for r in json.loads(waiting.stdout)] == [
         (1, "pending"),

@@ -3,6 +3,8 @@ the latest approved one, and secrets are only ever stored as hashes."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import text
 
@@ -55,34 +57,41 @@ def test_versions_users_and_tokens(store_url: str) -> None:
 def test_a_newer_version_waits_for_review_while_the_approved_one_stays_in_force(store_url: str) -> None:
     engine = open_store(store_url)
     accounts, reviews = Accounts(engine), Reviews(engine)
+    DEPT = f"630000-R{uuid.uuid4().hex[:8].upper()}"
+
+    def in_force() -> list[int]:
+        return [v.version for v in accounts.current_plans() if v.department == DEPT]
+
+    def waiting() -> list[int]:
+        return [v.version for v in reviews.waiting() if v.department == DEPT]
+
     for n in range(3):
-        accounts.add_version("630000-RST", f"v{n + 1}.yaml", f"n: {n}", {"n": n}, [], "li")
-    reviews.review("630000-RST", 1, "approve", "可以 fine", "wang")
-    assert [(v.version, v.plan) for v in accounts.current_plans()] == [(1, {"n": 0})]
-    assert [v.version for v in reviews.waiting()] == [2, 3]
+        accounts.add_version(DEPT, f"v{n + 1}.yaml", f"n: {n}", {"n": n}, [], "li")
+    reviews.review(DEPT, 1, "approve", "可以 fine", "wang")
+    assert in_force() == [1] and waiting() == [2, 3]
 
     with pytest.raises(ReviewRefused) as bare:  # a return says what to fix
-        reviews.review("630000-RST", 2, "return", "  ", "wang")
+        reviews.review(DEPT, 2, "return", "  ", "wang")
     assert bare.value.status == 422 and "comment" in bare.value.en
-    returned = reviews.review("630000-RST", 2, "return", "缺少备案号 the filing number is missing", "wang")
+    returned = reviews.review(DEPT, 2, "return", "缺少备案号 the filing number is missing", "wang")
     assert returned.status == "returned" and returned.by == "wang"
-    assert [(v.version, v.plan) for v in accounts.current_plans()] == [(1, {"n": 0})]  # v1 stays in force
-    seen = reviews.of("630000-RST")
-    assert seen[2].comment.startswith("缺少备案号") and 3 not in seen and reviews.in_force("630000-RST") == 1
+    assert in_force() == [1]  # v1 stays in force
+    seen = reviews.of(DEPT)
+    assert seen[2].comment.startswith("缺少备案号") and 3 not in seen and reviews.in_force(DEPT) == 1
 
-    reviews.review("630000-RST", 3, "approve", "", "wang")
-    assert [v.version for v in accounts.current_plans()] == [3] and reviews.waiting() == []
+    reviews.review(DEPT, 3, "approve", "", "wang")
+    assert in_force() == [3] and waiting() == []
     for late in (2, 3):  # superseded or final: no review changes what is in force behind it
         with pytest.raises(ReviewRefused) as refused:
-            reviews.review("630000-RST", late, "approve", "", "wang")
+            reviews.review(DEPT, late, "approve", "", "wang")
         assert refused.value.status == 409
     with pytest.raises(ReviewRefused) as missing:
-        reviews.review("630000-RST", 9, "approve", "", "wang")
+        reviews.review(DEPT, 9, "approve", "", "wang")
     assert missing.value.status == 404
     with engine.connect() as conn:
         audited = [tuple(r) for r in conn.execute(text("select action, target, result from audit"))]
-    assert [a for a in audited if a[0] == "plan.review"] == [
-        ("plan.review", "630000-RST/v1", "approved"),
-        ("plan.review", "630000-RST/v2", "returned"),
-        ("plan.review", "630000-RST/v3", "approved"),
+    assert [a for a in audited if a[0] == "plan.review" and a[1].startswith(DEPT)] == [
+        ("plan.review", f"{DEPT}/v1", "approved"),
+        ("plan.review", f"{DEPT}/v2", "returned"),
+        ("plan.review", f"{DEPT}/v3", "approved"),
     ]
