@@ -7,11 +7,12 @@ against the others the same way at both doors.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..plan import Intake, LoadedPlan, MigrationPlan, check_portfolio, load_bytes, load_file, load_paths
 from ..reports import build_ledger
+from .lifecycle import STATE_ZH, Lifecycle
 from .portfolio import Portfolio
 
 FORMATS = {"yaml": "yaml", "yml": "yaml", "json": "json", "xlsx": "xlsx"}
@@ -51,6 +52,8 @@ def check_upload(raw: bytes, filename: str, current: Sequence[MigrationPlan]) ->
     return loaded
 
 
-def ledger(portfolio: Portfolio) -> bytes:
-    """The decision ledger (XLSX): one row per system, its action and the reasons in both languages."""
-    return build_ledger(portfolio.decisions, list(portfolio.plans))
+def ledger(portfolio: Portfolio, states: Mapping[str, Lifecycle] | None = None) -> bytes:
+    """The decision ledger (XLSX): one row per system, its action and the reasons in both languages; with
+    `states`, each system's lifecycle state and dates."""
+    shown = {k: (f"{STATE_ZH[v.state]} {v.state}", v.dates) for k, v in states.items()} if states else None
+    return build_ledger(portfolio.decisions, list(portfolio.plans), shown)

@@ -12,7 +12,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..app import Lifecycle, lifecycles
 from ..plan import DEFAULT_LIMITS
 from ..policy import Decision
 from ..reports import gantt
@@ -238,23 +237,12 @@ def _decisions(port: Portfolio, principal: Principal, department: str | None) ->
     ]
 
 
-def _lifecycles(request: Request, port: Port, decisions: list[Decision]) -> dict[str, Lifecycle]:
-    ctx = context(request)
-    reviewed = {}
-    for v in ctx.accounts.current_plans():
-        review = ctx.reviews.of(v.department).get(v.version)
-        reviewed[v.department] = (v.submitted_at, review.at if review else None)
-    return lifecycles(ctx.store, ctx.store.waves(), decisions, port.view().roadmap, reviewed)
-
-
 @router.get("/decisions")
-def decisions(
-    request: Request, principal: User, port: Port, department: str | None = None
-) -> list[dict[str, Any]]:
+def decisions(principal: User, port: Port, department: str | None = None) -> list[dict[str, Any]]:
     """决定（JSON 契约）Decisions, in the contract's form, for what the caller may see; each with its
     `lifecycle` (state, the dates it went through, what its department does next)."""
     seen = _decisions(port, principal, department)
-    states = _lifecycles(request, port, seen)
+    states = port.lifecycles(seen)
     return [{**d.contract(), "lifecycle": states[d.key].as_json()} for d in seen]
 
 

@@ -182,10 +182,10 @@ async def health_stream(request: Request, principal: User, store: Cache, port: P
 
 @router.get("/ledger.xlsx", response_class=Response)
 def ledger(principal: Watcher, port: Port) -> Response:
-    """台账 The ledger workbook: every system, its decision, the rules behind it."""
+    """台账 The ledger workbook: every system, its decision, the rules behind it, its lifecycle state and dates."""
     view = port.view()
     return Response(
-        decision_ledger(view.portfolio),
+        decision_ledger(view.portfolio, port.lifecycles(view.decisions)),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=ledger.xlsx"},
     )

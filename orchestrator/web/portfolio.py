@@ -9,8 +9,8 @@ from datetime import date
 
 import yaml
 
+from ..app import Lifecycle, check_upload, lifecycles
 from ..app import Portfolio as AppPortfolio
-from ..app import check_upload
 from ..monitor import measured_usage
 from ..plan import LoadedPlan, MigrationPlan
 from ..policy import Decision
@@ -81,6 +81,16 @@ class Portfolio:
     def check(self, raw: bytes, filename: str) -> LoadedPlan:
         """Validates one upload alone and then against the rest of the portfolio (cross-department references)."""
         return check_upload(raw, filename, self.plans())
+
+    def lifecycles(self, decisions: list[Decision]) -> dict[str, Lifecycle]:
+        """Each of these systems' lifecycle state and dates, from the records: the plan version in force and its
+        review, the waves, the runs and the departments' acceptance."""
+        reviewed = {}
+        for v in self.ctx.accounts.current_plans():
+            review = self.ctx.reviews.of(v.department).get(v.version)
+            reviewed[v.department] = (v.submitted_at, review.at if review else None)
+        store = self.ctx.store
+        return lifecycles(store, store.waves(), decisions, self.view().roadmap, reviewed)
 
     def preview(self, plan: MigrationPlan) -> list[Decision]:
         """The assessment of a submitted plan beside the rest of the portfolio, before it becomes current: the

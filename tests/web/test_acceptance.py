@@ -8,10 +8,12 @@ the decommission gate makes of it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 
 from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
@@ -83,6 +85,15 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     assert czt.post(f"{url}/accept", json={}).status_code == 409  # once
     done = _lifecycle(web)
     assert done["state"] == "accepted" and done["dates"]["accepted"] == accepted.json()["at"]
+    # the supervisors' ledger carries the same state and dates
+    ledger = web.client("supervisor").get("/api/ledger.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(ledger.content))
+    sheet = next(book[n] for n in book.sheetnames if n.startswith(OTHER))
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == SYSTEM)
+    state, dates = row[header.index("生命周期 Lifecycle")], row[header.index("日期 Dates")]
+    assert state == "已验收 accepted" and f"验收 accepted {done['dates']['accepted'][:10]}" in dates
+    assert "提交 submitted" in dates and "切换 cut over" in dates
     observing = WaveExecutor(store, AnsibleRunner(), web.root / "render", observation=timedelta(days=7))
     with pytest.raises(ExecuteError) as wait:
         observing.decommission("W01", KEY)
