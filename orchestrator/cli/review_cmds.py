@@ -8,6 +8,7 @@ review is audited.
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..store import MAX_COMMENT, PENDING, Accounts, ReviewRefused, Reviews
@@ -65,13 +66,13 @@ def review_list(department: str | None, everything: bool, db: str | None, fmt: s
         status = (
             "生效中 in force" if r["in_force"] else STATUS.get(str(review["status"]), str(review["status"]))
         )
-        table.add_row(
-            str(r["department"]),
+        table.add_row(  # what people typed is shown as typed, never read as rich markup
+            escape(str(r["department"])),
             f"v{r['version']}",
-            str(r["submitted_by"]),
+            escape(str(r["submitted_by"])),
             str(r["submitted_at"])[:16],
             status if r["valid"] else "无效 invalid",
-            str(review["comment"] or ""),
+            escape(str(review["comment"] or "")),
         )
     console().print(table if rows else "没有待审核的版本 nothing waits for review")
 

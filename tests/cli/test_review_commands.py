@@ -25,7 +25,7 @@ class Ran:
 
 
 def govmig(*args: str) -> Ran:
-    result = CliRunner().invoke(cli, list(args))
+    result = CliRunner().invoke(cli, list(args), env={"COLUMNS": "200"})
     return Ran(result.exit_code, result.stdout, result.stderr)
 
 
@@ -53,7 +53,16 @@ def test_a_supervisor_reviews_from_the_console(tmp_path: Path) -> None:
     bare = govmig("review", "return", "630000-RST", "1", "--by", "wang", "--db", db)
     assert bare.returncode == 2 and "--comment" in bare.stderr
     returned = govmig(
-        "review", "return", "630000-RST", "1", "--by", "wang", "--comment", "缺少备案号", "--db", db
+        "review",
+        "return",
+        "630000-RST",
+        "1",
+        "--by",
+        "wang",
+        "--comment",
+        "缺少备案号 [red]x[/red]",
+        "--db",
+        db,
     )
     assert returned.returncode == 0 and "已退回" in returned.stdout, returned.stderr
     approved = govmig("review", "approve", "630000-RST", "2", "--by", "wang", "--db", db, "--format", "json")
@@ -65,6 +74,8 @@ def test_a_supervisor_reviews_from_the_console(tmp_path: Path) -> None:
         late = govmig("review", "approve", "630000-RST", version, "--by", "wang", "--db", db)
         assert late.returncode == status and "error:" in late.stderr, (version, late.stderr)
     assert json.loads(govmig("review", "list", "--db", db, "--format", "json").stdout) == []
+    shown = govmig("review", "list", "--all", "--db", db)
+    assert "缺少备案号 [red]x[/red]" in shown.stdout  # a comment is shown as typed, not as markup
     everything = json.loads(govmig("review", "list", "--all", "--db", db, "--format", "json").stdout)
     assert [(r["version"], r["review"]["status"], r["in_force"]) for r in everything] == [
         (1, "returned", False),
