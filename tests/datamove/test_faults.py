@@ -44,23 +44,25 @@ def _module() -> ModuleType:
     return module
 
 
+def side(s: Any) -> dict[str, Any]:
+    """One server as the module's `source` or `target` parameter (credentials included, as the role passes)."""
+    return {
+        "host": s.host,
+        "port": s.port,
+        "dbname": s.dbname,
+        "admin_user": s.admin_user,
+        "admin_password": s.admin_password,
+        "app_user": s.app_user,
+        "app_password": s.app_password,
+    }
+
+
 def _params(site: Site, key: str) -> dict[str, Any]:
     """What the db_move role passes the module for the system's database (the target host's view)."""
     db = site.systems[key]["databases"][0]
     source, target = (next(s for s in site.servers if s.dsn() == db[side]) for side in ("source", "target"))
     assert site.namespaces is not None
     peer = site.namespaces.hosts[f"{key}#source"].peers[f"{key}#target"]
-
-    def side(s: Any) -> dict[str, Any]:
-        return {
-            "host": s.host,
-            "port": s.port,
-            "dbname": s.dbname,
-            "admin_user": s.admin_user,
-            "admin_password": s.admin_password,
-            "app_user": s.app_user,
-            "app_password": s.app_password,
-        }
 
     return {
         "engine": source.engine,

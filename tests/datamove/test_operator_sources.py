@@ -18,27 +18,14 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from orchestrator.lab import servers
 from tests.datamove.rehearsal import Writer, refused, tokens, write_rows
-from tests.datamove.test_faults import _module
+from tests.datamove.test_faults import _module, side
 
 PG_MISSING, MARIADB_MISSING = servers.missing("postgresql"), servers.missing("mariadb")
-
-
-def _side(s: servers.Server) -> dict[str, Any]:
-    return {
-        "host": s.host,
-        "port": s.port,
-        "dbname": s.dbname,
-        "admin_user": s.admin_user,
-        "admin_password": s.admin_password,
-        "app_user": s.app_user,
-        "app_password": s.app_password,
-    }
 
 
 @contextmanager
@@ -105,7 +92,7 @@ def _promote(data: Path) -> None:
 def test_the_standby_holds_every_acknowledged_write_before_it_is_promoted() -> None:
     module = _module()
     with started("postgresql", 1) as source, standby_of(source) as (data, port):
-        p = {"engine": "postgresql", "name": "ledger", "source": _side(source), "timeout": 30.0}
+        p = {"engine": "postgresql", "name": "ledger", "source": side(source), "timeout": 30.0}
         standby = source.dsn().replace(f":{source.port}/", f":{port}/")
         writer = Writer({"source": source.dsn(), "target": standby}, limit=60)
         writer.start()
@@ -149,7 +136,7 @@ def test_the_standby_holds_every_acknowledged_write_before_it_is_promoted() -> N
 def test_mariadb_source_is_stopped_and_given_back() -> None:
     module = _module()
     with started("mariadb", 7) as source:
-        p = {"engine": "mariadb", "name": "ledger", "source": _side(source), "timeout": 30.0}
+        p = {"engine": "mariadb", "name": "ledger", "source": side(source), "timeout": 30.0}
         write_rows(source.dsn(), ["before"], "source")
         module.run({**p, "op": "quiesce"})
         with pytest.raises(Exception) as stopped:
