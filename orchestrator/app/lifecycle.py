@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..execute import ExecuteError, accept, accepted_since, cut_over
+from ..execute import ExecuteError, accept, accepted_since, cut_over, problems
 from ..policy import Action, Decision
 from ..store import Audit, RunLog, WaveRun, aware
 from ..waves import Roadmap
@@ -72,6 +72,8 @@ class Lifecycle:
     dates: dict[str, str] = field(default_factory=dict)  # state -> when it was entered (ISO 8601)
     wave: str | None = None
     stays: bool = False  # exempted (stay): approved, and nothing follows
+    problems: tuple[dict[str, str], ...] = ()
+    """What its department raised since cutover and before accepting it: ops sees it (it may lead to a rollback)."""
 
     def as_json(self) -> dict[str, object]:
         zh, en = STAYS if self.stays else NEXT.get(self.state, ("", ""))
@@ -81,6 +83,7 @@ class Lifecycle:
             "dates": self.dates,
             "wave": self.wave,
             "next": {"zh": zh, "en": en},
+            "problems": list(self.problems),
         }
 
 
@@ -117,13 +120,19 @@ def lifecycles(
         elif d.key in wave_of:
             state = "scheduled"
             dates["scheduled"] = wave_of[d.key].start.isoformat()
+        raised: tuple[dict[str, str], ...] = ()
         if d.key in runs and d.action is Action.migrate:
             run, run_state = runs[d.key]
             record = run.wave
             state, more = _moved(store, d.key, run, run_state)
             dates |= more
+            if state in ("cut_over", "awaiting_acceptance"):
+                raised = tuple(
+                    {"by": a.actor, "at": aware(a.at).isoformat(), "comment": a.detail or ""}
+                    for a in problems(store, d.key, datetime.fromisoformat(dates["cut_over"]))
+                )
         wave = record or (wave_of[d.key].id if d.key in wave_of else None)
-        out[d.key] = Lifecycle(state, dates, wave, stays=d.action is Action.stay)
+        out[d.key] = Lifecycle(state, dates, wave, stays=d.action is Action.stay, problems=raised)
     return out
 
 

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
+from ..app import STATE_ZH
 from ..app import ledger as decision_ledger
 from ..monitor import health_document
 from ..policy import Flag
@@ -112,6 +113,8 @@ def dashboard_document(doc: dict[str, Any], port: Portfolio) -> dict[str, Any]:
         for k, g in groups.items():
             g[s[k]][s["state"]] += 1
     view = port.view()
+    states = port.lifecycles(view.decisions)
+    lifecycle = Counter(s.state for s in states.values())
     zombies = [
         {
             "system": f"{d.department}/{d.system}",
@@ -148,6 +151,15 @@ def dashboard_document(doc: dict[str, Any], port: Portfolio) -> dict[str, Any]:
         "systems_total": len(doc["systems"]),
         "zombies": zombies,
         "late": [x.model_dump(mode="json") for x in view.roadmap.late],
+        # each system's lifecycle (shared/DOMAIN.md v1.1), and the problems departments raised after cutover
+        "lifecycle": [
+            {"state": state, "zh": STATE_ZH[state], "systems": lifecycle[state]}
+            for state in STATE_ZH
+            if lifecycle[state]
+        ],
+        "problems": [
+            {"system": key, "wave": s.wave, **p} for key, s in sorted(states.items()) for p in s.problems
+        ],
     }
 
 

@@ -66,6 +66,14 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     raised = czt.post(f"{url}/problem", json={"comment": "报表导出乱码 the exported reports are garbled"})
     assert raised.status_code == 200 and raised.json()["lifecycle"] == "awaiting_acceptance", raised.text
 
+    # ops see it on the dashboard, beside the lifecycle's counts
+    board = web.client("ops").get("/api/dashboard").json()
+    assert [(p["system"], p["wave"], p["by"]) for p in board["problems"]] == [(KEY, "W01", "czt")]
+    assert "garbled" in board["problems"][0]["comment"]
+    counted = {x["state"]: x["systems"] for x in board["lifecycle"]}
+    assert counted["awaiting_acceptance"] == 1 and counted["retire_decided"] >= 1
+    assert _lifecycle(web)["problems"][0]["comment"] == board["problems"][0]["comment"]
+
     store = web.app.state.ctx.store
     executor = WaveExecutor(store, AnsibleRunner(), web.root / "render")
     with pytest.raises(ExecuteError) as refused:
@@ -85,6 +93,8 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     assert czt.post(f"{url}/accept", json={}).status_code == 409  # once
     done = _lifecycle(web)
     assert done["state"] == "accepted" and done["dates"]["accepted"] == accepted.json()["at"]
+    board = web.client("supervisor").get("/api/dashboard").json()
+    assert board["problems"] == [] and {x["state"]: x["systems"] for x in board["lifecycle"]}["accepted"] == 1
     # the supervisors' ledger carries the same state and dates
     ledger = web.client("supervisor").get("/api/ledger.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(ledger.content))

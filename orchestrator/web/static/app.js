@@ -209,6 +209,8 @@ function dashboard(d) {
   table("#systems-health", ["系统 system", "区域 zone", "批次 wave", "状态 state", "原因 reason"], d.systems.map((x) => ({ cells: [x.system, x.zone, x.wave, x.state, x.reason], cls: x.state })));
   $("#systems-total").textContent = d.systems_total > d.systems.length ? `(${d.systems.length} / ${d.systems_total})` : `(${d.systems_total})`;
   table("#late", ["系统 system", "期限 deadline", "逾期天数 days late", "原因 binding"], d.late.map((x) => ({ cells: [x.system, x.deadline, x.days_late, x.binding] })));
+  table("#lifecycle", ["状态 state", "系统数 systems"], (d.lifecycle || []).map((x) => ({ cells: [`${x.zh} ${x.state}`, x.systems] })));
+  table("#problems-raised", ["系统 system", "批次 wave", "问题 problem", "报告人 by", "时间 at"], (d.problems || []).map((x) => ({ cells: [x.system, x.wave, x.comment, x.by, x.at.slice(0, 16)] })));
 }
 
 document.addEventListener("DOMContentLoaded", () => {
