@@ -62,7 +62,14 @@ def browser() -> Iterator[object]:
 def until(page: object, expression: str, timeout: float = 30) -> None:
     """Polls a JavaScript expression in the page. page.evaluate runs through the debugging protocol; Playwright's
     wait_for_function would need eval inside the page, which the service's CSP rightly forbids."""
-    assert lab.wait_until(lambda: bool(page.evaluate(expression)), timeout, 0.2), expression  # type: ignore[attr-defined]
+
+    def holds() -> bool:
+        try:
+            return bool(page.evaluate(expression))  # type: ignore[attr-defined]
+        except playwright.Error:  # the page is navigating (a reload after a write): ask again
+            return False
+
+    assert lab.wait_until(holds, timeout, 0.2), expression
 
 
 def sign_in(browser: object, base: str, user: str) -> object:
@@ -128,8 +135,8 @@ def test_a_supervisor_returns_and_approves_on_the_department_page(
     page.wait_for_selector("text=请补充备份策略")  # type: ignore[attr-defined]
     assert "已退回" in page.inner_text("#versions")  # type: ignore[attr-defined]
     page.click(f'.review[data-version="{version}"] .review-approve')  # type: ignore[attr-defined]
-    first = "document.querySelector('#versions tr.review-approved td')"
-    until(page, f"{first} && {first}.textContent === 'v{version}'")  # the page reloaded with it in force
+    # the page reloaded with it in force
+    page.wait_for_selector(f"tr.review-approved:has(td:text-is('v{version}'))")  # type: ignore[attr-defined]
     row = page.inner_text("tr.review-approved")  # type: ignore[attr-defined]
     assert f"v{version}" in row and "已通过 · 生效中" in row
     page.screenshot(path=str(SHOTS / "2b-supervisor-approved.png"), full_page=True)  # type: ignore[attr-defined]
