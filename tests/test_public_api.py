@@ -119,6 +119,7 @@ FACES = {
         "accepted_since",
         "api_client",
         "cut_over",
+        "last_finished",
         "next_step",
         "problems",
         "record_name",

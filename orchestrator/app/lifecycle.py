@@ -11,22 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..execute import ExecuteError, accept, accepted_since, cut_over, problems
+from ..execute import ExecuteError, accept, accepted_since, cut_over, last_finished, problems
 from ..policy import Action, Decision
 from ..store import Audit, RunLog, WaveRun, aware
 from ..waves import Roadmap
 
 
-def moved_in(store: RunLog, key: str, waves: list[str]) -> str | None:
+def moved_in(store: RunLog, key: str, waves: list[WaveRun]) -> str | None:
     """The wave run (not a check) in which the system is cut over now, if any."""
-    return next((w for w in waves if "@" not in w and cut_over(store, key, w) is not None), None)
+    real = (w.wave for w in waves if not w.check_mode)
+    return next((w for w in real if cut_over(store, key, w) is not None), None)
 
 
 def say_on_system(
-    store: RunLog, key: str, waves: list[str], comment: str, actor: str, problem: bool = False
+    store: RunLog, key: str, comment: str, actor: str, problem: bool = False
 ) -> tuple[str, Audit]:
     """Records the department's acceptance (or problem) of a cut-over system; ExecuteError before cutover."""
-    record = moved_in(store, key, waves)
+    record = moved_in(store, key, store.waves())
     if record is None:
         raise ExecuteError(
             f"{key} 尚未切换完成，不能验收", f"{key} is not cut over: there is nothing to accept yet"
@@ -142,16 +143,16 @@ def _moved(store: RunLog, key: str, run: WaveRun, run_state: str) -> tuple[str, 
         return "scheduled", {}
     steps = store.step_log(run.wave, key)
     dates = {"migrating": aware(steps[0].at).isoformat()} if steps else {}
-    cutovers = [e.at for e in steps if e.step == "cutover" and e.status == "finished"]
-    if run_state not in ("done", "decommissioned") or not cutovers:
+    cutover = last_finished(steps, "cutover")
+    if run_state not in ("done", "decommissioned") or cutover is None:
         return "migrating", dates
-    dates["cut_over"] = aware(cutovers[-1]).isoformat()
-    accepted = accepted_since(store, key, aware(cutovers[-1]))
+    dates["cut_over"] = cutover.isoformat()
+    accepted = accepted_since(store, key, cutover)
     if accepted is not None:
         dates["accepted"] = aware(accepted.at).isoformat()
     if run_state == "decommissioned":
-        ends = [e.at for e in steps if e.step == "decommission" and e.status == "finished"]
-        dates["decommissioned"] = aware(ends[-1]).isoformat() if ends else ""
+        ended = last_finished(steps, "decommission")
+        dates["decommissioned"] = ended.isoformat() if ended else ""
         return "decommissioned", dates
     if accepted is not None:
         return "accepted", dates

@@ -1,6 +1,6 @@
 """Execute: run waves through ansible-runner with a persisted state machine per system, and a way back."""
 
-from .acceptance import CutOver, accept, accepted_since, cut_over, problems
+from .acceptance import CutOver, accept, accepted_since, cut_over, last_finished, problems
 from .applier import ApplyResult, ManifestApplier
 from .engine import Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
@@ -32,6 +32,7 @@ __all__ = [
     "accepted_since",
     "api_client",
     "cut_over",
+    "last_finished",
     "next_step",
     "problems",
     "record_name",

@@ -9,10 +9,11 @@ made after the system's last cutover, and, when the site sets one, an observatio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..store import Audit, RunLog, aware
+from ..store import Audit, RunLog, StepLog, aware
 from .errors import ExecuteError
 
 ACCEPT, PROBLEM = "system.accept", "system.problem"
@@ -24,12 +25,19 @@ class CutOver:
     at: datetime
 
 
+def last_finished(steps: Sequence[StepLog], step: str) -> datetime | None:
+    """When `step` last finished in a system's step log (the one reading of "cut over at" and "decommissioned
+    at", for the gate here and for the lifecycle every page shows)."""
+    ends = [e.at for e in steps if e.step == step and e.status == "finished"]
+    return aware(ends[-1]) if ends else None
+
+
 def cut_over(store: RunLog, key: str, record: str) -> CutOver | None:
     """When the system's cutover last finished in that wave run, if it did and it was not rolled back since."""
     if key not in {s.system for s in store.systems(record)} or store.system(record, key).state != "done":
         return None
-    ends = [e.at for e in store.step_log(record, key) if e.step == "cutover" and e.status == "finished"]
-    return CutOver(record, aware(ends[-1])) if ends else None
+    at = last_finished(store.step_log(record, key), "cutover")
+    return CutOver(record, at) if at else None
 
 
 def _said(store: RunLog, key: str, action: str, since: datetime) -> list[Audit]:

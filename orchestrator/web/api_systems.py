@@ -45,9 +45,7 @@ def _say(
     store = context(request).store
     key = f"{department}/{system}"
     try:
-        record, entry = say_on_system(
-            store, key, [w.wave for w in store.waves()], word.comment.strip(), principal.username, problem
-        )
+        record, entry = say_on_system(store, key, word.comment.strip(), principal.username, problem)
     except ExecuteError as exc:
         raise said(409, exc.zh, exc.en) from exc
     return {

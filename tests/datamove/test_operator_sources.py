@@ -101,7 +101,7 @@ def test_the_standby_holds_every_acknowledged_write_before_it_is_promoted() -> N
                 if len(writer.acked) >= 30:
                     break
                 writer.join(timeout=0.05)
-            quiesced = module.run({**p, "op": "quiesce"})
+            module.run({**p, "op": "quiesce"})
             gate = module.run({**p, "op": "standby", "standby_user": source.admin_user})
             for _ in range(200):  # and it has been refused by the read-only source since (bounded)
                 if writer.refusals:
@@ -111,7 +111,6 @@ def test_the_standby_holds_every_acknowledged_write_before_it_is_promoted() -> N
             writer.stop()
         acked = [t for side, t, _ in writer.acked if side == "source"]
         assert len(acked) >= 30 and writer.refusals >= 1, (len(acked), writer.errors)
-        assert quiesced["sessions_ended"] >= 0
         assert [s["state"] for s in gate["standbys"]] == ["streaming"], gate
         assert gate["standbys"][0]["name"] == "cloud-standby"
 

@@ -4,7 +4,9 @@ marks it and takes it off its front end; any other decision is refused, and the 
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import subprocess
 import tarfile
 import urllib.error
 import urllib.request
@@ -15,12 +17,12 @@ import yaml
 
 from orchestrator.app import Portfolio, lifecycles
 from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
-from orchestrator.lab import down, up
+from orchestrator.lab import Server, Site, down, up
 from orchestrator.plan import load_bytes
 from orchestrator.policy import Action
 from orchestrator.store import Store, open_store, retired
 from tests.conftest import AS_OF, dump
-from tests.datamove.rehearsal import PLAN, TRADE
+from tests.datamove.rehearsal import PLAN, TRADE, rows, write_rows
 
 ZOMBIE = "630000-LAB/old-stats"
 
@@ -34,6 +36,30 @@ def _plan() -> object:
     loaded = load_bytes(dump(doc), "plan.yaml", "yaml")
     assert loaded.plan is not None, loaded.problems
     return loaded.plan
+
+
+def _counts(dsn: str) -> dict[str, int]:
+    """Every table of a PostgreSQL database with its row count."""
+    tables = rows(dsn, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+    return {t: int(rows(dsn, f'SELECT count(*) FROM "{t}"')[0][0]) for (t,) in tables}
+
+
+def _restored(server: Server, dump_file: Path) -> str:
+    """The dump restored by the engine's own tool into a new database beside the source: its DSN."""
+    admin = server.dsn("admin")
+    rows(admin, "CREATE DATABASE restored")
+    into = admin.rsplit("/", 1)[0] + "/restored"
+    tool = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_restore"))[-1]
+    done = subprocess.run(
+        [tool, "--no-owner", "-d", into, str(dump_file)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-600:]
+    return into
+
+
+def _database(site: Site, key: str) -> tuple[str, Server]:
+    dsn = site.systems[key]["databases"][0]["source"]
+    return dsn, next(s for s in site.servers if s.dsn() == dsn)
 
 
 def test_a_zombie_is_archived_stopped_and_taken_off_its_front_end(tmp_path: Path) -> None:
@@ -53,6 +79,11 @@ def test_a_zombie_is_archived_stopped_and_taken_off_its_front_end(tmp_path: Path
 
         system = site.systems[ZOMBIE]
         front = system["frontend"]
+        dsn, server = _database(site, ZOMBIE)
+        assert server.engine == "postgresql"
+        write_rows(dsn, [f"last-{i}" for i in range(7)], "source")  # its last writes before it goes
+        before = _counts(dsn)
+        assert before["writes"] == 7 and before["records"] > 0, before  # something to lose
         assert urllib.request.urlopen(front, timeout=5).status == 200
         outcome = executor.retire(ZOMBIE)
         assert outcome.states == {ZOMBIE: "retired"}, [
@@ -69,6 +100,7 @@ def test_a_zombie_is_archived_stopped_and_taken_off_its_front_end(tmp_path: Path
         dumped = next(f.data for f in store.figures("retire", ZOMBIE) if f.data.get("op") == "backup")
         assert Path(dumped["backup"]).parent == archive
         assert hashlib.sha256(Path(dumped["backup"]).read_bytes()).hexdigest() == dumped["sha256"]
+        assert _counts(_restored(server, Path(dumped["backup"]))) == before  # the dump gives it all back
 
         # stopped, marked, and off its front end
         marker = Path(system["files"]["source"]) / ".govmig-retired"

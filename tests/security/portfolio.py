@@ -86,7 +86,9 @@ def hostile(marker_dir: Path, *, benign: bool = False) -> Hostile:
         _system("alpha", names[0], "container"),
         _system("beta", names[1], "vm"),
         _system("gamma", names[2], "container"),
+        _system("delta", names[0], "container"),  # a zombie: its retirement renders an inventory of its own
     ]
+    doc["systems"][3]["usage"] = {"last_business_use": "2020-01-01"}
     if benign:
         for s in doc["systems"]:
             s.update(function="测试", owner_unit=None, approval={}, data_resources=[{"name": "数据"}])
@@ -95,7 +97,8 @@ def hostile(marker_dir: Path, *, benign: bool = False) -> Hostile:
     assert loaded.ok and loaded.plan is not None, loaded.problems  # every payload above is printable text
     plan = loaded.plan
     if not benign:  # what intake refuses, forced in behind it
-        alpha, beta, _ = plan.systems
+        alpha, beta, _, delta = plan.systems
+        delta.deployment.databases[0].engine = ENGINE_DOCUMENT  # type: ignore[assignment]
         alpha.deployment.components[0].health_path = "/healthz" + ANSIBLE % (marker_dir / (MARKER + "-path"))
         beta.name = NEWLINE_DOCUMENT
         beta.deployment.databases[0].engine = ENGINE_DOCUMENT  # type: ignore[assignment]

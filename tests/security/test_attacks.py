@@ -23,12 +23,14 @@ import yaml
 
 from orchestrator.execute.runner import search_path
 from orchestrator.plan import build_template
+from orchestrator.policy import Action
 from orchestrator.render import DEFAULT_RENDER, dump_inventory, load_inventory
 from orchestrator.render.ansible import InventoryLoader
 from orchestrator.render.rules import rule_groups
 from orchestrator.render.views import build_views
 from orchestrator.reports import build_ledger, inventory_rows, inventory_xlsx
 from tests.security.portfolio import (
+    ENGINE_DOCUMENT,
     EXCEL,
     MARKER,
     NEWLINE_DOCUMENT,
@@ -105,6 +107,21 @@ class TestAnsible:
             if isinstance(v, str) and "{" in v
         ]
         assert inventory.read_text().count(": !unsafe ") == len(templatable) > 0  # every one of them tagged
+
+    def test_the_retirement_inventory_templated_by_ansible_runs_nothing(self, tmp_path: Path) -> None:
+        """A zombie's retirement (inventories/retire/) carries its database's engine as typed: text there too."""
+        site = hostile(tmp_path)
+        assert [d.key for d in site.decisions if d.action is Action.retire] == ["630000-TEST/delta"]
+        tree = site.write(tmp_path / "tree")
+        inventory = tree / "inventories" / "retire" / "hosts.yml"
+        rendered = load_inventory(inventory.read_text())
+        seen = _template_all(inventory, tmp_path / "run")
+        assert not list(tmp_path.glob(MARKER + "*")), "plan text ran on the control node"
+        source = next(iter(rendered["all"]["children"]["private"]["hosts"]))
+        assert [db["engine"] for db in seen[source]["govmig_databases"]] == [ENGINE_DOCUMENT]
+        assert seen[source]["govmig_databases"][0]["move"] == "checkpoint"  # not dumped: archived by hand
+        plays = yaml.safe_load((tree / "playbooks" / "retire.yml").read_text())
+        assert {p["hosts"] for p in plays} <= {"wave_sources", "frontends", "localhost", "all"}, plays
 
     def test_text_that_looks_like_a_yes_no_or_a_number_stays_text(self, tmp_path: Path) -> None:
         """Ansible reads an !unsafe scalar's type afresh: only text with a brace is tagged, so "true" and
@@ -313,15 +330,16 @@ class TestExcel:
         site.plans[0].systems[0].deployment.components[
             0
         ].health_path = "/healthz"  # forced in: intake refuses
-        site.plans[0].systems[1].name = "乙系统"  # these three, and rightly
+        site.plans[0].systems[1].name = "乙系统"  # these four, and rightly
+        site.plans[0].systems[3].deployment.databases[0].engine = "mysql"  # type: ignore[assignment]
         source = site.plans[0].systems[1].deployment.source
         assert source is not None
         source.vm = "vm-01"
         raw = self.workbooks(site)["template"]
         loaded = load_bytes(raw, "t.xlsx", "xlsx")
         assert loaded.plan is not None
-        assert [s.owner_unit for s in loaded.plan.systems] == [EXCEL] * 3
-        assert [s.function for s in loaded.plan.systems] == ["-2+3", "@SUM(1,2)", "+1+1"]
+        assert [s.owner_unit for s in loaded.plan.systems] == [EXCEL] * 4
+        assert [s.function for s in loaded.plan.systems][:3] == ["-2+3", "@SUM(1,2)", "+1+1"]
 
     def test_without_keeping_text_openpyxl_would_write_a_live_formula(self) -> None:
         wb = openpyxl.Workbook()
