@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..plan import Intake, LoadedPlan, MigrationPlan, check_portfolio, load_bytes, load_file, load_paths
 from ..reports import build_ledger
-from .lifecycle import STATE_ZH, Lifecycle
+from .lifecycle import Lifecycle, shown
 from .portfolio import Portfolio
 
 FORMATS = {"yaml": "yaml", "yml": "yaml", "json": "json", "xlsx": "xlsx"}
@@ -55,5 +55,4 @@ def check_upload(raw: bytes, filename: str, current: Sequence[MigrationPlan]) ->
 def ledger(portfolio: Portfolio, states: Mapping[str, Lifecycle] | None = None) -> bytes:
     """The decision ledger (XLSX): one row per system, its action and the reasons in both languages; with
     `states`, each system's lifecycle state and dates."""
-    shown = {k: (f"{STATE_ZH[v.state]} {v.state}", v.dates) for k, v in states.items()} if states else None
-    return build_ledger(portfolio.decisions, list(portfolio.plans), shown)
+    return build_ledger(portfolio.decisions, list(portfolio.plans), shown(states) if states else None)

@@ -8,13 +8,18 @@ beside them where it could drift.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..execute import ExecuteError, accept, accepted_since, cut_over, last_finished, problems
 from ..policy import Action, Decision
+from ..reports import LIFECYCLE_ZH, States
 from ..store import Audit, RunLog, WaveRun, aware
 from ..waves import Roadmap
+
+STATE_ZH = LIFECYCLE_ZH
+"""Each lifecycle state's Chinese name (the documents' own table, one definition)."""
 
 
 def moved_in(store: RunLog, key: str, waves: list[WaveRun]) -> str | None:
@@ -37,19 +42,6 @@ def say_on_system(
 
 # --- each system's lifecycle state (shared/DOMAIN.md v1.1) -----------------------------------------------------
 
-STATE_ZH = {
-    "submitted": "已提交",
-    "approved": "审核通过",
-    "returned": "退回",
-    "scheduled": "已排期",
-    "migrating": "迁移中",
-    "cut_over": "已切换",
-    "awaiting_acceptance": "待验收",
-    "accepted": "已验收",
-    "decommissioned": "已下线",
-    "retire_decided": "待清理",
-    "retired": "已清理",
-}
 STAYS = ("已批准保留在原网络，无需迁移", "exempted: it stays where it is, nothing to move")
 NEXT = {  # what the department has to do next (zh, en)
     "approved": ("按整改要求修改计划后重新提交", "fix what the assessment asks and submit again"),
@@ -86,6 +78,11 @@ class Lifecycle:
             "next": {"zh": zh, "en": en},
             "problems": list(self.problems),
         }
+
+
+def shown(states: Mapping[str, Lifecycle]) -> States:
+    """The lifecycles as the documents print them: "待验收 awaiting_acceptance" and the dates."""
+    return {k: (f"{STATE_ZH[v.state]} {v.state}", v.dates) for k, v in states.items()}
 
 
 def _runs(store: RunLog, waves: list[WaveRun]) -> dict[str, tuple[WaveRun, str]]:

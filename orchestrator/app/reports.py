@@ -7,7 +7,7 @@ inventory, the annual report and the evaluation are registered here; a later kin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..reports import (
@@ -15,12 +15,14 @@ from ..reports import (
     History,
     PdfError,
     Score,
+    States,
     annual_files,
     evaluation_files,
     inventory_files,
     print_pdf,
 )
-from ..store import Engine, moved, retired, watched
+from ..store import Engine, Store, moved, retired, watched
+from .lifecycle import Lifecycle, lifecycles, shown
 from .portfolio import Portfolio
 
 __all__ = ["REPORTS", "PdfError", "Report", "ReportKind", "ReportRequest", "build_report", "register"]
@@ -34,6 +36,9 @@ class ReportRequest:
     weights: EvaluationSettings = field(default_factory=EvaluationSettings)
     pdf: bool = True
     """Print the PDF too (headless Chromium); PdfError when it cannot."""
+    lifecycles: Mapping[str, Lifecycle] | None = None
+    """Each system's lifecycle as the caller knows it (the web's, with its plan reviews); else it is worked out
+    from the store's runs and audit."""
 
 
 @dataclass
@@ -44,7 +49,32 @@ class Report:
     scores: list[Score] = field(default_factory=list)
 
 
-Builder = Callable[[Portfolio, Callable[[int], History], ReportRequest, int], Report]
+@dataclass
+class Records:
+    """What the store knows, read only when a report asks for it (the inventory needs no monitoring history)."""
+
+    name: str
+    portfolio: Portfolio
+    engine: Engine | None
+    given: Mapping[str, Lifecycle] | None
+
+    def states(self) -> States:
+        if self.given is not None:
+            return shown(self.given)
+        if self.engine is None:
+            return {}
+        store = Store(self.engine)
+        found = lifecycles(store, store.waves(), self.portfolio.decisions, self.portfolio.roadmap, {})
+        return shown(found)
+
+    def history(self, year: int) -> History:
+        if self.engine is None:
+            raise ValueError(f"the {self.name} report needs the store's history")
+        engine = self.engine
+        return History(moved(engine), watched(engine, year), retired(engine), self.states())
+
+
+Builder = Callable[[Portfolio, Records, ReportRequest, int], Report]
 
 
 @dataclass(frozen=True)
@@ -69,27 +99,20 @@ def build_report(name: str, portfolio: Portfolio, engine: Engine | None, request
     """The named report; KeyError for an unknown department, PdfError when the PDF cannot be printed."""
     kind = REPORTS[name]
     year = request.year or portfolio.as_of.year - 1
-
-    def history(y: int) -> History:
-        if engine is None:
-            raise ValueError(f"the {name} report needs the store's history")
-        return History(moved(engine), watched(engine, y), retired(engine))
-
-    return kind.build(portfolio, history, request, year)
+    return kind.build(portfolio, Records(name, portfolio, engine, request.lifecycles), request, year)
 
 
-def _inventory(portfolio: Portfolio, _: Callable[[int], History], __: ReportRequest, ___: int) -> Report:
-    return Report("inventory", None, inventory_files(portfolio.plans, portfolio.decisions))
+def _inventory(portfolio: Portfolio, records: Records, __: ReportRequest, ___: int) -> Report:
+    files = inventory_files(portfolio.plans, portfolio.decisions, records.states() or None)
+    return Report("inventory", None, files)
 
 
-def _annual(
-    portfolio: Portfolio, history: Callable[[int], History], request: ReportRequest, year: int
-) -> Report:
+def _annual(portfolio: Portfolio, records: Records, request: ReportRequest, year: int) -> Report:
     files = annual_files(
         portfolio.plans,
         portfolio.decisions,
         portfolio.roadmap,
-        history(year),
+        records.history(year),
         year,
         print_pdf if request.pdf else None,
         request.department,
@@ -97,14 +120,12 @@ def _annual(
     return Report("annual", year, files)
 
 
-def _evaluation(
-    portfolio: Portfolio, history: Callable[[int], History], request: ReportRequest, year: int
-) -> Report:
+def _evaluation(portfolio: Portfolio, records: Records, request: ReportRequest, year: int) -> Report:
     scores, files = evaluation_files(
         portfolio.plans,
         portfolio.decisions,
         portfolio.roadmap,
-        history(year),
+        records.history(year),
         year,
         request.weights,
         print_pdf if request.pdf else None,

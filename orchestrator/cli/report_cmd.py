@@ -79,7 +79,10 @@ def report_command(
     )
     request = ReportRequest(year, department, weights, pdf=not no_pdf)
     try:
-        report = build_report(kind, portfolio, engine(db) if REPORTS[kind].yearly else None, request)
+        store = (
+            engine(db) if REPORTS[kind].yearly or db is not None else None
+        )  # the inventory: states with --db
+        report = build_report(kind, portfolio, store, request)
     except PdfError as exc:
         fail(str(exc), str(exc), FAILED)
     except KeyError:

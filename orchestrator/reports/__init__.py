@@ -6,6 +6,7 @@ from .counts import by_department, counts
 from .evaluation import EvaluationSettings, Score, evaluate, indicators, objectives
 from .inventory import InventoryRow, inventory_rows, inventory_xlsx
 from .ledger import build_ledger
+from .lifecycle import LIFECYCLE_ZH, States
 from .pdf import PdfError, print_pdf
 from .roadmap import gantt
 
@@ -14,8 +15,10 @@ __all__ = [
     "Figures",
     "History",
     "InventoryRow",
+    "LIFECYCLE_ZH",
     "PdfError",
     "Score",
+    "States",
     "annual_figures",
     "annual_files",
     "build_ledger",

@@ -7,6 +7,7 @@ Pure: the history (when each system finished moving; its monitored samples in th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,7 @@ from datetime import datetime
 from ..plan import MigrationPlan
 from ..policy import Action, Decision, Flag
 from ..waves import Roadmap
+from .lifecycle import UNKNOWN, States
 
 CLASSES = ("unconditional", "conditional", "not_shared", "unclassified")
 CLASS_ZH = {
@@ -33,6 +35,8 @@ class History:
     """System key → (cycles it was up, cycles it was watched) within the year."""
     retired: Mapping[str, datetime] = field(default_factory=dict)
     """System key → when `govmig retire` retired it (archived, stopped, off its front end)."""
+    states: States = field(default_factory=dict)
+    """System key → its lifecycle state as shown and the dates it went through (app/lifecycle.py)."""
 
 
 @dataclass
@@ -56,6 +60,10 @@ class Figures:
     availability: list[tuple[str, float, float]] = field(default_factory=list)
     duplicate: int = 0
     no_om_funds: list[str] = field(default_factory=list)
+    lifecycle: Counter[str] = field(default_factory=Counter)
+    """Lifecycle state as shown → how many of these systems are in it now."""
+    lifecycle_rows: list[tuple[str, str, Mapping[str, str]]] = field(default_factory=list)
+    """(system key, state as shown, its dates), in plan order."""
 
     @property
     def meeting_objective(self) -> int:
@@ -116,6 +124,10 @@ def _department(
         f.duplicate += int(Flag.duplicate_collection in d.flags)
         if Flag.no_om_funds in d.flags:
             f.no_om_funds.append(key)
+        if history.states:
+            shown, dates = history.states.get(key, (UNKNOWN, {}))
+            f.lifecycle[shown] += 1
+            f.lifecycle_rows.append((key, shown, dates))
     return f
 
 

@@ -12,13 +12,16 @@ from .annual import PROVINCE, History, annual_figures
 from .documents import annual_sections, evaluation_sections, html, sections_xlsx
 from .evaluation import EvaluationSettings, Score, evaluate, objectives
 from .inventory import inventory_rows, inventory_xlsx
+from .lifecycle import States
 
 Printer = Callable[[str], bytes]
 
 
-def inventory_files(plans: Sequence[MigrationPlan], decisions: Sequence[Decision]) -> dict[str, bytes]:
+def inventory_files(
+    plans: Sequence[MigrationPlan], decisions: Sequence[Decision], states: States | None = None
+) -> dict[str, bytes]:
     names = {p.department.code: p.department.name for p in plans}
-    return {"审计清单-inventory.xlsx": inventory_xlsx(inventory_rows(plans, decisions), names)}
+    return {"审计清单-inventory.xlsx": inventory_xlsx(inventory_rows(plans, decisions), names, states)}
 
 
 def annual_files(

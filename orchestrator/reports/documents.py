@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .annual import CLASS_ZH, CLASSES, PROVINCE, Figures
 from .charts import progress_chart, score_chart, sharing_chart
 from .evaluation import INDICATORS, Score
+from .lifecycle import dates_text, order
 from .xlsx import new_workbook, table, to_bytes
 
 ENV = Environment(
@@ -103,7 +104,22 @@ def annual_sections(figures: Sequence[Figures], year: int, scope: str = PROVINCE
             headers=["系统 System"],
             rows=[[k] for k in province.no_om_funds],
         ),
+        *_lifecycle(shown, scope),
     ]
+
+
+def _lifecycle(shown: Sequence[Figures], scope: str) -> list[Section]:
+    """Where every system stands now (提交 … 清理): the province's by department and state, a department's
+    system by system with its dates. Nothing when the report was built without the store's records."""
+    if not any(f.lifecycle for f in shown):
+        return []
+    heading = "七、系统生命周期 Where each system stands"
+    if scope != PROVINCE:
+        each = [[k, state, dates_text(d)] for f in shown for k, state, d in f.lifecycle_rows]
+        return [Section(heading, headers=["系统 System", "状态 State", "日期 Dates"], rows=each)]
+    states = sorted({s for f in shown for s in f.lifecycle}, key=order)
+    counted: list[list[Any]] = [[f.scope, *(f.lifecycle.get(s, 0) for s in states)] for f in shown]
+    return [Section(heading, headers=["部门 Department", *states], rows=counted)]
 
 
 def evaluation_sections(scores: Sequence[Score], weights: dict[str, float]) -> list[Section]:

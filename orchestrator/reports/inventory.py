@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from ..plan import MigrationPlan, zh
 from ..policy import Decision
+from .lifecycle import HEADERS as LIFECYCLE
+from .lifecycle import WIDTHS as LIFECYCLE_WIDTHS
+from .lifecycle import States, cells
 from .xlsx import new_workbook, sheet_title, table, to_bytes
 
 HEADERS = [
@@ -82,10 +85,21 @@ def inventory_rows(plans: Sequence[MigrationPlan], decisions: Sequence[Decision]
     return rows
 
 
-def inventory_xlsx(rows: Sequence[InventoryRow], names: dict[str, str]) -> bytes:
+def inventory_xlsx(
+    rows: Sequence[InventoryRow], names: dict[str, str], states: States | None = None
+) -> bytes:
+    """The province's sheet, then one per department; with `states` (from the store's records) each system's
+    lifecycle state and its dates beside what audit asks."""
+    headers, widths = (
+        (HEADERS, WIDTHS) if states is None else ([*HEADERS, *LIFECYCLE], [*WIDTHS, *LIFECYCLE_WIDTHS])
+    )
+
+    def line(r: InventoryRow) -> list[object]:
+        return r.cells() if states is None else [*r.cells(), *cells(states, f"{r.department}/{r.system}")]
+
     wb = new_workbook()
-    table(wb.create_sheet("全省 Province"), HEADERS, (r.cells() for r in rows), WIDTHS)
+    table(wb.create_sheet("全省 Province"), headers, (line(r) for r in rows), widths)
     for department in sorted({r.department for r in rows}):
         ws = wb.create_sheet(sheet_title(f"{department} {names.get(department, '')}"))
-        table(ws, HEADERS, (r.cells() for r in rows if r.department == department), WIDTHS)
+        table(ws, headers, (line(r) for r in rows if r.department == department), widths)
     return to_bytes(wb)

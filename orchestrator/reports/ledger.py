@@ -6,12 +6,15 @@ One sheet per department and a summary; Chinese headers with English beside them
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ..plan import MigrationPlan, zh
 from ..policy import Decision
 from .counts import by_department as department_counts
 from .counts import counts
+from .lifecycle import HEADERS as LIFECYCLE
+from .lifecycle import WIDTHS as LIFECYCLE_WIDTHS
+from .lifecycle import States, cells
 from .xlsx import new_workbook, sheet_title, table, to_bytes
 
 COLUMNS = [
@@ -31,19 +34,6 @@ COLUMNS = [
     "说明 Notes",
 ]
 WIDTHS = [22, 30, 16, 14, 18, 8, 10, 24, 14, 60, 60, 40, 28, 40]
-LIFECYCLE = ["生命周期 Lifecycle", "日期 Dates"]
-DATES = {  # shared/DOMAIN.md v1.1: the dates a system's lifecycle went through
-    "submitted": "提交 submitted",
-    "approved": "审核 reviewed",
-    "scheduled": "排期 scheduled",
-    "migrating": "迁移 migrating",
-    "cut_over": "切换 cut over",
-    "accepted": "验收 accepted",
-    "decommissioned": "下线 decommissioned",
-    "retired": "清理 retired",
-}
-States = Mapping[str, tuple[str, Mapping[str, str]]]
-"""System key → (its lifecycle state as shown, e.g. "待验收 awaiting_acceptance"; state → ISO date entered)."""
 SUMMARY = [
     "部门编码 Code",
     "部门名称 Department",
@@ -81,10 +71,6 @@ def _row(d: Decision) -> list[object]:
     ]
 
 
-def _dates(dates: Mapping[str, str]) -> str:
-    return "\n".join(f"{label} {dates[k][:10]}" for k, label in DATES.items() if dates.get(k))
-
-
 def build_ledger(
     decisions: Sequence[Decision], plans: Sequence[MigrationPlan], states: States | None = None
 ) -> bytes:
@@ -116,6 +102,6 @@ def build_ledger(
         if states is None:
             table(ws, COLUMNS, (_row(d) for d in mine), WIDTHS)
         else:
-            rows_ = ([*_row(d), states[d.key][0], _dates(states[d.key][1])] for d in mine if d.key in states)
-            table(ws, [*COLUMNS, *LIFECYCLE], rows_, [*WIDTHS, 22, 30])
+            rows_ = ([*_row(d), *cells(states, d.key)] for d in mine)
+            table(ws, [*COLUMNS, *LIFECYCLE], rows_, [*WIDTHS, *LIFECYCLE_WIDTHS])
     return to_bytes(wb)

@@ -30,18 +30,20 @@ def _send(files: dict[str, bytes], fmt: str) -> Response:
 
 
 @router.get("/inventory.xlsx", response_class=Response)
-def inventory(principal: Watcher, port: Port) -> Response:
-    """审计清单 The audit inventory (every system, its approval, funding and decision)."""
-    return _send(build_report("inventory", port.view().portfolio, None, ReportRequest()).files, "xlsx")
+async def inventory(request: Request, principal: Watcher, port: Port) -> Response:
+    """审计清单 The audit inventory (every system, its approval, funding and decision, its lifecycle)."""
+    return await _report(request, port, "inventory", "xlsx", None)
 
 
 async def _report(
     request: Request, port: Port, kind: str, fmt: Kind, year: int | None, department: str | None = None
 ) -> Response:
-    asked = ReportRequest(year, department, pdf=fmt == "pdf")
+    view = port.view()
+    lifecycles = await run_in_threadpool(port.lifecycles, view.decisions)
+    asked = ReportRequest(year, department, pdf=fmt == "pdf", lifecycles=lifecycles)
     engine = context(request).config.engine
     try:
-        report = await run_in_threadpool(build_report, kind, port.view().portfolio, engine, asked)
+        report = await run_in_threadpool(build_report, kind, view.portfolio, engine, asked)
     except PdfError as exc:
         raise said(503, str(exc), str(exc)) from None
     except KeyError:

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -161,3 +162,78 @@ def test_a_department_gets_its_own_annual_report(
         str(tmp_path / "o"),
     )
     assert status == 2 and "no plan of department 630000-NOPE" in err
+
+
+def _states(province: dict[str, Decision]) -> dict[str, tuple[str, dict[str, str]]]:
+    """A lifecycle for every system, as the store's records would give it: moved ones accepted, zombies retired
+    or waiting, the rest scheduled."""
+    states: dict[str, tuple[str, dict[str, str]]] = {}
+    for n, (key, d) in enumerate(sorted(province.items())):
+        if d.action == "retire":
+            states[key] = (
+                ("已清理 retired", {"retired": "2026-10-09T08:00:00+00:00"})
+                if n % 2
+                else ("待清理 retire_decided", {})
+            )
+        elif n % 3 == 0:
+            states[key] = (
+                "已验收 accepted",
+                {"cut_over": "2026-03-02T01:00:00+00:00", "accepted": "2026-03-05T09:00:00+00:00"},
+            )
+        else:
+            states[key] = (
+                "已排期 scheduled",
+                {"approved": "2026-01-10T00:00:00+00:00", "scheduled": "2026-04-01"},
+            )
+    return states
+
+
+def test_the_inventory_and_the_annual_report_show_where_each_system_stands(
+    province_plans: list[MigrationPlan],
+    province: dict[str, Decision],
+    roadmap: Roadmap,
+    history: History,
+) -> None:
+    states = _states(province)
+    raw = inventory_files(province_plans, list(province.values()), states)["审计清单-inventory.xlsx"]
+    sheet = load_workbook(io.BytesIO(raw))["全省 Province"]
+    header = [c.value for c in sheet[1]]
+    assert header[-2:] == ["生命周期 Lifecycle", "日期 Dates"]
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        state, dates = states[f"{row[1]}/{row[2]}"]
+        assert row[-2] == state, row
+        for when in dates.values():
+            assert when[:10] in (row[-1] or ""), (row, dates)
+
+    with_states = History(history.done, history.samples, history.retired, states)
+    files = annual_files(province_plans, list(province.values()), roadmap, with_states, YEAR, None)
+    sheets = load_workbook(io.BytesIO(files[f"年度报告-annual-{YEAR}.xlsx"])).worksheets
+    lifecycle = next(ws for ws in sheets if ws.title.endswith("七、系统生命周期"))
+    head = [c.value for c in lifecycle[1]]
+    table = {
+        r[0]: dict(zip(head[1:], r[1:], strict=True))
+        for r in lifecycle.iter_rows(min_row=2, values_only=True)
+    }
+    for code in {d.department for d in province.values()}:
+        want = Counter(s for k, (s, _) in states.items() if k.startswith(code + "/"))
+        assert {k: v for k, v in table[code].items() if v} == dict(want), code
+    assert {k: v for k, v in table["province"].items() if v} == dict(Counter(s for s, _ in states.values()))
+    assert head.index("已验收 accepted") < head.index(
+        "已清理 retired"
+    )  # the lifecycle's order, not the alphabet
+
+    own = annual_files(
+        province_plans, list(province.values()), roadmap, with_states, YEAR, None, "630000-RST"
+    )
+    rows = [
+        r
+        for ws in load_workbook(io.BytesIO(own[f"年度报告-annual-{YEAR}-630000-RST.xlsx"])).worksheets
+        if ws.title.endswith("七、系统生命周期")
+        for r in ws.iter_rows(min_row=2, values_only=True)
+    ]
+    assert {r[0] for r in rows} == {k for k in states if k.startswith("630000-RST/")}
+    assert all(r[1] == states[r[0]][0] for r in rows)
+    without = annual_files(province_plans, list(province.values()), roadmap, history, YEAR, None)
+    assert (
+        "七、系统生命周期" not in without[f"年度报告-annual-{YEAR}.html"].decode()
+    )  # no records, no section

@@ -104,6 +104,16 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     state, dates = row[header.index("生命周期 Lifecycle")], row[header.index("日期 Dates")]
     assert state == "已验收 accepted" and f"验收 accepted {done['dates']['accepted'][:10]}" in dates
     assert "提交 submitted" in dates and "切换 cut over" in dates
+    # and so do the audit inventory and the department's annual report
+    raw = web.client("supervisor").get("/api/reports/inventory.xlsx").content
+    sheet = openpyxl.load_workbook(io.BytesIO(raw))["全省 Province"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if (r[1], r[2]) == (OTHER, SYSTEM))
+    assert row[header.index("生命周期 Lifecycle")] == "已验收 accepted"
+    assert f"验收 accepted {done['dates']['accepted'][:10]}" in row[header.index("日期 Dates")]
+    annual = web.client("supervisor").get(f"/api/reports/annual.html?department={OTHER}")
+    assert annual.status_code == 200 and "七、系统生命周期" in annual.text
+    assert annual.text.count("已验收 accepted") == 1 and "待清理 retire_decided" in annual.text
     observing = WaveExecutor(store, AnsibleRunner(), web.root / "render", observation=timedelta(days=7))
     with pytest.raises(ExecuteError) as wait:
         observing.decommission("W01", KEY)
