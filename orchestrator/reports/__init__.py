@@ -11,11 +11,11 @@ from .pdf import PdfError, print_pdf
 from .roadmap import gantt
 
 __all__ = [
+    "LIFECYCLE_ZH",
     "EvaluationSettings",
     "Figures",
     "History",
     "InventoryRow",
-    "LIFECYCLE_ZH",
     "PdfError",
     "Score",
     "States",
