@@ -40,6 +40,25 @@ def say_on_system(
     return record, accept(store, key, record, comment, actor, problem)
 
 
+def _said(a: Audit) -> dict[str, str]:
+    return {"by": a.actor, "at": aware(a.at).isoformat(), "comment": a.detail or ""}
+
+
+def department_word(store: RunLog, key: str, record: str) -> dict[str, object] | None:
+    """What the system's department said since its cutover in this wave run (accepted, problems raised), for
+    the wave's page and `govmig status`: ops see a problem beside the rollback it may call for. None before
+    cutover."""
+    done = cut_over(store, key, record)
+    if done is None:
+        return None
+    accepted = accepted_since(store, key, done.at)
+    return {
+        "cut_over": done.at.isoformat(),
+        "accepted": _said(accepted) if accepted else None,
+        "problems": [_said(a) for a in problems(store, key, done.at)],
+    }
+
+
 # --- each system's lifecycle state (shared/DOMAIN.md v1.1) -----------------------------------------------------
 
 STAYS = ("已批准保留在原网络，无需迁移", "exempted: it stays where it is, nothing to move")
@@ -126,8 +145,7 @@ def lifecycles(
             dates |= more
             if state in ("cut_over", "awaiting_acceptance"):
                 raised = tuple(
-                    {"by": a.actor, "at": aware(a.at).isoformat(), "comment": a.detail or ""}
-                    for a in problems(store, d.key, datetime.fromisoformat(dates["cut_over"]))
+                    _said(a) for a in problems(store, d.key, datetime.fromisoformat(dates["cut_over"]))
                 )
         wave = record or (wave_of[d.key].id if d.key in wave_of else None)
         out[d.key] = Lifecycle(state, dates, wave, stays=d.action is Action.stay, problems=raised)

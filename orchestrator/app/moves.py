@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..store import Store
+from .lifecycle import department_word
 
 
 @dataclass
@@ -84,6 +85,10 @@ def wave_documents(store: Store, record: str) -> list[dict[str, Any]]:
     """Each system of a wave run, as the CLI's JSON and the web API give it, with what its move measured."""
     moves = summarize(store, record)
     return [
-        {**doc, "verification": moves.get(doc["system"], MoveSummary()).to_json()}
+        {
+            **doc,
+            "verification": moves.get(doc["system"], MoveSummary()).to_json(),
+            "acceptance": department_word(store, doc["system"], record) if doc["state"] == "done" else None,
+        }
         for doc in store.system_documents(record)
     ]

@@ -73,6 +73,9 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     counted = {x["state"]: x["systems"] for x in board["lifecycle"]}
     assert counted["awaiting_acceptance"] == 1 and counted["retire_decided"] >= 1
     assert _lifecycle(web)["problems"][0]["comment"] == board["problems"][0]["comment"]
+    status = web.client("ops").get("/api/waves/W01/status").json()  # and on the wave, beside the rollback
+    word = next(s for s in status["systems"] if s["system"] == KEY)["acceptance"]
+    assert word["accepted"] is None and [p["by"] for p in word["problems"]] == ["czt"]
 
     store = web.app.state.ctx.store
     executor = WaveExecutor(store, AnsibleRunner(), web.root / "render")
@@ -91,6 +94,9 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
         "comment": "已核对 checked",
     }
     assert czt.post(f"{url}/accept", json={}).status_code == 409  # once
+    status = web.client("ops").get("/api/waves/W01/status").json()
+    word = next(s for s in status["systems"] if s["system"] == KEY)["acceptance"]
+    assert word["accepted"]["by"] == "czt" and word["accepted"]["comment"] == "已核对 checked"
     done = _lifecycle(web)
     assert done["state"] == "accepted" and done["dates"]["accepted"] == accepted.json()["at"]
     board = web.client("supervisor").get("/api/dashboard").json()

@@ -156,6 +156,20 @@ def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, brows
     box = f'.acceptance[data-system="{SYSTEM}"]'
     page.wait_for_selector(box)  # type: ignore[attr-defined]
     assert "待验收" in page.inner_text("#assessment-table")  # type: ignore[attr-defined]
+    page.fill(f"{box} .acceptance-comment", "报表导出乱码 the export is garbled")  # type: ignore[attr-defined]
+    page.click(f"{box} .acceptance-problem")  # type: ignore[attr-defined]
+    page.wait_for_selector("p.raised")  # type: ignore[attr-defined]  # reloaded: raised, still to accept
+
+    ops = sign_in(browser, server, "ops")  # ops see it on the wave's page, beside the rollback
+    ops.goto(f"{server}/waves/W01")  # type: ignore[attr-defined]
+    ops.wait_for_selector("#systems td.problem")  # type: ignore[attr-defined]
+    line = ops.inner_text(f'#systems tr:has-text("{KEY}")')  # type: ignore[attr-defined]
+    assert "the export is garbled (czt)" in line and "回退 roll back" in line
+    ops.screenshot(path=str(SHOTS / "2d-ops-sees-the-problem.png"), full_page=True)  # type: ignore[attr-defined]
+    assert ops.csp_violations == []  # type: ignore[attr-defined]
+    ops.close()  # type: ignore[attr-defined]
+
+    page.wait_for_selector(box)  # type: ignore[attr-defined]
     page.fill(f"{box} .acceptance-comment", "业务核对无误 checked")  # type: ignore[attr-defined]
     page.click(f"{box} .acceptance-accept")  # type: ignore[attr-defined]
     page.wait_for_selector(".state-accepted")  # type: ignore[attr-defined]  # reloaded: accepted

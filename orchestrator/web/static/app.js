@@ -76,6 +76,7 @@ function lifecycleCell(d) {
   p.appendChild(el("span", l.state, "en"));
   td.appendChild(p);
   if (l.next && l.next.zh) { const n = el("p", `${l.next.zh} `, "hint"); n.appendChild(el("span", l.next.en, "en")); td.appendChild(n); }
+  for (const x of l.problems || []) td.appendChild(el("p", `⚠ 已报告问题 raised: ${x.comment}`, "raised"));
   const page = $("#plan-page");
   if (l.state === "awaiting_acceptance" && page.dataset.role === "department") {
     const box = el("span", undefined, "acceptance"); box.dataset.system = d.system;
@@ -155,7 +156,11 @@ function wavePage() {
         : equal.every(Boolean) ? `✓ ${v.tables || 0} 表 tables · ${(v.rows || 0).toLocaleString()} 行 rows` + (v.files !== null ? ` · ${v.files} 文件 files` : "")
         : `✗ ${(v.differ || []).join(", ")}`;
       const downtime = v.write_downtime_seconds == null ? "" : `${v.write_downtime_seconds.toFixed(1)} s`;
-      const cells = [x.system, x.state, `${x.step || ""} ${x.step_status || ""}`, x.attempts, x.error || "", verified, downtime];
+      const a = x.acceptance;  // the department's word since cutover: a problem sits beside the rollback it may call for
+      const open = a && !a.accepted && a.problems.length;
+      const word = el("td", !a ? "" : a.accepted ? `✓ 已验收 accepted (${a.accepted.by})`
+        : open ? a.problems.map((p) => `⚠ ${p.comment} (${p.by})`).join("\n") : "待验收 awaiting", open ? "problem" : undefined);
+      const cells = [x.system, x.state, `${x.step || ""} ${x.step_status || ""}`, x.attempts, x.error || "", verified, downtime, word];
       if ($("#run") && !check) {
         const b = el("button", "回退 roll back");
         b.addEventListener("click", async () => {
