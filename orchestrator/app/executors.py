@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from ..execute import (
@@ -37,6 +38,9 @@ class GatePolicy:
     """Without a configured cluster (no kubeconfig, not in a pod) manifests go to TREE/gitops instead."""
     concurrency: int = 2
     failure_budget: int = 1
+    observation_days: float = 0.0
+    """The source is kept this long after its department's acceptance before it may be decommissioned (the
+    site's observation period, 观察期); 0: right after the acceptance."""
 
 
 def _monitor_gate(prometheus: str, hold_seconds: float) -> Callable[[str], GateResult]:
@@ -65,4 +69,5 @@ def build_executor(
         gate=HealthGate(hold_seconds=hold, timeout=policy.gate_timeout) if hold > 0 else None,
         watch=_monitor_gate(policy.prometheus, hold or 60) if policy.prometheus else None,
         applier=KubeApplier(api) if api is not None else None,
+        observation=timedelta(days=policy.observation_days),
     )

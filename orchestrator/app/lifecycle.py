@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..execute import ExecuteError, accept, accepted_since, cut_over, last_finished, problems
 from ..policy import Action, Decision
 from ..reports import LIFECYCLE_ZH, States
-from ..store import Audit, RunLog, WaveRun, aware
+from ..store import Audit, RunLog, WaveRun, aware, utcnow
 from ..waves import Roadmap
 
 STATE_ZH = LIFECYCLE_ZH
@@ -86,9 +86,14 @@ class Lifecycle:
     stays: bool = False  # exempted (stay): approved, and nothing follows
     problems: tuple[dict[str, str], ...] = ()
     """What its department raised since cutover and before accepting it: ops sees it (it may lead to a rollback)."""
+    source_until: datetime | None = None
+    """Accepted, in the site's observation period: its source is kept until then."""
 
     def as_json(self) -> dict[str, object]:
         zh, en = STAYS if self.stays else NEXT.get(self.state, ("", ""))
+        if self.source_until is not None:
+            zh = f"观察期至 {self.source_until:%Y-%m-%d %H:%M} UTC，之后运维下线源系统"
+            en = f"observed until {self.source_until:%Y-%m-%d %H:%M} UTC; then ops decommission the source"
         return {
             "state": self.state,
             "zh": STATE_ZH[self.state],
@@ -96,6 +101,7 @@ class Lifecycle:
             "wave": self.wave,
             "next": {"zh": zh, "en": en},
             "problems": list(self.problems),
+            "source_kept_until": self.source_until.isoformat() if self.source_until else None,
         }
 
 
@@ -119,9 +125,11 @@ def lifecycles(
     decisions: list[Decision],
     roadmap: Roadmap,
     reviewed: dict[str, tuple[datetime, datetime | None]],
+    observation: timedelta = timedelta(0),
 ) -> dict[str, Lifecycle]:
     """Every assessed system's state and dates: from its plan's submission and review (`reviewed`: department
-    -> (submitted, approved)), its decision and wave, its runs, and its department's acceptance."""
+    -> (submitted, approved)), its decision and wave, its runs, and its department's acceptance (`observation`:
+    the site's period after it before the source may go)."""
     wave_of = {s: w for w in roadmap.waves for s in w.systems}
     runs, out = _runs(store, waves), {}
     record: str | None
@@ -148,7 +156,11 @@ def lifecycles(
                     _said(a) for a in problems(store, d.key, datetime.fromisoformat(dates["cut_over"]))
                 )
         wave = record or (wave_of[d.key].id if d.key in wave_of else None)
-        out[d.key] = Lifecycle(state, dates, wave, stays=d.action is Action.stay, problems=raised)
+        until = None
+        if state == "accepted" and observation > timedelta(0):
+            until = datetime.fromisoformat(dates["accepted"]) + observation
+            until = until if until > utcnow() else None  # past it, ops may decommission now
+        out[d.key] = Lifecycle(state, dates, wave, d.action is Action.stay, raised, until)
     return out
 
 

@@ -21,7 +21,7 @@ from rich.table import Table
 from ..app import GatePolicy, build_executor, summarize, wave_documents
 from ..execute import RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
 from ..store import Store
-from .options import DB, TREE, engine, gate_options
+from .options import DB, OBSERVATION, TREE, engine, gate_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
 
@@ -276,13 +276,7 @@ def rollback_command(
 @click.command("decommission")
 @click.argument("system", metavar="DEPT/ID")
 @click.option("--wave", required=True, help="系统所在批次 The wave it moved in")
-@click.option(
-    "--observation-days",
-    type=click.FloatRange(0, 365),
-    default=0,
-    show_default=True,
-    help="验收后源系统至少保留的天数 Days the source is kept after the department's acceptance",
-)
+@OBSERVATION
 @TREE
 @DB
 @FORMAT

@@ -33,7 +33,18 @@ DB = click.option(
 )
 
 
+OBSERVATION = click.option(
+    "--observation-days",
+    envvar="GOVMIG_OBSERVATION_DAYS",
+    type=click.FloatRange(0, 365),
+    default=0,
+    show_default=True,
+    help="验收后源系统至少保留的天数（观察期）Days the source is kept after the department's acceptance "
+    "(the site's observation period; also GOVMIG_OBSERVATION_DAYS)",
+)
+
 GATE_OPTIONS = [
+    OBSERVATION,
     click.option(
         "--kubeconfig",
         envvar="KUBECONFIG",
@@ -78,6 +89,7 @@ def gate_options(fn: F) -> F:
             kubeconfig=kwargs.pop("kubeconfig"),
             concurrency=kwargs.pop("concurrency"),
             failure_budget=kwargs.pop("failure_budget"),
+            observation_days=kwargs.pop("observation_days"),
         )
         return fn(*args, **kwargs)
 

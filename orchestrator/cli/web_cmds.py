@@ -169,6 +169,7 @@ def serve_command(
         render=model_or_exit(render_settings, RenderSettings, "生成参数有误 Render settings are invalid"),
         today=(lambda: day) if day else date.today,
         secure_cookies=secure_by_default(host) if secure_cookies is None else secure_cookies,
+        observation_days=gates.observation_days,
     )
     console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
     uvicorn.run(create_app(config), host=host, port=port, log_level="info", access_log=False)

@@ -180,22 +180,28 @@ class WaveExecutor:
             wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
         )
 
+    def may_decommission(self, wave: str, system: str) -> SystemHosts:
+        """Refuses (ExecuteError) unless the system is cut over in the wave and its department accepted it (and
+        the observation period passed): the check the web makes before it starts the step in the background."""
+        _, inventory, _ = self.paths(wave)
+        hosts = systems_in(inventory)
+        if system not in hosts:
+            raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
+        state = self.store.system(wave, system).state if self.store.systems(wave) else "pending"
+        if state != "done":
+            raise ExecuteError(
+                f"{system} 尚未切换完成（状态 {state}），不能下线源系统",
+                f"{system} is not cut over (state {state}): its source cannot be decommissioned",
+            )
+        may_decommission(self.store, system, wave, utcnow(), self.observation)
+        return hosts[system]
+
     def decommission(self, wave: str, system: str, lease: WaveLock | None = None) -> Outcome:
         """Stops and marks the source of a system that was cut over: a later step than the wave, refused until the
         department accepted the move (execute/acceptance.py). Rollback is gone afterwards."""
         with lease or self.lease(wave):
-            _, inventory, _ = self.paths(wave)
-            hosts = systems_in(inventory)
-            if system not in hosts:
-                raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
-            state = self.store.system(wave, system).state if self.store.systems(wave) else "pending"
-            if state != "done":
-                raise ExecuteError(
-                    f"{system} 尚未切换完成（状态 {state}），不能下线源系统",
-                    f"{system} is not cut over (state {state}): its source cannot be decommissioned",
-                )
-            may_decommission(self.store, system, wave, utcnow(), self.observation)
-            ok = self._step(wave, wave, hosts[system], DECOMMISSION, check=False)
+            host = self.may_decommission(wave, system)
+            ok = self._step(wave, wave, host, DECOMMISSION, check=False)
         return Outcome(
             wave, "decommissioned" if ok else "failed", {system: self.store.system(wave, system).state}
         )

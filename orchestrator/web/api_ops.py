@@ -76,6 +76,21 @@ def rollback(wave: Wave, department: str, system: str, principal: Ops, service: 
     return {"wave": wave, "system": f"{department}/{system}", "rolling_back": True}
 
 
+@router.post("/waves/{wave}/decommission/{department}/{system}")
+def decommission(
+    wave: Wave, department: str, system: str, principal: Ops, service: Service
+) -> dict[str, Any]:
+    """下线源系统 Decommission one system's source: refused before its department accepted the move, and in the
+    site's observation period after it; no way back afterwards."""
+    try:
+        service.decommission(wave, f"{department}/{system}", principal.username)
+    except ExecuteError as exc:
+        raise _refused(exc) from None
+    except Busy:
+        raise said(409, "该系统正在下线", "that decommission is already running") from None
+    return {"wave": wave, "system": f"{department}/{system}", "decommissioning": True}
+
+
 def wave_state(request: Request, record: str) -> dict[str, Any]:
     ctx = context(request)
     run_ = ctx.store.wave(record)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import yaml
 
@@ -89,8 +89,8 @@ class Portfolio:
         for v in self.ctx.accounts.current_plans():
             review = self.ctx.reviews.of(v.department).get(v.version)
             reviewed[v.department] = (v.submitted_at, review.at if review else None)
-        store = self.ctx.store
-        return lifecycles(store, store.waves(), decisions, self.view().roadmap, reviewed)
+        store, observe = self.ctx.store, timedelta(days=self.ctx.config.observation_days)
+        return lifecycles(store, store.waves(), decisions, self.view().roadmap, reviewed, observe)
 
     def preview(self, plan: MigrationPlan) -> list[Decision]:
         """The assessment of a submitted plan beside the rest of the portfolio, before it becomes current: the

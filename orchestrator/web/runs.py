@@ -105,6 +105,23 @@ class Runs:
             lease.release()
             raise
 
+    def decommission(self, wave: str, system: str, actor: str) -> None:
+        """Decommissions a system's source in the background, having refused at once (ExecuteError) one not
+        cut over, not accepted by its department, or in its observation period."""
+        executor = self._executor(wave, actor)
+        executor.may_decommission(wave, system)
+        lease = executor.lease(wave).acquire()
+        try:
+            self._start(
+                f"{wave}:decommission:{system}",
+                actor,
+                executor,
+                lambda e: e.decommission(wave, system, lease=lease),
+            )
+        except BaseException:
+            lease.release()
+            raise
+
     def join(self, timeout: float) -> None:
         """Waits (bounded) for every running wave: tests and a graceful shutdown."""
         with self._lock:

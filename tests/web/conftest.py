@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,8 @@ def build(rendered_tree: Path, settings: PolicySettings, site: bool = True) -> W
     seed(accounts, (EXAMPLES,), "seed")
 
     def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
-        return WaveExecutor(store, AnsibleRunner(), path, actor=actor, concurrency=3)  # W01's three at once
+        observe = timedelta(days=config.observation_days)  # the site's setting, as `govmig serve` passes it
+        return WaveExecutor(store, AnsibleRunner(), path, actor=actor, concurrency=3, observation=observe)
 
     schedule = WaveSettings.model_validate(yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text()))
     config = WebConfig(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import openpyxl
@@ -82,6 +82,11 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     with pytest.raises(ExecuteError) as refused:
         executor.decommission("W01", KEY)
     assert "not been accepted" in refused.value.en
+    off = f"/api/waves/W01/decommission/{OTHER}/{SYSTEM}"  # and from the wave's page: refused at once
+    early = web.client("ops").post(off)
+    assert early.status_code == 409 and "not been accepted" in early.json()["detail"]["en"], early.text
+    for role in ("czt", "supervisor"):
+        assert web.client(role).post(off).status_code == 403
 
     accepted = czt.post(f"{url}/accept", json={"comment": "已核对 checked"})
     assert accepted.status_code == 200, accepted.text
@@ -124,6 +129,18 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     with pytest.raises(ExecuteError) as wait:
         observing.decommission("W01", KEY)
     assert "observation period" in wait.value.en
+    config = web.app.state.ctx.config
+    config.observation_days = 7  # the site's setting (govmig serve --observation-days): the page and the gate
+    try:
+        kept = _lifecycle(web)
+        until = datetime.fromisoformat(kept["source_kept_until"])
+        assert until == datetime.fromisoformat(done["dates"]["accepted"]) + timedelta(days=7)
+        assert "observed until" in kept["next"]["en"] and "观察期" in kept["next"]["zh"]
+        waiting = web.client("ops").post(off)
+        assert waiting.status_code == 409 and "observation period" in waiting.json()["detail"]["en"]
+    finally:
+        config.observation_days = 0
+    assert _lifecycle(web)["source_kept_until"] is None
     said = [(a.action, a.actor, a.result) for a in store.audit_log(KEY) if a.target == KEY]
     assert said == [("system.problem", "czt", "raised"), ("system.accept", "czt", "accepted")]
     seen_by_ops = web.client("ops").get("/api/audit").json()  # ops sees the problem raised

@@ -38,6 +38,7 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("POST", "/api/waves/{wave}/run"): (OPS, False, {409}),  # W99 has no playbook
     ("POST", "/api/waves/{wave}/pause"): (OPS, False, {409}),
     ("POST", "/api/waves/{wave}/rollback/{department}/{system}"): (OPS, False, {409}),
+    ("POST", "/api/waves/{wave}/decommission/{department}/{system}"): (OPS, False, {409}),
     ("GET", "/api/waves/{wave}/status"): (WATCH, False, {404}),
     ("GET", "/api/waves/{wave}/stream"): (WATCH, False, {404}),
     ("GET", "/api/audit"): (WATCH, False, {200}),

@@ -169,6 +169,15 @@ function wavePage() {
           $("#control-result").textContent = r.ok ? "回退中 rolling back" : said(r.data.detail);
         });
         const td = el("td"); td.appendChild(b); cells.push(td);
+        if (a && a.accepted && x.state === "done") {  // accepted: ops may switch the source off (gated server-side)
+          const off = el("button", "下线源系统 decommission", "decommission");
+          off.addEventListener("click", async () => {
+            const [d, id] = x.system.split("/");
+            const r = await api("POST", `/api/waves/${wave}/decommission/${d}/${id}`);
+            $("#control-result").textContent = r.ok ? "下线中 decommissioning" : said(r.data.detail);
+          });
+          td.appendChild(off);
+        }
       }
       row(t, cells, x.state);
     }
