@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pymysql
+import yaml
 
 from orchestrator.app import Portfolio
 from orchestrator.lab import Site, down, up
@@ -27,6 +28,19 @@ from tests.conftest import AS_OF
 
 PLAN = Path(__file__).parent / "plan.yaml"
 TRADE, CASES = "630000-LAB/trade-stats", "630000-LAB/case-files"  # PostgreSQL, MariaDB
+
+
+ZOMBIE = "630000-LAB/old-stats"
+
+
+def plan_with_zombie() -> dict[str, Any]:
+    """The rehearsal plan with a third system idle for years (a zombie, Z1), as a document."""
+    doc: dict[str, Any] = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
+    old = yaml.safe_load(yaml.safe_dump(doc["systems"][0]))
+    old.update(id="old-stats", name="旧贸易统计系统")
+    old["usage"]["last_business_use"] = "2024-06-30"
+    doc["systems"].append(old)
+    return doc
 
 
 def render_tree(where: Path) -> Path:

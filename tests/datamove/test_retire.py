@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
 from orchestrator.app import Portfolio, lifecycles
 from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
@@ -22,18 +21,11 @@ from orchestrator.plan import load_bytes
 from orchestrator.policy import Action
 from orchestrator.store import Store, open_store, retired
 from tests.conftest import AS_OF, dump
-from tests.datamove.rehearsal import PLAN, TRADE, rows, write_rows
-
-ZOMBIE = "630000-LAB/old-stats"
+from tests.datamove.rehearsal import TRADE, ZOMBIE, plan_with_zombie, rows, write_rows
 
 
 def _plan() -> object:
-    doc = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
-    old = yaml.safe_load(yaml.safe_dump(doc["systems"][0]))
-    old.update(id="old-stats", name="旧贸易统计系统")
-    old["usage"]["last_business_use"] = "2024-06-30"  # idle for years: a zombie (Z1)
-    doc["systems"].append(old)
-    loaded = load_bytes(dump(doc), "plan.yaml", "yaml")
+    loaded = load_bytes(dump(plan_with_zombie()), "plan.yaml", "yaml")
     assert loaded.plan is not None, loaded.problems
     return loaded.plan
 

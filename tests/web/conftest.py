@@ -73,23 +73,38 @@ class Web:
         return c
 
 
-def build(rendered_tree: Path, settings: PolicySettings, site: bool = True) -> Web:
-    """The web service over a copy of the province's tree; with `site`, W01's hosts and databases are a
-    rehearsal site (`govmig lab up`), so its waves run for real; `close` takes it down."""
+def build(
+    rendered_tree: Path | None,
+    settings: PolicySettings,
+    site: bool = True,
+    plans: tuple[Path, ...] = (EXAMPLES,),
+    users: dict[str, tuple[str, str | None]] = USERS,
+    schedule: WaveSettings | None = None,
+) -> Web:
+    """The web service over a copy of the province's tree (or an empty one) and its `plans` seeded; with `site`,
+    W01's hosts and databases are a rehearsal site (`govmig lab up`), so its waves run for real; `close` takes
+    it down."""
     root = Path(tempfile.mkdtemp(prefix="govmig-web-"))
     tree = root / "render"
-    shutil.copytree(rendered_tree, tree)
+    if rendered_tree is None:
+        tree.mkdir()
+    else:
+        shutil.copytree(rendered_tree, tree)
     if site:
         lab_up(tree, "W01", root / "site", local=True)  # the local connection: quicker, no link to cut here
     engine = open_store(f"sqlite:///{root / 'govmig.db'}")
     accounts = Accounts(engine)
-    seed(accounts, (EXAMPLES,), "seed")
+    if plans:
+        seed(accounts, plans, "seed")
 
     def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
         observe = timedelta(days=config.observation_days)  # the site's setting, as `govmig serve` passes it
         return WaveExecutor(store, AnsibleRunner(), path, actor=actor, concurrency=3, observation=observe)
 
-    schedule = WaveSettings.model_validate(yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text()))
+    if schedule is None:
+        schedule = WaveSettings.model_validate(
+            yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text())
+        )
     config = WebConfig(
         engine=engine,
         tree=tree,
@@ -101,7 +116,7 @@ def build(rendered_tree: Path, settings: PolicySettings, site: bool = True) -> W
         refresh_seconds=0.2,
     )
     web = Web(create_app(config), root)
-    for name, (role, department) in USERS.items():
+    for name, (role, department) in users.items():
         user = accounts.add_user(name, role, department, hash_password(PASSWORD), "test")
         web.tokens[name] = new_token()
         accounts.add_token(user, token_digest(web.tokens[name]), "test", "test")
