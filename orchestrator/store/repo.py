@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
@@ -215,6 +215,22 @@ class Store:
                 Audit(
                     at=self.clock(), actor=actor, action=action, target=target, result=result, detail=detail
                 )
+            )
+
+    def last_change(self) -> tuple[object, ...]:
+        """The newest step and audit rows and the last update of any wave or system: what a view computed from
+        the records is keyed by, so it is worked out again only when something was recorded."""
+        with self.session() as s:
+            return tuple(
+                s.execute(
+                    select(
+                        select(func.max(StepLog.id)).scalar_subquery(),
+                        select(func.max(Audit.id)).scalar_subquery(),
+                        select(func.max(WaveRun.updated_at)).scalar_subquery(),
+                        select(func.max(SystemRun.updated_at)).scalar_subquery(),
+                        select(func.count()).select_from(SystemRun).scalar_subquery(),
+                    )
+                ).one()
             )
 
     def audit_log(self, target_prefix: str = "") -> list[Audit]:

@@ -14,6 +14,7 @@ from ..app import Portfolio as AppPortfolio
 from ..monitor import measured_usage
 from ..plan import LoadedPlan, MigrationPlan
 from ..policy import Decision
+from ..store import utcnow
 from ..waves import Roadmap
 from .context import Context
 
@@ -55,6 +56,7 @@ class Portfolio:
         self.ctx = ctx
         self._lock = threading.Lock()
         self._view: View | None = None
+        self._lifecycles: tuple[tuple[object, ...], dict[str, Lifecycle]] | None = None
 
     def plans(self) -> list[MigrationPlan]:
         return [MigrationPlan.model_validate(v.plan) for v in self.ctx.accounts.current_plans()]
@@ -84,13 +86,32 @@ class Portfolio:
 
     def lifecycles(self, decisions: list[Decision]) -> dict[str, Lifecycle]:
         """Each of these systems' lifecycle state and dates, from the records: the plan version in force and its
-        review, the waves, the runs and the departments' acceptance."""
+        review, the waves, the runs and the departments' acceptance.
+
+        Every system's is worked out once per change of the records (the view, the newest step, wave and audit
+        row, the observation setting, the minute) and shared by the dashboard's pushes and every page."""
+        view, store = self.view(), self.ctx.store
+        minute = utcnow().replace(second=0, microsecond=0)
+        key = (view.key, store.last_change(), self.ctx.config.observation_days, minute)
+        with self._lock:
+            cached = self._lifecycles
+        if cached is None or cached[0] != key:
+            cached = (key, self._all_lifecycles(view))
+            with self._lock:
+                self._lifecycles = cached
+        every = cached[1]
+        if all(d.key in every for d in decisions):
+            return {d.key: every[d.key] for d in decisions}
+        return self._all_lifecycles(view, decisions)  # systems outside the view (not expected): worked out
+
+    def _all_lifecycles(self, view: View, decisions: list[Decision] | None = None) -> dict[str, Lifecycle]:
         reviewed = {}
         for v in self.ctx.accounts.current_plans():
             review = self.ctx.reviews.of(v.department).get(v.version)
             reviewed[v.department] = (v.submitted_at, review.at if review else None)
         store, observe = self.ctx.store, timedelta(days=self.ctx.config.observation_days)
-        return lifecycles(store, store.waves(), decisions, self.view().roadmap, reviewed, observe)
+        chosen = view.decisions if decisions is None else decisions
+        return lifecycles(store, store.waves(), chosen, view.roadmap, reviewed, observe)
 
     def preview(self, plan: MigrationPlan) -> list[Decision]:
         """The assessment of a submitted plan beside the rest of the portfolio, before it becomes current: the
