@@ -5,9 +5,11 @@ Baseline: validating the same plans into models (the step before), so the ratio 
 
 from __future__ import annotations
 
+import copy
 import sys
 from datetime import date
 from functools import partial
+from typing import Any
 
 from bench.common import best_of, report
 from bench.portfolio import portfolio
@@ -15,18 +17,45 @@ from orchestrator.plan import MigrationPlan
 from orchestrator.policy import assess
 
 
-def _models(docs: list[dict[str, object]]) -> list[MigrationPlan]:
+def _models(docs: list[dict[str, Any]]) -> list[MigrationPlan]:
     return [MigrationPlan.model_validate(doc) for doc in docs]
 
 
-def main(size: int = 5000) -> None:
+def _alike(docs: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """One department of `size` live systems with the same name and function (P6's worst case: all of them
+    overlap, and each is proposed for merging with all the others)."""
+    doc = copy.deepcopy(docs[0])
+    template = copy.deepcopy(doc["systems"][0])
+    template["usage"]["last_business_use"] = "2026-11-20"  # in use: it migrates, it is not a zombie
+    template["maintenance"] = {"status": "active", "last_update": "2026-10-01"}
+    template["security"].update(mlps_filed=True, classified="none", classified_filed=False)
+    doc["systems"] = [
+        {**template, "id": f"same-{n:04d}", "name": "同名系统", "function": "价格监测分析", "depends_on": []}
+        for n in range(size)
+    ]
+    return [doc]
+
+
+def main(size: int = 5000, alike: int = 3000) -> None:
     docs = portfolio(size)
     plans = _models(docs)
     seconds = best_of(partial(assess, plans, date(2026, 11, 22)))
     baseline = best_of(partial(_models, docs))
+    same = _alike(docs, alike)
+    same_plans = _models(same)
+    same_seconds = best_of(partial(assess, same_plans, date(2026, 11, 22)))
+    same_baseline = best_of(partial(_models, same))
     report(
         "assess (baseline: pydantic validation of the same plans)",
-        [(f"assess {size} systems", seconds, baseline, f"{size / seconds:9.0f} systems/s")],
+        [
+            (f"assess {size} systems", seconds, baseline, f"{size / seconds:9.0f} systems/s"),
+            (
+                f"one department, {alike} alike (P6)",
+                same_seconds,
+                same_baseline,
+                f"{alike / same_seconds:9.0f} systems/s",
+            ),
+        ],
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from ..plan import Measurement, MigrationPlan, Network, qualify
-from .consolidation import consolidation_target, merge_proposals
+from .consolidation import Proposal, consolidation_target, merge_proposals
 from .decision import Action, Decision, Note, Reason
 from .filing import filing_gate
 from .flags import Flag
@@ -39,7 +39,7 @@ def assess(
     proposals = merge_proposals(live, settings.merge_similarity)
     index = {d.key: d for d in decisions}
     for s, d in zip(subjects, decisions, strict=True):
-        _merge_notes(d, proposals.get(d.key, []))
+        _merge_notes(d, proposals.get(d.key))
         _dependency_notes(s, d, index)
     return decisions
 
@@ -125,13 +125,17 @@ def _finish(d: Decision) -> Decision:
     return d
 
 
-def _merge_notes(d: Decision, others: list[tuple[str, float]]) -> None:
-    if not others:
+def _merge_notes(d: Decision, proposal: Proposal | None) -> None:
+    if proposal is None:
         return
+    others = proposal.listed
     d.merge_with = [key for key, _ in others]
     d.flags = sorted({*d.flags, Flag.merge_candidate})
     listed = "、".join(f"「{k}」（相似度 {score:.0%}）" for k, score in others)
     listed_en = ", ".join(f"'{k}' (similarity {score:.0%})" for k, score in others)
+    if proposal.total > len(others):
+        listed += f"等共 {proposal.total} 个系统"
+        listed_en += f" and {proposal.total - len(others)} more ({proposal.total} systems)"
     d.notes.append(
         Note(
             code=Flag.merge_candidate,
