@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import json
 import threading
 import time
@@ -15,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
@@ -35,7 +36,7 @@ WORST = 200
 
 class HealthCache:
     """The health document of the latest cycle, its JSON and that JSON gzipped, each made once per cycle; the
-    store is asked for the latest cycle at most once a second."""
+    store is asked for the latest cycle at most once a second. The cycle names the version (the ETag)."""
 
     def __init__(self, recheck_seconds: float = 1.0) -> None:
         self._lock = threading.Lock()
@@ -44,6 +45,7 @@ class HealthCache:
         self._recheck = recheck_seconds
         self._doc: dict[str, Any] = {}
         self._body = self._gzip = b""
+        self.etag = '"none"'
 
     def _refresh(self, request: Request) -> None:
         now = time.monotonic()
@@ -58,18 +60,19 @@ class HealthCache:
             self._body = json.dumps(self._doc, ensure_ascii=False).encode()
             self._gzip = gzip.compress(self._body, compresslevel=6, mtime=0)
             self._key = key
+            self.etag = f'"cycle-{key[0]}-{hashlib.sha256(self._body).hexdigest()[:16]}"'
 
-    def get(self, request: Request) -> tuple[dict[str, Any], bytes]:
+    def get(self, request: Request) -> tuple[dict[str, Any], str]:
         with self._lock:
             self._refresh(request)
-            return self._doc, self._body
+            return self._doc, self.etag
 
-    def encoded(self, request: Request) -> tuple[bytes, bool]:
-        """The body to send, gzipped when the client takes it."""
+    def encoded(self, request: Request) -> tuple[bytes, bool, str]:
+        """The body to send, gzipped when the client takes it, and its ETag."""
         zipped = "gzip" in request.headers.get("accept-encoding", "")
         with self._lock:
             self._refresh(request)
-            return (self._gzip, True) if zipped else (self._body, False)
+            return (self._gzip if zipped else self._body), zipped, self.etag
 
 
 def cache(request: Request) -> HealthCache:
@@ -78,31 +81,71 @@ def cache(request: Request) -> HealthCache:
 
 
 Cache = Annotated[HealthCache, Depends(cache)]
+PAGE = 500
+"""Systems per page of GET /api/health?page=N."""
 
 
-def scoped(doc: dict[str, Any], principal: Principal, department: str | None) -> dict[str, Any]:
+def scoped(
+    doc: dict[str, Any], principal: Principal, department: str | None, **match: str | None
+) -> dict[str, Any]:
+    """What the caller may see of the document, narrowed by department and by any of zone, state, wave."""
+    wanted = {k: v for k, v in match.items() if v is not None}
     systems = [
-        s for s in doc["systems"] if principal.sees(s["department"]) and department in (None, s["department"])
+        s
+        for s in doc["systems"]
+        if principal.sees(s["department"])
+        and department in (None, s["department"])
+        and all(s.get(k) == v for k, v in wanted.items())
     ]
     seen = Counter(s["state"] for s in systems)
     return {**doc, "counts": {k: seen.get(k, 0) for k in doc["counts"]}, "systems": systems}
 
 
+def _fresh(request: Request, etag: str) -> bool:
+    """The client holds this version already (If-None-Match): 304, nothing rebuilt or sent."""
+    asked = request.headers.get("if-none-match", "")
+    return etag in {t.strip().removeprefix("W/") for t in asked.split(",")}
+
+
 @router.get("/health")
-def health(request: Request, principal: User, store: Cache, department: str | None = None) -> Response:
-    """各系统健康 Health of every watched system the caller may see, worst first."""
+def health(
+    request: Request,
+    principal: User,
+    store: Cache,
+    department: str | None = None,
+    zone: Annotated[str | None, Query(max_length=32, description="区域 zone")] = None,
+    state: Annotated[str | None, Query(pattern="^(up|degraded|down|unknown)$", description="状态")] = None,
+    wave: Annotated[str | None, Query(max_length=64, description="批次 wave")] = None,
+    page: Annotated[int | None, Query(ge=1, le=100_000, description=f"页码（每页 {PAGE} 个）page")] = None,
+) -> Response:
+    """各系统健康 Health of every watched system the caller may see, worst first; narrowed by department, zone,
+    state or wave, and in pages of 500 with `page`. Each version carries an ETag: If-None-Match gets 304."""
     if department is not None:
         visible(principal, department)
-    if department is None and principal.role != "department":
-        body, zipped = store.encoded(request)
-        headers = (
-            {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if zipped else {"Vary": "Accept-Encoding"}
-        )
+    whole = department is None and principal.role != "department" and not (zone or state or wave or page)
+    if whole:
+        body, zipped, etag = store.encoded(request)
+        headers = {"Vary": "Accept-Encoding", "ETag": etag, "Cache-Control": "private, no-cache"}
+        if _fresh(request, etag):
+            return Response(status_code=304, headers=headers)
+        if zipped:
+            headers["Content-Encoding"] = "gzip"
         return Response(body, media_type="application/json", headers=headers)
-    doc, _ = store.get(request)
-    return Response(
-        json.dumps(scoped(doc, principal, department), ensure_ascii=False), media_type="application/json"
-    )
+    doc, version = store.get(request)
+    view = f"{version}|{principal.role}|{principal.department}|{department}|{zone}|{state}|{wave}|{page}"
+    etag = f'"{hashlib.sha256(view.encode()).hexdigest()[:24]}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    if _fresh(request, etag):
+        return Response(status_code=304, headers=headers)
+    shown = scoped(doc, principal, department, zone=zone, state=state, wave=wave)
+    if page is not None:
+        total = len(shown["systems"])
+        shown["systems"] = shown["systems"][(page - 1) * PAGE : page * PAGE]
+        shown |= {"page": page, "pages": max(1, -(-total // PAGE)), "total": total}
+    body = json.dumps(shown, ensure_ascii=False).encode()
+    if "gzip" in request.headers.get("accept-encoding", "") and len(body) > 1024:
+        body, headers["Content-Encoding"] = gzip.compress(body, compresslevel=6, mtime=0), "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def dashboard_document(doc: dict[str, Any], port: Portfolio) -> dict[str, Any]:
