@@ -41,9 +41,9 @@ def _pairwise(plan: MigrationPlan, decisions: list[Decision]) -> dict[str, list[
     for k, s in live:
         for other, t in live:
             same_side = s.security.is_classified == t.security.is_classified
-            if other != k and same_side:
-                if similarity(bigrams(s.function), bigrams(t.function)) >= THRESHOLD:
-                    out[k].append(other)
+            near = similarity(bigrams(s.function), bigrams(t.function)) >= THRESHOLD
+            if other != k and same_side and near:
+                out[k].append(other)
     return out
 
 
