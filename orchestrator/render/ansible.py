@@ -23,6 +23,7 @@ from . import naming
 from .cloud import OPERATED
 from .datamoves import data_moves
 from .runbook import runbook
+from .serialize import Dumper, folds
 from .settings import RenderSettings
 from .templates import ROOT, static_files
 from .views import Files, SystemView
@@ -32,15 +33,24 @@ class Unsafe(str):
     """A value Ansible must never template."""
 
 
-class _InventoryDumper(yaml.SafeDumper):
+class _Full:
     def ignore_aliases(self, data: Any) -> bool:
         """Written out in full where a value repeats: an inventory is read by people and edited by sites."""
         return True
 
 
-_InventoryDumper.add_representer(
-    Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value), style='"')
-)
+class _InventoryDumper(_Full, Dumper):
+    """The C emitter, for an inventory without long or multi-line text."""
+
+
+class _FoldingDumper(_Full, yaml.SafeDumper):
+    """The Python emitter, for one with (render/serialize.py: the two fold such text differently)."""
+
+
+for _dumper in (_InventoryDumper, _FoldingDumper):
+    _dumper.add_representer(
+        Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value), style='"')
+    )
 
 
 class InventoryLoader(yaml.SafeLoader):
@@ -151,7 +161,8 @@ def dump_inventory(doc: dict[str, Any]) -> str:
         return out
 
     tagged = {name: walk(group or {}) for name, group in doc.items()}
-    return yaml.dump(tagged, Dumper=_InventoryDumper, sort_keys=False, allow_unicode=True, width=200)
+    dumper = _FoldingDumper if folds(tagged) else _InventoryDumper
+    return yaml.dump(tagged, Dumper=dumper, sort_keys=False, allow_unicode=True, width=200)
 
 
 def ansible_files(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import yaml
 from jinja2 import BaseLoader
 
 from ..contracts import tree as layout
@@ -21,6 +20,7 @@ from .monitoring import monitoring_files
 from .platform import platform_files
 from .quota import DEFAULTS, Need, forklift_vm, launcher_mib, needs
 from .retire import retire_files
+from .serialize import documents
 from .settings import DEFAULT_RENDER, RenderSettings
 from .templates import environment
 from .views import Files, SystemView, build_views, namespaces
@@ -71,7 +71,7 @@ def _needs(files: Files, views: Sequence[SystemView], settings: RenderSettings) 
         doc
         for path, text in files.items()
         if path.startswith(f"{layout.MANIFESTS}/") and not path.endswith(layout.KUSTOMIZATION)
-        for doc in yaml.safe_load_all(text)
+        for doc in documents(text)
         if doc
     ]
     out = needs(docs, settings.storage_rwx, limits)

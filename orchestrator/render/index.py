@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Mapping, Sequence
 
@@ -47,6 +48,8 @@ def build_index(
 ) -> RenderIndex:
     rendered = {v.key: v for v in views}
     unscheduled = {u.system: u for u in roadmap.unscheduled}
+    digests = {p: sha256(t) for p, t in sorted(files.items())}  # each file hashed once
+    paths = list(digests)
     systems = []
     for d in decisions:
         if d.action is not Action.migrate:
@@ -74,12 +77,24 @@ def build_index(
                 unpinned_images=sorted({i for i in images(v) if "@sha256:" not in i})
                 if v.on_kubernetes
                 else [],
-                files={p: sha256(files[p]) for p in sorted(files) if p.startswith(prefixes)},
+                files=_under(paths, digests, prefixes),
             )
         )
     return RenderIndex(
         departments=sorted(p.department.code for p in plans),
         waves=[w.id for w in roadmap.waves],
         systems=systems,
-        files={p: sha256(t) for p, t in sorted(files.items())},
+        files=digests,
     )
+
+
+def _under(paths: list[str], digests: Mapping[str, str], prefixes: tuple[str, ...]) -> dict[str, str]:
+    """The digests of the files under any of `prefixes`, in path order: found by bisection in the sorted paths,
+    so the index costs the files once, not once per system."""
+    found: list[str] = []
+    for prefix in prefixes:
+        at = bisect.bisect_left(paths, prefix)
+        while at < len(paths) and paths[at].startswith(prefix):
+            found.append(paths[at])
+            at += 1
+    return {p: digests[p] for p in sorted(set(found))}

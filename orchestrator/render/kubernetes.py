@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import yaml
 from jinja2 import Environment
 
 from ..contracts import tree as layout
 from . import cloud, naming, quantities
 from .quota import DEFAULTS, Need
+from .serialize import to_yaml
 from .settings import RenderSettings
 from .views import Files, NamespaceView, SystemView
 
@@ -21,7 +21,7 @@ def _kustomization(resources: Sequence[str], extra: dict[str, object] | None = N
         "resources": list(resources),
     }
     doc.update(extra or {})
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+    return to_yaml(doc)
 
 
 def namespace_files(env: Environment, ns: NamespaceView, need: Need, settings: RenderSettings) -> Files:

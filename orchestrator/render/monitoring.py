@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import yaml
 from jinja2 import Environment
 
 from ..contracts import metrics
@@ -17,6 +16,7 @@ from ..contracts import tree as layout
 from . import naming
 from .kubernetes import _kustomization
 from .rules import rule_groups
+from .serialize import to_yaml
 from .settings import RenderSettings
 from .views import Files, SystemView
 
@@ -28,7 +28,7 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
         base = layout.monitoring_base(s.zone.value, s.department, s.system)
         labels = {**s.labels, "release": settings.release_label}
         groups = rule_groups(s)
-        text = yaml.safe_dump(groups, sort_keys=False, allow_unicode=True, width=200)
+        text = to_yaml(groups, width=200)
         files[f"{base}/prometheusrule.yaml"] = env.get_template("monitoring/prometheusrule.yaml.j2").render(
             s=s, name=naming.k8s_name(s.system, "slo"), labels=labels, groups=text.rstrip("\n")
         )
