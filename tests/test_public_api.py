@@ -115,6 +115,7 @@ FACES = {
         "Step",
         "WaveBusy",
         "WaveExecutor",
+        "WaveLock",
         "accept",
         "accepted_since",
         "api_client",

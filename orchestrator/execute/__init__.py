@@ -6,6 +6,7 @@ from .engine import Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
 from .health import GateResult, HealthGate
 from .kube import KubeApplier, api_client
+from .lease import WaveLock
 from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
 from .states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
 
@@ -28,6 +29,7 @@ __all__ = [
     "Step",
     "WaveBusy",
     "WaveExecutor",
+    "WaveLock",
     "accept",
     "accepted_since",
     "api_client",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -64,16 +64,28 @@ def pause(wave: Wave, principal: Ops, service: Service, check: Check = False) ->
     return {"record": record, "pausing": True}
 
 
-@router.post("/waves/{wave}/rollback/{department}/{system}")
-def rollback(wave: Wave, department: str, system: str, principal: Ops, service: Service) -> dict[str, Any]:
-    """回退一个系统 Roll one system back to its source."""
+def _on_system(
+    start: Callable[[], None], busy: tuple[str, str], key: str, wave: str, doing: str
+) -> dict[str, Any]:
+    """Starts one system's later step (rollback, decommission) in the background: refused at once (409) when
+    the executor says no or the same step already runs."""
     try:
-        service.rollback(wave, f"{department}/{system}", principal.username)
+        start()
     except ExecuteError as exc:
         raise _refused(exc) from None
     except Busy:
-        raise said(409, "该系统正在回退", "that rollback is already running") from None
-    return {"wave": wave, "system": f"{department}/{system}", "rolling_back": True}
+        raise said(409, *busy) from None
+    return {"wave": wave, "system": key, doing: True}
+
+
+@router.post("/waves/{wave}/rollback/{department}/{system}")
+def rollback(wave: Wave, department: str, system: str, principal: Ops, service: Service) -> dict[str, Any]:
+    """回退一个系统 Roll one system back to its source."""
+    key = f"{department}/{system}"
+    busy = ("该系统正在回退", "that rollback is already running")
+    return _on_system(
+        lambda: service.rollback(wave, key, principal.username), busy, key, wave, "rolling_back"
+    )
 
 
 @router.post("/waves/{wave}/decommission/{department}/{system}")
@@ -82,13 +94,10 @@ def decommission(
 ) -> dict[str, Any]:
     """下线源系统 Decommission one system's source: refused before its department accepted the move, and in the
     site's observation period after it; no way back afterwards."""
-    try:
-        service.decommission(wave, f"{department}/{system}", principal.username)
-    except ExecuteError as exc:
-        raise _refused(exc) from None
-    except Busy:
-        raise said(409, "该系统正在下线", "that decommission is already running") from None
-    return {"wave": wave, "system": f"{department}/{system}", "decommissioning": True}
+    key = f"{department}/{system}"
+    busy = ("该系统正在下线", "that decommission is already running")
+    start = lambda: service.decommission(wave, key, principal.username)  # noqa: E731
+    return _on_system(start, busy, key, wave, "decommissioning")
 
 
 def wave_state(request: Request, record: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..app import Written
-from ..execute import ExecuteError, WaveExecutor, record_name
+from ..execute import ExecuteError, WaveExecutor, WaveLock, record_name
 from .context import Context
 from .portfolio import Portfolio
 
@@ -96,28 +96,34 @@ class Runs:
 
     def rollback(self, wave: str, system: str, actor: str) -> None:
         executor = self._executor(wave, actor)
-        lease = executor.lease(wave).acquire()
-        try:
-            self._start(
-                f"{wave}:rollback:{system}", actor, executor, lambda e: e.rollback(wave, system, lease=lease)
-            )
-        except BaseException:
-            lease.release()
-            raise
+        self._later(
+            wave,
+            f"{wave}:rollback:{system}",
+            actor,
+            executor,
+            lambda e, lease: e.rollback(wave, system, lease=lease),
+        )
 
     def decommission(self, wave: str, system: str, actor: str) -> None:
         """Decommissions a system's source in the background, having refused at once (ExecuteError) one not
         cut over, not accepted by its department, or in its observation period."""
         executor = self._executor(wave, actor)
         executor.may_decommission(wave, system)
+        record = f"{wave}:decommission:{system}"
+        self._later(wave, record, actor, executor, lambda e, lease: e.decommission(wave, system, lease=lease))
+
+    def _later(
+        self,
+        wave: str,
+        record: str,
+        actor: str,
+        executor: WaveExecutor,
+        work: Callable[[WaveExecutor, WaveLock], object],
+    ) -> None:
+        """One system's later step, under the wave's lease taken before the answer (so a running wave refuses it)."""
         lease = executor.lease(wave).acquire()
         try:
-            self._start(
-                f"{wave}:decommission:{system}",
-                actor,
-                executor,
-                lambda e: e.decommission(wave, system, lease=lease),
-            )
+            self._start(record, actor, executor, lambda e: work(e, lease))
         except BaseException:
             lease.release()
             raise
