@@ -57,7 +57,9 @@ def _lifecycles(web: Web) -> dict[str, dict[str, Any]]:
 
 
 def _status(web: Web) -> dict[str, Any]:
-    found: dict[str, Any] = web.client("supervisor").get("/api/waves/W01/status").json()
+    """The wave's state; empty until its thread has opened the record (the start answers before that)."""
+    r = web.client("supervisor").get("/api/waves/W01/status")
+    found: dict[str, Any] = r.json() if r.status_code == 200 else {}
     return found
 
 
@@ -108,7 +110,8 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
     # the wave runs for real, from the API; every system is moved and verified
     assert web.client("ops").post("/api/waves/W01/run").status_code == 200
     done = _until(
-        "the wave ends", lambda: (s := _status(web))["status"] != "running" and not s["running"] and s
+        "the wave ends",
+        lambda: (s := _status(web)).get("status") not in (None, "running") and not s["running"] and s,
     )
     assert done["status"] == "done", json.dumps(done, ensure_ascii=False)[:3000]
     for s in done["systems"]:
