@@ -61,6 +61,9 @@ def test_the_annual_pdf_has_its_headings_and_charts(
         "Catalog compilation",
     ):
         assert heading in text, heading
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = next(line for line in info.splitlines() if line.startswith("Page size:"))
+    assert "(A4)" in size, size  # printed for filing in China: A4, not US Letter
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 2
