@@ -97,6 +97,7 @@ FACES = {
         "render_artifacts",
     ],
     "execute": [
+        "ACCEPT",
         "AnsibleRunner",
         "ApplyResult",
         "CutOver",
@@ -106,6 +107,7 @@ FACES = {
         "KubeApplier",
         "ManifestApplier",
         "Outcome",
+        "PROBLEM",
         "PlaybookRunner",
         "ROLLBACK",
         "RUN_STATE_ZH",
@@ -124,6 +126,7 @@ FACES = {
         "next_step",
         "problems",
         "record_name",
+        "said_since",
     ],
     "lab": ["LabError", "Namespaces", "SERVER_ENGINE", "SITE", "Server", "Site", "down", "fill", "up"],
     "store": [

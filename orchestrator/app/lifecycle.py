@@ -8,14 +8,25 @@ beside them where it could drift.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..execute import ExecuteError, accept, accepted_since, cut_over, last_finished, problems
+from ..execute import (
+    ACCEPT,
+    PROBLEM,
+    ExecuteError,
+    accept,
+    accepted_since,
+    cut_over,
+    last_finished,
+    problems,
+    said_since,
+)
 from ..policy import Action, Decision
 from ..reports import LIFECYCLE_ZH, States
-from ..store import Audit, RunLog, WaveRun, aware, utcnow
+from ..store import Audit, RunLog, StepLog, Store, WaveRun, aware, utcnow
 from ..waves import Roadmap
 
 STATE_ZH = LIFECYCLE_ZH
@@ -44,19 +55,30 @@ def _said(a: Audit) -> dict[str, str]:
     return {"by": a.actor, "at": aware(a.at).isoformat(), "comment": a.detail or ""}
 
 
-def department_word(store: RunLog, key: str, record: str) -> dict[str, object] | None:
-    """What the system's department said since its cutover in this wave run (accepted, problems raised), for
-    the wave's page and `govmig status`: ops see a problem beside the rollback it may call for. None before
-    cutover."""
-    done = cut_over(store, key, record)
-    if done is None:
-        return None
-    accepted = accepted_since(store, key, done.at)
-    return {
-        "cut_over": done.at.isoformat(),
-        "accepted": _said(accepted) if accepted else None,
-        "problems": [_said(a) for a in problems(store, key, done.at)],
-    }
+def department_words(store: Store, record: str, keys: Iterable[str]) -> dict[str, dict[str, object]]:
+    """What each of these systems' departments said since its cutover in this wave run (accepted, problems
+    raised), for the wave's page and `govmig status`: ops see a problem beside the rollback it may call for.
+
+    One read of the wave's step log and one of the acceptances, whatever the number of systems: the wave's page
+    asks on every push."""
+    steps: dict[str, list[StepLog]] = defaultdict(list)
+    for e in store.step_log(record):
+        steps[e.system].append(e)
+    said: dict[str, list[Audit]] = defaultdict(list)
+    for a in store.audit_actions((ACCEPT, PROBLEM)):
+        said[a.target].append(a)
+    out: dict[str, dict[str, object]] = {}
+    for key in keys:
+        at = last_finished(steps[key], "cutover")
+        if at is None:
+            continue
+        accepted = said_since(said[key], key, ACCEPT, at)
+        out[key] = {
+            "cut_over": at.isoformat(),
+            "accepted": _said(accepted[-1]) if accepted else None,
+            "problems": [_said(a) for a in said_since(said[key], key, PROBLEM, at)],
+        }
+    return out
 
 
 # --- each system's lifecycle state (shared/DOMAIN.md v1.1) -----------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..store import Store
-from .lifecycle import department_word
+from .lifecycle import department_words
 
 
 @dataclass
@@ -84,11 +84,13 @@ def summarize(store: Store, record: str) -> dict[str, MoveSummary]:
 def wave_documents(store: Store, record: str) -> list[dict[str, Any]]:
     """Each system of a wave run, as the CLI's JSON and the web API give it, with what its move measured."""
     moves = summarize(store, record)
+    docs = store.system_documents(record)
+    words = department_words(store, record, [d["system"] for d in docs if d["state"] == "done"])
     return [
         {
             **doc,
             "verification": moves.get(doc["system"], MoveSummary()).to_json(),
-            "acceptance": department_word(store, doc["system"], record) if doc["state"] == "done" else None,
+            "acceptance": words.get(doc["system"]),
         }
-        for doc in store.system_documents(record)
+        for doc in docs
     ]

@@ -1,6 +1,16 @@
 """Execute: run waves through ansible-runner with a persisted state machine per system, and a way back."""
 
-from .acceptance import CutOver, accept, accepted_since, cut_over, last_finished, problems
+from .acceptance import (
+    ACCEPT,
+    PROBLEM,
+    CutOver,
+    accept,
+    accepted_since,
+    cut_over,
+    last_finished,
+    problems,
+    said_since,
+)
 from .applier import ApplyResult, ManifestApplier
 from .engine import Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
@@ -11,6 +21,8 @@ from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
 from .states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
 
 __all__ = [
+    "ACCEPT",
+    "PROBLEM",
     "ROLLBACK",
     "RUN_STATE_ZH",
     "STEPS",
@@ -38,4 +50,5 @@ __all__ = [
     "next_step",
     "problems",
     "record_name",
+    "said_since",
 ]

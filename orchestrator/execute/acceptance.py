@@ -9,7 +9,7 @@ made after the system's last cutover, and, when the site sets one, an observatio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,10 +40,13 @@ def cut_over(store: RunLog, key: str, record: str) -> CutOver | None:
     return CutOver(record, at) if at else None
 
 
+def said_since(entries: Iterable[Audit], key: str, action: str, since: datetime) -> list[Audit]:
+    """Of these audit entries, the department's `action` on `key` made since `since` (its cutover)."""
+    return [a for a in entries if a.target == key and a.action == action and aware(a.at) >= since]
+
+
 def _said(store: RunLog, key: str, action: str, since: datetime) -> list[Audit]:
-    return [
-        a for a in store.audit_log(key) if a.target == key and a.action == action and aware(a.at) >= since
-    ]
+    return said_since(store.audit_log(key), key, action, since)
 
 
 def accepted_since(store: RunLog, key: str, since: datetime) -> Audit | None:

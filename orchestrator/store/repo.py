@@ -233,6 +233,11 @@ class Store:
                 ).one()
             )
 
+    def audit_actions(self, actions: Sequence[str]) -> list[Audit]:
+        """Every entry of these actions, oldest first (one read for a whole wave's acceptances)."""
+        with self.session() as s:
+            return list(s.scalars(select(Audit).where(Audit.action.in_(actions)).order_by(Audit.id)))
+
     def audit_log(self, target_prefix: str = "") -> list[Audit]:
         with self.session() as s:
             query = select(Audit).where(Audit.target.startswith(target_prefix)).order_by(Audit.id)
