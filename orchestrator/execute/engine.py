@@ -1,15 +1,16 @@
-"""Running a wave: every system through its steps, several at once, each step persisted before and after.
+"""Running a wave: its systems through their steps together, each system's step persisted before and after.
 
-A failed system is rolled back and the others go on; past the failure budget the wave pauses (the running steps
-finish, no new step starts). A pause request (the first Ctrl-C) does the same; an abort (the second) cancels the
+One playbook run per step for every system at that step (execute/batch.py): the systems go on in step, the most
+advanced first when a resume finds them apart, so a wave of any size costs one playbook start per step. A failed
+system is rolled back and the others go on; past the failure budget the wave pauses (the running step finishes,
+no new step starts). A pause request (the first Ctrl-C) does the same; an abort (the second) cancels the
 running playbooks too. Check-mode runs are recorded under "WAVE@check" so they never touch the real state.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -19,15 +20,14 @@ from ..contracts import IndexedSystem, Tree
 from ..store import RunLog, utcnow
 from .acceptance import may_decommission
 from .applier import ManifestApplier
+from .batch import Context, Progress, run_step
 from .cluster import ClusterSteps, note
 from .errors import ExecuteError
 from .health import GateResult
 from .inventory import SystemHosts, systems_in
 from .lease import WaveLock
-from .runner import PlaybookRunner, RunRequest, result_items
+from .runner import PlaybookRunner
 from .states import DECOMMISSION, RETIRE, ROLLBACK, STEPS, Step, next_step
-
-Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
 
 
 @dataclass
@@ -45,17 +45,9 @@ def record_name(wave: str, check: bool) -> str:
     return f"{wave}@check" if check else wave
 
 
-def figures_of(event: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
-    """What a task measured: `govmig_figures` in a module's result (or a set_fact), per loop item too."""
-    if event.get("event") not in ("runner_on_ok", "runner_on_failed"):
-        return []
-    data = event.get("event_data") or {}
-    found = []
-    for item in result_items(data.get("res") or {}):
-        figures = item.get("govmig_figures") or (item.get("ansible_facts") or {}).get("govmig_figures")
-        if isinstance(figures, dict):
-            found.append((data.get("host"), figures))
-    return found
+def _rank(step: Step) -> int:
+    """The order in which systems found at different steps go on: a way back first, then the most advanced."""
+    return len(STEPS) if step is ROLLBACK else STEPS.index(step)
 
 
 class WaveExecutor:
@@ -82,15 +74,31 @@ class WaveExecutor:
         self.gate, self.watch, self.progress, self.applier = gate, watch, progress, applier
         self.pause, self.abort = threading.Event(), threading.Event()
         self._failures = 0
-        self._lock = threading.Lock()
         self.leases = store.leases()
         self._index: dict[str, IndexedSystem] | None = None
         self.lease_heartbeat, self.lease_stale_after = lease_heartbeat, lease_stale_after
         self.observation = observation
         """After the department's acceptance, how long the source is kept before it may be decommissioned."""
 
-    def _cluster(self) -> ClusterSteps:
-        return ClusterSteps(self.store, self.applier, self.tree, self.actor)
+    def _context(self) -> Context:
+        """What a step's run needs, read afresh for each run (the CLI sets `progress` after construction)."""
+        return Context(
+            store=self.store,
+            runner=self.runner,
+            tree=self.tree,
+            actor=self.actor,
+            paths=self.paths,
+            entries=self._entries,
+            cancelled=self.abort.is_set,
+            cluster=ClusterSteps(self.store, self.applier, self.tree, self.actor),
+            gates=(
+                ("health gate", self.gate, lambda m: m.health_url),
+                ("monitor", self.watch, lambda m: m.key),
+            ),
+            progress=self.progress,
+            # `concurrency` systems at once: a play reaches at most two hosts of a system (a source and a target)
+            forks=2 * max(1, self.concurrency),
+        )
 
     def lease(self, record: str) -> WaveLock:
         """The lease on a wave record (not yet taken): a run holds it throughout; losing it pauses the run."""
@@ -144,9 +152,7 @@ class WaveExecutor:
 
     def _run(self, record: str, wave: str, hosts: dict[str, SystemHosts], check: bool) -> Outcome:
         self.store.open_wave(record, list(hosts), str(self.tree), check, self.failure_budget, self.actor)
-        with ThreadPoolExecutor(max_workers=max(1, self.concurrency), thread_name_prefix="govmig") as pool:
-            for future in [pool.submit(self._system, record, wave, h, check) for h in hosts.values()]:
-                future.result()
+        self._move(record, wave, list(hosts.values()), check)
         states = {s.system: s.state for s in self.store.systems(record)}
         finished = all(state in ("done", "rolled_back") for state in states.values())
         status = (
@@ -175,7 +181,7 @@ class WaveExecutor:
                     f"{system} 的源系统已下线：不能再回退",
                     f"the source of {system} was decommissioned: there is no way back any more",
                 )
-            ok = self._rollback(wave, wave, hosts[system], False, discard_target_writes)
+            ok = self._roll_back(wave, wave, [hosts[system]], False, discard_target_writes)[system]
         return Outcome(
             wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
         )
@@ -246,48 +252,71 @@ class WaveExecutor:
     def _confirmed(self, record: str, key: str) -> bool:
         return any(a.action == "checkpoint.confirm" for a in self.store.audit_log(f"{record}/{key}"))
 
-    def _rollback(
-        self, record: str, wave: str, hosts: SystemHosts, check: bool, discard_target_writes: bool = False
-    ) -> bool:
-        """Once the cutover began the target may hold acknowledged writes: they go back to the source before the
-        front end points back, unless the operator discards them (audited)."""
-        began = any(e.step == "cutover" for e in self.store.step_log(record, hosts.key))
-        if began and discard_target_writes:
-            self.store.audit(
-                self.actor,
-                "rollback.discard_target_writes",
-                f"{record}/{hosts.key}",
-                "discarded",
-                "the target's writes since cutover are not carried back",
-            )
-        reverse = began and not discard_target_writes
-        return self._step(
-            record, wave, hosts, ROLLBACK, check, extravars={"govmig_rollback_reverse": reverse}
-        )
+    def _roll_back(
+        self,
+        record: str,
+        wave: str,
+        members: Sequence[SystemHosts],
+        check: bool,
+        discard_target_writes: bool = False,
+    ) -> dict[str, bool]:
+        """Once a system's cutover began its target may hold acknowledged writes: they go back to the source
+        before the front end points back, unless the operator discards them (audited). One run for the systems
+        whose writes go back, one for the others."""
+        began = {e.system for e in self.store.step_log(record) if e.step == "cutover"}
+        reverse: dict[bool, list[SystemHosts]] = {True: [], False: []}
+        for m in members:
+            if m.key in began and discard_target_writes:
+                self.store.audit(
+                    self.actor,
+                    "rollback.discard_target_writes",
+                    f"{record}/{m.key}",
+                    "discarded",
+                    "the target's writes since cutover are not carried back",
+                )
+            reverse[m.key in began and not discard_target_writes].append(m)
+        came: dict[str, bool] = {}
+        for back, group in reverse.items():
+            if group:
+                extravars = {"govmig_rollback_reverse": back}
+                came.update(run_step(self._context(), record, wave, group, ROLLBACK, check, extravars))
+        return came
 
-    def _system(self, record: str, wave: str, hosts: SystemHosts, check: bool) -> None:
+    def _move(self, record: str, wave: str, members: Sequence[SystemHosts], check: bool) -> None:
+        """Step after step, every system at the step in one run, until all are through, settled in this run
+        (rolled back, or waiting for an operator's confirmation) or the wave is paused."""
+        settled: set[str] = set()
         while not self.pause.is_set():
-            step = next_step(self.store.system(record, hosts.key).state)
-            if step is None:
+            states = {s.system: s.state for s in self.store.systems(record)}
+            at: dict[Step, list[SystemHosts]] = {}
+            for m in members:
+                step = None if m.key in settled else next_step(states.get(m.key, "pending"))
+                if step is not None:
+                    at.setdefault(step, []).append(m)
+            if not at:
                 return
+            step = max(at, key=_rank)
+            group = at[step]
             if step is ROLLBACK:
-                self._rollback(record, wave, hosts, check)
-                return
-            if (
-                step.name == "verify"
-                and hosts.checkpoints
-                and not check
-                and not self._confirmed(record, hosts.key)
-            ):
-                self._await_confirmation(record, hosts)
-                return
-            if not self._step(record, wave, hosts, step, check):
-                with self._lock:
-                    self._failures += 1
-                    if self._failures > self.failure_budget:
-                        self.pause.set()
-                self._rollback(record, wave, hosts, check)  # a way back, even when pausing
-                return
+                self._roll_back(record, wave, group, check)
+                settled.update(m.key for m in group)
+                continue
+            if step.name == "verify" and not check:
+                waiting = [m for m in group if m.checkpoints and not self._confirmed(record, m.key)]
+                for m in waiting:
+                    self._await_confirmation(record, m)
+                    settled.add(m.key)
+                group = [m for m in group if m.key not in settled]
+                if not group:
+                    continue
+            came = run_step(self._context(), record, wave, group, step, check)
+            failed = [m for m in group if not came[m.key]]
+            if failed:
+                self._failures += len(failed)
+                if self._failures > self.failure_budget:
+                    self.pause.set()
+                self._roll_back(record, wave, failed, check)  # a way back, even when pausing
+                settled.update(m.key for m in failed)
 
     def _await_confirmation(self, record: str, hosts: SystemHosts) -> None:
         """A database govmig cannot move itself: the system waits here (its writes stopped, the final sync of
@@ -310,79 +339,8 @@ class WaveExecutor:
         check: bool,
         extravars: dict[str, Any] | None = None,
     ) -> bool:
-        playbook, inventory, roles = self.paths(wave)
-        attempt = self.store.begin_step(record, hosts.key, step.name, self.actor)
-        if step.name == "cutover" and not check:
-            # the target's health URL, then the monitor's verdict (Prometheus) on the system, if either is set
-            for what, judge, subject in (
-                ("health gate", self.gate, hosts.health_url),
-                ("monitor", self.watch, hosts.key),
-            ):
-                verdict = judge(subject) if judge is not None and subject else None
-                if verdict is not None and not verdict.ok:
-                    self.store.end_step(
-                        record, hosts.key, step.name, "failed", False, self.actor, f"{what}: {verdict.reason}"
-                    )
-                    return False
-            # before the front end switches
-            error = self._cluster().cutover(record, hosts.key, self._entries().get(hosts.key))
-            if error:
-                self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, error)
-                return False
-        events: list[dict[str, Any]] = []
-        figures: list[tuple[str | None, dict[str, Any]]] = []
-
-        def on_event(event: dict[str, Any]) -> None:
-            events.append(event)
-            figures.extend(figures_of(event))
-            if self.progress:
-                self.progress(hosts.key, step.name, event)
-            if len(events) >= 25:
-                self.store.add_events(record, hosts.key, step.name, events)
-                events.clear()
-
-        request = RunRequest(
-            wave=wave,
-            system=hosts.key,
-            step=step.name,
-            attempt=attempt,
-            tags=step.tags,
-            limit=tuple(hosts.hosts),
-            check=check,
-            playbook=playbook,
-            inventory=inventory,
-            roles=roles,
-            private_dir=Tree(self.tree).runs(record, hosts.key),
-            extravars=extravars or {},
-        )
-        try:
-            result = self.runner(request, on_event, self.abort.is_set)
-        except Exception as exc:  # a runner crash is a failed step, never a lost one
-            self.store.add_events(record, hosts.key, step.name, events)
-            if figures:
-                self.store.add_figures(record, hosts.key, step.name, figures)
-            self.store.end_step(
-                record, hosts.key, step.name, "failed", False, self.actor, f"runner error: {exc}"
-            )
-            return False
-        self.store.add_events(record, hosts.key, step.name, events)
-        if figures:
-            self.store.add_figures(record, hosts.key, step.name, figures)
-        if result.ok and step.name in ClusterSteps.STEPS and not check:
-            error = self._cluster().step(record, wave, hosts.key, self._entries().get(hosts.key), step.name)
-            if error:
-                self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, error)
-                return False
-        if result.ok:
-            self.store.end_step(record, hosts.key, step.name, step.after, True, self.actor)
-            return True
-        detail = (
-            f"{result.status} rc={result.rc}"
-            + (f" at task '{result.failed_task}'" if result.failed_task else "")
-            + (f": {result.message}" if result.message else "")
-        )
-        self.store.end_step(record, hosts.key, step.name, "failed", False, self.actor, detail)
-        return False
+        """One step of one system (a decommission, a retirement, a benchmark's window)."""
+        return run_step(self._context(), record, wave, [hosts], step, check, extravars)[hosts.key]
 
 
 __all__ = ["STEPS", "ExecuteError", "Outcome", "WaveExecutor", "record_name"]

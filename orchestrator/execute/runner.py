@@ -1,4 +1,8 @@
-"""Running one step of one system through ansible-runner: the seam the executor calls, and its real implementation.
+"""Running one step of a wave's systems through ansible-runner: the seam the executor calls, and its real one.
+
+One run takes every system at the step (its hosts in `limit`); what each host came to is read from the playbook's
+own tally (the `playbook_on_stats` event), so a failing host fails only its system, and a run that never reached
+its tally (cancelled, killed, a syntax error) fails every system in it.
 
 ansible-runner's pitfalls, handled here: its artifacts are rotated (`rotate_artifacts`); extra vars and secrets are
 never written under env/ (`suppress_env_files`); every run gets its own private data directory; the SIGINT and
@@ -13,10 +17,11 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from uuid import uuid4
 
 EventSink = Callable[[dict[str, Any]], None]
 
@@ -24,7 +29,7 @@ EventSink = Callable[[dict[str, Any]], None]
 @dataclass(frozen=True)
 class RunRequest:
     wave: str
-    system: str
+    systems: tuple[str, ...]
     step: str
     attempt: int
     tags: tuple[str, ...]
@@ -35,6 +40,14 @@ class RunRequest:
     roles: Path
     private_dir: Path
     extravars: dict[str, Any] = field(default_factory=dict)
+    forks: int = 5
+    """Hosts Ansible works on at once."""
+
+
+@dataclass(frozen=True)
+class HostFailure:
+    task: str
+    message: str  # what the failed task said (its `msg`, Chinese and English where ours)
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,29 @@ class RunResult:
     status: str
     rc: int
     failed_task: str | None = None
-    message: str | None = None  # what the failed task said (its `msg`, Chinese and English where ours)
+    message: str | None = None
+    tallied: bool = False
+    """The playbook reached its own tally: `failed_hosts` is then every host that failed or was unreachable."""
+    failed_hosts: frozenset[str] = frozenset()
+    failures: dict[str, HostFailure] = field(default_factory=dict)
+    """What made each host fail: its first failed task and what it said."""
+
+    def came_through(self, hosts: Sequence[str]) -> bool:
+        """Whether these hosts (one system's) came through the run: all of it passed, or the tally says none of
+        them failed. A run that failed without a tally (cancelled, killed) leaves nobody through."""
+        if self.ok:
+            return True
+        return self.tallied and bool(self.failed_hosts) and not self.failed_hosts.intersection(hosts)
+
+    def why(self, hosts: Sequence[str]) -> str:
+        """Why these hosts did not come through: their own first failure where one was seen, else the run's."""
+        own = next((self.failures[h] for h in hosts if h in self.failures), None)
+        task, message = (own.task, own.message) if own else (self.failed_task, self.message)
+        return (
+            f"{self.status} rc={self.rc}"
+            + (f" at task '{task}'" if task else "")
+            + (f": {message}" if message else "")
+        )
 
 
 class PlaybookRunner(Protocol):
@@ -70,16 +105,18 @@ class AnsibleRunner:
     def __call__(self, request: RunRequest, on_event: EventSink, cancelled: Callable[[], bool]) -> RunResult:
         import ansible_runner
 
-        failed: list[str] = []
-        said: list[str] = []
+        failures: dict[str, HostFailure] = {}
+        tally: dict[str, Any] = {}
 
         def handle(event: dict[str, Any]) -> bool:
             data = event.get("event_data") or {}
             if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not data.get(
                 "ignore_errors"
             ):
-                failed.append(str(data.get("task", "")))
-                said.append(failure_message(data.get("res") or {}))
+                failure = HostFailure(str(data.get("task", "")), failure_message(data.get("res") or {}))
+                failures.setdefault(str(data.get("host", "")), failure)
+            elif event.get("event") == "playbook_on_stats":
+                tally.update(data)
             on_event(event)
             return False  # the store keeps what matters; nothing more on disk
 
@@ -93,6 +130,7 @@ class AnsibleRunner:
                 inventory=str(request.inventory),
                 limit=",".join(request.limit),
                 tags=",".join(request.tags),
+                forks=max(1, request.forks),
                 cmdline="--check --diff" if request.check else None,
                 envvars={
                     "ANSIBLE_ROLES_PATH": str(request.roles),
@@ -104,7 +142,7 @@ class AnsibleRunner:
                     ORPHAN_MARK: str(request.private_dir),
                 },
                 extravars=request.extravars or None,
-                ident=f"{request.step}-{request.attempt}",
+                ident=f"{request.step}-{request.attempt}-{uuid4().hex[:6]}",  # unique per run
                 rotate_artifacts=self.keep_artifacts,
                 suppress_env_files=True,
                 quiet=True,
@@ -115,12 +153,18 @@ class AnsibleRunner:
         finally:
             _restore_signals(saved)
         ok = result.status == "successful" and result.rc == 0
+        first = next(iter(failures.values()), None)
         return RunResult(
             ok=ok,
             status=str(result.status),
             rc=int(result.rc or 0),
-            failed_task=failed[0] if failed else None,
-            message=next((m for m in said if m), None),
+            failed_task=first.task if first else None,
+            message=next((f.message for f in failures.values() if f.message), None),
+            tallied=bool(tally),
+            failed_hosts=frozenset(
+                str(host) for key in ("failures", "dark") for host in (tally.get(key) or {})
+            ),
+            failures=failures,
         )
 
 

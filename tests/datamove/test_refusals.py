@@ -41,8 +41,10 @@ class TamperAfterFinalSync:
 
     def __call__(self, request: RunRequest, on_event: Any, cancelled: Any) -> RunResult:
         result = self.inner(request, on_event, cancelled)
-        if request.step == "final_sync" and result.ok and request.system in self.dsns:
-            conn = connect(self.dsns[request.system])
+        for system in request.systems if request.step == "final_sync" else ():
+            if system not in self.dsns or not result.ok:
+                continue
+            conn = connect(self.dsns[system])
             try:
                 conn.cursor().execute("UPDATE records SET body = 'changed behind the back' WHERE n = 4242")
             finally:

@@ -102,7 +102,8 @@ def skeleton(tree: Path, keys: list[str]) -> None:
 
 
 def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -> Site:
-    """`broken` maps a system to the host variable that makes it fail (deploy, verify ...)."""
+    """`broken` maps a system to the step that fails on it: "deploy" (its target's service does not start) or
+    "quiesce" (its source's service does not stop, in the final sync's first play)."""
     tree = root / "tree"
     keys = [f"630000-T/{n}" for n in systems]
     skeleton(tree, keys)
@@ -119,7 +120,7 @@ def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -
             "govmig_data_dir": str(src),
             "backup_dir": str(root / "backups"),
             "govmig_service_start": "true",
-            "govmig_service_stop": "true",
+            "govmig_service_stop": "false" if (broken or {}).get(name) == "quiesce" else "true",
         }
         target = {
             **common,

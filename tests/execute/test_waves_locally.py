@@ -4,12 +4,13 @@ harmless, the audit log complete and append-only."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from orchestrator.execute import STEPS, AnsibleRunner, GateResult, WaveExecutor
+from orchestrator.execute import STEPS, AnsibleRunner, GateResult, RunRequest, RunResult, WaveExecutor
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -79,10 +80,41 @@ def test_past_the_failure_budget_the_wave_pauses_and_resumes(tmp_path: Path) -> 
     s = store(tmp_path)
     outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=1, failure_budget=0).run("W01")
     assert outcome.status == "paused"
-    assert outcome.states["630000-T/alpha"] == "rolled_back" and outcome.states["630000-T/beta"] == "pending"
+    # beta's deploy ran in the same run as alpha's and finished; no step started after it
+    assert outcome.states["630000-T/alpha"] == "rolled_back" and outcome.states["630000-T/beta"] == "deployed"
+    assert "final_sync" not in [e.step for e in s.step_log("W01", "630000-T/beta")]
     again = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=1, failure_budget=0).run("W01")
     assert again.states == {"630000-T/alpha": "rolled_back", "630000-T/beta": "done"} and where.moved("beta")
     assert finished_steps(s, "W01", "630000-T/beta") == [step.name for step in STEPS]
+
+
+def test_one_run_per_step_and_a_failing_host_stops_only_its_system(tmp_path: Path) -> None:
+    """Both systems' steps run in one playbook run each; beta's source does not stop, so its final sync fails in
+    the step's first play, and the step's second play (the databases quiesced, the delta synced, the replicas
+    promoted on the target) does not touch beta's target, while alpha's goes on in the same run."""
+    where = site(tmp_path, ["alpha", "beta"], broken={"beta": "quiesce"})
+    s = store(tmp_path)
+    runs: list[tuple[str, tuple[str, ...]]] = []
+
+    class Counting(AnsibleRunner):
+        def __call__(self, request: RunRequest, on_event: Any, cancelled: Any) -> RunResult:
+            runs.append((request.step, request.systems))
+            return super().__call__(request, on_event, cancelled)
+
+    outcome = WaveExecutor(s, Counting(), where.tree, concurrency=2, failure_budget=1).run("W01")
+    assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "rolled_back"}
+    both = ("630000-T/alpha", "630000-T/beta")
+    assert runs[:5] == [(step.name, both) for step in STEPS[:5]]
+    assert runs[5:] == [("rollback", ("630000-T/beta",)), ("verify", both[:1]), ("cutover", both[:1])]
+    final = [e for e in s.events("W01", "630000-T/beta") if e.step == "final_sync" and e.host]
+    assert {e.host for e in final} == {"beta-src"}, {(e.host, e.task) for e in final}
+    on_alpha = {e.host for e in s.events("W01", "630000-T/alpha") if e.step == "final_sync" and e.host}
+    assert on_alpha == {"alpha-src", "alpha-tgt"}
+    log = [(e.step, e.status) for e in s.step_log("W01", "630000-T/beta")]
+    assert ("final_sync", "failed") in log and log[-1] == ("rollback", "finished")
+    failed = next(e for e in s.step_log("W01", "630000-T/beta") if e.status == "failed")
+    assert "Stop writes on the source" in (failed.detail or ""), failed.detail
+    assert where.moved("alpha") and "src-beta" in where.frontend("beta")
 
 
 def test_check_mode_changes_nothing_and_keeps_its_own_record(tmp_path: Path) -> None:

@@ -1,0 +1,162 @@
+"""One step for many systems in one playbook run, each system's step still begun and ended in the store on its own.
+
+The run's hosts are limited to those of the systems at the step; its events and figures go to the system whose
+host they name (those that name none, a task's start, to every system in the run), and what each system came to is
+read from the playbook's own tally, so a failing host fails only its system. A system's hosts in a step's later play
+go on only when its hosts of the earlier play came through (the playbook's own guard, playbooks/wave.yml.j2): a
+front end never switches to a target whose database did not open, nor back before the target's writes went back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..contracts import IndexedSystem, Tree
+from ..store import RunLog
+from .cluster import ClusterSteps
+from .health import GateResult
+from .inventory import SystemHosts
+from .runner import PlaybookRunner, RunRequest, RunResult, result_items
+from .states import Step
+
+Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
+FLUSH = 25
+"""Events kept in memory per system before they go to the store."""
+
+
+def figures_of(event: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
+    """What a task measured: `govmig_figures` in a module's result (or a set_fact), per loop item too."""
+    if event.get("event") not in ("runner_on_ok", "runner_on_failed"):
+        return []
+    data = event.get("event_data") or {}
+    found = []
+    for item in result_items(data.get("res") or {}):
+        figures = item.get("govmig_figures") or (item.get("ansible_facts") or {}).get("govmig_figures")
+        if isinstance(figures, dict):
+            found.append((data.get("host"), figures))
+    return found
+
+
+@dataclass
+class Context:
+    """What a step's run needs of its executor."""
+
+    store: RunLog
+    runner: PlaybookRunner
+    tree: Path
+    actor: str
+    paths: Callable[[str], tuple[Path, Path, Path]]
+    entries: Callable[[], dict[str, IndexedSystem]]
+    cancelled: Callable[[], bool]
+    cluster: ClusterSteps
+    gates: Sequence[tuple[str, Callable[[str], GateResult] | None, Callable[[SystemHosts], str | None]]] = ()
+    """Before a cutover: (what, judge, the subject a system is judged on), in order."""
+    progress: Progress | None = None
+    forks: int = 5
+
+
+@dataclass
+class _Routed:
+    """The events and figures of a run, by system, sent to the store in chunks."""
+
+    context: Context
+    record: str
+    step: str
+    owner: dict[str, str]
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    figures: dict[str, list[tuple[str | None, dict[str, Any]]]] = field(default_factory=dict)
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        host = (event.get("event_data") or {}).get("host")
+        keys = [self.owner[host]] if host in self.owner else list(self.events)
+        for key in keys:
+            self.events[key].append(event)
+            if self.context.progress:
+                self.context.progress(key, self.step, event)
+            if len(self.events[key]) >= FLUSH:
+                self.flush(key)
+        for at, measured in figures_of(event):
+            if at in self.owner:
+                self.figures[self.owner[at]].append((at, measured))
+
+    def flush(self, key: str) -> None:
+        self.context.store.add_events(self.record, key, self.step, self.events[key])
+        self.events[key] = []
+        if self.figures[key]:
+            self.context.store.add_figures(self.record, key, self.step, self.figures[key])
+            self.figures[key] = []
+
+
+def run_step(
+    context: Context,
+    record: str,
+    wave: str,
+    members: Sequence[SystemHosts],
+    step: Step,
+    check: bool,
+    extravars: dict[str, Any] | None = None,
+) -> dict[str, bool]:
+    """Runs `step` for every system in `members` in one playbook run; whether each came through."""
+    c = context
+    playbook, inventory, roles = c.paths(wave)
+    attempts = [c.store.begin_step(record, m.key, step.name, c.actor) for m in members]
+    came: dict[str, bool] = {}
+    going: list[SystemHosts] = []
+    for m in members:
+        error = _before_cutover(c, record, m) if step.name == "cutover" and not check else None
+        if error:
+            c.store.end_step(record, m.key, step.name, "failed", False, c.actor, error)
+            came[m.key] = False
+        else:
+            going.append(m)
+    if not going:
+        return came
+    routed = _Routed(c, record, step.name, {h: m.key for m in going for h in m.hosts})
+    for m in going:
+        routed.events[m.key], routed.figures[m.key] = [], []
+    request = RunRequest(
+        wave=wave,
+        systems=tuple(m.key for m in going),
+        step=step.name,
+        attempt=max(attempts),
+        tags=step.tags,
+        limit=tuple(h for m in going for h in m.hosts),
+        check=check,
+        playbook=playbook,
+        inventory=inventory,
+        roles=roles,
+        private_dir=Tree(c.tree).runs(record, "wave"),
+        extravars=extravars or {},
+        forks=c.forks,
+    )
+    result: RunResult | None = None
+    crashed = ""
+    try:
+        result = c.runner(request, routed, c.cancelled)
+    except Exception as exc:  # a runner crash is a failed step, never a lost one
+        crashed = f"runner error: {exc}"
+    for m in going:
+        routed.flush(m.key)
+        error = crashed or (None if result is None or result.came_through(m.hosts) else result.why(m.hosts))
+        if error is None and step.name in ClusterSteps.STEPS and not check:
+            error = c.cluster.step(record, wave, m.key, c.entries().get(m.key), step.name)
+        if error:
+            c.store.end_step(record, m.key, step.name, "failed", False, c.actor, error)
+        else:
+            c.store.end_step(record, m.key, step.name, step.after, True, c.actor)
+        came[m.key] = not error
+    return came
+
+
+def _before_cutover(c: Context, record: str, m: SystemHosts) -> str | None:
+    """The target's health URL, then the monitor's verdict (Prometheus), if either is set; then, before the
+    front end switches, the cluster's part (replicas promoted, warm migrations cut over)."""
+    for what, judge, subject_of in c.gates:
+        subject = subject_of(m)
+        verdict = judge(subject) if judge is not None and subject else None
+        if verdict is not None and not verdict.ok:
+            return f"{what}: {verdict.reason}"
+    return c.cluster.cutover(record, m.key, c.entries().get(m.key))
