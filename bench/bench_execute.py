@@ -1,7 +1,8 @@
 """Execution: the orchestrator's overhead over plain ansible-playbook, and the cutover window for 1 GB, 1% changed.
 
-1. A wave of N small systems on this machine (local connection), through the executor (a run per step per
-   system, state persisted around each) against one plain `ansible-playbook` run of the same playbook.
+1. A wave of N small systems on this machine (local connection), through the executor (one run per step for all
+   the systems, each system's state persisted around each step) against one plain `ansible-playbook` run of the
+   same playbook (Ansible's default five forks; the executor's are two per system at once).
 2. 1 GB pre-synced, then 1% of it changed: the executor's window (final delta sync + verify + cutover) against
    the floor of rsyncing that delta alone.
 """
@@ -90,7 +91,7 @@ def main() -> None:
         "execute: a wave of 4 systems (baseline: one plain ansible-playbook run of the same playbook)",
         [
             (
-                "orchestrated wave (7 steps x 4 systems, 2 at a time)",
+                "orchestrated wave (7 runs, one per step, for 4 systems, 2 at a time)",
                 ours,
                 plain,
                 f"{ours:6.1f} s vs {plain:5.1f} s",
