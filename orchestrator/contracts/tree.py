@@ -20,6 +20,8 @@ MANAGED = (MANIFESTS, MONITORING, PLAYBOOKS, INVENTORIES, INDEX)
 """What render owns: a stale file under these is removed when the tree is written again."""
 ROLES = f"{PLAYBOOKS}/roles"
 LIBRARY = f"{PLAYBOOKS}/library"
+LOOKUPS = f"{PLAYBOOKS}/lookup_plugins"
+"""Beside the playbooks, where Ansible finds them itself: the executor's word between steps (govmig_word)."""
 """govmig's own Ansible modules (the database moves, tree digests): beside the playbooks, where Ansible looks."""
 RULES = f"{MONITORING}/rules"
 PROBES = f"{MONITORING}/*/*/*/probe.yaml"

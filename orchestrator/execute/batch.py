@@ -9,8 +9,9 @@ front end never switches to a target whose database did not open, nor back befor
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,36 +59,46 @@ class Context:
     forks: int = 5
 
 
-@dataclass
-class _Routed:
-    """The events and figures of a run, by system, sent to the store in chunks."""
+class Routed:
+    """The events and figures of a run, by system and the step it is at, sent to the store in chunks. Fed by the
+    runner's thread and flushed by the word's too, hence the lock; a host whose system is at no step (held back at
+    a word) adds only its failures."""
 
-    context: Context
-    record: str
-    step: str
-    owner: dict[str, str]
-    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    figures: dict[str, list[tuple[str | None, dict[str, Any]]]] = field(default_factory=dict)
+    def __init__(self, context: Context, record: str, owner: dict[str, str], steps: dict[str, str]) -> None:
+        self.context, self.record, self.owner = context, record, owner
+        self.steps = steps
+        """The step each system is at; one not in it is at none."""
+        self.events: dict[str, list[dict[str, Any]]] = {key: [] for key in set(owner.values())}
+        self.figures: dict[str, list[tuple[str | None, dict[str, Any]]]] = {k: [] for k in self.events}
+        self._lock = threading.Lock()
 
     def __call__(self, event: dict[str, Any]) -> None:
         host = (event.get("event_data") or {}).get("host")
-        keys = [self.owner[host]] if host in self.owner else list(self.events)
-        for key in keys:
-            self.events[key].append(event)
-            if self.context.progress:
-                self.context.progress(key, self.step, event)
-            if len(self.events[key]) >= FLUSH:
-                self.flush(key)
-        for at, measured in figures_of(event):
-            if at in self.owner:
-                self.figures[self.owner[at]].append((at, measured))
+        failure = event.get("event") in ("runner_on_failed", "runner_on_unreachable")
+        with self._lock:
+            keys = [self.owner[host]] if host in self.owner else list(self.steps)
+            keys = [k for k in keys if k in self.steps or failure]
+            for key in keys:
+                self.events[key].append(event)
+                if self.context.progress:
+                    self.context.progress(key, self.steps.get(key, ""), event)
+            for at, measured in figures_of(event):
+                if at in self.owner and self.owner[at] in self.steps:
+                    self.figures[self.owner[at]].append((at, measured))
+            full = [key for key in keys if len(self.events[key]) >= FLUSH]
+        for key in full:
+            self.flush(key)
 
-    def flush(self, key: str) -> None:
-        self.context.store.add_events(self.record, key, self.step, self.events[key])
-        self.events[key] = []
-        if self.figures[key]:
-            self.context.store.add_figures(self.record, key, self.step, self.figures[key])
-            self.figures[key] = []
+    def flush(self, key: str, step: str | None = None) -> None:
+        """Sends what the system's step gathered (`step`: its name, when the system is no longer at it)."""
+        with self._lock:
+            events, figures = self.events[key], self.figures[key]
+            self.events[key], self.figures[key] = [], []
+            step = step or self.steps.get(key, "")
+        if events:
+            self.context.store.add_events(self.record, key, step, events)
+        if figures:
+            self.context.store.add_figures(self.record, key, step, figures)
 
 
 def run_step(
@@ -106,7 +117,7 @@ def run_step(
     came: dict[str, bool] = {}
     going: list[SystemHosts] = []
     for m in members:
-        error = _before_cutover(c, record, m) if step.name == "cutover" and not check else None
+        error = before_cutover(c, record, m) if step.name == "cutover" and not check else None
         if error:
             c.store.end_step(record, m.key, step.name, "failed", False, c.actor, error)
             came[m.key] = False
@@ -114,9 +125,7 @@ def run_step(
             going.append(m)
     if not going:
         return came
-    routed = _Routed(c, record, step.name, {h: m.key for m in going for h in m.hosts})
-    for m in going:
-        routed.events[m.key], routed.figures[m.key] = [], []
+    routed = Routed(c, record, {h: m.key for m in going for h in m.hosts}, {m.key: step.name for m in going})
     request = RunRequest(
         wave=wave,
         systems=tuple(m.key for m in going),
@@ -151,7 +160,7 @@ def run_step(
     return came
 
 
-def _before_cutover(c: Context, record: str, m: SystemHosts) -> str | None:
+def before_cutover(c: Context, record: str, m: SystemHosts) -> str | None:
     """The target's health URL, then the monitor's verdict (Prometheus), if either is set; then, before the
     front end switches, the cluster's part (replicas promoted, warm migrations cut over)."""
     for what, judge, subject_of in c.gates:

@@ -28,6 +28,7 @@ from .inventory import SystemHosts, systems_in
 from .lease import WaveLock
 from .runner import PlaybookRunner
 from .states import DECOMMISSION, RETIRE, ROLLBACK, STEPS, Step, next_step
+from .stepping import Hooks, run_steps
 
 
 @dataclass
@@ -74,6 +75,7 @@ class WaveExecutor:
         self.gate, self.watch, self.progress, self.applier = gate, watch, progress, applier
         self.pause, self.abort = threading.Event(), threading.Event()
         self._failures = 0
+        self._lock = threading.Lock()
         self.leases = store.leases()
         self._index: dict[str, IndexedSystem] | None = None
         self.lease_heartbeat, self.lease_stale_after = lease_heartbeat, lease_stale_after
@@ -283,9 +285,11 @@ class WaveExecutor:
         return came
 
     def _move(self, record: str, wave: str, members: Sequence[SystemHosts], check: bool) -> None:
-        """Step after step, every system at the step in one run, until all are through, settled in this run
-        (rolled back, or waiting for an operator's confirmation) or the wave is paused."""
+        """The systems at the most advanced step go on together in one run to the cutover (execute/stepping.py);
+        a failed one is rolled back at once, even when pausing; until all are through, held back in this run
+        (waiting for an operator's confirmation, refused) or the wave is paused."""
         settled: set[str] = set()
+        hooks = Hooks(paused=self.pause.is_set, failed=self._failed, waiting=self._waits)
         while not self.pause.is_set():
             states = {s.system: s.state for s in self.store.systems(record)}
             at: dict[Step, list[SystemHosts]] = {}
@@ -301,22 +305,30 @@ class WaveExecutor:
                 self._roll_back(record, wave, group, check)
                 settled.update(m.key for m in group)
                 continue
-            if step.name == "verify" and not check:
-                waiting = [m for m in group if m.checkpoints and not self._confirmed(record, m.key)]
-                for m in waiting:
-                    self._await_confirmation(record, m)
-                    settled.add(m.key)
-                group = [m for m in group if m.key not in settled]
-                if not group:
-                    continue
-            came = run_step(self._context(), record, wave, group, step, check)
-            failed = [m for m in group if not came[m.key]]
+            steps = STEPS[STEPS.index(step) :]
+            settled |= run_steps(self._context(), hooks, record, wave, group, steps, check)
+            after = {s.system: s.state for s in self.store.systems(record)}
+            failed = [m for m in group if after.get(m.key) == "failed"]
             if failed:
-                self._failures += len(failed)
-                if self._failures > self.failure_budget:
-                    self.pause.set()
                 self._roll_back(record, wave, failed, check)  # a way back, even when pausing
-                settled.update(m.key for m in failed)
+            # a run that moved a system nowhere is not run again for it in this call
+            settled.update(
+                m.key for m in group if after.get(m.key) in (states.get(m.key, "pending"), "failed")
+            )
+
+    def _failed(self, key: str) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._failures > self.failure_budget:
+                self.pause.set()
+
+    def _waits(self, record: str, m: SystemHosts) -> bool:
+        """Whether the system must wait before verify for the operator's word that its databases were moved by
+        hand; the wait is recorded."""
+        if not m.checkpoints or self._confirmed(record, m.key):
+            return False
+        self._await_confirmation(record, m)
+        return True
 
     def _await_confirmation(self, record: str, hosts: SystemHosts) -> None:
         """A database govmig cannot move itself: the system waits here (its writes stopped, the final sync of

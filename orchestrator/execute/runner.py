@@ -42,6 +42,8 @@ class RunRequest:
     extravars: dict[str, Any] = field(default_factory=dict)
     forks: int = 5
     """Hosts Ansible works on at once."""
+    word: str | None = None
+    """The executor's socket between steps (execute/word.py), when one run takes the systems through several."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ class AnsibleRunner:
                     "ANSIBLE_PIPELINING": "1",  # one SSH round trip per task, not three
                     "PATH": search_path(),
                     ORPHAN_MARK: str(request.private_dir),
+                    **({"GOVMIG_WORD": request.word} if request.word else {}),
                 },
                 extravars=request.extravars or None,
                 ident=f"{request.step}-{request.attempt}-{uuid4().hex[:6]}",  # unique per run

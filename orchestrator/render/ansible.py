@@ -183,4 +183,6 @@ def ansible_files(
         files[f"{layout.ROLES}/{name}"] = text
     for name, text in static_files(ROOT / "playbooks" / "library").items():
         files[f"{layout.LIBRARY}/{name}"] = text
+    for name, text in static_files(ROOT / "playbooks" / "lookup_plugins").items():
+        files[f"{layout.LOOKUPS}/{name}"] = text
     return files

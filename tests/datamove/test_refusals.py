@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from orchestrator.execute import AnsibleRunner, RunRequest, RunResult, WaveExecutor
+from orchestrator.execute.stepping import WORD_TASK
 from orchestrator.lab import netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import (
@@ -34,22 +35,27 @@ pytestmark = pytest.mark.skipif(WHY is not None, reason=f"the rehearsal site nee
 
 
 class TamperAfterFinalSync:
-    """The runner seam: once a system's final sync finished, someone changes a row on its target."""
+    """The runner seam: once the systems' final sync finished (the verify step's word is asked for), someone
+    changes a row on a target."""
 
     def __init__(self, dsns: dict[str, str]) -> None:
         self.inner, self.dsns = AnsibleRunner(), dsns
 
     def __call__(self, request: RunRequest, on_event: Any, cancelled: Any) -> RunResult:
-        result = self.inner(request, on_event, cancelled)
-        for system in request.systems if request.step == "final_sync" else ():
-            if system not in self.dsns or not result.ok:
-                continue
-            conn = connect(self.dsns[system])
-            try:
-                conn.cursor().execute("UPDATE records SET body = 'changed behind the back' WHERE n = 4242")
-            finally:
-                conn.close()
-        return result
+        def spy(event: dict[str, Any]) -> None:
+            task = (event.get("event_data") or {}).get("task")
+            if event.get("event") == "playbook_on_task_start" and task == f"{WORD_TASK}verify":
+                for system in set(request.systems) & set(self.dsns):
+                    conn = connect(self.dsns[system])
+                    try:
+                        conn.cursor().execute(
+                            "UPDATE records SET body = 'changed behind the back' WHERE n = 4242"
+                        )
+                    finally:
+                        conn.close()
+            on_event(event)
+
+        return self.inner(request, spy, cancelled)
 
 
 def test_a_changed_row_refuses_the_cutover_and_a_rollback_keeps_the_target_writes(tmp_path: Path) -> None:
