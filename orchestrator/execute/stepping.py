@@ -95,7 +95,9 @@ class Through:
             if (key, step) not in self.said:
                 try:
                     go = not self.closed and self._decide(self.members[key], self.steps[step])
-                except Exception as exc:  # the store failing (a full disk): stop; the run's caller hears of it
+                except (
+                    Exception
+                ) as exc:  # the store failing (a full disk): stop; the run's caller hears of it
                     self.errors.append(exc)
                     go = False
                 self.said[(key, step)] = go
