@@ -97,9 +97,10 @@ def gitops(wave: str, key: str) -> str:
     return f"gitops/{wave}/{key}"
 
 
-def runs(record: str, key: str) -> str:
-    """ansible-runner's private data directory for one system's step (not managed: kept across renders)."""
-    return f".runs/{record}/{key.replace('/', '__')}"
+def runs(record: str) -> str:
+    """ansible-runner's private data directory for a wave record's runs (not managed: kept across renders). One
+    run at a time per record (its lease), so one folder, where each run's leftovers are found and reaped."""
+    return f".runs/{record}"
 
 
 class Tree:
@@ -128,8 +129,8 @@ class Tree:
     def has_wave(self, wave: str) -> bool:
         return self.playbook(wave).is_file() and self.inventory(wave).is_file()
 
-    def runs(self, record: str, key: str) -> Path:
-        return self.root / runs(record, key)
+    def runs(self, record: str) -> Path:
+        return self.root / runs(record)
 
     def gitops(self, wave: str, key: str) -> Path:
         return self.root / gitops(wave, key)

@@ -137,7 +137,7 @@ def run_step(
         playbook=playbook,
         inventory=inventory,
         roles=roles,
-        private_dir=Tree(c.tree).runs(record, "wave"),
+        private_dir=Tree(c.tree).runs(record),
         extravars=extravars or {},
         forks=c.forks,
     )

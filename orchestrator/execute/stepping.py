@@ -186,7 +186,7 @@ def run_steps(
             playbook=playbook,
             inventory=inventory,
             roles=roles,
-            private_dir=Tree(c.tree).runs(record, "wave"),
+            private_dir=Tree(c.tree).runs(record),
             forks=c.forks,
             word=word.path,
         )
