@@ -97,6 +97,8 @@ def advance(track: Track | None, obs: Observation, now: datetime, confirm: int) 
     if track is None:
         return Track(obs.state, obs.reason, now), obs.state is not State.unknown
     if obs.state == track.state:
+        if obs.reason == track.reason and track.pending is None:
+            return track, False  # the steady case, most systems most cycles: nothing to copy
         return replace(track, reason=obs.reason, pending=None, pending_count=0), False
     count = track.pending_count + 1 if track.pending == obs.state else 1
     if count >= confirm:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import requests
-from prometheus_api_client.exceptions import PrometheusApiClientException
-
 from ..contracts import BY, HEALTH_JOB
 from .collect import QueryClient
+from .prometheus import QUERY_ERRORS
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class ProbeHeld:
         )
         try:
             rows = self.client.custom_query(query)
-        except (requests.RequestException, PrometheusApiClientException, ValueError) as exc:
+        except QUERY_ERRORS as exc:
             return Held(False, f"Prometheus unreachable ({type(exc).__name__})")
         if not rows:
             return Held(False, f"no probe of {system} in Prometheus")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 
 class State(StrEnum):
@@ -28,8 +29,9 @@ class Target:
     objective: float
     probe_urls: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """ "DEPT/id": asked for 10,000 targets several times a cycle, so worked out once."""
         return f"{self.department}/{self.system}"
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import Engine  # the handle adapters pass around; only the store
 from .accounts import Accounts
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
-from .health import Change, HealthStore, StateRow, UsageSample
+from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
 from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
 from .leases import Holder, Leases
@@ -34,6 +34,7 @@ __all__ = [
     "RunLog",
     "Sessions",
     "Signed",
+    "StaleCycle",
     "StateRow",
     "StepLog",
     "Store",

@@ -6,12 +6,14 @@ monitor killed mid-cycle resumes from the last whole cycle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from .schema import HealthState, HealthTransition, MonitorCycle, UsageDay
@@ -85,6 +87,14 @@ class HealthStore:
         with self.session() as s:
             return list(s.scalars(select(MonitorCycle).order_by(MonitorCycle.id.desc()).limit(limit)))
 
+    def load(self) -> tuple[int | None, list[StateRow]]:
+        """The last cycle's id and every system's state, read together: where a (re)started monitor picks up."""
+        t = HealthState.__table__
+        with self.session.begin() as s:
+            last = s.scalar(select(func.max(MonitorCycle.id)))
+            rows = s.execute(select(*(t.c[f] for f in STATE_FIELDS)).order_by(t.c.department, t.c.system))
+            return last, [StateRow(*row) for row in rows]
+
     def record_cycle(
         self,
         at: datetime,
@@ -94,75 +104,82 @@ class HealthStore:
         rows: Sequence[StateRow],
         changes: Sequence[Change],
         usage: Sequence[UsageSample],
-    ) -> None:
-        """Executemany statements, not the unit of work: a cycle at 10,000 systems stays a fraction of a second."""
+        after: int | None = None,
+    ) -> int:
+        """One transaction, writes only: states and the day's usage are upserted (executemany, no read first),
+        transitions and the cycle appended. Returns the cycle's id.
+
+        `after` is the id of the cycle the caller's states came from: when another monitor wrote a cycle since
+        (a takeover, a second clock), the caller's hysteresis is stale and nothing is written (`StaleCycle`)."""
         with self.session.begin() as s:
-            known = set(s.scalars(select(HealthState.system)))
-            values = [
-                {**{f: getattr(r, f) for f in STATE_FIELDS}, "updated_at": at} for r in rows
-            ]  # not asdict: deep
-            fresh = [v for v in values if v["system"] not in known]
-            if fresh:
-                s.execute(insert(HealthState), fresh)
-            if len(fresh) < len(values):
-                s.execute(update(HealthState), [v for v in values if v["system"] in known])
+            if after is not None and (last := s.scalar(select(func.max(MonitorCycle.id))) or 0) != after:
+                raise StaleCycle(after, last)
+            upsert = _upsert(s)
+            if rows:
+                t = HealthState.__table__
+                values = [{**{f: getattr(r, f) for f in STATE_FIELDS}, "updated_at": at} for r in rows]
+                statement = upsert(t)
+                s.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[t.c.system],
+                        set_={f: statement.excluded[f] for f in (*STATE_FIELDS[1:-1], "updated_at")},
+                    ),
+                    values,
+                )
             if changes:
                 s.execute(insert(HealthTransition), [{**asdict(c), "at": at} for c in changes])
-            self._add_usage(s, at, usage)
-            s.add(
-                MonitorCycle(
-                    at=at,
-                    seconds=seconds,
-                    queries=queries,
-                    reachable=reachable,
-                    systems=len(rows),
-                    transitions=len(changes),
-                )
+            if usage:
+                s.execute(_usage_upsert(upsert), [_usage_values(u, at) for u in usage])
+            cycle = MonitorCycle(
+                at=at,
+                seconds=seconds,
+                queries=queries,
+                reachable=reachable,
+                systems=len(rows),
+                transitions=len(changes),
             )
+            s.add(cycle)
+            s.flush()
+            return cycle.id
 
-    @staticmethod
-    def _add_usage(s: Session, at: datetime, usage: Sequence[UsageSample]) -> None:
-        day = at.date()
-        t = UsageDay.__table__
-        columns = (
-            "requests",
-            "request_samples",
-            "cpu_sum",
-            "cpu_samples",
-            "samples",
-            "up_samples",
-            "last_request_at",
-        )
-        today = {
-            row[0]: dict(zip(columns, row[1:], strict=True))
-            for row in s.execute(select(t.c.system, *(t.c[c] for c in columns)).where(t.c.day == day))
-        }
-        fresh, known = [], []
-        for u in usage:
-            d = today.get(u.system)
-            if d is None:
-                d = {
-                    "requests": 0.0,
-                    "request_samples": 0,
-                    "cpu_sum": 0.0,
-                    "cpu_samples": 0,
-                    "samples": 0,
-                    "up_samples": 0,
-                    "last_request_at": None,
-                }
-                fresh.append(d)
-            else:
-                known.append(d)
-            d.update(
-                system=u.system, day=day, samples=d["samples"] + 1, up_samples=d["up_samples"] + int(u.up)
-            )
-            if u.requests is not None:
-                d.update(requests=d["requests"] + u.requests, request_samples=d["request_samples"] + 1)
-            if u.cpu_percent is not None:
-                d.update(cpu_sum=d["cpu_sum"] + u.cpu_percent, cpu_samples=d["cpu_samples"] + 1)
-            if u.last_request_at is not None:
-                d["last_request_at"] = u.last_request_at
-        if fresh:
-            s.execute(insert(UsageDay), fresh)
-        if known:
-            s.execute(update(UsageDay), known)
+
+class StaleCycle(RuntimeError):
+    """Another monitor recorded a cycle since this one read its states."""
+
+    def __init__(self, expected: int | None, found: int | None) -> None:
+        super().__init__(f"the last recorded cycle is {found}, not {expected}: another monitor ran")
+        self.expected, self.found = expected, found
+
+
+def _upsert(s: Session) -> Callable[[Any], Any]:
+    """The dialect's INSERT … ON CONFLICT (SQLite and PostgreSQL spell it the same in SQLAlchemy)."""
+    return postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _usage_upsert(upsert: Callable[[Any], Any]) -> Any:
+    """A day's usage adds up in the database: the row's figures plus this cycle's, no read of the day first."""
+    t = UsageDay.__table__
+    statement = upsert(t)
+    new = statement.excluded
+    added = ("requests", "request_samples", "cpu_sum", "cpu_samples", "samples", "up_samples")
+    return statement.on_conflict_do_update(
+        index_elements=[t.c.system, t.c.day],
+        set_={
+            **{c: t.c[c] + new[c] for c in added},
+            "last_request_at": func.coalesce(new.last_request_at, t.c.last_request_at),
+        },
+    )
+
+
+def _usage_values(u: UsageSample, at: datetime) -> dict[str, Any]:
+    return {
+        "system": u.system,
+        "day": at.date(),
+        "requests": u.requests or 0.0,
+        "request_samples": int(u.requests is not None),
+        "cpu_sum": u.cpu_percent or 0.0,
+        "cpu_samples": int(u.cpu_percent is not None),
+        "samples": 1,
+        "up_samples": int(u.up),
+        "last_request_at": u.last_request_at,
+    }

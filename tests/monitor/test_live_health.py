@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from orchestrator.monitor import Alertmanager, Monitor
 from orchestrator.store.health import HealthStore
@@ -123,6 +124,33 @@ def test_one_bad_scrape_does_not_flap(restored: Stack, tmp_path: Path) -> None:
     monitor.cycle()  # ... and not again: the state never changed, no transition beyond the first sighting
     assert states(monitor)[flaky] == ("up", "ok")
     assert [(t.old, t.new) for t in monitor.store.transitions() if t.system == flaky] == [("unknown", "up")]
+
+
+def test_a_steady_cycle_reads_no_state_and_a_second_monitor_hands_its_hysteresis_on(
+    restored: Stack, tmp_path: Path
+) -> None:
+    """A monitor keeps its last states in memory: a steady cycle is one write transaction. When another
+    monitor on the same store ran in between (a takeover), the first one's write is refused as stale and it
+    judges again from what the other recorded: the pending failure the other saw counts toward the change."""
+    stack = restored
+    first, second = stack.monitor(tmp_path / "h.db"), stack.monitor(tmp_path / "h.db")
+    settle(stack)
+    first.cycle()
+    statements: list[str] = []
+    engine = first.store.session.kw["bind"]
+    event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    first.cycle()
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert reads and all("monitor_cycles" in s for s in reads), reads  # only the cycle id, no state or usage
+    assert any("ON CONFLICT" in s and "usage_days" in s for s in statements)
+    flaky = next(iter(stack.apps))
+    stack.apps[flaky].mode = "error"
+    settle(stack)
+    second.cycle()  # the other monitor sees the failure once: pending, not yet down
+    assert states(second)[flaky] == ("up", "ok")
+    first.cycle()  # the second sighting is the first monitor's: with the other's pending, that confirms it
+    assert states(first)[flaky] == ("down", "http_5xx")
+    assert [(t.old, t.new) for t in first.store.transitions() if t.system == flaky][-1] == ("up", "down")
 
 
 def test_prometheus_stopped_means_unknown_not_down_and_no_alert(restored: Stack, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
@@ -56,13 +57,13 @@ def served_queries(prom: lab.Daemon) -> float:
 
 
 def one_cycle(prom: lab.Daemon, n: int, db: Path) -> tuple[int, int, dict[str, int]]:
-    session, sent = requests.Session(), []
-    session.hooks["response"].append(lambda response, *a, **k: sent.append(response.url))
+    sent: list[str] = []
+    client = httpx.Client(timeout=30, event_hooks={"response": [lambda response: sent.append(str(response.url))]})
     settings = MonitorSettings(rate_window="30s")
     targets = lab.synthetic_targets(N)[:n]
     monitor = Monitor(
         targets,
-        Collector(connect(prom.url, 30, session), cycle_queries(settings.rate_window)),
+        Collector(connect(prom.url, 30, client), cycle_queries(settings.rate_window)),
         HealthStore(open_store(f"sqlite:///{db}")),
         settings,
     )
