@@ -1,7 +1,7 @@
 """Supervision: one collection cycle at 10 and at 10,000 systems, against the floor of sending the same queries
 raw with httpx (no parsing into states, no store).
 
-A real Prometheus scrapes a test exporter serving every system's series; the monitor's cycle (prometheus-api-client,
+A real Prometheus scrapes a test exporter serving every system's series; the monitor's cycle (httpx and orjson,
 classification, hysteresis, one SQLite transaction for states, transitions and usage) is timed against the raw
 queries at the same size, sent one after another (the floor) and, for comparison, as many at a time as the
 monitor sends them. The queries are the same 10 at both sizes: the growth is Prometheus' work and ours.

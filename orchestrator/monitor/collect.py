@@ -1,9 +1,10 @@
 """One cycle's questions to Prometheus, asked at once, each answer folded into the snapshot as it comes.
 
-The client is a seam: anything with `custom_query(query, params=..., timeout=...)` (prometheus.Prometheus over
-httpx, or prometheus-api-client's PrometheusConnect). The queries go out together, a few at a time: Prometheus
-evaluates one while the collector parses the last, so a cycle at 10,000 systems costs about what the same
-questions cost asked one after another without reading the answers.
+The client is a seam: anything with `custom_query(query, params=..., timeout=...)` that raises one of
+`QUERY_ERRORS` when it gets no answer (prometheus.Prometheus over httpx). The queries go out together, a few at
+a time, and answers are parsed in the asking threads: Prometheus evaluates one while the collector parses the
+last, so a cycle at 10,000 systems costs about what the same questions cost asked one after another without
+reading the answers. The answers are taken in the queries' order: the first unanswered one names the error.
 """
 
 from __future__ import annotations
