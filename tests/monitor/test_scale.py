@@ -58,7 +58,9 @@ def served_queries(prom: lab.Daemon) -> float:
 
 def one_cycle(prom: lab.Daemon, n: int, db: Path) -> tuple[int, int, dict[str, int]]:
     sent: list[str] = []
-    client = httpx.Client(timeout=30, event_hooks={"response": [lambda response: sent.append(str(response.url))]})
+    client = httpx.Client(
+        timeout=30, event_hooks={"response": [lambda response: sent.append(str(response.url))]}
+    )
     settings = MonitorSettings(rate_window="30s")
     targets = lab.synthetic_targets(N)[:n]
     monitor = Monitor(
