@@ -36,6 +36,7 @@ lint: install
 
 ## bench: the benchmarks, printing figures against a baseline measured in the same run
 bench: install
+	bash scripts/system-deps.sh
 	$(PY) bench/run.py
 
 ## lock: resolve the newest releases pyproject.toml allows into constraints.txt, then run the tests on them

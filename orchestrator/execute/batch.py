@@ -58,6 +58,43 @@ class Context:
     progress: Progress | None = None
     forks: int = 5
 
+    def play(
+        self,
+        record: str,
+        wave: str,
+        members: Sequence[SystemHosts],
+        step: str,
+        attempt: int,
+        tags: tuple[str, ...],
+        check: bool,
+        on_event: Callable[[dict[str, Any]], None],
+        extravars: dict[str, Any] | None = None,
+        word: str | None = None,
+    ) -> tuple[RunResult | None, str]:
+        """One playbook run for `members`' hosts: its result, or why there is none (a runner crash is a failed
+        step, never a lost one)."""
+        playbook, inventory, roles = self.paths(wave)
+        request = RunRequest(
+            wave=wave,
+            systems=tuple(m.key for m in members),
+            step=step,
+            attempt=attempt,
+            tags=tags,
+            limit=tuple(h for m in members for h in m.hosts),
+            check=check,
+            playbook=playbook,
+            inventory=inventory,
+            roles=roles,
+            private_dir=Tree(self.tree).runs(record),
+            extravars=extravars or {},
+            forks=self.forks,
+            word=word,
+        )
+        try:
+            return self.runner(request, on_event, self.cancelled), ""
+        except Exception as exc:
+            return None, f"runner error: {exc}"
+
 
 class Routed:
     """The events and figures of a run, by system and the step it is at, sent to the store in chunks. Fed by the
@@ -112,7 +149,6 @@ def run_step(
 ) -> dict[str, bool]:
     """Runs `step` for every system in `members` in one playbook run; whether each came through."""
     c = context
-    playbook, inventory, roles = c.paths(wave)
     attempts = [c.store.begin_step(record, m.key, step.name, c.actor) for m in members]
     came: dict[str, bool] = {}
     going: list[SystemHosts] = []
@@ -126,27 +162,9 @@ def run_step(
     if not going:
         return came
     routed = Routed(c, record, {h: m.key for m in going for h in m.hosts}, {m.key: step.name for m in going})
-    request = RunRequest(
-        wave=wave,
-        systems=tuple(m.key for m in going),
-        step=step.name,
-        attempt=max(attempts),
-        tags=step.tags,
-        limit=tuple(h for m in going for h in m.hosts),
-        check=check,
-        playbook=playbook,
-        inventory=inventory,
-        roles=roles,
-        private_dir=Tree(c.tree).runs(record),
-        extravars=extravars or {},
-        forks=c.forks,
+    result, crashed = c.play(
+        record, wave, going, step.name, max(attempts), step.tags, check, routed, extravars
     )
-    result: RunResult | None = None
-    crashed = ""
-    try:
-        result = c.runner(request, routed, c.cancelled)
-    except Exception as exc:  # a runner crash is a failed step, never a lost one
-        crashed = f"runner error: {exc}"
     for m in going:
         routed.flush(m.key)
         error = crashed or (None if result is None or result.came_through(m.hosts) else result.why(m.hosts))

@@ -17,11 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..contracts import Tree
 from .batch import Context, Routed, before_cutover
 from .cluster import ClusterSteps
 from .inventory import SystemHosts
-from .runner import RunRequest, RunResult, failure_message
+from .runner import RunResult, failure_message
 from .states import Step
 from .word import Word
 
@@ -172,30 +171,19 @@ def run_steps(
 ) -> set[str]:
     """Takes `members` from `steps[0]` through the last of `steps` in one playbook run; the systems held back."""
     c = context
-    playbook, inventory, roles = c.paths(wave)
     through = Through(c, hooks, record, wave, members, steps, check)
     with Word(through.decide) as word:
-        request = RunRequest(
-            wave=wave,
-            systems=tuple(m.key for m in members),
-            step=steps[0].name,
-            attempt=len(steps),
-            tags=tuple(t for s in steps for t in s.tags),
-            limit=tuple(h for m in members for h in m.hosts),
-            check=check,
-            playbook=playbook,
-            inventory=inventory,
-            roles=roles,
-            private_dir=Tree(c.tree).runs(record),
-            forks=c.forks,
+        result, crashed = c.play(
+            record,
+            wave,
+            members,
+            steps[0].name,
+            len(steps),
+            tuple(t for s in steps for t in s.tags),
+            check,
+            through.on_event,
             word=word.path,
         )
-        result: RunResult | None = None
-        crashed = ""
-        try:
-            result = c.runner(request, through.on_event, c.cancelled)
-        except Exception as exc:  # a runner crash is a failed step, never a lost one
-            crashed = f"runner error: {exc}"
         through.finish(result, crashed)
     if through.errors:
         raise through.errors[0]

@@ -3,10 +3,12 @@ harmless, the audit log complete and append-only."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
@@ -125,6 +127,60 @@ def test_one_run_takes_the_wave_through_and_a_failing_host_stops_only_its_system
     assert worked("630000-T/beta") == {"beta-src"}
     assert worked("630000-T/alpha") == {"alpha-src", "alpha-tgt"}
     assert where.moved("alpha") and "src-beta" in where.frontend("beta")
+
+
+def test_a_step_later_play_goes_on_only_with_systems_whose_hosts_came_through(tmp_path: Path) -> None:
+    """The playbook's own guards, where one run carries two systems: a front end points back to its source only
+    when its target carried the writes back, and over to its target only when the target's databases opened."""
+    where = site(tmp_path, ["alpha", "beta"])
+    s = store(tmp_path)
+    executor = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2)
+    assert executor.run("W01").status == "done"
+    playbook, inventory, roles = executor.paths("W01")
+    pristine = yaml.safe_load(inventory.read_text())
+    both = ("630000-T/alpha", "630000-T/beta")
+
+    def run(tags: str, beta_target: dict[str, Any], extravars: dict[str, Any]) -> tuple[RunResult, list[str]]:
+        doc = copy.deepcopy(pristine)
+        doc["all"]["children"]["govcloud"]["hosts"]["beta-tgt"].update(beta_target)
+        inventory.write_text(yaml.safe_dump(doc))
+        seen: list[str] = []
+        request = RunRequest(
+            wave="W01",
+            systems=both,
+            step=tags,
+            attempt=1,
+            tags=(tags,),
+            limit=("alpha-src", "alpha-tgt", "alpha-fe", "beta-src", "beta-tgt", "beta-fe"),
+            check=False,
+            playbook=playbook,
+            inventory=inventory,
+            roles=roles,
+            private_dir=tmp_path / "runs",
+            extravars=extravars,
+        )
+
+        def ok_on(event: dict[str, Any]) -> None:
+            if event.get("event") == "runner_on_ok":
+                seen.append(str((event.get("event_data") or {}).get("host")))
+
+        return AnsibleRunner()(request, ok_on, lambda: False), seen
+
+    # beta's target cannot carry its writes back (its source's directory is gone): beta's front end stays
+    result, worked = run(
+        "rollback",
+        {"govmig_source_data_dir": str(tmp_path / "gone" / "beta")},
+        {"govmig_rollback_reverse": True},
+    )
+    assert result.failed_hosts == {"beta-tgt"} and result.came_through(("alpha-tgt", "alpha-fe"))
+    assert "src-alpha" in where.frontend("alpha") and "tgt-beta" in where.frontend("beta")
+    assert "beta-fe" not in worked and "beta-src" not in worked
+    # and beta's target database does not open (its secrets are missing): beta's front end is not cut over
+    database = {"name": "records", "engine": "postgresql", "move": "logical", "source": {}, "target": {}}
+    result, worked = run("cutover", {"govmig_databases": [database]}, {})
+    assert result.failed_hosts == {"beta-tgt"}
+    assert "tgt-alpha" in where.frontend("alpha") and "tgt-beta" in where.frontend("beta")
+    assert "beta-fe" not in worked and "alpha-fe" in worked
 
 
 def test_check_mode_changes_nothing_and_keeps_its_own_record(tmp_path: Path) -> None:
