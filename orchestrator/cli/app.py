@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from ..store import describe_failure
+from .alert_cmds import alertmanager_config_command
 from .assess_cmd import assess_command, policy_group
 from .execute_cmds import (
     confirm_command,
@@ -58,6 +59,7 @@ for command in (
 ):
     cli.add_command(command)
 cli.add_command(lab_group)
+cli.add_command(alertmanager_config_command)
 cli.add_command(report_command)
 cli.add_command(serve_command)
 cli.add_command(user_group)

@@ -7,6 +7,7 @@ import secrets
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -85,6 +86,17 @@ def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
     return added
 
 
+def _time_zone(_: click.Context, __: click.Parameter, value: str) -> str:
+    """An IANA zone this machine knows (the tzdata package ships them all), or a usage error (exit 2)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise click.BadParameter(
+            f"未知时区 {value!r}（例如 Asia/Shanghai）unknown time zone {value!r} (e.g. Asia/Shanghai)"
+        ) from exc
+    return value
+
+
 @click.command("serve")
 @DB
 @TREE
@@ -124,6 +136,13 @@ def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
 )
 @gate_options
 @click.option(
+    "--time-zone",
+    default="Asia/Shanghai",
+    show_default=True,
+    callback=_time_zone,
+    help="页面显示时间所用时区 The time zone of the times the pages show (IANA name)",
+)
+@click.option(
     "--secure-cookies/--insecure-cookies",
     default=None,
     help="会话 Cookie 仅经 HTTPS 发送（默认：非本机回环地址时开启）Session cookie over HTTPS only "
@@ -141,6 +160,7 @@ def serve_command(
     secret_file: Path,
     render_settings: Path | None,
     gates: GatePolicy,
+    time_zone: str,
     secure_cookies: bool | None,
 ) -> None:
     """启动网页服务 Start the web service (departments, ops, supervisors)."""
@@ -170,6 +190,7 @@ def serve_command(
         today=(lambda: day) if day else date.today,
         secure_cookies=secure_by_default(host) if secure_cookies is None else secure_cookies,
         observation_days=gates.observation_days,
+        time_zone=time_zone,
     )
     console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
     uvicorn.run(create_app(config), host=host, port=port, log_level="info", access_log=False)

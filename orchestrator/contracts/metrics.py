@@ -13,6 +13,12 @@ AGGREGATION_LABELS = ("department", "system")
 """Put on every probed and scraped series (static labels, relabelings); the monitor aggregates by exactly these."""
 BY = ", ".join(AGGREGATION_LABELS)
 """The `by (...)` clause of every aggregation."""
+KEPT_LABELS = ("zone", "wave")
+"""A system's zone and wave: one value per system, also on every series (render puts them there). A recording rule
+keeps them, so the dashboard's zone and wave filters find the recorded series; the series' level is still
+department and system."""
+RECORDED_BY = ", ".join((*AGGREGATION_LABELS, *KEPT_LABELS))
+"""The `by (...)` clause of the recording rules."""
 
 WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 """The windows the error ratio is recorded over, each as its own series."""
@@ -26,3 +32,10 @@ ERRORS = "department_system:probe_errors:ratio_avg{window}"
 PROBE_SECONDS = "department_system:probe_duration_seconds:avg5m"
 LATENCY_P95 = "department_system:http_request_duration_seconds:p95_rate5m"
 BURN_ALERT = "GovmigErrorBudgetBurn"
+NO_DATA_ALERT = "GovmigProbeDataAbsent"
+"""A probed system whose probe series vanished: no data is never a state (unknown), but it is news."""
+WATCHDOG_ALERT = "GovmigWatchdog"
+PROBER_DOWN_ALERT = "GovmigProberDown"
+PROBES_ABSENT_ALERT = "GovmigProbesAbsent"
+PIPELINE_DEPARTMENT = "govmig-monitoring"
+"""The `department` label of the monitoring's own alerts: routed to the supervisors, never to a department."""

@@ -27,6 +27,8 @@ RULES = f"{MONITORING}/rules"
 PROBES = f"{MONITORING}/*/*/*/probe.yaml"
 """Glob (relative to the tree) of every system's blackbox Probe."""
 RULE_FILES = f"{RULES}/*/*.rules.yaml"
+PIPELINE = "_pipeline"
+"""The rules directory of the monitoring's own rules: no department code starts with an underscore."""
 KUSTOMIZATION = "kustomization.yaml"
 
 
@@ -81,6 +83,11 @@ def monitoring_zone(zone: str) -> str:
 def rules_file(department: str, system: str) -> str:
     """The plain rules file promtool checks (the same groups as the system's PrometheusRule)."""
     return f"{RULES}/{department}/{system}.rules.yaml"
+
+
+def pipeline_rules_file(zone: str) -> str:
+    """The monitoring's own rules for one zone's Prometheus (watchdog, prober), as promtool checks them."""
+    return f"{RULES}/{PIPELINE}/{zone}.rules.yaml"
 
 
 def system_prefixes(department: str, system: str, zone: str) -> tuple[str, ...]:

@@ -9,6 +9,8 @@ from .dashboard import dashboard
 from .gate import Held, ProbeHeld
 from .model import STATE_ZH, Observation, Snapshot, State, Target, Track
 from .queries import Query, cycle_queries
+from .reasons import REASONS, reason_said, state_said
+from .routing import AlertRouting, Receiver, alertmanager_config
 from .scheduler import MonitorConfig, run, run_cycle
 from .scrape import scrape_config
 from .settings import MonitorSettings
@@ -16,7 +18,9 @@ from .status import health_document, ordered
 from .usage import measured_usage
 
 __all__ = [
+    "REASONS",
     "STATE_ZH",
+    "AlertRouting",
     "Alertmanager",
     "CatalogError",
     "Collector",
@@ -29,11 +33,13 @@ __all__ = [
     "ProbeHeld",
     "ProbeSpec",
     "Query",
+    "Receiver",
     "Snapshot",
     "State",
     "Target",
     "Track",
     "advance",
+    "alertmanager_config",
     "connect",
     "cycle_queries",
     "dashboard",
@@ -42,7 +48,9 @@ __all__ = [
     "measured_usage",
     "observe",
     "ordered",
+    "reason_said",
     "run",
     "run_cycle",
     "scrape_config",
+    "state_said",
 ]

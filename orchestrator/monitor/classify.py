@@ -92,10 +92,15 @@ def observe(target: Target, snap: Snapshot, settings: MonitorSettings) -> Observ
     return Observation(State.up, "ok", "正常", "healthy")
 
 
+UNCONFIRMED = "unconfirmed"
+"""The reason of a system seen fewer than `confirm` cycles: its state is unknown until the cycles agree."""
+
+
 def advance(track: Track | None, obs: Observation, now: datetime, confirm: int) -> tuple[Track, bool]:
-    """The next reported state and whether it changed: a change needs `confirm` observations in a row."""
+    """The next reported state and whether it changed: a change needs `confirm` observations in a row, the first
+    one too (a system never seen starts unknown, so one cycle alone never reports it up or down)."""
     if track is None:
-        return Track(obs.state, obs.reason, now), obs.state is not State.unknown
+        track = Track(State.unknown, obs.reason if obs.state is State.unknown else UNCONFIRMED, now)
     if obs.state == track.state:
         if obs.reason == track.reason and track.pending is None:
             return track, False  # the steady case, most systems most cycles: nothing to copy

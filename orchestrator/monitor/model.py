@@ -31,7 +31,7 @@ class Target:
 
     @cached_property
     def key(self) -> str:
-        """ "DEPT/id": asked for 10,000 targets several times a cycle, so worked out once."""
+        """The "DEPT/id" key: asked for 10,000 targets several times a cycle, so worked out once."""
         return f"{self.department}/{self.system}"
 
 

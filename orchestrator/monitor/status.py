@@ -7,6 +7,7 @@ from typing import Any
 
 from ..store import HealthStore, StateRow, aware
 from .model import State
+from .reasons import reason_said, state_said
 
 ORDER = {"down": 0, "degraded": 1, "unknown": 2, "up": 3}
 
@@ -36,7 +37,10 @@ def health_document(store: HealthStore, department: str | None = None) -> dict[s
                 "zone": h.zone,
                 "wave": h.wave,
                 "state": h.state,
+                "state_zh": state_said(h.state),
                 "reason": h.reason,
+                "reason_zh": reason_said(h.reason)[0],
+                "reason_en": reason_said(h.reason)[1],
                 "since": aware(h.since).isoformat(),
                 "metrics": h.metrics,
             }

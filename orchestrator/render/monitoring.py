@@ -15,10 +15,13 @@ from ..contracts import metrics
 from ..contracts import tree as layout
 from . import naming
 from .kubernetes import _kustomization
-from .rules import rule_groups
+from .rules import pipeline_groups, rule_groups
 from .serialize import to_yaml
 from .settings import RenderSettings
 from .views import Files, SystemView
+
+PIPELINE_RULE = "pipeline-prometheusrule.yaml"
+"""Each zone's rules for the monitoring itself, beside the systems' (one Prometheus per zone loads them)."""
 
 
 def monitoring_files(env: Environment, views: Sequence[SystemView], settings: RenderSettings) -> Files:
@@ -55,5 +58,26 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
             if p.startswith(base + "/")
         )
     for zone, resources in sorted(by_zone.items()):
-        files[f"{layout.monitoring_zone(zone)}/{layout.KUSTOMIZATION}"] = _kustomization(resources)
+        groups = pipeline_groups(zone)
+        files[layout.pipeline_rules_file(zone)] = to_yaml(groups, width=200)
+        files[f"{layout.monitoring_zone(zone)}/{PIPELINE_RULE}"] = to_yaml(
+            {
+                "apiVersion": "monitoring.coreos.com/v1",
+                "kind": "PrometheusRule",
+                "metadata": {
+                    "name": "govmig-monitoring-pipeline",
+                    "namespace": settings.monitoring_namespace,
+                    "labels": {
+                        "app.kubernetes.io/managed-by": "govmig",
+                        naming.ZONE: zone,
+                        "release": settings.release_label,
+                    },
+                },
+                "spec": groups,
+            },
+            width=200,
+        )
+        files[f"{layout.monitoring_zone(zone)}/{layout.KUSTOMIZATION}"] = _kustomization(
+            [PIPELINE_RULE, *resources]
+        )
     return files

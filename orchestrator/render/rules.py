@@ -9,8 +9,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..contracts import BURN_ALERT, BY, ERRORS, LATENCY_P95, PAGE, PROBE_SECONDS, TICKET, WINDOWS
+from ..contracts import (
+    BURN_ALERT,
+    ERRORS,
+    HEALTH_JOB,
+    LATENCY_P95,
+    NO_DATA_ALERT,
+    PAGE,
+    PIPELINE_DEPARTMENT,
+    PROBE_SECONDS,
+    PROBER_DOWN_ALERT,
+    PROBES_ABSENT_ALERT,
+    RECORDED_BY,
+    TICKET,
+    WATCHDOG_ALERT,
+    WINDOWS,
+)
 from .views import SystemView
+
+NO_DATA_WINDOW = "10m"
+"""How long a probed system's series may be missing before someone is told: two scrapes lost in a restart
+(30 s each) are not news, ten minutes without any are."""
 
 
 def go_text(text: str) -> str:
@@ -43,18 +62,18 @@ def rule_groups(s: SystemView) -> dict[str, Any]:
     recording: list[dict[str, Any]] = [
         {
             "record": ERRORS.format(window=w),
-            "expr": f"1 - avg by ({BY}) (avg_over_time(probe_success{{{match}}}[{w}]))",
+            "expr": f"1 - avg by ({RECORDED_BY}) (avg_over_time(probe_success{{{match}}}[{w}]))",
         }
         for w in WINDOWS
     ]
     recording += [
         {
             "record": PROBE_SECONDS,
-            "expr": f"avg by ({BY}) (avg_over_time(probe_duration_seconds{{{match}}}[5m]))",
+            "expr": f"avg by ({RECORDED_BY}) (avg_over_time(probe_duration_seconds{{{match}}}[5m]))",
         },
         {
             "record": LATENCY_P95,
-            "expr": f"histogram_quantile(0.95, sum by (le, {BY}) "
+            "expr": f"histogram_quantile(0.95, sum by (le, {RECORDED_BY}) "
             f"(rate(http_request_duration_seconds_bucket{{{match}}}[5m])))",
         },
     ]
@@ -82,9 +101,68 @@ def rule_groups(s: SystemView) -> dict[str, Any]:
             },
         },
     ]
+    if s.probe_url:
+        alerts.append(
+            {
+                "alert": NO_DATA_ALERT,
+                "expr": f'absent_over_time(probe_success{{job="{HEALTH_JOB}",{match}}}[{NO_DATA_WINDOW}])',
+                "labels": {**labels, "severity": "ticket"},
+                "annotations": {
+                    "summary": f"{go_text(s.title)}（{s.key}）没有健康探测数据 / no health probe data",
+                    "description": f"{NO_DATA_WINDOW} 内没有该系统的探测序列：Probe 未被加载或标签不再匹配，"
+                    "系统状态无从判断；the system's probe series has been absent for "
+                    f"{NO_DATA_WINDOW}: its Probe is not picked up or its labels no longer match.",
+                },
+            }
+        )
     return {
         "groups": [
             {"name": f"govmig.{s.department}.{s.system}.recording", "interval": "30s", "rules": recording},
             {"name": f"govmig.{s.department}.{s.system}.alerts", "rules": alerts},
+        ]
+    }
+
+
+def pipeline_groups(zone: str) -> dict[str, Any]:
+    """The monitoring watching itself, once per zone's Prometheus: a heartbeat that always fires (its silence at
+    the receiving end means Prometheus or Alertmanager is down: a dead man's switch), the blackbox exporter gone
+    (every probe's scrape fails), and no probe at all (no Probe object picked up)."""
+    labels = {"zone": zone, "department": PIPELINE_DEPARTMENT}
+    return {
+        "groups": [
+            {
+                "name": f"govmig.pipeline.{zone}",
+                "rules": [
+                    {
+                        "alert": WATCHDOG_ALERT,
+                        "expr": "vector(1)",
+                        "labels": {**labels, "severity": "none"},
+                        "annotations": {
+                            "summary": "监控链路心跳（始终触发，停止即监控失效）/ monitoring heartbeat: always "
+                            "firing; when it stops arriving, the monitoring is down",
+                        },
+                    },
+                    {
+                        "alert": PROBER_DOWN_ALERT,
+                        "expr": f'count(up{{job="{HEALTH_JOB}"}}) > 0 and sum(up{{job="{HEALTH_JOB}"}}) == 0',
+                        "for": "2m",
+                        "labels": {**labels, "severity": "page"},
+                        "annotations": {
+                            "summary": "黑盒探测器不可达：所有健康探测失效 / the blackbox exporter cannot be "
+                            "reached: no health probe runs",
+                        },
+                    },
+                    {
+                        "alert": PROBES_ABSENT_ALERT,
+                        "expr": f'absent(up{{job="{HEALTH_JOB}"}})',
+                        "for": "5m",
+                        "labels": {**labels, "severity": "page"},
+                        "annotations": {
+                            "summary": "没有任何健康探测：Prometheus 未加载 Probe 对象 / no health probe at "
+                            "all: Prometheus picked up no Probe",
+                        },
+                    },
+                ],
+            }
         ]
     }

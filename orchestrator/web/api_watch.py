@@ -12,7 +12,7 @@ import hashlib
 import json
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -20,18 +20,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
-from ..app import STATE_ZH
 from ..app import ledger as decision_ledger
 from ..monitor import health_document
-from ..policy import Flag
 from .api_plans import Port
 from .deps import User, Watcher, context, visible
-from .portfolio import Portfolio
 from .security import Principal
+from .supervision import dashboard_document
 
 router = APIRouter(prefix="/api", tags=["supervision 监管"])
-WORST = 200
-"""How many systems, worst first, the dashboard lists one by one (the full list is GET /api/health)."""
 
 
 class HealthCache:
@@ -148,69 +144,11 @@ def health(
     return Response(body, media_type="application/json", headers=headers)
 
 
-def dashboard_document(doc: dict[str, Any], port: Portfolio) -> dict[str, Any]:
-    groups: dict[str, dict[str, Counter[str]]] = {
-        k: defaultdict(Counter) for k in ("department", "wave", "zone")
-    }
-    for s in doc["systems"]:
-        for k, g in groups.items():
-            g[s[k]][s["state"]] += 1
-    view = port.view()
-    states = port.lifecycles(view.decisions)
-    lifecycle = Counter(s.state for s in states.values())
-    zombies = [
-        {
-            "system": f"{d.department}/{d.system}",
-            "name": d.name,
-            "reasons": [
-                {"rule": r.rule, "zh": r.zh, "en": r.en} for r in d.reasons if r.rule.startswith("Z")
-            ],
-        }
-        for d in view.decisions
-        if Flag.zombie_candidate in d.flags
-    ]
-    budget = sorted(
-        (
-            {"system": s["system"], "budget_left": s["metrics"]["budget_left"]}
-            for s in doc["systems"]
-            if "budget_left" in s["metrics"]
-        ),
-        key=lambda b: b["budget_left"],
-    )
-    return {
-        "last_cycle": doc["last_cycle"],
-        "prometheus_reachable": doc["prometheus_reachable"],
-        "counts": doc["counts"],
-        "by": {k: {name: dict(c) for name, c in sorted(g.items())} for k, g in groups.items()},
-        "alerts": [
-            {k: s[k] for k in ("system", "state", "reason", "since")}
-            for s in doc["systems"]
-            if s["state"] in ("down", "degraded")
-        ],
-        "budget": budget[:20],
-        "systems": [
-            {k: s[k] for k in ("system", "zone", "wave", "state", "reason")} for s in doc["systems"][:WORST]
-        ],
-        "systems_total": len(doc["systems"]),
-        "zombies": zombies,
-        "late": [x.model_dump(mode="json") for x in view.roadmap.late],
-        # each system's lifecycle (shared/DOMAIN.md v1.1), and the problems departments raised after cutover
-        "lifecycle": [
-            {"state": state, "zh": STATE_ZH[state], "systems": lifecycle[state]}
-            for state in STATE_ZH
-            if lifecycle[state]
-        ],
-        "problems": [
-            {"system": key, "wave": s.wave, **p} for key, s in sorted(states.items()) for p in s.problems
-        ],
-    }
-
-
 @router.get("/dashboard")
 def dashboard(request: Request, principal: Watcher, store: Cache, port: Port) -> dict[str, Any]:
     """监管看板 The supervisors' dashboard: states by department, wave and zone; alerts; budget; zombies; risk."""
     doc, _ = store.get(request)
-    return dashboard_document(doc, port)
+    return dashboard_document(doc, port, context(request).config.time_zone)
 
 
 @router.get("/health/stream")
@@ -219,13 +157,14 @@ async def health_stream(request: Request, principal: User, store: Cache, port: P
     every = context(request).config.refresh_seconds
 
     async def events() -> AsyncIterator[dict[str, str]]:
-        last: object = None
+        last: object = object()  # the first document goes out at once, before any monitoring cycle too
+        zone = context(request).config.time_zone
         while not await request.is_disconnected():
             doc, _ = store.get(request)
             if doc.get("cycle") != last:
                 last = doc.get("cycle")
                 payload = (
-                    dashboard_document(doc, port)
+                    dashboard_document(doc, port, zone)
                     if principal.role != "department"
                     else scoped(doc, principal, None)
                 )

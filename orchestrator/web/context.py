@@ -37,6 +37,8 @@ class WebConfig:
     """Stored plan text one department may submit in a day; past it, 429."""
     refresh_seconds: float = 2.0
     """How often the live pages' event streams look for news."""
+    time_zone: str = "Asia/Shanghai"
+    """The site's time zone: the times people read on the pages (the API's ISO times stay in UTC)."""
     observation_days: float = 0.0
     """The site's observation period after acceptance, as the pages tell it (`govmig serve --observation-days`
     gives the executor the same figure, and its gate is what enforces it)."""

@@ -129,11 +129,11 @@ def blackbox(root: Path) -> Daemon:
     return _daemon(root, "prometheus-blackbox-exporter", BLACKBOX, "/-/healthy")
 
 
-def alertmanager(root: Path) -> Daemon:
+def alertmanager(root: Path, config: str = ALERTMANAGER) -> Daemon:
     return _daemon(
         root,
         "prometheus-alertmanager",
-        ALERTMANAGER,
+        config,
         "/-/ready",
         f"--storage.path={root / 'alertmanager'}",
         "--cluster.listen-address=",

@@ -8,8 +8,9 @@ import re
 
 import yaml
 
-from orchestrator.contracts.metrics import AGGREGATION_LABELS, HEALTH_JOB
+from orchestrator.contracts.metrics import AGGREGATION_LABELS, ERRORS, HEALTH_JOB
 from orchestrator.monitor import cycle_queries, dashboard, load_catalog
+from tests.monitor import lab
 from tests.monitor.conftest import Stack
 from tests.render.conftest import Rendered
 
@@ -52,7 +53,7 @@ def test_the_burn_query_reads_the_series_the_rendered_rules_record(rendered: Ren
     burn = next(q for q in cycle_queries() if q.name == "burn").promql
     names = set(re.findall(r"label_replace\(([a-z_:0-9]+),", burn))
     assert names and names <= recorded.keys()
-    assert all("by (department, system)" in recorded[n] for n in names)
+    assert all("by (department, system, zone, wave)" in recorded[n] for n in names)
 
 
 def test_the_catalog_reads_every_rendered_system(rendered: Rendered) -> None:
@@ -75,3 +76,23 @@ def test_dashboard_has_the_variables_and_prometheus_accepts_every_panel_query(st
             stack.query(expr)  # raises on HTTP 400: a query Prometheus cannot parse
     up = stack.query(re.sub(r"\$(department|zone|wave)", ".*", board["panels"][0]["targets"][0]["expr"]))
     assert up and float(up[0]["value"][1]) > 0  # type: ignore[index]
+
+
+def test_every_panel_with_data_keeps_it_under_a_chosen_department_zone_and_wave(stack: Stack) -> None:
+    """What a panel shows for all systems it shows for the one chosen: no recorded series drops the labels the
+    variables filter on."""
+    target = stack.targets[0]
+    chosen = {"department": target.department, "zone": target.zone, "wave": target.wave}
+    shown = 0
+    assert lab.wait_until(
+        lambda: bool(stack.query(f'{ERRORS.format(window="1h")}{{system="{target.system}"}}')), 60, 1
+    ), "the recording rules never ran"
+    for panel in dashboard()["panels"]:
+        expr = panel["targets"][0]["expr"]
+        everything = stack.query(re.sub(r"\$(department|zone|wave)", ".*", expr))
+        if not everything:
+            continue  # nothing to show for the stand-ins (they export no latency histogram, no 5xx)
+        one = stack.query(re.sub(r"\$(department|zone|wave)", lambda m: chosen[m[1]], expr))
+        assert one, panel["title"]
+        shown += 1
+    assert shown >= 7

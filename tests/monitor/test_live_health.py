@@ -68,8 +68,13 @@ def test_up_slow_5xx_and_stopped_are_told_apart_within_two_cycles(restored: Stac
     stack = restored
     monitor = stack.monitor(tmp_path / "h.db")
     settle(stack)
-    first = monitor.cycle()
-    assert first.reachable and first.counts["up"] == len(stack.targets), states(monitor)
+    first = monitor.cycle()  # never seen before: one cycle alone reports nothing yet
+    assert first.reachable and first.counts["unknown"] == len(stack.targets) and not first.changes
+    assert {h.pending for h in monitor.store.states()} == {"up"}
+    time.sleep(SETTINGS.interval_seconds)
+    second = monitor.cycle()  # the second agrees
+    assert second.counts["up"] == len(stack.targets), states(monitor)
+    assert {(c.old, c.new) for c in second.changes} == {("unknown", "up")}
     up, slow, failing, stopped, _ = list(stack.apps)
     stack.apps[slow].mode = "slow"
     stack.apps[failing].mode = "error"
@@ -111,7 +116,7 @@ def test_one_bad_scrape_does_not_flap(restored: Stack, tmp_path: Path) -> None:
     stack = restored
     monitor = stack.monitor(tmp_path / "h.db")
     settle(stack)
-    monitor.cycle()
+    two_cycles(monitor)
     flaky = next(iter(stack.apps))
     stack.apps[flaky].mode = "error"
     settle(stack)
@@ -157,7 +162,7 @@ def test_prometheus_stopped_means_unknown_not_down_and_no_alert(restored: Stack,
     stack = restored
     monitor = stack.monitor(tmp_path / "h.db")
     settle(stack)
-    monitor.cycle()
+    two_cycles(monitor)
     assert {s for s, _ in states(monitor).values()} == {"up"}
     mark = max(t.id for t in monitor.store.transitions())
     stack.prometheus.stop()

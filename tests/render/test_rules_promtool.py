@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from orchestrator.contracts import tree as layout
 from tests.render.conftest import Rendered
 
 SYSTEM = ("630000-FGW", "invest-approval")  # MLPS 3: objective 99.9%
@@ -18,11 +19,18 @@ def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_promtool_checks_every_rule_file(rendered: Rendered) -> None:
-    files = sorted(str(p) for p in (rendered.out / "monitoring" / "rules").rglob("*.rules.yaml"))
+    rules = rendered.out / "monitoring" / "rules"
+    files = sorted(str(p) for p in rules.rglob("*.rules.yaml") if p.parent.name != layout.PIPELINE)
     assert len(files) == sum(len(w.systems) for w in rendered.roadmap.waves)  # one per scheduled system
-    proc = promtool("check", "rules", *files, cwd=rendered.out)
+    pipeline = sorted(str(p) for p in (rules / layout.PIPELINE).glob("*.rules.yaml"))
+    assert [Path(p).stem for p in pipeline] == ["extranet.rules", "internal.rules", "internet.rules"]
+    proc = promtool("check", "rules", *files, *pipeline, cwd=rendered.out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.count("SUCCESS: 11 rules found") == len(files)
+    probed = sum(1 for f in files if "GovmigProbeDataAbsent" in Path(f).read_text())
+    assert probed > 0  # systems with a health URL get the no-data alert (without one, there is no series)
+    assert proc.stdout.count("SUCCESS: 12 rules found") == probed
+    assert proc.stdout.count("SUCCESS: 11 rules found") == len(files) - probed
+    assert proc.stdout.count("SUCCESS: 3 rules found") == len(pipeline)
 
 
 def _test_file(
@@ -34,7 +42,7 @@ def _test_file(
         r["labels"]["severity"]: r
         for g in yaml.safe_load(rules_path.read_text())["groups"]
         for r in g["rules"]
-        if "alert" in r
+        if r.get("alert") == "GovmigErrorBudgetBurn"
     }
 
     def expected(severity: str) -> dict[str, object]:
@@ -86,3 +94,70 @@ def test_promtool_would_notice_a_wrong_expectation(rendered: Rendered, tmp_path:
     test = _test_file(rendered, tmp_path, "0x400", expect_page=False, expect_ticket=False)
     proc = promtool("test", "rules", str(test), cwd=tmp_path)
     assert proc.returncode != 0 and "GovmigErrorBudgetBurn" in proc.stdout + proc.stderr
+
+
+def _alerts(path: Path, name: str, **series: str) -> list[dict[str, object]]:
+    """The alert as promtool should see it fire: the rule's labels plus those of the series it fired on."""
+    return [
+        {"exp_labels": {**series, **r["labels"]}, "exp_annotations": r["annotations"]}
+        for g in yaml.safe_load(path.read_text())["groups"]
+        for r in g["rules"]
+        if r.get("alert") == name
+    ]
+
+
+def _run_test(
+    tmp_path: Path, rule_files: list[Path], series: list[dict[str, str]], checks: list[dict[str, object]]
+) -> str:
+    doc = {
+        "rule_files": [str(p) for p in rule_files],
+        "evaluation_interval": "30s",
+        "tests": [{"interval": "30s", "input_series": series, "alert_rule_test": checks}],
+    }
+    path = tmp_path / "test.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    proc = promtool("test", "rules", str(path), cwd=tmp_path)
+    return "" if proc.returncode == 0 else proc.stdout + proc.stderr
+
+
+def test_a_vanished_probe_series_raises_the_no_data_alert(rendered: Rendered, tmp_path: Path) -> None:
+    """Probed for 20 minutes, then nothing: quiet while the series comes, the alert ten minutes after it went."""
+    dept, system = SYSTEM
+    rules = rendered.out / layout.rules_file(dept, system)
+    expected = _alerts(rules, "GovmigProbeDataAbsent", job="govmig-health")
+    assert expected and expected[0]["exp_labels"]["system"] == system  # type: ignore[index]
+    series = [
+        {
+            "series": f'probe_success{{department="{dept}",system="{system}",job="govmig-health"}}',
+            "values": "1x40",
+        }
+    ]
+
+    def at(when: str, alerts: list[dict[str, object]]) -> dict[str, object]:
+        return {"eval_time": when, "alertname": "GovmigProbeDataAbsent", "exp_alerts": alerts}
+
+    assert _run_test(tmp_path, [rules], series, [at("15m", []), at("25m", []), at("35m", expected)]) == ""
+    # and the test would notice an alert that never came
+    assert "GovmigProbeDataAbsent" in _run_test(tmp_path, [rules], series, [at("15m", expected)])
+
+
+def test_the_watchdog_always_fires_and_a_dead_prober_pages(rendered: Rendered, tmp_path: Path) -> None:
+    rules = rendered.out / layout.pipeline_rules_file("extranet")
+    watchdog, prober = _alerts(rules, "GovmigWatchdog"), _alerts(rules, "GovmigProberDown")
+    absent = _alerts(rules, "GovmigProbesAbsent", job="govmig-health")
+    up = [
+        {"series": 'up{job="govmig-health",instance="a"}', "values": "1x10 0x30"},
+        {"series": 'up{job="govmig-health",instance="b"}', "values": "1x10 0x30"},
+    ]
+    checks: list[dict[str, object]] = [
+        {"eval_time": "1m", "alertname": "GovmigWatchdog", "exp_alerts": watchdog},
+        {"eval_time": "4m", "alertname": "GovmigProberDown", "exp_alerts": []},  # probes answer
+        {"eval_time": "10m", "alertname": "GovmigProberDown", "exp_alerts": prober},  # every scrape fails
+        {"eval_time": "10m", "alertname": "GovmigProbesAbsent", "exp_alerts": []},
+    ]
+    assert _run_test(tmp_path, [rules], up, checks) == ""
+    nothing: list[dict[str, str]] = []
+    gone: list[dict[str, object]] = [
+        {"eval_time": "10m", "alertname": "GovmigProbesAbsent", "exp_alerts": absent}
+    ]
+    assert _run_test(tmp_path, [rules], nothing, gone) == ""

@@ -220,10 +220,22 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
     )
     try:
         assert lab.wait_until(lambda: lab.probed(prom.url)() == 1, 20, 0.3)
-        monitor.cycle()
+        first_ever = not monitor.store.cycles(1)
         page = sign_in(browser, server, "supervisor")
         assert page.url.endswith("/dashboard")  # type: ignore[attr-defined]
+        # before any cycle: what needs no monitoring is there at once, by name
+        until(page, "document.querySelectorAll('#zombies tr').length > 1")
+        zombies = page.inner_text("#zombies")  # type: ignore[attr-defined]
+        assert "依据 criteria" in zombies and "Z" in zombies
+        if first_ever:
+            assert "尚无监控周期" in page.inner_text("#last-cycle")  # type: ignore[attr-defined]
+        page.screenshot(path=str(SHOTS / "5a-supervisor-before-first-cycle.png"), full_page=True)  # type: ignore[attr-defined]
+        monitor.cycle()  # one cycle alone reports nothing yet: the state waits for the second to agree
+        until(page, "document.querySelector('#count-unknown').textContent === '1'")
+        time.sleep(1)
+        monitor.cycle()
         until(page, "document.querySelector('#count-up').textContent === '1'")
+        assert "（Asia/Shanghai）" in page.inner_text("#last-cycle")  # type: ignore[attr-defined]
         page.screenshot(path=str(SHOTS / "5-supervisor-up.png"), full_page=True)  # type: ignore[attr-defined]
         app.stop()
         down = lambda: float(prom_query(prom.url, key)) == 0  # noqa: E731
@@ -232,7 +244,8 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
             monitor.cycle()
             time.sleep(1)
         until(page, "document.querySelector('#count-down').textContent === '1'")
-        assert key in page.inner_text("#alerts") and "unreachable" in page.inner_text("#alerts")  # type: ignore[attr-defined]
+        alerts = page.inner_text("#alerts")  # type: ignore[attr-defined]
+        assert key in alerts and "健康检查无法连接" in alerts and "中断 down" in alerts
         assert key in page.inner_text("#systems-health")  # type: ignore[attr-defined]
         page.screenshot(path=str(SHOTS / "6-supervisor-down.png"), full_page=True)  # type: ignore[attr-defined]
         page.close()  # type: ignore[attr-defined]

@@ -129,7 +129,7 @@ async function myHealth(dept) {
   const box = $("#my-health");
   if (!r.ok || !box) return;
   const t = el("table");
-  for (const s of r.data.systems) row(t, [s.system, s.state, s.reason], s.state);
+  for (const s of r.data.systems) row(t, [s.system, `${s.state_zh} ${s.state}`, `${s.reason_zh} ${s.reason_en}`], s.state);
   box.replaceChildren(t);
 }
 
@@ -191,12 +191,15 @@ function wavePage() {
 
 // ---- dashboard ---------------------------------------------------------------------------------------------
 const STATES = ["up", "degraded", "down", "unknown"];
-function bars(box, groups) {
+function bars(box, groups, names = {}) {
   box.replaceChildren();
+  if (!Object.keys(groups).length) box.appendChild(el("p", "等待第一个监控周期 waiting for the first monitoring cycle", "muted"));
   for (const [name, counts] of Object.entries(groups)) {
     const total = STATES.reduce((n, s) => n + (counts[s] || 0), 0) || 1;
     const line = el("div", undefined, "bar-line");
-    line.appendChild(el("span", name, "bar-name"));
+    const label = el("span", names[name] || name, "bar-name");
+    label.title = name;
+    line.appendChild(label);
     const bar = el("span", undefined, "bar");
     for (const s of STATES) if (counts[s]) { const seg = el("span", String(counts[s]), `seg ${s}`); seg.style.width = `${(100 * counts[s]) / total}%`; bar.appendChild(seg); }
     line.appendChild(bar);
@@ -211,20 +214,23 @@ function table(sel, head, rows) {
 }
 
 function dashboard(d) {
-  $("#last-cycle").textContent = d.last_cycle || "–";
+  const said = (x) => `${x.reason_zh} ${x.reason_en}`;
+  const state = (x) => `${x.state_zh} ${x.state}`;
+  const who = (x) => `${x.name}（${x.system}）`;
+  $("#last-cycle").textContent = d.last_cycle_local ? `${d.last_cycle_local}（${d.time_zone}）` : "尚无监控周期 no monitoring cycle yet";
   $("#reachable").textContent = d.prometheus_reachable === false ? "不可达 unreachable" : d.prometheus_reachable ? "可达 reachable" : "–";
   for (const s of STATES) $(`#count-${s}`).textContent = d.counts[s] || 0;
-  bars($("#by-department"), d.by.department);
+  bars($("#by-department"), d.by.department, d.department_names);
   bars($("#by-wave"), d.by.wave);
   bars($("#by-zone"), d.by.zone);
-  table("#alerts", ["系统 system", "状态 state", "原因 reason", "自 since"], d.alerts.map((a) => ({ cells: [a.system, a.state, a.reason, a.since.slice(0, 19)], cls: a.state })));
-  table("#budget", ["系统 system", "余量 left"], d.budget.map((b) => ({ cells: [b.system, `${Math.round(b.budget_left * 100)}%`] })));
-  table("#zombies", ["系统 system", "依据 criteria"], d.zombies.map((z) => ({ cells: [z.system, z.reasons.map((r) => `${r.rule}: ${r.zh}`).join("；")] })));
-  table("#systems-health", ["系统 system", "区域 zone", "批次 wave", "状态 state", "原因 reason"], d.systems.map((x) => ({ cells: [x.system, x.zone, x.wave, x.state, x.reason], cls: x.state })));
+  table("#alerts", ["系统 system", "部门 department", "状态 state", "原因 reason", "自 since"], d.alerts.map((a) => ({ cells: [who(a), a.department_name, state(a), said(a), a.since_local], cls: a.state })));
+  table("#budget", ["系统 system", "余量 left"], d.budget.map((b) => ({ cells: [who(b), `${Math.round(b.budget_left * 100)}%`] })));
+  table("#zombies", ["系统 system", "部门 department", "依据 criteria"], d.zombies.map((z) => ({ cells: [who(z), z.department_name, z.reasons.map((r) => `${r.rule}: ${r.zh}`).join("；")] })));
+  table("#systems-health", ["系统 system", "部门 department", "区域 zone", "批次 wave", "状态 state", "原因 reason"], d.systems.map((x) => ({ cells: [who(x), x.department_name, x.zone, x.wave, state(x), said(x)], cls: x.state })));
   $("#systems-total").textContent = d.systems_total > d.systems.length ? `(${d.systems.length} / ${d.systems_total})` : `(${d.systems_total})`;
-  table("#late", ["系统 system", "期限 deadline", "逾期天数 days late", "原因 binding"], d.late.map((x) => ({ cells: [x.system, x.deadline, x.days_late, x.binding] })));
+  table("#late", ["系统 system", "期限 deadline", "逾期天数 days late", "原因 binding"], d.late.map((x) => ({ cells: [who(x), x.deadline, x.days_late, x.zh || x.binding] })));
   table("#lifecycle", ["状态 state", "系统数 systems"], (d.lifecycle || []).map((x) => ({ cells: [`${x.zh} ${x.state}`, x.systems] })));
-  table("#problems-raised", ["系统 system", "批次 wave", "问题 problem", "报告人 by", "时间 at"], (d.problems || []).map((x) => ({ cells: [x.system, x.wave, x.comment, x.by, x.at.slice(0, 16)] })));
+  table("#problems-raised", ["系统 system", "批次 wave", "问题 problem", "报告人 by", "时间 at"], (d.problems || []).map((x) => ({ cells: [who(x), x.wave, x.comment, x.by, x.at.slice(0, 16)] })));
 }
 
 document.addEventListener("DOMContentLoaded", () => {
