@@ -29,6 +29,10 @@ TICKET = ((3, "1d", "2h"), (1, "3d", "6h"))
 
 ERRORS = "department_system:probe_errors:ratio_avg{window}"
 """The recorded error ratio of the health probe, one series per window (`level:metric:operations`)."""
+REQUEST_ERRORS = "department_system:http_requests_errors:ratio_rate{window}"
+"""The recorded share of the application's own requests answered 5xx, one series per window: the request-based
+objective beside the probe's, where the system exports request metrics."""
+REQUEST_BURN_ALERT = "GovmigRequestErrorBudgetBurn"
 PROBE_SECONDS = "department_system:probe_duration_seconds:avg5m"
 LATENCY_P95 = "department_system:http_request_duration_seconds:p95_rate5m"
 BURN_ALERT = "GovmigErrorBudgetBurn"

@@ -51,6 +51,11 @@ def slo_figures(target: Target, burns: dict[str, float]) -> dict[str, float]:
     factor = burning(target, burns)
     if factor is not None:
         figures["burn_page"] = factor
+    requests = burns.get("requests_3d")
+    if requests is not None and math.isfinite(requests) and budget > 0:  # NaN: no requests in three days
+        figures["request_budget_left"] = round(max(0.0, 1 - requests / budget), 4)
+        hour = burns.get("requests_1h", 0.0)
+        figures["request_burn_1h"] = round(hour / budget, 3) if math.isfinite(hour) else 0.0
     return figures
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..contracts import BY, ERRORS, HEALTH_JOB, WINDOWS
+from ..contracts import BY, ERRORS, HEALTH_JOB, REQUEST_ERRORS, WINDOWS
 
 OWN = 'department!="", system!=""'
 
@@ -22,9 +22,18 @@ class Query:
     en: str
 
 
+REQUEST_WINDOWS = ("1h", "3d")
+"""The request objective's windows the monitor reads: the last hour's burn and the budget left over three days."""
+
+
 def burn_query() -> str:
-    """Every recorded error-ratio window in one query, told apart by a `window` label."""
+    """Every recorded error-ratio window in one query, told apart by a `window` label: the probe's as "5m" …,
+    the application's requests' (where it exports them) as "requests_1h" and "requests_3d"."""
     parts = [f'label_replace({ERRORS.format(window=w)}, "window", "{w}", "", "")' for w in WINDOWS]
+    parts += [
+        f'label_replace({REQUEST_ERRORS.format(window=w)}, "window", "requests_{w}", "", "")'
+        for w in REQUEST_WINDOWS
+    ]
     return " or ".join(parts)
 
 

@@ -44,10 +44,7 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
                 prober=settings.blackbox_url,
                 job=metrics.HEALTH_JOB,
             )
-        ports = ["http"] if s.kind == "container" and any(c.port for c in s.components) else []
-        ports += (
-            [f"port-{p}" for p in sorted({c.port for c in s.components if c.port})] if s.kind == "vm" else []
-        )
+        ports = s.metrics_ports
         if ports:
             files[f"{base}/servicemonitor.yaml"] = env.get_template(
                 "monitoring/servicemonitor.yaml.j2"

@@ -21,6 +21,8 @@ from ..contracts import (
     PROBER_DOWN_ALERT,
     PROBES_ABSENT_ALERT,
     RECORDED_BY,
+    REQUEST_BURN_ALERT,
+    REQUEST_ERRORS,
     TICKET,
     WATCHDOG_ALERT,
     WINDOWS,
@@ -47,14 +49,46 @@ def _match(s: SystemView) -> str:
     return f'department="{s.department}",system="{s.system}"'
 
 
-def _burn(s: SystemView, pairs: tuple[tuple[float, str, str], ...]) -> str:
+def _burn(s: SystemView, pairs: tuple[tuple[float, str, str], ...], series: str = ERRORS) -> str:
+    """Multiwindow burn: both the long and the short window's recorded error ratio above factor × budget."""
     budget = round(1 - s.objective / 100, 6)
     terms = [
-        f"({ERRORS.format(window=long)}{{{_match(s)}}} > {factor} * {budget}"
-        f" and {ERRORS.format(window=short)}{{{_match(s)}}} > {factor} * {budget})"
+        f"({series.format(window=long)}{{{_match(s)}}} > {factor} * {budget}"
+        f" and {series.format(window=short)}{{{_match(s)}}} > {factor} * {budget})"
         for factor, long, short in pairs
     ]
     return "\n  or\n".join(terms)
+
+
+def _burn_alerts(
+    s: SystemView, name: str, series: str, what: tuple[str, str], labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The page (fast burn) and the ticket (slow burn) of one objective; `what` says which, zh and en (the
+    probe's availability is the objective that goes without saying in English)."""
+    zh, en = what
+    return [
+        {
+            "alert": name,
+            "expr": _burn(s, PAGE, series),
+            "for": "2m",
+            "labels": {**labels, "severity": "page"},
+            "annotations": {
+                "summary": f"{go_text(s.title)}（{s.key}）{zh}错误预算快速消耗 / {en}error budget burning fast",
+                "description": f"目标 objective {s.objective}%：按当前速度将在数小时内耗尽本月预算；"
+                "the system will exhaust its monthly budget within hours at this rate.",
+            },
+        },
+        {
+            "alert": name,
+            "expr": _burn(s, TICKET, series),
+            "for": "15m",
+            "labels": {**labels, "severity": "ticket"},
+            "annotations": {
+                "summary": f"{go_text(s.title)}（{s.key}）{zh}错误预算持续消耗 / {en}error budget burning",
+                "description": f"目标 objective {s.objective}%：预算消耗高于预期，需要排查；the budget burns faster than planned.",
+            },
+        },
+    ]
 
 
 def rule_groups(s: SystemView) -> dict[str, Any]:
@@ -78,29 +112,17 @@ def rule_groups(s: SystemView) -> dict[str, Any]:
         },
     ]
     labels = {"department": s.department, "system": s.system, "zone": s.zone.value}
-    alerts = [
-        {
-            "alert": BURN_ALERT,
-            "expr": _burn(s, PAGE),
-            "for": "2m",
-            "labels": {**labels, "severity": "page"},
-            "annotations": {
-                "summary": f"{go_text(s.title)}（{s.key}）可用性错误预算快速消耗 / error budget burning fast",
-                "description": f"目标 objective {s.objective}%：按当前速度将在数小时内耗尽本月预算；"
-                "the system will exhaust its monthly budget within hours at this rate.",
-            },
-        },
-        {
-            "alert": BURN_ALERT,
-            "expr": _burn(s, TICKET),
-            "for": "15m",
-            "labels": {**labels, "severity": "ticket"},
-            "annotations": {
-                "summary": f"{go_text(s.title)}（{s.key}）可用性错误预算持续消耗 / error budget burning",
-                "description": f"目标 objective {s.objective}%：预算消耗高于预期，需要排查；the budget burns faster than planned.",
-            },
-        },
-    ]
+    alerts = _burn_alerts(s, BURN_ALERT, ERRORS, ("可用性", ""), labels)
+    if s.metrics_ports:  # the application's own requests: an objective on what its users saw
+        recording += [
+            {
+                "record": REQUEST_ERRORS.format(window=w),
+                "expr": f'sum by ({RECORDED_BY}) (rate(http_requests_total{{{match},code=~"5.."}}[{w}]))'
+                f" / sum by ({RECORDED_BY}) (rate(http_requests_total{{{match}}}[{w}]))",
+            }
+            for w in WINDOWS
+        ]
+        alerts += _burn_alerts(s, REQUEST_BURN_ALERT, REQUEST_ERRORS, ("请求成功率", "request "), labels)
     if s.probe_url:
         alerts.append(
             {

@@ -104,6 +104,15 @@ class SystemView:
         }
 
     @property
+    def metrics_ports(self) -> list[str]:
+        """The ports its ServiceMonitor scrapes /metrics on: a system with none exports no request metrics."""
+        if self.kind == "container":
+            return ["http"] if any(c.port for c in self.components) else []
+        if self.kind == "vm":
+            return [f"port-{p}" for p in sorted({c.port for c in self.components if c.port})]
+        return []
+
+    @property
     def on_kubernetes(self) -> bool:
         return self.kind in ("container", "vm")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from orchestrator.monitor import (
     advance,
     observe,
 )
+from orchestrator.monitor.classify import slo_figures
 
 T = Target("D", "s", "extranet", "W01", 99.5)
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
@@ -74,3 +76,13 @@ def test_a_state_changes_only_after_confirm_observations_in_a_row(seq: list[Stat
         else:
             assert track.state is before.state
             assert state == before.state or run < confirm
+
+
+def test_the_request_objective_is_reported_beside_the_probes_where_requests_are_measured() -> None:
+    target = Target("D", "s", "extranet", "W01", 99.0)  # a budget of 1% of requests
+    figures = slo_figures(target, {"3d": 0.001, "requests_3d": 0.004, "requests_1h": 0.02})
+    assert figures["budget_left"] == 0.9 and figures["request_budget_left"] == 0.6
+    assert figures["request_burn_1h"] == 2.0
+    quiet = slo_figures(target, {"3d": 0.0, "requests_3d": math.nan, "requests_1h": math.nan})
+    assert "request_budget_left" not in quiet  # no requests in three days: no figure, never NaN
+    assert "request_budget_left" not in slo_figures(target, {"3d": 0.0})  # no request metrics at all

@@ -4,6 +4,7 @@ burning budget and staying quiet on a healthy system."""
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -26,10 +27,13 @@ def test_promtool_checks_every_rule_file(rendered: Rendered) -> None:
     assert [Path(p).stem for p in pipeline] == ["extranet.rules", "internal.rules", "internet.rules"]
     proc = promtool("check", "rules", *files, *pipeline, cwd=rendered.out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    probed = sum(1 for f in files if "GovmigProbeDataAbsent" in Path(f).read_text())
-    assert probed > 0  # systems with a health URL get the no-data alert (without one, there is no series)
-    assert proc.stdout.count("SUCCESS: 12 rules found") == probed
-    assert proc.stdout.count("SUCCESS: 11 rules found") == len(files) - probed
+    texts = {f: Path(f).read_text() for f in files}
+    assert any("GovmigProbeDataAbsent" in t for t in texts.values())  # probed systems: the no-data alert
+    assert any("GovmigRequestErrorBudgetBurn" in t for t in texts.values())  # systems with /metrics
+    assert any("GovmigRequestErrorBudgetBurn" not in t for t in texts.values())  # and those without
+    sizes = Counter(sum(len(g["rules"]) for g in yaml.safe_load(t)["groups"]) for t in texts.values())
+    for size, n in sizes.items():  # promtool found every rule of every file
+        assert proc.stdout.count(f"SUCCESS: {size} rules found") == n, size
     assert proc.stdout.count("SUCCESS: 3 rules found") == len(pipeline)
 
 
@@ -161,3 +165,32 @@ def test_the_watchdog_always_fires_and_a_dead_prober_pages(rendered: Rendered, t
         {"eval_time": "10m", "alertname": "GovmigProbesAbsent", "exp_alerts": absent}
     ]
     assert _run_test(tmp_path, [rules], nothing, gone) == ""
+
+
+def test_a_system_whose_requests_fail_burns_its_request_budget(rendered: Rendered, tmp_path: Path) -> None:
+    """The request-based objective: the probe is fine, but a tenth of the users' requests answer 5xx."""
+    path = next(
+        p
+        for p in sorted((rendered.out / "monitoring" / "rules").rglob("*.rules.yaml"))
+        if "GovmigRequestErrorBudgetBurn" in p.read_text()
+    )
+    dept, system = path.parent.name, path.name.removesuffix(".rules.yaml")
+    both = _alerts(path, "GovmigRequestErrorBudgetBurn")  # a tenth failing: fast and slow burn alike
+    where = f'department="{dept}",system="{system}",job="metrics"'
+
+    def series(failing: str) -> list[dict[str, str]]:
+        """90 good requests and `failing` 5xx every 30 s."""
+        return [
+            {"series": f'http_requests_total{{{where},code="200"}}', "values": "0+90x400"},
+            {"series": f'http_requests_total{{{where},code="500"}}', "values": f"0+{failing}x400"},
+        ]
+
+    burning: list[dict[str, object]] = [
+        {"eval_time": "30m", "alertname": "GovmigRequestErrorBudgetBurn", "exp_alerts": both}
+    ]
+    assert _run_test(tmp_path, [path], series("10"), burning) == ""
+    quiet: list[dict[str, object]] = [
+        {"eval_time": "30m", "alertname": "GovmigRequestErrorBudgetBurn", "exp_alerts": []}
+    ]
+    assert _run_test(tmp_path, [path], series("0"), quiet) == ""
+    assert "GovmigRequestErrorBudgetBurn" in _run_test(tmp_path, [path], series("0"), burning)
