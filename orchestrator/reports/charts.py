@@ -1,5 +1,6 @@
 """The reports' charts as SVG text (matplotlib, CJK font when the machine has one), embedded in the HTML and so
-in the PDF: people would rather look at shares and progress than read them."""
+in the PDF: people would rather look at shares and progress than read them. Bars are labelled with departments'
+names, as people know them, not their codes."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def sharing_chart(figures: Sequence[Figures]) -> str:
         for cls in CLASSES:
             values = [f.resources[cls] for f in rows]
             ax.barh(
-                [f.scope for f in rows], values, left=left, color=COLOURS[cls], label=f"{CLASS_ZH[cls]} {cls}"
+                [f.name for f in rows], values, left=left, color=COLOURS[cls], label=f"{CLASS_ZH[cls]} {cls}"
             )
             left = [a + b for a, b in zip(left, values, strict=True)]
         ax.invert_yaxis()
@@ -64,7 +65,7 @@ def progress_chart(figures: Sequence[Figures], year: int) -> str:
     rows = [f for f in figures if f.scope != PROVINCE]
     with plt.rc_context(_context()):
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.2))
-        names = [f.scope for f in rows]
+        names = [f.name for f in rows]
         ax.barh(names, [f.to_migrate for f in rows], color="#cfd8dc", label="应迁移 to migrate")
         ax.barh(
             names,
@@ -81,7 +82,7 @@ def progress_chart(figures: Sequence[Figures], year: int) -> str:
 def score_chart(scores: Sequence[Score]) -> str:
     with plt.rc_context(_context()):
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(scores) + 1.2))
-        ax.barh([f"{s.rank}. {s.department}" for s in scores], [s.score for s in scores], color="#6a1b9a")
+        ax.barh([f"{s.rank}. {s.name}" for s in scores], [s.score for s in scores], color="#6a1b9a")
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.set_title("考核评价得分 Evaluation score")

@@ -28,6 +28,8 @@ class Section:
     chart: str = ""
     headers: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
+    keep: tuple[int, ...] = ()
+    """Columns never broken across lines (names: a wide table would otherwise wrap them a character a line)."""
 
 
 def _pct(value: float | None) -> str | None:
@@ -138,6 +140,7 @@ def evaluation_sections(scores: Sequence[Score], weights: dict[str, float]) -> l
             rows=[
                 [s.rank, s.department, s.name, s.score, *(_pct(s.breakdown[k]) for k in keys)] for s in scores
             ],
+            keep=(1, 2),
         ),
         Section(
             "经费影响 Funding consequence",

@@ -111,6 +111,10 @@ def test_the_xlsx_tables_open_and_agree_with_the_figures(
         .iter_rows(min_row=2, values_only=True)
     )
     assert [(r[0], r[1], r[3]) for r in ranking] == [(s.rank, s.department, s.score) for s in scores]
+    html = next(v for k, v in files.items() if k.endswith(".html")).decode()
+    for s in scores:  # the ranking chart names each department as people know it, the table never wraps it
+        assert f"<!-- {s.rank}. {s.name} -->" in html, s.name
+        assert f'<td class="keep">{s.name}</td>' in html
 
 
 def test_the_report_command_writes_each_kind(tmp_path: Path) -> None:
