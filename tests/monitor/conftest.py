@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from orchestrator.contracts import tree as layout
 from orchestrator.monitor import (
     Alertmanager,
     Collector,
@@ -86,7 +87,8 @@ def stack(rendered: Rendered) -> Iterator[Stack]:  # noqa: F811
         rule_files=[
             str(rendered.out / "monitoring" / "rules" / k.split("/")[0] / f"{k.split('/')[1]}.rules.yaml")
             for k in keys
-        ],
+        ]
+        + [str(rendered.out / layout.pipeline_rules_file("extranet"))],  # the monitoring's own rules
         interval=SCRAPE,
         metrics={k: [apps[k].address] for k in keys},
         metrics_labels={k: p.labels for k, p in zip(keys, probes, strict=True)},

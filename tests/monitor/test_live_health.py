@@ -196,3 +196,23 @@ def test_an_unreachable_alertmanager_never_costs_the_cycle_its_records(
     results = [monitor.cycle(), monitor.cycle()]
     assert states(monitor)[victim] == ("down", "unreachable")
     assert results[-1].alerts_sent == 0 and len(monitor.store.cycles()) == 2
+
+
+def test_the_watchdog_fires_and_a_stopped_blackbox_exporter_is_caught_live(restored: Stack) -> None:
+    """The monitoring's own rules in the real Prometheus: the heartbeat fires all the time; with the blackbox
+    exporter stopped every probe's scrape fails, and the prober-down alert goes pending at once (it pages after
+    its two minutes)."""
+    stack = restored
+
+    def alert(name: str, state: str = "firing") -> bool:
+        return bool(stack.query(f'ALERTS{{alertname="{name}",alertstate="{state}"}}'))
+
+    assert lab.wait_until(lambda: alert("GovmigWatchdog"), 30, 0.5), "the heartbeat never fired"
+    assert not alert("GovmigProberDown", "pending") and not alert("GovmigProberDown")
+    stack.blackbox.stop()
+    try:
+        assert lab.wait_until(lambda: alert("GovmigProberDown", "pending"), 30, 0.5)
+        assert alert("GovmigWatchdog")  # Prometheus itself still runs: the heartbeat goes on
+    finally:
+        stack.blackbox.start()
+    assert lab.wait_until(lambda: not alert("GovmigProberDown", "pending"), 30, 0.5)
