@@ -40,6 +40,9 @@ def _context() -> Any:
         "font.family": [family] if family else ["DejaVu Sans"],
         "svg.hashsalt": "govmig",
         "axes.unicode_minus": False,
+        # names are plan text: "$…$" in a department's name is drawn as typed, never parsed as mathtext
+        # (a malformed formula would otherwise fail the whole report)
+        "text.parse_math": False,
     }
 
 

@@ -370,3 +370,19 @@ class TestControlCharacters:
         assert error.code == "control_char" and error.path == ("systems", 0, "name")
         assert f"U+{ord(char):04X}" in error.zh and f"U+{ord(char):04X}" in error.en
         assert error.location.startswith("line ")
+
+
+class TestCharts:
+    """A department's name in a chart is drawn as typed: matplotlib's mathtext never parses plan text."""
+
+    def test_a_name_with_a_broken_formula_is_drawn_as_text(self) -> None:
+        from orchestrator.reports.annual import Figures
+        from orchestrator.reports.charts import progress_chart, score_chart
+        from orchestrator.reports.evaluation import Score
+
+        names = ["局$x^{2$办", r"$\frac{$", "$$", "普通 plain"]
+        svg = score_chart([Score(f"D{n}", name, 50.0, n + 1, {}, []) for n, name in enumerate(names)])
+        for n, name in enumerate(names):
+            assert f"<!-- {n + 1}. {name} -->" in svg
+        progress = progress_chart([Figures(f"D{n}", name) for n, name in enumerate(names)], 2026)
+        assert all(f"<!-- {name} -->" in progress for name in names)
