@@ -49,10 +49,13 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
             files[f"{base}/servicemonitor.yaml"] = env.get_template(
                 "monitoring/servicemonitor.yaml.j2"
             ).render(s=s, name=naming.k8s_name(s.system, "metrics"), labels=labels, ports=ports)
-        by_zone.setdefault(s.zone.value, []).extend(
-            p.removeprefix(layout.monitoring_zone(s.zone.value) + "/")
-            for p in sorted(files)
-            if p.startswith(base + "/")
+        zone_dir = layout.monitoring_zone(s.zone.value) + "/"
+        by_zone.setdefault(s.zone.value, []).extend(  # this system's objects only: its own few names
+            p.removeprefix(zone_dir)
+            for p in sorted(
+                f"{base}/{name}" for name in ("prometheusrule.yaml", "probe.yaml", "servicemonitor.yaml")
+            )
+            if p in files
         )
     for zone, resources in sorted(by_zone.items()):
         groups = pipeline_groups(zone)
