@@ -16,7 +16,7 @@ from ..contracts import tree as layout
 from . import naming
 from .kubernetes import _kustomization
 from .rules import pipeline_groups, rule_groups
-from .serialize import to_yaml
+from .serialize import unfolded_yaml
 from .settings import RenderSettings
 from .views import Files, SystemView
 
@@ -31,7 +31,7 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
         base = layout.monitoring_base(s.zone.value, s.department, s.system)
         labels = {**s.labels, "release": settings.release_label}
         groups = rule_groups(s)
-        text = to_yaml(groups, width=200)
+        text = unfolded_yaml(groups)
         files[f"{base}/prometheusrule.yaml"] = env.get_template("monitoring/prometheusrule.yaml.j2").render(
             s=s, name=naming.k8s_name(s.system, "slo"), labels=labels, groups=text.rstrip("\n")
         )
@@ -59,8 +59,8 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
         )
     for zone, resources in sorted(by_zone.items()):
         groups = pipeline_groups(zone)
-        files[layout.pipeline_rules_file(zone)] = to_yaml(groups, width=200)
-        files[f"{layout.monitoring_zone(zone)}/{PIPELINE_RULE}"] = to_yaml(
+        files[layout.pipeline_rules_file(zone)] = unfolded_yaml(groups)
+        files[f"{layout.monitoring_zone(zone)}/{PIPELINE_RULE}"] = unfolded_yaml(
             {
                 "apiVersion": "monitoring.coreos.com/v1",
                 "kind": "PrometheusRule",
@@ -75,7 +75,6 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
                 },
                 "spec": groups,
             },
-            width=200,
         )
         files[f"{layout.monitoring_zone(zone)}/{layout.KUSTOMIZATION}"] = _kustomization(
             [PIPELINE_RULE, *resources]

@@ -57,7 +57,7 @@ def _burn(s: SystemView, pairs: tuple[tuple[float, str, str], ...], series: str 
         f" and {series.format(window=short)}{{{_match(s)}}} > {factor} * {budget})"
         for factor, long, short in pairs
     ]
-    return "\n  or\n".join(terms)
+    return " or ".join(terms)
 
 
 def _burn_alerts(

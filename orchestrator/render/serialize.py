@@ -38,6 +38,17 @@ def to_yaml(doc: Any, *, sort_keys: bool = False, width: int | None = None) -> s
     return yaml.dump(doc, Dumper=dumper, sort_keys=sort_keys, allow_unicode=True, width=width)
 
 
+def unfolded_yaml(doc: Any) -> str:
+    """One document through the C emitter with no line width: no scalar is folded, so the text is the same
+    whichever emitter wrote it. For documents of long one-line strings (rules: PromQL, alert annotations),
+    which the folding path would send through the Python emitter at a tenth of the speed."""
+    return yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=UNFOLDED)
+
+
+UNFOLDED = 1_000_000
+"""A line width no rendered line reaches."""
+
+
 def documents(text: str) -> Iterator[Any]:
     """Every document of a rendered file, read back with the C safe loader."""
     return yaml.load_all(text, Loader=yaml.CSafeLoader)
