@@ -139,7 +139,9 @@ def test_a_steady_cycle_reads_no_state_and_a_second_monitor_hands_its_hysteresis
     judges again from what the other recorded: the pending failure the other saw counts toward the change."""
     stack = restored
     first, second = stack.monitor(tmp_path / "h.db"), stack.monitor(tmp_path / "h.db")
-    first.alertmanager = second.alertmanager = None  # its alerts are not this test's business: none left active
+    first.alertmanager = second.alertmanager = (
+        None  # its alerts are not this test's business: none left active
+    )
     settle(stack)
     first.cycle()
     statements: list[str] = []
