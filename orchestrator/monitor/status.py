@@ -26,6 +26,14 @@ def health_document(store: HealthStore, department: str | None = None) -> dict[s
     rows = ordered(store.states(department))
     last = store.cycles(1)
     return {
+        # what each code says to people, once for the document rather than once a row (10,000 rows)
+        "said": {
+            "states": {s.value: state_said(s.value) for s in State},
+            "reasons": {
+                r: dict(zip(("zh", "en"), reason_said(r), strict=True))
+                for r in sorted({h.reason for h in rows})
+            },
+        },
         "last_cycle": aware(last[0].at).isoformat() if last else None,
         "cycle": last[0].id if last else None,
         "prometheus_reachable": last[0].reachable if last else None,
@@ -37,10 +45,7 @@ def health_document(store: HealthStore, department: str | None = None) -> dict[s
                 "zone": h.zone,
                 "wave": h.wave,
                 "state": h.state,
-                "state_zh": state_said(h.state),
                 "reason": h.reason,
-                "reason_zh": reason_said(h.reason)[0],
-                "reason_en": reason_said(h.reason)[1],
                 "since": aware(h.since).isoformat(),
                 "metrics": h.metrics,
             }

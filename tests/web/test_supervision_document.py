@@ -53,5 +53,7 @@ def test_zombies_and_deadline_risk_show_before_any_cycle_then_states_by_name(fre
         "health check cannot connect",
     )
     assert alert["since_local"] == "2026-11-30 16:05" and alert["since"].startswith("2026-11-30T08:05:59")
-    health = c.get("/api/health").json()["systems"][0]
-    assert (health["reason"], health["reason_zh"]) == ("unreachable", "健康检查无法连接")
+    health = c.get("/api/health").json()
+    assert health["systems"][0]["reason"] == "unreachable"  # the code, as scripts read it ...
+    assert health["said"]["reasons"]["unreachable"]["zh"] == "健康检查无法连接"  # ... and its words, once
+    assert health["said"]["states"]["down"] == "中断"

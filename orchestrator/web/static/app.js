@@ -129,7 +129,11 @@ async function myHealth(dept) {
   const box = $("#my-health");
   if (!r.ok || !box) return;
   const t = el("table");
-  for (const s of r.data.systems) row(t, [s.system, `${s.state_zh} ${s.state}`, `${s.reason_zh} ${s.reason_en}`], s.state);
+  const said = r.data.said || { states: {}, reasons: {} };
+  for (const s of r.data.systems) {
+    const why = said.reasons[s.reason] || { zh: s.reason, en: "" };
+    row(t, [s.system, `${said.states[s.state] || ""} ${s.state}`, `${why.zh} ${why.en}`], s.state);
+  }
   box.replaceChildren(t);
 }
 
