@@ -15,6 +15,8 @@ import io
 import zipfile
 from typing import Any
 
+from openpyxl.writer.excel import ExcelWriter
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,10 +40,13 @@ FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 
 def workbook_bytes(workbook: Any) -> bytes:
-    """The workbook saved: formula look-alikes kept as text, every zip entry at one fixed time."""
+    """The workbook saved: formula look-alikes kept as text, every zip entry at one fixed time, and the
+    document's own times as the caller set them (openpyxl's `save` stamps `modified` with the clock, so two
+    builds a second apart differed)."""
     keep_text(workbook)
     saved = io.BytesIO()
-    workbook.save(saved)
+    with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
