@@ -13,11 +13,14 @@ from datetime import datetime
 
 from ..contracts import PAGE
 from .model import Observation, Snapshot, State, Target, Track
+from .reasons import REASONS
 from .settings import MonitorSettings
 
 
-def _unknown(reason: str, zh: str, en: str) -> Observation:
-    return Observation(State.unknown, reason, zh, en)
+def _seen(state: State, reason: str, detail: str = "") -> Observation:
+    """An observation in the reason's own words (reasons.REASONS, the same the pages show), with its detail."""
+    zh, en = REASONS[reason]
+    return Observation(state, reason, zh, f"{en} ({detail})" if detail else en)
 
 
 def _finite(values: dict[str, float], name: str) -> float | None:
@@ -61,21 +64,19 @@ def slo_figures(target: Target, burns: dict[str, float]) -> dict[str, float]:
 
 def observe(target: Target, snap: Snapshot, settings: MonitorSettings) -> Observation:
     if not snap.reachable:
-        return _unknown("prometheus_unavailable", "监控系统不可达", f"Prometheus unreachable ({snap.error})")
+        return _seen(State.unknown, "prometheus_unavailable", snap.error or "")
     v = snap.values.get(target.key, {})
     success, up = _finite(v, "probe_success"), _finite(v, "scrape_up")
     if success is None and up is None:
-        return _unknown("no_data", "没有监控数据", "no monitoring data")
+        return _seen(State.unknown, "no_data")
     if success == 0:
         code = int(_finite(v, "probe_status") or 0)
         if code == 0:
-            return Observation(State.down, "unreachable", "健康检查无法连接", "health check cannot connect")
+            return _seen(State.down, "unreachable")
         kind = "http_5xx" if code >= 500 else f"http_{code}"
         return Observation(State.down, kind, f"健康检查返回 HTTP {code}", f"health check answers HTTP {code}")
     if success is None and up == 0:
-        return Observation(
-            State.down, "scrape_failed", "指标端点无法采集", "metrics endpoint cannot be scraped"
-        )
+        return _seen(State.down, "scrape_failed")
     slow = max(
         (x for x in (_finite(v, "probe_seconds"), _finite(v, "latency_p95")) if x is not None), default=0
     )
@@ -94,7 +95,7 @@ def observe(target: Target, snap: Snapshot, settings: MonitorSettings) -> Observ
             f"5xx 比例 {errors:.1%}（阈值 {settings.error_ratio:.0%}）",
             f"{errors:.1%} of requests fail with 5xx (threshold {settings.error_ratio:.0%})",
         )
-    return Observation(State.up, "ok", "正常", "healthy")
+    return _seen(State.up, "ok")
 
 
 UNCONFIRMED = "unconfirmed"
