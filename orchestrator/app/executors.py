@@ -18,8 +18,10 @@ from ..execute import (
     GateResult,
     HealthGate,
     KubeApplier,
+    Nodes,
     PlaybookRunner,
     WaveExecutor,
+    ZonedRunner,
     api_client,
 )
 from ..monitor import ProbeHeld, connect
@@ -38,6 +40,8 @@ class GatePolicy:
     """Without a configured cluster (no kubeconfig, not in a pod) manifests go to TREE/gitops instead."""
     concurrency: int = 2
     failure_budget: int = 1
+    nodes: Nodes | None = None
+    """Execution nodes (`--nodes`): the hosts the inventory puts on a node are run there, the others here."""
     observation_days: float = 0.0
     """The source is kept this long after its department's acceptance before it may be decommissioned (the
     site's observation period, 观察期); 0: right after the acceptance."""
@@ -54,6 +58,11 @@ def _monitor_gate(prometheus: str, hold_seconds: float) -> Callable[[str], GateR
     return gate
 
 
+def _runner(policy: GatePolicy) -> PlaybookRunner:
+    local = AnsibleRunner()
+    return ZonedRunner(policy.nodes, local) if policy.nodes and policy.nodes.nodes else local
+
+
 def build_executor(
     store: Store, tree: Path, actor: str, policy: GatePolicy, runner: PlaybookRunner | None = None
 ) -> WaveExecutor:
@@ -61,7 +70,7 @@ def build_executor(
     hold = policy.hold_seconds
     return WaveExecutor(
         store,
-        runner or AnsibleRunner(),
+        runner or _runner(policy),
         tree,
         actor=actor,
         concurrency=policy.concurrency,

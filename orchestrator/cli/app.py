@@ -34,6 +34,7 @@ from .render_cmd import render_command
 from .report_cmd import report_command
 from .review_cmds import review_group
 from .web_cmds import department_group, serve_command, user_group
+from .worker_cmd import worker_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -62,6 +63,7 @@ cli.add_command(lab_group)
 cli.add_command(alertmanager_config_command)
 cli.add_command(report_command)
 cli.add_command(serve_command)
+cli.add_command(worker_command)
 cli.add_command(user_group)
 cli.add_command(department_group)
 cli.add_command(review_group)

@@ -18,9 +18,9 @@ import click
 from rich.live import Live
 from rich.table import Table
 
-from ..app import GatePolicy, build_executor, summarize, wave_documents
+from ..app import GatePolicy, ask, build_executor, summarize, wave_documents
 from ..execute import RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
-from ..store import Store
+from ..store import Queued, RunQueue, Store
 from .options import DB, OBSERVATION, TREE, engine, gate_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
@@ -157,6 +157,19 @@ def _moves_table(moves: dict[str, Any]) -> Table:
     return table
 
 
+def _not_queued(store: Store, record: str) -> None:
+    """A wave queued for a worker (or run by one) is not run beside it from here: exit 1, saying whose job."""
+    job = RunQueue(store.engine).active(record)
+    if job is not None:
+        state = "等待执行器" if job.status == "queued" else f"执行器 {job.worker} 正在执行"
+        fail(
+            f"批次 {record} 已在队列中（任务 {job.id}，{job.actor} 提交，{state}）：请等待其结束或暂停",
+            f"wave {record} is queued for a worker (job {job.id}, asked by {job.actor}, {job.status}): "
+            "wait for it or pause it",
+            FAILED,
+        )
+
+
 def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], Outcome], fmt: str) -> None:
     """Runs, reports the wave's systems, and exits 0 only when every system is done."""
     try:
@@ -168,20 +181,63 @@ def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], O
     raise SystemExit(OK if outcome.status == "done" else FAILED)
 
 
+def _queue(store: Store, executor: WaveExecutor, wave: str, check: bool, only: str | None, fmt: str) -> None:
+    if only is not None:
+        fail(
+            "--queue 排队整个批次，不能与 --only 同用",
+            "--queue queues the whole wave: it cannot go with --only",
+        )
+    try:
+        job = ask(RunQueue(store.engine), executor, "run", wave, executor.actor, check=check)
+    except ExecuteError as exc:
+        _refuse(exc)
+        raise
+    except Queued as exc:
+        fail(
+            f"批次 {exc.job.record} 已在队列中（任务 {exc.job.id}，{exc.job.status}）",
+            f"wave {exc.job.record} is queued already (job {exc.job.id}, {exc.job.status})",
+            FAILED,
+        )
+        raise
+    if fmt == "json":
+        emit_json({"job": job.id, "record": job.record, "status": job.status})
+    else:
+        console().print(
+            f"已排队 queued: {job.record}（任务 job {job.id}），由执行器执行 a worker carries it out"
+        )
+    raise SystemExit(OK)
+
+
 @click.command("run")
 @click.argument("wave")
 @TREE
 @DB
 @click.option("--check", is_flag=True, help="检查模式，不做改动 Check mode: change nothing")
 @click.option("--only", metavar="DEPT/ID", help="只迁移这个系统 Only this system")
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="交给执行器（govmig worker）执行，立即返回 Queue it for a worker (govmig worker) and return at once",
+)
 @gate_options
 @FORMAT
 def run_command(
-    wave: str, tree: Path, db: str | None, check: bool, only: str | None, gates: GatePolicy, fmt: str
+    wave: str,
+    tree: Path,
+    db: str | None,
+    check: bool,
+    only: str | None,
+    queued: bool,
+    gates: GatePolicy,
+    fmt: str,
 ) -> None:
     """执行迁移批次 Run a wave: every system through precheck … decommission."""
     store = _store(db, check=True)
     executor = _executor(store, tree, gates)
+    if queued:
+        _queue(store, executor, wave, check, only, fmt)
+    _not_queued(store, record_name(wave, check))
     _run_and_report(store, executor, lambda: executor.run(wave, check=check, only=only), fmt)
 
 
@@ -196,6 +252,7 @@ def resume_command(wave: str, tree: Path, db: str | None, gates: GatePolicy, fmt
     store = _store(db, check=True)
     if store.wave(wave) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
+    _not_queued(store, wave)
     executor = _executor(store, tree, gates)
     _run_and_report(store, executor, lambda: executor.run(wave), fmt)
 
@@ -230,6 +287,7 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
 def _one_system(
     store: Store, tree: Path, wave: str, act: Callable[[WaveExecutor], Outcome], fmt: str, success: str
 ) -> None:
+    _not_queued(store, wave)
     executor = _executor(store, tree, GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0))
     try:
         outcome = _execute(executor, lambda: act(executor), fmt)

@@ -11,6 +11,7 @@ import click
 from pydantic import BaseModel
 
 from ..app import GatePolicy
+from ..execute import Nodes
 from ..plan import load_model
 from ..store import Engine, describe_failure, integrity_problem, open_store
 from .output import BAD_INPUT, FAILED, console, fail, problems_table
@@ -68,6 +69,15 @@ GATE_OPTIONS = [
         help="健康检查最长等待秒数 How long the health gate waits for the hold (s)",
     ),
     click.option(
+        "--nodes",
+        "nodes_file",
+        envvar="GOVMIG_NODES",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="执行节点文件：各区域的剧本在其区域内的节点上执行 Execution nodes file: a zone's playbooks run on "
+        "its node (govmig_execution_node in the inventory)",
+    ),
+    click.option(
         "--prometheus",
         envvar="GOVMIG_PROMETHEUS",
         default=None,
@@ -90,6 +100,7 @@ def gate_options(fn: F) -> F:
             concurrency=kwargs.pop("concurrency"),
             failure_budget=kwargs.pop("failure_budget"),
             observation_days=kwargs.pop("observation_days"),
+            nodes=_nodes(kwargs.pop("nodes_file")),
         )
         return fn(*args, **kwargs)
 
@@ -128,6 +139,11 @@ def model_or_exit(path: Path | None, model: type[M], title: str) -> M:
         console(stderr=True).print(problems_table(problems, title))
         raise SystemExit(BAD_INPUT)
     return loaded
+
+
+def _nodes(path: Path | None) -> Nodes | None:
+    """The execution nodes file, validated and located like every settings file; None: all runs here."""
+    return None if path is None else model_or_exit(path, Nodes, "执行节点文件有误 The nodes file is invalid")
 
 
 def write_files(out: Path, files: dict[str, bytes]) -> list[Path]:

@@ -16,7 +16,8 @@ from .engine import Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
 from .health import GateResult, HealthGate
 from .kube import KubeApplier, api_client
-from .lease import WaveLock
+from .lease import WaveLock, gone_here
+from .nodes import Node, Nodes, ZonedRunner, load_nodes
 from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
 from .states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
 
@@ -34,6 +35,8 @@ __all__ = [
     "HealthGate",
     "KubeApplier",
     "ManifestApplier",
+    "Node",
+    "Nodes",
     "Outcome",
     "PlaybookRunner",
     "RunRequest",
@@ -42,11 +45,14 @@ __all__ = [
     "WaveBusy",
     "WaveExecutor",
     "WaveLock",
+    "ZonedRunner",
     "accept",
     "accepted_since",
     "api_client",
     "cut_over",
+    "gone_here",
     "last_finished",
+    "load_nodes",
     "next_step",
     "problems",
     "record_name",

@@ -20,16 +20,27 @@ from ..store import Holder, LeaseBook
 from .errors import WaveBusy
 
 
-def _dead_here(holder: Holder, host: str) -> bool:
-    if holder.host != host:
+def gone_here(host: str, pid: int) -> bool:
+    """Whether `host` is this machine and no process `pid` lives on it: a holder known dead at once."""
+    if host != socket.gethostname():
         return False
     try:
-        os.kill(holder.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except PermissionError:
         return False
     return False
+
+
+def busy(holder: Holder, record: str) -> WaveBusy:
+    since = holder.acquired_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return WaveBusy(
+        f"批次 {record} 正在运行：{holder.actor}@{holder.host}（进程 {holder.pid}）自 {since} 起持有，"
+        "请等待其结束或暂停后再试",
+        f"wave {record} is running: held by {holder.actor}@{holder.host} (pid {holder.pid}) "
+        f"since {since}; wait for it to finish or pause it first",
+    )
 
 
 class WaveLock:
@@ -60,13 +71,7 @@ class WaveLock:
             else:
                 holder = None
         if holder is not None:
-            since = holder.acquired_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            raise WaveBusy(
-                f"批次 {self.record} 正在运行：{holder.actor}@{holder.host}（进程 {holder.pid}）自 {since} 起持有，"
-                "请等待其结束或暂停后再试",
-                f"wave {self.record} is running: held by {holder.actor}@{holder.host} (pid {holder.pid}) "
-                f"since {since}; wait for it to finish or pause it first",
-            )
+            raise busy(holder, self.record)
         self.held = True
         self._stop.clear()
         self._thread = threading.Thread(target=self._beat, name=f"govmig-lease-{self.record}", daemon=True)
@@ -75,7 +80,14 @@ class WaveLock:
 
     def _stale(self, holder: Holder) -> bool:
         age = self.leases.clock() - holder.heartbeat_at
-        return _dead_here(holder, self.host) or age > timedelta(seconds=self.stale_after)
+        return gone_here(holder.host, holder.pid) or age > timedelta(seconds=self.stale_after)
+
+    def check_free(self) -> None:
+        """Raises WaveBusy when a live runner holds the record: what a request to run it is told at once, before
+        the work is queued."""
+        holder = self.leases.holder(self.record)
+        if holder is not None and holder.owner != self.owner and not self._stale(holder):
+            raise busy(holder, self.record)
 
     def _beat(self) -> None:
         while not self._stop.wait(self.heartbeat):

@@ -107,21 +107,7 @@ class AnsibleRunner:
     def __call__(self, request: RunRequest, on_event: EventSink, cancelled: Callable[[], bool]) -> RunResult:
         import ansible_runner
 
-        failures: dict[str, HostFailure] = {}
-        tally: dict[str, Any] = {}
-
-        def handle(event: dict[str, Any]) -> bool:
-            data = event.get("event_data") or {}
-            if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not data.get(
-                "ignore_errors"
-            ):
-                failure = HostFailure(str(data.get("task", "")), failure_message(data.get("res") or {}))
-                failures.setdefault(str(data.get("host", "")), failure)
-            elif event.get("event") == "playbook_on_stats":
-                tally.update(data)
-            on_event(event)
-            return False  # the store keeps what matters; nothing more on disk
-
+        tally = Tally(on_event)
         request.private_dir.mkdir(parents=True, exist_ok=True)
         reap_orphans(request.private_dir)
         saved = _save_signals()
@@ -130,37 +116,74 @@ class AnsibleRunner:
                 private_data_dir=str(request.private_dir),
                 playbook=str(request.playbook),
                 inventory=str(request.inventory),
-                limit=",".join(request.limit),
-                tags=",".join(request.tags),
-                forks=max(1, request.forks),
-                cmdline="--check --diff" if request.check else None,
+                **run_options(request),
                 envvars={
                     "ANSIBLE_ROLES_PATH": str(request.roles),
                     "ANSIBLE_LIBRARY": str(request.roles.parent / "library"),
-                    "ANSIBLE_NOCOLOR": "1",
-                    "ANSIBLE_RETRY_FILES_ENABLED": "0",
-                    "ANSIBLE_PIPELINING": "1",  # one SSH round trip per task, not three
+                    **ANSIBLE_ENV,
                     "PATH": search_path(),
                     ORPHAN_MARK: str(request.private_dir),
                     **({"GOVMIG_WORD": request.word} if request.word else {}),
                 },
-                extravars=request.extravars or None,
-                ident=f"{request.step}-{request.attempt}-{uuid4().hex[:6]}",  # unique per run
                 rotate_artifacts=self.keep_artifacts,
-                suppress_env_files=True,
-                quiet=True,
                 timeout=self.timeout,
-                event_handler=handle,
+                event_handler=tally.handle,
                 cancel_callback=cancelled,
             )
         finally:
             _restore_signals(saved)
-        ok = result.status == "successful" and result.rc == 0
+        return tally.result(str(result.status), int(result.rc or 0))
+
+
+ANSIBLE_ENV = {
+    "ANSIBLE_NOCOLOR": "1",
+    "ANSIBLE_RETRY_FILES_ENABLED": "0",
+    "ANSIBLE_PIPELINING": "1",  # one SSH round trip per task, not three
+}
+
+
+def run_options(request: RunRequest) -> dict[str, Any]:
+    """What every run of a request passes ansible-runner, here or on an execution node."""
+    return {
+        "limit": ",".join(request.limit),
+        "tags": ",".join(request.tags),
+        "forks": max(1, request.forks),
+        "cmdline": "--check --diff" if request.check else None,
+        "extravars": request.extravars or None,
+        "ident": f"{request.step}-{request.attempt}-{uuid4().hex[:6]}",  # unique per run
+        "suppress_env_files": True,  # extra vars and secrets are never written under env/
+        "quiet": True,
+    }
+
+
+class Tally:
+    """A run's events as they come: each host's first failure, the playbook's own tally, every event handed
+    on; then the run's result from them."""
+
+    def __init__(self, on_event: EventSink) -> None:
+        self.on_event = on_event
+        self.failures: dict[str, HostFailure] = {}
+        self.tally: dict[str, Any] = {}
+
+    def handle(self, event: dict[str, Any]) -> bool:
+        data = event.get("event_data") or {}
+        if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not data.get(
+            "ignore_errors"
+        ):
+            failure = HostFailure(str(data.get("task", "")), failure_message(data.get("res") or {}))
+            self.failures.setdefault(str(data.get("host", "")), failure)
+        elif event.get("event") == "playbook_on_stats":
+            self.tally.update(data)
+        self.on_event(event)
+        return False  # the store keeps what matters; nothing more on disk
+
+    def result(self, status: str, rc: int) -> RunResult:
+        failures, tally = self.failures, self.tally
         first = next(iter(failures.values()), None)
         return RunResult(
-            ok=ok,
-            status=str(result.status),
-            rc=int(result.rc or 0),
+            ok=status == "successful" and rc == 0,
+            status=status,
+            rc=rc,
             failed_task=first.task if first else None,
             message=next((f.message for f in failures.values() if f.message), None),
             tallied=bool(tally),

@@ -117,6 +117,12 @@ class Namespaces:
                 sh("ip", "addr", "add", f"{addr}/30", "dev", name)
                 sh("ip", "link", "set", name, "up")
 
+    def isolate(self, name: str) -> None:
+        """Removes the host's link to this machine: it keeps only its links to its peers (a zone that only its
+        execution node reaches, a control node that reaches only the node). Start sshd before: it waits for the
+        link to this machine to answer."""
+        sh("ip", "link", "del", f"gm{self.tag}{list(self.hosts).index(name)}h", check=False)
+
     def cut(self, a: str, b: str, up: bool = False) -> None:
         """Takes the link between two hosts down (or up again): what a broken migration link looks like."""
         end = self.links.get((a, b)) or self.links[(b, a)]

@@ -1,8 +1,11 @@
-"""The collection cycle on APScheduler 3.x: every N seconds, coalesced, one at a time, with a misfire grace, the
-job kept in the store's own database (table apscheduler_jobs) so the schedule survives with the state it feeds.
+"""The collection cycle on APScheduler 3.x: every N seconds, coalesced, one at a time, with a misfire grace; and
+across every process that runs it, only the holder of the monitoring clock (monitor/clock.py, a lease in the
+store) collects, so any number of schedulers up make one cycle per interval, and a dead holder's clock is taken
+over.
 
-The job is referenced by name and its argument is a plain, picklable MonitorConfig; each process builds its
-Monitor once per config and reuses it (and its HTTP connections) across cycles.
+Each process keeps its schedule in memory (APScheduler warns against sharing a persistent job store among
+processes); the job is referenced by name and its argument is a plain, picklable MonitorConfig; each process
+builds its Monitor and its clock once per config and reuses them (and the HTTP connections) across cycles.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from ..store import HealthStore, open_store
+from ..store import HealthStore, Leases, open_store
 from .alerts import Alertmanager
 from .catalog import load_catalog
+from .clock import MonitorClock
 from .collect import Collector, connect
 from .cycle import CycleResult, Monitor
 from .queries import cycle_queries
@@ -44,6 +47,7 @@ class MonitorConfig:
 
 
 _MONITORS: dict[MonitorConfig, Monitor] = {}
+_CLOCKS: dict[MonitorConfig, MonitorClock] = {}
 _LOCK = threading.Lock()
 
 
@@ -60,8 +64,20 @@ def build_monitor(config: MonitorConfig) -> Monitor:
     )
 
 
-def run_cycle(config: MonitorConfig) -> CycleResult:
-    """The scheduled job (referenced by name in the job store)."""
+def clock_of(config: MonitorConfig) -> MonitorClock:
+    """This process's hold on the monitoring clock of `config`'s store."""
+    with _LOCK:
+        clock = _CLOCKS.get(config)
+        if clock is None:
+            clock = _CLOCKS[config] = MonitorClock(Leases(open_store(config.db)), config.settings.clock_stale)
+        return clock
+
+
+def run_cycle(config: MonitorConfig) -> CycleResult | None:
+    """The scheduled job (referenced by name): this interval's cycle when this process holds the monitoring
+    clock, else None (another process collects)."""
+    if not clock_of(config).tick():
+        return None
     with _LOCK:
         monitor = _MONITORS.get(config)
         if monitor is None:
@@ -76,7 +92,8 @@ def run(
     on_error: Callable[[BaseException], None] | None = None,
     stop: threading.Event | None = None,
 ) -> int:
-    """Runs the scheduler until `cycles` cycles have run (None: until `stop` is set); returns how many ran."""
+    """Runs the scheduler until this process has run `cycles` cycles (None: until `stop` is set); returns how
+    many it ran. Ticks where another process held the clock run nothing and do not count."""
     settings = config.settings
     stop = stop or threading.Event()
     done = 0
@@ -88,7 +105,7 @@ def run(
         if event.exception is not None:
             if on_error:
                 on_error(event.exception)
-        else:
+        elif event.retval is not None:
             done += 1
             if on_cycle:
                 on_cycle(event.retval)
@@ -96,7 +113,6 @@ def run(
             stop.set()
 
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=open_store(config.db), tablename="apscheduler_jobs")},
         executors={"default": ThreadPoolExecutor(1)},
         job_defaults={
             "coalesce": True,
@@ -122,4 +138,5 @@ def run(
             pass
     finally:
         scheduler.shutdown(wait=True)
+        clock_of(config).release()
     return done

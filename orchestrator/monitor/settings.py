@@ -20,6 +20,9 @@ class MonitorSettings(BaseModel):
     """Every query to Prometheus gives up after this; the client library's default is to wait for ever."""
     misfire_grace_seconds: Annotated[int, Field(ge=1)] = 30
     """A cycle that could not start on time still runs if it is at most this late (then coalesced into one)."""
+    clock_stale_seconds: Annotated[float | None, Field(gt=0, le=86400)] = None
+    """How long the monitoring clock's holder may go without a tick before another process takes the clock over
+    (monitor/clock.py); None: three intervals plus two query timeouts, so a slow cycle is not taken for a death."""
     confirm_cycles: Annotated[int, Field(ge=1, le=20)] = 2
     """A new state must be seen this many cycles in a row before it is reported: one bad scrape does not flap."""
     slow_seconds: Annotated[float, Field(gt=0)] = 1.0
@@ -30,3 +33,9 @@ class MonitorSettings(BaseModel):
     """The range of rate() in the request, error, latency and CPU queries."""
     alert_hold_cycles: Annotated[int, Field(ge=2)] = 4
     """A firing alert sent to Alertmanager lasts this many cycles unless re-sent: a silent monitor lets it end."""
+
+    @property
+    def clock_stale(self) -> float:
+        if self.clock_stale_seconds is not None:
+            return self.clock_stale_seconds
+        return 3 * self.interval_seconds + 2 * self.query_timeout_seconds

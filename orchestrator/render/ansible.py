@@ -178,7 +178,10 @@ def ansible_files(
         files[layout.inventory(wave.id)] = inventory(wave.id, members, settings)
         files[layout.runbook(wave.id)] = runbook(wave, members, settings)
         for name, text in static_files(ROOT / "inventories" / "group_vars").items():
-            files[layout.group_vars(wave.id, name)] = text
+            node = settings.execution_nodes.get(name.removesuffix(".yml"))
+            files[layout.group_vars(wave.id, name)] = text + (
+                f"govmig_execution_node: {node}\n" if node else ""
+            )
     for name, text in static_files(ROOT / "playbooks" / "roles").items():
         files[f"{layout.ROLES}/{name}"] = text
     for name, text in static_files(ROOT / "playbooks" / "library").items():

@@ -74,6 +74,13 @@ class RenderSettings(BaseModel):
     """Availability objective (%) for MLPS 1-2 systems..."""
     objective_high: Annotated[float, Field(gt=0, lt=100)] = 99.9
     """...and for MLPS 3 and up."""
+    execution_nodes: dict[
+        Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")],
+        Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")],
+    ] = Field(default_factory=dict)
+    """Which execution node runs the playbooks of each inventory zone group (egov_internal, egov_external,
+    govcloud, private, frontends): written as `govmig_execution_node` in that group's group_vars; the nodes
+    themselves are the site's nodes file (`govmig worker --nodes`). A zone without one runs on the control node."""
     storage_class: str = "gov-ssd"
     shared_storage_class: str = "gov-nas"
     """ReadWriteMany class for a system's shared data directory."""

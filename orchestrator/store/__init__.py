@@ -9,10 +9,12 @@ from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
 from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
 from .leases import Holder, Leases
+from .queue import Job, Queued, RunQueue
 from .repo import Store, aware, utcnow
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 from .sessions import Sessions, Signed
+from .throttle import SignInThrottle
 
 __all__ = [
     "DEFAULT_URL",
@@ -26,13 +28,17 @@ __all__ = [
     "Figure",
     "HealthStore",
     "Holder",
+    "Job",
     "LeaseBook",
     "Leases",
+    "Queued",
     "Review",
     "ReviewRefused",
     "Reviews",
     "RunLog",
+    "RunQueue",
     "Sessions",
+    "SignInThrottle",
     "Signed",
     "StaleCycle",
     "StateRow",

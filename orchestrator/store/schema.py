@@ -185,6 +185,42 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SignInFailure(Base):
+    """One failed sign-in under one of its throttle keys (the SHA-256 of user and source, source, or user): kept in
+    the store so every replica behind the proxy counts the same failures, and no typed name is kept in clear."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class QueuedRun(Base):
+    """Work the web and the CLI ask for and a worker carries out (`govmig worker`): a wave's run, or one system's
+    rollback or decommissioning. A worker claims a queued row, keeps its lease alive with a heartbeat, and a row
+    whose heartbeat stopped is claimed again by another worker, which resumes it from the step log."""
+
+    __tablename__ = "run_queue"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # run | rollback | decommission
+    wave: Mapped[str] = mapped_column(String(32))
+    system: Mapped[str | None] = mapped_column(String(140), nullable=True)
+    check_mode: Mapped[bool] = mapped_column(default=False)
+    tree: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(
+        String(16), index=True
+    )  # queued | claimed | done | failed | refused | cancelled
+    worker: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    pause: Mapped[bool] = mapped_column(default=False)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class Department(Base):
     """A department the service knows: created by `govmig department add` or with a user of it, never by a
     request to a path that names it."""

@@ -101,16 +101,29 @@ def decommission(
 
 
 def wave_state(request: Request, record: str) -> dict[str, Any]:
+    """The wave's record and, while a job for it is unfinished, that job: queued (waiting for a worker) or
+    claimed (a worker runs it), by whom since when."""
     ctx = context(request)
     run_ = ctx.store.wave(record)
-    if run_ is None:
+    job = request.app.state.runs.job(record)
+    if run_ is None and job is None:
         raise said(404, f"批次 {record} 还没有运行过", f"wave {record} has not been run")
     return {
         "record": record,
-        "status": run_.status,
-        "check": run_.check_mode,
-        "running": request.app.state.runs.active(record),
-        "systems": wave_documents(ctx.store, record),
+        "status": run_.status if run_ is not None else "queued",
+        "check": run_.check_mode if run_ is not None else record.endswith("@check"),
+        "running": job is not None,
+        "job": None
+        if job is None
+        else {
+            "id": job.id,
+            "status": job.status,
+            "status_zh": "排队等待执行器" if job.status == "queued" else "执行器执行中",
+            "worker": job.worker,
+            "queued_at": job.queued_at.isoformat(),
+            "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
+        },
+        "systems": wave_documents(ctx.store, record) if run_ is not None else [],
     }
 
 

@@ -14,13 +14,12 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from ..store import StoreFailure, describe_failure
+from ..store import SignInThrottle, StoreFailure, describe_failure
 from . import api_ops, api_plans, api_reports, api_systems, api_watch, pages
 from .api_watch import HealthCache
 from .context import Context, WebConfig
 from .portfolio import Portfolio
 from .runs import Runs
-from .security import LoginThrottle
 
 STATIC = Path(__file__).parent / "static"
 CSP = (
@@ -80,7 +79,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.portfolio = Portfolio(ctx)
     app.state.runs = Runs(ctx, app.state.portfolio)
     app.state.health_cache = HealthCache()
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = SignInThrottle(config.engine)
     app.add_middleware(SecurityHeaders, tls=config.secure_cookies)
     app.add_middleware(
         SessionMiddleware,

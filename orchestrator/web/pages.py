@@ -14,9 +14,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ..execute import record_name
-from ..store import PENDING
+from ..store import PENDING, SignInThrottle
 from .deps import BEARER, check_csrf, context, csrf_token, resolve, said, signed_in, visible
-from .security import ROLE_ZH, LoginThrottle, Principal, verify_password
+from .security import ROLE_ZH, Principal, verify_password
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
@@ -86,7 +86,7 @@ def login(
 ) -> Response:
     check_csrf(request, csrf)  # a sign-in form posted from another site is refused
     ctx = context(request)
-    throttle: LoginThrottle = request.app.state.throttle
+    throttle: SignInThrottle = request.app.state.throttle
     source = _source(request)
     if throttle.blocked(username, source):
         ctx.store.audit(username[:64] or "?", "login", "web", "throttled", f"from {source}")

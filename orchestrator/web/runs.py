@@ -1,14 +1,17 @@
-"""Waves started from the browser: each in a thread of this process, its state in the store as the CLI keeps it,
-so `govmig status` and `govmig resume` see the same runs and a restarted server resumes nothing by surprise."""
+"""Waves asked for from the browser: checked here, queued in the store, carried out by a worker (`govmig worker`).
+
+The web never runs a playbook itself, so any replica can take the request and the run goes on when that replica
+is gone. What can be refused at once is refused before anything is queued: a wave the tree has no playbook for,
+a wave another runner holds (its lease), the same work queued already, a decommissioning its department has not
+accepted.
+"""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
 
-from ..app import Written
-from ..execute import ExecuteError, WaveExecutor, WaveLock, record_name
+from ..app import Written, ask
+from ..store import Job, Queued, RunQueue
 from .context import Context
 from .portfolio import Portfolio
 
@@ -17,22 +20,17 @@ class Busy(Exception):
     pass
 
 
-@dataclass
-class Active:
-    thread: threading.Thread
-    executor: WaveExecutor
-
-
 class Runs:
     def __init__(self, ctx: Context, portfolio: Portfolio) -> None:
         self.ctx, self.portfolio = ctx, portfolio
-        self._lock = threading.Lock()
-        self._active: dict[str, Active] = {}
+        self.queue = RunQueue(ctx.config.engine)
 
     def active(self, record: str) -> bool:
-        with self._lock:
-            a = self._active.get(record)
-            return a is not None and a.thread.is_alive()
+        return self.queue.active(record) is not None
+
+    def job(self, record: str) -> Job | None:
+        """The unfinished job on `record`, if any: queued (waiting for a worker) or claimed (running)."""
+        return self.queue.active(record)
 
     def render(self, actor: str) -> Written:
         counts = self.portfolio.view().portfolio.write(self.ctx.config.tree)
@@ -45,92 +43,35 @@ class Runs:
         )
         return counts
 
-    def _executor(self, wave: str, actor: str) -> WaveExecutor:
-        """A fresh executor, having refused at once a wave the tree has no playbook for."""
+    def _ask(self, kind: str, wave: str, actor: str, system: str | None = None, check: bool = False) -> Job:
         executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
-        executor.paths(wave)
-        return executor
-
-    def _start(
-        self, record: str, actor: str, executor: WaveExecutor, work: Callable[[WaveExecutor], object]
-    ) -> None:
-        """Runs `work` in a thread of its own; one at a time per record."""
-        with self._lock:
-            current = self._active.get(record)
-            if current is not None and current.thread.is_alive():
-                raise Busy(record)
-
-            def body() -> None:
-                try:
-                    work(executor)
-                except ExecuteError as exc:
-                    self.ctx.store.audit(actor, "wave.refused", record, "refused", exc.en)
-
-            thread = threading.Thread(target=body, name=f"govmig-web-{record}", daemon=True)
-            self._active[record] = Active(thread, executor)
-            thread.start()
+        try:
+            return ask(self.queue, executor, kind, wave, actor, system=system, check=check)
+        except Queued as exc:
+            raise Busy(exc.job.record) from None
 
     def run(self, wave: str, check: bool, actor: str) -> str:
-        """Starts (or resumes: the store remembers every step) the wave; returns its record name.
-
-        The wave's lease is taken before the answer, so a wave that the CLI or another server runs is refused
-        (WaveBusy, 409) instead of being reported started and then running twice."""
-        record = record_name(wave, check)
-        executor = self._executor(wave, actor)
-        lease = executor.lease(record).acquire()
-        try:
-            self._start(record, actor, executor, lambda e: e.run(wave, check, lease=lease))
-        except BaseException:
-            lease.release()
-            raise
-        return record
+        """Queues the run (or the resumption: the store remembers every step) of the wave; its record name.
+        A wave that the CLI or a worker runs already is refused (WaveBusy, 409) at once."""
+        return self._ask("run", wave, actor, check=check).record
 
     def pause(self, record: str, actor: str) -> bool:
-        with self._lock:
-            active = self._active.get(record)
-        if active is None or not active.thread.is_alive():
-            return False
-        active.executor.pause.set()
-        self.ctx.store.audit(actor, "wave.pause", record, "requested")
-        return True
+        """Asks the worker running `record` to pause after its running steps (a queued run is then skipped)."""
+        return self.queue.ask_pause(record, actor)
 
     def rollback(self, wave: str, system: str, actor: str) -> None:
-        executor = self._executor(wave, actor)
-        self._later(
-            wave,
-            f"{wave}:rollback:{system}",
-            actor,
-            executor,
-            lambda e, lease: e.rollback(wave, system, lease=lease),
-        )
+        self._ask("rollback", wave, actor, system=system)
 
     def decommission(self, wave: str, system: str, actor: str) -> None:
-        """Decommissions a system's source in the background, having refused at once (ExecuteError) one not
-        cut over, not accepted by its department, or in its observation period."""
-        executor = self._executor(wave, actor)
-        executor.may_decommission(wave, system)
-        record = f"{wave}:decommission:{system}"
-        self._later(wave, record, actor, executor, lambda e, lease: e.decommission(wave, system, lease=lease))
+        """Queues decommissioning a system's source, having refused at once (ExecuteError) one not cut over, not
+        accepted by its department, or in its observation period."""
+        self._ask("decommission", wave, actor, system=system)
 
-    def _later(
-        self,
-        wave: str,
-        record: str,
-        actor: str,
-        executor: WaveExecutor,
-        work: Callable[[WaveExecutor, WaveLock], object],
-    ) -> None:
-        """One system's later step, under the wave's lease taken before the answer (so a running wave refuses it)."""
-        lease = executor.lease(wave).acquire()
-        try:
-            self._start(record, actor, executor, lambda e: work(e, lease))
-        except BaseException:
-            lease.release()
-            raise
-
-    def join(self, timeout: float) -> None:
-        """Waits (bounded) for every running wave: tests and a graceful shutdown."""
-        with self._lock:
-            threads = [a.thread for a in self._active.values()]
-        for t in threads:
-            t.join(timeout)
+    def join(self, timeout: float) -> bool:
+        """Waits (bounded) until nothing is queued or running: tests and a graceful shutdown. Whether it is so."""
+        deadline = time.monotonic() + timeout
+        while self.queue.pending():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True

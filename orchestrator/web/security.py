@@ -9,10 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -81,63 +77,3 @@ def password_problem(password: str, username: str = "") -> tuple[str, str] | Non
     if username and username.lower() in password.lower():
         return "密码不能包含用户名", "the password must not contain the user name"
     return None
-
-
-class LoginThrottle:
-    """Failed sign-ins counted per (user name, source address), per source and per user name, each within
-    `window` seconds; past a limit further attempts are refused until the window has passed.
-
-    Per (user, source) first, so that someone else guessing from elsewhere cannot lock the real user out;
-    per source, so one address cannot try many names; per user, with a higher limit, so many addresses cannot
-    share the guessing. Memory stays bounded: at most `max_keys` keys, the least recently failed dropped first,
-    and a user name counts by its first 64 characters only."""
-
-    def __init__(
-        self,
-        limit: int = 5,
-        window: float = 900,
-        clock: Callable[[], float] = time.monotonic,
-        per_source: int = 20,
-        per_user: int = 50,
-        max_keys: int = 10_000,
-    ) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self.limits = {"pair": limit, "source": per_source, "user": per_user}
-        self.max_keys = max_keys
-        self._failures: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _keys(username: str, source: str) -> list[tuple[str, str]]:
-        name = username[:64]
-        return [("pair", f"{name}\x00{source}"), ("source", source), ("user", name)]
-
-    def _recent(self, key: tuple[str, str]) -> list[float]:
-        now = self.clock()
-        kept = [t for t in self._failures.get(key, []) if now - t < self.window][-max(self.limits.values()) :]
-        if kept:
-            self._failures[key] = kept
-        else:
-            self._failures.pop(key, None)
-        return kept
-
-    def blocked(self, username: str, source: str = "") -> bool:
-        with self._lock:
-            return any(len(self._recent(k)) >= self.limits[k[0]] for k in self._keys(username, source))
-
-    def failed(self, username: str, source: str = "") -> None:
-        with self._lock:
-            for key in self._keys(username, source):
-                times = self._recent(key)
-                times.append(self.clock())
-                self._failures[key] = times
-                self._failures.move_to_end(key)
-            while len(self._failures) > self.max_keys:
-                self._failures.popitem(last=False)
-
-    def succeeded(self, username: str, source: str = "") -> None:
-        with self._lock:
-            self._failures.pop(self._keys(username, source)[0], None)
-
-    def __len__(self) -> int:
-        return len(self._failures)

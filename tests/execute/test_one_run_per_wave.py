@@ -18,6 +18,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
+from orchestrator.app import Worker
 from orchestrator.execute import STEPS, AnsibleRunner, WaveBusy, WaveExecutor
 from orchestrator.execute.lease import WaveLock
 from orchestrator.store import Accounts, Leases, Store, open_store
@@ -118,14 +119,14 @@ def test_a_runner_whose_lease_was_taken_over_is_told_at_its_next_heartbeat(fresh
     assert leases.holder("W10").owner == "usurper"  # type: ignore[union-attr]  # the loser released nothing
 
 
+def _executor(store: Store, path: Path, actor: str) -> WaveExecutor:
+    return WaveExecutor(store, AnsibleRunner(), path, actor=actor)
+
+
 @contextmanager
 def ops_client(engine: Engine, tree: Path) -> Iterator[TestClient]:
     """The web service over this store and tree, as an ops user with a bearer token."""
-
-    def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
-        return WaveExecutor(store, AnsibleRunner(), path, actor=actor)
-
-    app = create_app(WebConfig(engine=engine, tree=tree, secret="s" * 40, executor=executor))
+    app = create_app(WebConfig(engine=engine, tree=tree, secret="s" * 40, executor=_executor))
     accounts = Accounts(engine)
     name = f"ops-{uuid.uuid4().hex[:6]}"
     token = new_token()
@@ -147,10 +148,12 @@ def test_a_web_started_run_is_refused_while_the_cli_holds_the_wave(
         assert "ops-cli@" in detail["zh"] and "ops-cli@" in detail["en"] and "is running" in detail["en"]
     with ops_client(engine, where.tree) as client:
         assert client.post("/api/waves/W01/run").status_code == 200
-        assert Leases(engine).holder("W01") is not None  # taken before the answer
+        job = client.get("/api/waves/W01/status").json()["job"]
+        assert job["status"] == "queued" and job["worker"] is None  # the web queues; it runs nothing itself
         code, out, err = finish(
             govmig("run", "W01", "--tree", str(where.tree), "--db", fresh_store_url, cwd=tmp_path)
         )
-        client.app.state.runs.join(120)  # type: ignore[attr-defined]
-    assert_refused(code, out, err, holder="@")
+        assert code == 1 and "队列" in err and "queued" in err, out + err  # nor does the CLI beside it
+        ended = Worker(engine, where.tree, _executor, heartbeat=0.2).once()
+        assert ended is not None and (ended.status, ended.detail) == ("done", "done")
     assert Store(engine).wave("W01").status == "done"  # type: ignore[union-attr]

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from sqlalchemy import inspect, text
+from sqlalchemy import select, text
 
 from orchestrator.plan.model_files import load_model
 from orchestrator.plan.usage import MeasuredUsage
-from orchestrator.store import open_store
+from orchestrator.store import aware, open_store
+from orchestrator.store.schema import MonitorCycle
 from tests.cli.test_intake_commands import run
+from tests.execute.harness import govmig
 from tests.monitor.conftest import Stack
 from tests.render.conftest import Rendered
 
 
-def test_monitor_runs_its_cycles_on_the_scheduler_with_the_job_kept_in_the_store(
+def test_monitor_runs_its_cycles_on_the_scheduler_holding_the_monitoring_clock(
     stack: Stack, rendered: Rendered, tmp_path: Path
 ) -> None:
     db = f"sqlite:///{tmp_path / 'govmig.db'}"
@@ -44,15 +48,10 @@ def test_monitor_runs_its_cycles_on_the_scheduler_with_the_job_kept_in_the_store
     assert sum(cycles[-1]["states"].values()) == rendered_systems
     assert cycles[-1]["states"]["up"] >= len(stack.apps) - 1  # the five stand-ins answer (one may be stopped)
     engine = open_store(db)
-    assert "apscheduler_jobs" in inspect(engine).get_table_names()
-    with engine.connect() as conn:
-        assert conn.execute(text("select id from apscheduler_jobs")).scalars().all() == ["govmig-monitor"]
-    job = SQLAlchemyJobStore(engine=engine).lookup_job("govmig-monitor")
-    assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 30)
-    assert (
-        job.trigger.interval.total_seconds() == 1
-        and job.func_ref == "orchestrator.monitor.scheduler:run_cycle"
-    )
+    with engine.connect() as conn:  # it took the monitoring clock, and handed it back when it stopped
+        taken = conn.execute(text("select target from audit where action = 'lease.take'")).scalars().all()
+        held = conn.execute(text("select wave from wave_leases")).scalars().all()
+    assert taken == ["monitor-clock"] and held == []
 
     status, out, _ = run(
         "health", "--db", db, "--format", "json", "--department", stack.targets[0].department
@@ -157,3 +156,49 @@ def test_dashboard_export_writes_grafana_json(tmp_path: Path) -> None:
     board = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
     assert status == 0 and board["uid"] == "govmig-supervision"
     assert {"department", "zone", "wave"} <= {v["name"] for v in board["templating"]["list"]}
+
+
+def test_two_schedulers_collect_once_per_interval_and_a_dead_holders_clock_is_taken_over(
+    stack: Stack, rendered: Rendered, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    settings = tmp_path / "monitor.yaml"
+    settings.write_text("interval_seconds: 1\nclock_stale_seconds: 3\n")
+    args = ("monitor", "--prometheus", stack.prometheus.url, "--tree", str(rendered.out), "--db", db, "--all")
+    engine = open_store(db)
+    schedulers = [govmig(*args, "--settings", str(settings), cwd=tmp_path) for _ in range(2)]
+
+    def cycles() -> list[datetime]:
+        with engine.connect() as conn:
+            return [
+                aware(t) for t in conn.execute(select(MonitorCycle.at).order_by(MonitorCycle.at)).scalars()
+            ]
+
+    def holder() -> int | None:
+        with engine.connect() as conn:
+            return conn.execute(text("select pid from wave_leases where wave = 'monitor-clock'")).scalar()
+
+    try:
+        deadline = time.monotonic() + 60
+        while len(cycles()) < 6 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        seen = cycles()
+        assert len(seen) >= 6, "the schedulers collected nothing"
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(seen)]
+        assert min(gaps) > 0.5, gaps  # never two cycles for one interval (two schedulers, one clock)
+        first = holder()
+        assert first in {p.pid for p in schedulers}
+        dying = next(p for p in schedulers if p.pid == first)
+        dying.kill()
+        dying.wait(10)
+        killed_at = datetime.now(UTC)
+        deadline = time.monotonic() + 60
+        while not [t for t in cycles() if t > killed_at] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [t for t in cycles() if t > killed_at], "nobody took the clock over"
+        survivor = next(p for p in schedulers if p.pid != first)
+        assert holder() == survivor.pid and survivor.poll() is None
+    finally:
+        for p in schedulers:
+            p.kill()
+            p.communicate(timeout=30)

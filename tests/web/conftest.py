@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,6 +17,7 @@ import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from orchestrator.app import Worker
 from orchestrator.cli.web_cmds import seed
 from orchestrator.execute import STEPS, AnsibleRunner, WaveExecutor
 from orchestrator.lab import down as lab_down
@@ -48,9 +50,14 @@ class Web:
     app: FastAPI
     root: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    stop: threading.Event = field(default_factory=threading.Event)
+    worker: threading.Thread | None = None
 
     def close(self) -> None:
         self.app.state.runs.join(120)
+        self.stop.set()
+        if self.worker is not None:
+            self.worker.join(30)
         if (self.root / "site" / "lab.json").exists():
             lab_down(self.root / "site")
         shutil.rmtree(self.root, ignore_errors=True)
@@ -116,6 +123,10 @@ def build(
         refresh_seconds=0.2,
     )
     web = Web(create_app(config), root)
+    # the worker `govmig worker` runs, here in a thread: the web only queues, and this carries the runs out
+    worker = Worker(engine, tree, executor, heartbeat=0.2, poll=0.1)
+    web.worker = threading.Thread(target=worker.serve, args=(web.stop,), daemon=True)
+    web.worker.start()
     for name, (role, department) in users.items():
         user = accounts.add_user(name, role, department, hash_password(PASSWORD), "test")
         web.tokens[name] = new_token()

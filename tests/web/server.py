@@ -42,3 +42,24 @@ def govmig_serve(db: str, root: Path, *extra: str) -> Iterator[str]:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
+
+
+@contextmanager
+def govmig_worker(db: str, root: Path, *extra: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`govmig worker` over the same store and tree: the process that carries out what the web queues."""
+    argv = [sys.executable, "-m", "orchestrator", "worker", "--db", db, "--tree", str(root / "render")]
+    worker = subprocess.Popen(
+        [*argv, "--poll", "0.2", "--heartbeat", "0.5", *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield worker
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)

@@ -1,6 +1,7 @@
-"""A wave started from the browser passes exactly the gates of one started with `govmig run`: through the real
-`govmig serve`, a target whose health URL fails the gate is not cut over, and the same wave with the gate turned
-off (`--hold 0`) is (the control: it is the gate that stops it)."""
+"""A wave started from the browser passes exactly the gates of one started with `govmig run`: the real
+`govmig serve` queues it and the real `govmig worker`, which takes the same gate options as `govmig run`, carries
+it out; a target whose health URL fails the gate is not cut over, and the same wave with the gate turned off
+(`--hold 0`) is (the control: it is the gate that stops it)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from orchestrator.render import load_inventory
 from orchestrator.store import Accounts, Store, open_store
 from orchestrator.web import hash_password, new_token, token_digest
 from tests.execute.harness import site
-from tests.web.server import govmig_serve
+from tests.web.server import govmig_serve, govmig_worker
 
 
 class _Health(BaseHTTPRequestHandler):
@@ -62,7 +63,8 @@ def _run_from_the_web(tmp_path: Path, hold: str) -> dict[str, dict[str, object]]
         user = accounts.add_user("ops", "ops", None, hash_password("Gov-Mig-2026"), "test")
         accounts.add_token(user, token_digest(token), "test", "test")
         (tmp_path / "render").symlink_to(where.tree)
-        with govmig_serve(db, tmp_path, "--hold", hold, "--gate-timeout", "4") as base:
+        gates = ("--hold", hold, "--gate-timeout", "4")
+        with govmig_serve(db, tmp_path, *gates) as base, govmig_worker(db, tmp_path, *gates):
             auth = {"Authorization": f"Bearer {token}"}
             started = httpx.post(base + "/api/waves/W01/run", headers=auth, timeout=30)
             assert started.status_code == 200, started.text

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
-from orchestrator.store import Accounts, Sessions, open_store
+from orchestrator.store import Accounts, Sessions, SignInThrottle, open_store
 from orchestrator.web import WebConfig, create_app, hash_password
-from orchestrator.web.security import LoginThrottle, password_problem
+from orchestrator.web.security import password_problem
 from tests.conftest import EXAMPLES
 
 PASSWORD = "Gov-Mig-2026"
@@ -160,12 +162,22 @@ def test_one_source_cannot_try_many_names(site: tuple[Any, Accounts]) -> None:
     assert _guess(app, "ops", "198.18.0.78", PASSWORD) == 303
 
 
-def test_the_throttle_stays_bounded_whatever_names_are_sent() -> None:
-    throttle = LoginThrottle(max_keys=300)
-    for n in range(2000):
-        throttle.failed(f"{n}-" + "x" * 100_000, f"198.18.{n // 250}.{n % 250}")
-    assert len(throttle) <= 300
-    assert max(len(k[1]) for k in throttle._failures) <= 64 + 1 + len("198.18.7.249")
+def test_the_throttle_keeps_no_name_and_stays_bounded_whatever_is_sent(tmp_path: Path) -> None:
+    """The failures live in the store (every replica counts them): keyed by digests, never the typed text, pruned
+    past the window and capped in rows."""
+    engine = open_store(f"sqlite:///{tmp_path / 't.db'}")
+    now = [datetime(2026, 12, 1, tzinfo=UTC)]
+    throttle = SignInThrottle(engine, clock=lambda: now[0], max_rows=900)
+    for n in range(400):
+        throttle.failed(f"{n}-secret-" + "x" * 100_000, f"198.18.{n // 250}.{n % 250}")
+    assert len(throttle) <= 900
+    with engine.connect() as conn:
+        stored = " ".join(str(v) for row in conn.execute(text("SELECT * FROM sign_in_failures")) for v in row)
+    assert "secret" not in stored and "198.18." not in stored
+    assert throttle.blocked("399-secret-" + "x" * 100_000, "198.18.1.149") is False
+    now[0] += timedelta(seconds=901)
+    throttle.failed("late", "198.18.9.9")
+    assert len(throttle) == 3  # one failure, its three keys; everything older than the window is gone
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,135 @@
+"""The worker (`govmig worker`): carries out the runs the web and the CLI queue, so no web replica ever runs a
+playbook, and a wave goes on whichever replica asked for it and whatever happens to that replica.
+
+A worker claims the oldest job of its tree, keeps the claim alive with a heartbeat, and hands what the job asks
+(a pause, or the discovery that another worker took it over) to the executor, which stops after the running
+steps. A worker that dies leaves its job claimed and quiet: the next worker takes it over and runs it again,
+and the executor resumes from the step log (every finished step stays finished). The wave's own lease still
+guards the wave itself, so a CLI `govmig run` and a queued run never go side by side.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from ..execute import ExecuteError, WaveBusy, WaveExecutor, gone_here
+from ..store import Engine, Job, RunQueue, Store, StoreFailure
+
+ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
+LOG = logging.getLogger("govmig.worker")
+
+
+def worker_name() -> str:
+    """host:pid:random, so a takeover can tell a dead local worker at once and the audit says who ran what."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def gone(name: str) -> bool:
+    host, _, rest = name.partition(":")
+    pid = rest.partition(":")[0]
+    return pid.isdigit() and gone_here(host, int(pid))
+
+
+class Worker:
+    def __init__(
+        self,
+        engine: Engine,
+        tree: Path,
+        executor: ExecutorFactory,
+        *,
+        name: str | None = None,
+        heartbeat: float = 5.0,
+        stale_after: float = 30.0,
+        poll: float = 1.0,
+    ) -> None:
+        self.engine, self.tree, self.executor = engine, tree.resolve(), executor
+        self.queue, self.store = RunQueue(engine), Store(engine)
+        self.name = name or worker_name()
+        self.heartbeat, self.stale_after, self.poll = heartbeat, stale_after, poll
+        self.on_finished: Callable[[Job], None] = lambda _: None
+        self._current: WaveExecutor | None = None
+        self._stopping = False
+
+    def pause_current(self) -> None:
+        """The running job pauses after its running steps (a stopping worker); it is then claimed again."""
+        self._stopping = True
+        current = self._current
+        if current is not None:
+            current.pause.set()
+
+    def once(self) -> Job | None:
+        """Claims one job and carries it out; the job as it ended, or None when there was nothing to do."""
+        job = self.queue.claim(self.name, str(self.tree), self.stale_after, gone)
+        if job is None:
+            return None
+        status, detail = self._carry_out(job)
+        self.queue.finish(job.id, self.name, status, detail)
+        ended = self.queue.get(job.id)
+        if ended is not None:
+            self.on_finished(ended)
+        return ended
+
+    def serve(self, stop: threading.Event, jobs: int | None = None) -> int:
+        """Claims and carries out jobs until `stop` (or `jobs` of them); how many it carried out."""
+        done = 0
+        while not stop.is_set() and (jobs is None or done < jobs):
+            try:
+                finished = self.once()
+            except StoreFailure as exc:  # the store went away for a moment: the next poll tries again
+                LOG.warning("store unavailable: %s", exc)
+                finished = None
+            if finished is None:
+                stop.wait(self.poll)
+            else:
+                done += 1
+        return done
+
+    def _carry_out(self, job: Job) -> tuple[str, str]:
+        if job.pause:  # paused before any worker got to it: nothing runs
+            return "cancelled", "paused before it started"
+        executor = self._current = self.executor(self.store, Path(job.tree), job.actor)
+        quit_beating = threading.Event()
+        beats = threading.Thread(target=self._beat, args=(job, executor, quit_beating), daemon=True)
+        beats.start()
+        try:
+            if job.kind == "run":
+                outcome = executor.run(job.wave, job.check)
+            elif job.kind == "rollback":
+                outcome = executor.rollback(job.wave, str(job.system))
+            else:
+                outcome = executor.decommission(job.wave, str(job.system))
+            if outcome.status == "paused" and self._stopping:  # not asked for: the next worker resumes it
+                return "queued", "the worker stopped; resumed by the next"
+            return "done", outcome.status
+        except WaveBusy as exc:
+            if (
+                job.claims > 1
+            ):  # taken over: the dead holder's wave lease is not stale yet; claimed again later
+                return "queued", exc.en
+            self.store.audit(job.actor, "wave.refused", job.record, "refused", exc.en)
+            return "refused", exc.en
+        except ExecuteError as exc:
+            self.store.audit(job.actor, "wave.refused", job.record, "refused", exc.en)
+            return "refused", exc.en
+        except Exception as exc:  # a bug or the world failing: the job says so; the step log keeps the state
+            LOG.exception("job %s failed", job.id)
+            return "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            self._current = None
+            quit_beating.set()
+            beats.join(self.heartbeat + 5)
+
+    def _beat(self, job: Job, executor: WaveExecutor, stop: threading.Event) -> None:
+        while not stop.wait(self.heartbeat):
+            try:
+                mine, pause = self.queue.beat(job.id, self.name)
+            except StoreFailure:
+                continue
+            if pause or not mine:
+                executor.pause.set()

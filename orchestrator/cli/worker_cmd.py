@@ -1,0 +1,107 @@
+"""`govmig worker`: carries out the runs the web and `govmig run --queue` put on the store's queue.
+
+Start one or more beside the web replicas, on machines that can reach the control side of every zone (or its
+execution node). SIGTERM or Ctrl-C: the running job pauses after its running steps and the worker stops; the
+job is then claimed again by a worker and resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from ..app import GatePolicy, Worker, build_executor
+from ..execute import WaveExecutor
+from ..store import Job, Store
+from .options import DB, TREE, engine, gate_options
+from .output import FORMAT, OK, console
+
+STATUS_ZH = {"done": "完成", "failed": "失败", "refused": "拒绝", "queued": "重新排队", "cancelled": "取消"}
+
+
+def _line(job: Job, fmt: str) -> None:
+    if fmt == "json":
+        doc = {
+            "job": job.id,
+            "record": job.record,
+            "kind": job.kind,
+            "system": job.system,
+            "actor": job.actor,
+            "status": job.status,
+            "claims": job.claims,
+            "detail": job.detail,
+        }
+        print(json.dumps(doc, ensure_ascii=False), flush=True)
+    else:
+        what = f"{job.kind} {job.record}"
+        console().print(
+            f"{STATUS_ZH.get(job.status, job.status)} {job.status}: {what}（{job.actor}）{job.detail or ''}"
+        )
+
+
+@click.command("worker")
+@TREE
+@DB
+@gate_options
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="完成这么多个任务后退出 Stop after N jobs"
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.05, max=60),
+    default=1.0,
+    show_default=True,
+    help="空闲时轮询间隔（秒）Poll interval when idle (s)",
+)
+@click.option(
+    "--heartbeat",
+    type=click.FloatRange(min=0.05, max=60),
+    default=5.0,
+    show_default=True,
+    help="心跳间隔（秒）Heartbeat (s)",
+)
+@click.option(
+    "--stale-after",
+    type=click.FloatRange(min=0.5, max=3600),
+    default=30.0,
+    show_default=True,
+    help="心跳停止多久后由其他执行器接管（秒）A job is taken over after its worker is silent this long (s)",
+)
+@FORMAT
+def worker_command(
+    tree: Path,
+    db: str | None,
+    gates: GatePolicy,
+    jobs: int | None,
+    poll: float,
+    heartbeat: float,
+    stale_after: float,
+    fmt: str,
+) -> None:
+    """执行队列中的任务 Carry out queued runs (web and `govmig run --queue`) until stopped."""
+    eng = engine(db, check=True)
+
+    def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
+        built = build_executor(store, path, actor, gates)
+        built.lease_heartbeat, built.lease_stale_after = min(heartbeat, 5.0), stale_after
+        return built
+
+    worker = Worker(eng, tree, executor, heartbeat=heartbeat, stale_after=stale_after, poll=poll)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+        worker.pause_current()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+    if fmt != "json":
+        console().print(f"govmig 执行器 worker {worker.name}：{tree.resolve()}（Ctrl-C 停止 stop）")
+    worker.on_finished = lambda job: _line(job, fmt)
+    worker.serve(stop, jobs)
+    raise SystemExit(OK)

@@ -1,0 +1,106 @@
+"""Runs go through the queue: the web and `govmig run --queue` ask, workers claim (each job by exactly one of
+them, SKIP LOCKED on PostgreSQL), keep the claim alive, and a dead worker's job is taken over and resumed from
+the step log, every step still finished exactly once. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+from orchestrator.execute import STEPS
+from orchestrator.store import Queued, RunQueue, Store, open_store
+from tests.execute.harness import govmig, site
+
+
+def test_each_job_is_claimed_by_exactly_one_of_many_workers(store_url: str) -> None:
+    queue = RunQueue(open_store(store_url))
+    tree = f"/srv/tree-{time.monotonic_ns()}"  # this test's own jobs, whatever else the database holds
+    for n in range(12):
+        queue.enqueue("run", f"W{n:02d}", f"W{n:02d}", tree, "ops-wang")
+    claimed: list[tuple[str, int]] = []
+    lock = threading.Lock()
+
+    def work(name: str) -> None:
+        for _ in range(50):
+            job = queue.claim(name, tree, stale_after=60)
+            if job is None:
+                return
+            with lock:
+                claimed.append((name, job.id))
+            queue.finish(job.id, name, "done", "ok")
+
+    threads = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    ids = [job for _, job in claimed]
+    assert len(ids) == 12 and len(set(ids)) == 12  # every job once, none twice
+    assert queue.claim("late", tree, stale_after=60) is None
+
+
+def test_the_same_work_is_not_queued_twice_and_a_quiet_claim_is_taken_over(tmp_path: Path) -> None:
+    now = [datetime(2026, 12, 2, 8, 0, tzinfo=UTC)]
+    engine = open_store(f"sqlite:///{tmp_path / 'q.db'}")
+    queue = RunQueue(engine, clock=lambda: now[0])
+    job = queue.enqueue("run", "W01", "W01", "/t", "ops-wang")
+    try:
+        queue.enqueue("run", "W01", "W01", "/t", "ops-li")
+        raise AssertionError("queued twice")
+    except Queued as exc:
+        assert exc.job.id == job.id
+    first = queue.claim("host-a:1:x", "/t", stale_after=30)
+    assert first is not None and first.claims == 1
+    now[0] += timedelta(seconds=10)
+    assert queue.beat(job.id, "host-a:1:x") == (True, False)
+    assert queue.claim("host-b:2:y", "/t", stale_after=30) is None  # alive: nobody takes it
+    now[0] += timedelta(seconds=31)  # quiet past the limit
+    second = queue.claim("host-b:2:y", "/t", stale_after=30)
+    assert second is not None and second.id == job.id and second.claims == 2
+    assert queue.beat(job.id, "host-a:1:x") == (False, False)  # the old worker learns it lost it
+    assert queue.finish(job.id, "host-a:1:x", "done", "late") is False
+    assert queue.ask_pause("W01", "ops-wang") is True and queue.beat(job.id, "host-b:2:y") == (True, True)
+    with engine.connect() as conn:
+        actions = conn.execute(text("select action from audit order by id")).scalars().all()
+    assert actions == ["queue.run", "queue.claim", "queue.takeover", "wave.pause"]
+
+
+def test_a_killed_workers_wave_is_taken_over_and_finished_every_step_once(
+    tmp_path: Path, fresh_store_url: str
+) -> None:
+    where = site(tmp_path, ["alpha", "beta"])
+    common = ["--tree", str(where.tree), "--db", fresh_store_url, "--hold", "0", "--format", "json"]
+    queued = govmig("run", "W01", "--queue", *common, cwd=tmp_path)
+    out, err = queued.communicate(timeout=120)
+    assert queued.returncode == 0, out + err
+    assert json.loads(out)["status"] == "queued" and not where.frontend("alpha")  # queued, nothing ran yet
+    store = Store(open_store(fresh_store_url))
+    first = govmig("worker", *common, "--heartbeat", "0.2", cwd=tmp_path, own_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # kill it in the middle of the wave: some steps done, not all
+        done = [e for k in where.systems for e in store.step_log("W01", k) if e.status == "finished"]
+        if len(done) >= 3:
+            break
+        time.sleep(0.1)
+    os.killpg(first.pid, signal.SIGKILL)  # the worker and the ansible-playbook it started
+    first.communicate(timeout=30)
+    assert store.wave("W01") is not None and store.wave("W01").status == "running"  # type: ignore[union-attr]
+    second = govmig("worker", *common, "--jobs", "1", "--heartbeat", "0.2", cwd=tmp_path)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, out + err
+    ended = json.loads(out.strip().splitlines()[-1])
+    assert ended["status"] == "done" and ended["detail"] == "done" and ended["claims"] == 2, ended
+    for key in where.systems:
+        finished = [e.step for e in store.step_log("W01", key) if e.status == "finished"]
+        assert finished == [s.name for s in STEPS]  # each step finished exactly once, in order
+        assert where.moved(key.split("/")[1])
+    with store.engine.connect() as conn:
+        took = conn.execute(text("select detail from audit where action = 'queue.takeover'")).scalars().all()
+    assert len(took) == 1 and f":{first.pid}:" in took[0]
