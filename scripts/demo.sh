@@ -64,6 +64,8 @@ kill $SERVER; wait $SERVER 2>/dev/null || true
 trap - EXIT
 echo "  （演示结束后已停止；再次启动 stopped after the demo; to start it again:）"
 echo "    ${SERVE[*]}"
+echo "  网页提交的批次由执行器执行 waves asked for in the browser are carried out by a worker:"
+echo "    ${GOVMIG[*]} worker --db $DB --tree $OUT/render --hold 0"
 
 say "9. 报告 Reports: the audit inventory, the annual report and the department evaluation"
 YEAR=$(date +%Y)

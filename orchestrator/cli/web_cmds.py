@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
 import sys
 from datetime import date, datetime
@@ -32,14 +33,22 @@ from .output import FORMAT, console, emit_json, fail, problems_table
 
 
 def _secret(path: Path) -> str:
-    """The session-signing key: kept in a file only its owner reads, made on first start."""
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.touch(mode=0o600)
-    path.write_text(key, encoding="utf-8")
-    return key
+    """The session-signing key: kept in a file only its owner reads, made on first start. Every replica uses the
+    same file (a cookie one signs, the others accept); two starting at once make it once: the key is written
+    aside and linked into place, which fails for the second, who then reads the first's."""
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 def secure_by_default(host: str) -> bool:
@@ -143,6 +152,13 @@ def _time_zone(_: click.Context, __: click.Parameter, value: str) -> str:
     help="页面显示时间所用时区 The time zone of the times the pages show (IANA name)",
 )
 @click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    help="可信反向代理地址：只采信它们转发的 X-Forwarded-For（登录限制按真实来源计）Address of a reverse proxy "
+    "whose X-Forwarded-For is believed (sign-in throttling then counts the real source); repeatable",
+)
+@click.option(
     "--secure-cookies/--insecure-cookies",
     default=None,
     help="会话 Cookie 仅经 HTTPS 发送（默认：非本机回环地址时开启）Session cookie over HTTPS only "
@@ -161,6 +177,7 @@ def serve_command(
     render_settings: Path | None,
     gates: GatePolicy,
     time_zone: str,
+    trusted_proxies: tuple[str, ...],
     secure_cookies: bool | None,
 ) -> None:
     """启动网页服务 Start the web service (departments, ops, supervisors)."""
@@ -193,7 +210,15 @@ def serve_command(
         time_zone=time_zone,
     )
     console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=bool(trusted_proxies),  # without a trusted proxy no forwarded header is believed
+        forwarded_allow_ips=",".join(trusted_proxies) or None,
+    )
 
 
 @click.group("user")

@@ -146,7 +146,7 @@ async def stream(
     async def events() -> AsyncIterator[dict[str, str]]:
         after, sent_state = 0, ""
         while not await request.is_disconnected():
-            if ctx.store.wave(record) is not None:
+            if ctx.store.wave(record) is not None or request.app.state.runs.job(record) is not None:
                 state = json.dumps(wave_state(request, record), ensure_ascii=False)
                 if state != sent_state:
                     sent_state = state

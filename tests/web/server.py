@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -11,6 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.monitor import lab
+
+SERVING: dict[str, subprocess.Popen[bytes]] = {}
+"""Each running `govmig serve` by its base URL: a test that kills a replica finds its process here."""
 
 
 @contextmanager
@@ -38,9 +42,12 @@ def govmig_serve(db: str, root: Path, *extra: str) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         assert lab.wait_until(lambda: lab.answers(base + "/login"), 60, 0.3), "govmig serve did not answer"
+        SERVING[base] = server
         yield base
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        SERVING.pop(base, None)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
 
 

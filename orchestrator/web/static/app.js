@@ -143,14 +143,15 @@ function wavePage() {
   const q = `check=${check}`;
   const control = async (what) => {
     const r = await api("POST", `/api/waves/${wave}/${what}?${q}`);
-    $("#control-result").textContent = r.ok ? (what === "run" ? "已开始 started" : "暂停中 pausing") : said(r.data.detail);
+    $("#control-result").textContent = r.ok ? (what === "run" ? "已排队，由执行器执行 queued for a worker" : "暂停中 pausing") : said(r.data.detail);
   };
   $("#run")?.addEventListener("click", () => control("run"));
   $("#pause")?.addEventListener("click", () => control("pause"));
   const source = new EventSource(`/api/waves/${wave}/stream?${q}`);
   source.addEventListener("state", (e) => {
     const s = JSON.parse(e.data);
-    $("#wave-status").textContent = s.status + (s.running ? " · 执行中 running" : "");
+    const job = s.job ? ` · ${s.job.status_zh} ${s.job.status === "queued" ? "waiting for a worker" : "run by " + s.job.worker}` : "";
+    $("#wave-status").textContent = s.status + job;
     const t = $("#systems");
     while (t.rows.length > 1) t.deleteRow(1);
     for (const x of s.systems) {
