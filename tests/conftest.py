@@ -122,10 +122,14 @@ def fresh_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Like store_url, but an empty database each time: for tests that run whole waves by name."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'govmig.db'}"
-    server: str = request.getfixturevalue("postgres_url")
-    name = f"t_{uuid.uuid4().hex[:12]}"
+    return new_database(request.getfixturevalue("postgres_url"))
+
+
+def new_database(server: str) -> str:
+    """An empty database of its own on the test worker's PostgreSQL server: its URL."""
     from sqlalchemy import create_engine, text
 
+    name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kubernetes import client as k8s
+if TYPE_CHECKING:
+    from kubernetes import client as k8s
 
 from .applier import ApplyResult, Obj
 from .kinds import kind_of
@@ -229,6 +230,7 @@ def _events(response: Any) -> Any:
 
 def api_client(kubeconfig: str | None = None, context: str | None = None) -> k8s.ApiClient | None:
     """The client of the configured cluster (kubeconfig or in-cluster), or None when there is none."""
+    from kubernetes import client as k8s
     from kubernetes import config
 
     try:

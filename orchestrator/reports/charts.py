@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from .annual import CLASS_ZH, CLASSES, PROVINCE, Figures
 from .evaluation import Score
-from .fonts import cjk_family
+from .fonts import agg, cjk_family
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COLOURS = {
     "unconditional": "#2e7d32",
@@ -27,6 +24,8 @@ COLOURS = {
 
 
 def _svg(fig: Figure) -> str:
+    import matplotlib.pyplot as plt
+
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight")
     plt.close(fig)
@@ -48,6 +47,9 @@ def _context() -> Any:
 
 def sharing_chart(figures: Sequence[Figures]) -> str:
     rows = [f for f in figures if f.scope != PROVINCE]
+    agg()
+    import matplotlib.pyplot as plt
+
     with plt.rc_context(_context()):
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.2))
         left = [0] * len(rows)
@@ -66,6 +68,9 @@ def sharing_chart(figures: Sequence[Figures]) -> str:
 
 def progress_chart(figures: Sequence[Figures], year: int) -> str:
     rows = [f for f in figures if f.scope != PROVINCE]
+    agg()
+    import matplotlib.pyplot as plt
+
     with plt.rc_context(_context()):
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.2))
         names = [f.name for f in rows]
@@ -83,6 +88,9 @@ def progress_chart(figures: Sequence[Figures], year: int) -> str:
 
 
 def score_chart(scores: Sequence[Score]) -> str:
+    agg()
+    import matplotlib.pyplot as plt
+
     with plt.rc_context(_context()):
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(scores) + 1.2))
         ax.barh([f"{s.rank}. {s.name}" for s in scores], [s.score for s in scores], color="#6a1b9a")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from matplotlib import font_manager
-
 CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -16,8 +14,23 @@ CANDIDATES = (
 
 
 @cache
+def agg() -> None:
+    """matplotlib on its file-only backend, loaded when the first chart is drawn: importing it costs about half a
+    second, and most commands (every one a test or a script starts) draw nothing."""
+    import logging
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # CJK weight fallbacks are noise
+
+
+@cache
 def cjk_family() -> str | None:
     """The family name of a CJK font registered with matplotlib, or None."""
+    agg()
+    from matplotlib import font_manager
+
     for path in CANDIDATES:
         if Path(path).exists():
             font_manager.fontManager.addfont(path)

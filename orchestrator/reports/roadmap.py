@@ -7,25 +7,17 @@ in git beside the waves it draws.
 from __future__ import annotations
 
 import io
-import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
-from matplotlib.patches import Patch
+from typing import TYPE_CHECKING
 
 from ..plan import MigrationPlan
 from ..waves import Roadmap
 from .fonts import cjk_family
 
-logging.getLogger("matplotlib.font_manager").setLevel(
-    logging.ERROR
-)  # weight fallbacks of CJK fonts are noise
+if TYPE_CHECKING:
+    from matplotlib.patches import Patch
 
 LANE_COLOURS = {"pilot": "#2e7d32", "external": "#1f77b4", "internal": "#7b1fa2"}
 PALETTE = [
@@ -48,6 +40,9 @@ def gantt(
 ) -> tuple[bytes, bytes]:
     """(SVG, PNG) of the roadmap; `colour_by` is network (pilot / external / internal) or department."""
     family = cjk_family()
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
     chinese = family is not None
     departments = sorted(plans, key=lambda p: (p.deadline, p.department.code))
     rows = {p.department.code: n for n, p in enumerate(departments)}
@@ -129,6 +124,8 @@ def _tz(roadmap: Roadmap) -> tzinfo | None:
 
 def _num(moment: datetime) -> float:
     """matplotlib's day number for a moment: the axis is in days."""
+    import matplotlib.dates as mdates
+
     return float(mdates.date2num(moment))  # type: ignore[no-untyped-call]
 
 
@@ -137,6 +134,8 @@ def _days(span: timedelta) -> float:
 
 
 def _legend(chinese: bool, colour_by: str) -> list[Patch]:
+    from matplotlib.patches import Patch
+
     def say(zh: str, en: str) -> str:
         return f"{zh} {en}" if chinese else en
 

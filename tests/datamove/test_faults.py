@@ -2,7 +2,7 @@
 
 The migration link between a source and its target is cut in the namespaces, during the initial copy and during
 the final catch-up, and restored seconds later; alternately on PostgreSQL and MariaDB. Each trial runs the data
-move's operations (the module the roles call, driven here directly so 20 trials fit in the suite) from prepare to
+move's operations (the module the roles call, driven here directly so 16 trials fit in the suite) from prepare to
 open: afterwards every write the client got an acknowledgement for is on the target exactly once, nothing is
 doubled, verification compared every table equal before the target took a write, and the way back carries it all
 to the source for the next trial. Last, the target's disk is filled before a fresh initial copy: the move fails,
@@ -30,7 +30,7 @@ from tests.datamove.rehearsal import CASES, TRADE, Writer, rehearsal, tokens
 
 WHY = netns.missing()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"the rehearsal site needs namespaces: {WHY}")
-SEED, TRIALS = 20261201, 20
+SEED, TRIALS = 20261201, 16
 FAULTS = ("presync", "final_sync")
 
 

@@ -62,7 +62,18 @@ def standby_of(source: servers.Server) -> Iterator[tuple[Path, int]]:
         done = subprocess.run(_as_postgres(*args), capture_output=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr.decode(errors="replace")[-600:]
 
-    run(str(bin_dir / "pg_basebackup"), "-d", conninfo, "-D", str(data), "-R", "-X", "stream", "--no-sync")
+    run(
+        str(bin_dir / "pg_basebackup"),
+        "-d",
+        conninfo,
+        "-D",
+        str(data),
+        "-R",
+        "-X",
+        "stream",
+        "--no-sync",
+        "--checkpoint=fast",
+    )
     options = f"-p {port} -k {sock} -c listen_addresses='127.0.0.1' -c hot_standby=on -c fsync=off"
     run(str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"), "-o", options, "start")
     try:

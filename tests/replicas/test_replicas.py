@@ -9,17 +9,16 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from orchestrator.store import Accounts, open_store
 from orchestrator.web import hash_password, new_token, token_digest
+from tests.conftest import new_database
 from tests.execute.harness import site
 from tests.monitor import lab
 from tests.web.server import SERVING, govmig_serve, govmig_worker
@@ -30,12 +29,7 @@ PASSWORD = "Gov-Mig-2026"
 @pytest.fixture
 def shared_db(postgres_url: str) -> str:
     """An empty database of its own on the test's PostgreSQL server."""
-    name = f"r_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    return new_database(postgres_url)
 
 
 @contextlib.contextmanager

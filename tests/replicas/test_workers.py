@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from orchestrator.execute import STEPS
 from orchestrator.store import Queued, RunQueue, Store, open_store
+from tests.conftest import new_database
 from tests.execute.harness import govmig, site
 
 
@@ -73,8 +74,10 @@ def test_the_same_work_is_not_queued_twice_and_a_quiet_claim_is_taken_over(tmp_p
 
 
 def test_a_killed_workers_wave_is_taken_over_and_finished_every_step_once(
-    tmp_path: Path, fresh_store_url: str
+    tmp_path: Path, postgres_url: str
 ) -> None:
+    """On PostgreSQL, where workers of a province meet (the claims themselves are tested on both stores)."""
+    fresh_store_url = new_database(postgres_url)
     where = site(tmp_path, ["alpha", "beta"])
     common = ["--tree", str(where.tree), "--db", fresh_store_url, "--hold", "0", "--format", "json"]
     queued = govmig("run", "W01", "--queue", *common, cwd=tmp_path)
