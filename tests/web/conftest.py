@@ -141,6 +141,14 @@ def web(rendered: Rendered, province_settings: PolicySettings) -> Iterator[Web]:
     w.close()
 
 
+@pytest.fixture(scope="module")
+def plain_web(rendered: Rendered, province_settings: PolicySettings) -> Iterator[Web]:  # noqa: F811
+    """The web service for modules that run no wave: no rehearsal site (its database servers take seconds)."""
+    w = build(rendered.out, province_settings, site=False)
+    yield w
+    w.close()
+
+
 def fill(path: str, department: str = MINE) -> str:
     values: dict[str, Any] = {
         "department": department,

@@ -3,10 +3,17 @@ beside the plan; the Excel template uploads like the YAML; a plan for another de
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from tests.conftest import EXAMPLES
 from tests.web.conftest import MINE, OTHER, Web
+
+
+@pytest.fixture(scope="module")
+def web(plain_web: Web) -> Web:
+    """No wave runs in this module."""
+    return plain_web
 
 
 def plan_text(department: str = MINE) -> str:

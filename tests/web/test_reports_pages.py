@@ -6,11 +6,18 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from orchestrator.reports.pdf import find_browser
 from orchestrator.store import HealthStore, StateRow
 from tests.web.conftest import MINE, OTHER, Web
+
+
+@pytest.fixture(scope="module")
+def web(plain_web: Web) -> Web:
+    """No wave runs in this module."""
+    return plain_web
 
 
 def test_supervisors_get_every_report_in_every_format(web: Web) -> None:

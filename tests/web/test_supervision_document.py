@@ -18,7 +18,7 @@ from tests.web.conftest import OTHER, Web, build
 
 @pytest.fixture(scope="module")
 def fresh(rendered: Rendered, province_settings: PolicySettings) -> Iterator[Web]:  # noqa: F811
-    w = build(rendered.out, province_settings)
+    w = build(rendered.out, province_settings, site=False)  # no wave runs here
     yield w
     w.close()
 
