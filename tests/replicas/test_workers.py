@@ -1,6 +1,7 @@
 """Runs go through the queue: the web and `govmig run --queue` ask, workers claim (each job by exactly one of
-them, SKIP LOCKED on PostgreSQL), keep the claim alive, and a dead worker's job is taken over and resumed from
-the step log, every step still finished exactly once. On SQLite and PostgreSQL."""
+them, SKIP LOCKED on PostgreSQL), keep the claim alive; a stopped worker puts its job back, a dead one's is
+taken over, and either is resumed from the step log, every step still finished exactly once. On SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def test_the_same_work_is_not_queued_twice_and_a_quiet_claim_is_taken_over(tmp_p
     assert actions == ["queue.run", "queue.claim", "queue.takeover", "wave.pause"]
 
 
-def test_a_killed_workers_wave_is_taken_over_and_finished_every_step_once(
+def test_a_stopped_workers_job_is_requeued_a_killed_ones_taken_over_and_every_step_finishes_once(
     tmp_path: Path, postgres_url: str
 ) -> None:
     """On PostgreSQL, where workers of a province meet (the claims themselves are tested on both stores)."""
@@ -85,13 +86,26 @@ def test_a_killed_workers_wave_is_taken_over_and_finished_every_step_once(
     assert queued.returncode == 0, out + err
     assert json.loads(out)["status"] == "queued" and not where.frontend("alpha")  # queued, nothing ran yet
     store = Store(open_store(fresh_store_url))
+
+    def finished_steps(at_least: int) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            done = [e for k in where.systems for e in store.step_log("W01", k) if e.status == "finished"]
+            if len(done) >= at_least:
+                return
+            time.sleep(0.1)
+
+    # a worker told to stop (SIGTERM) pauses after its running step and puts the job back on the queue
+    stopping = govmig("worker", *common, "--heartbeat", "0.2", cwd=tmp_path)
+    finished_steps(2)
+    stopping.send_signal(signal.SIGTERM)
+    out, err = stopping.communicate(timeout=120)
+    assert stopping.returncode == 0, out + err
+    back = json.loads(out.strip().splitlines()[-1])
+    assert back["status"] == "queued" and back["claims"] == 1, back
+    # the next is killed in the middle of the wave (some steps done, not all): its job goes quiet
     first = govmig("worker", *common, "--heartbeat", "0.2", cwd=tmp_path, own_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # kill it in the middle of the wave: some steps done, not all
-        done = [e for k in where.systems for e in store.step_log("W01", k) if e.status == "finished"]
-        if len(done) >= 3:
-            break
-        time.sleep(0.1)
+    finished_steps(6)
     os.killpg(first.pid, signal.SIGKILL)  # the worker and the ansible-playbook it started
     first.communicate(timeout=30)
     assert store.wave("W01") is not None and store.wave("W01").status == "running"  # type: ignore[union-attr]
@@ -99,7 +113,7 @@ def test_a_killed_workers_wave_is_taken_over_and_finished_every_step_once(
     out, err = second.communicate(timeout=300)
     assert second.returncode == 0, out + err
     ended = json.loads(out.strip().splitlines()[-1])
-    assert ended["status"] == "done" and ended["detail"] == "done" and ended["claims"] == 2, ended
+    assert ended["status"] == "done" and ended["detail"] == "done" and ended["claims"] == 3, ended
     for key in where.systems:
         finished = [e.step for e in store.step_log("W01", key) if e.status == "finished"]
         assert finished == [s.name for s in STEPS]  # each step finished exactly once, in order
