@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, RowMapping, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .repo import Clock, aware, utcnow
 from .schema import Audit, QueuedRun
@@ -90,37 +91,43 @@ class RunQueue:
         if kind not in KINDS:
             raise ValueError(kind)
         now = self.clock()
-        with self.engine.begin() as conn:
-            waiting = self._active(conn, record)
-            if waiting is not None:
-                raise Queued(waiting)
-            new = conn.execute(
-                insert(QueuedRun)
-                .values(
-                    record=record,
-                    kind=kind,
-                    wave=wave,
-                    system=system,
-                    check_mode=check,
-                    tree=tree,
-                    actor=actor,
-                    status="queued",
-                    claims=0,
-                    pause=False,
-                    queued_at=now,
+        try:
+            with self.engine.begin() as conn:
+                waiting = self._active(conn, record)
+                if waiting is not None:
+                    raise Queued(waiting)
+                new = conn.execute(
+                    insert(QueuedRun)
+                    .values(
+                        record=record,
+                        kind=kind,
+                        wave=wave,
+                        system=system,
+                        check_mode=check,
+                        tree=tree,
+                        actor=actor,
+                        status="queued",
+                        claims=0,
+                        pause=False,
+                        queued_at=now,
+                    )
+                    .returning(QueuedRun.id)
+                ).scalar_one()
+                conn.execute(
+                    insert(Audit).values(
+                        at=now,
+                        actor=actor,
+                        action=f"queue.{kind}",
+                        target=record,
+                        result="queued",
+                        detail=f"job {new}",
+                    )
                 )
-                .returning(QueuedRun.id)
-            ).scalar_one()
-            conn.execute(
-                insert(Audit).values(
-                    at=now,
-                    actor=actor,
-                    action=f"queue.{kind}",
-                    target=record,
-                    result="queued",
-                    detail=f"job {new}",
-                )
-            )
+        except IntegrityError:  # another replica queued it between our look and our insert
+            waiting = self.active(record)
+            if waiting is None:
+                raise
+            raise Queued(waiting) from None
         job = self.get(new)
         assert job is not None
         return job

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -219,6 +219,16 @@ class QueuedRun(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (
+        # one unfinished job per record, whichever replica asks (two asking at once: the second is refused)
+        Index(
+            "run_queue_one_active",
+            "record",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'claimed')"),
+            postgresql_where=text("status IN ('queued', 'claimed')"),
+        ),
+    )
 
 
 class Department(Base):

@@ -121,3 +121,25 @@ def test_a_stopped_workers_job_is_requeued_a_killed_ones_taken_over_and_every_st
     with store.engine.connect() as conn:
         took = conn.execute(text("select detail from audit where action = 'queue.takeover'")).scalars().all()
     assert len(took) == 1 and f":{first.pid}:" in took[0]
+
+
+def test_replicas_asking_for_the_same_run_at_once_queue_it_once(store_url: str) -> None:
+    queue = RunQueue(open_store(store_url))
+    record, tree = f"W{time.monotonic_ns()}", "/srv/tree"
+    outcomes: list[str] = []
+    gate = threading.Barrier(6)
+
+    def ask() -> None:
+        gate.wait(10)
+        try:
+            queue.enqueue("run", "W01", record, tree, "ops-wang")
+            outcomes.append("queued")
+        except Queued:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["queued"] + ["refused"] * 5
