@@ -267,8 +267,23 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
     store = _store(db)
     if wave is None:
         waves = store.waves()
+        jobs = [j for j in RunQueue(store.engine).jobs(50) if j.status in ("queued", "claimed")]
         if fmt == "json":
-            emit_json({"waves": [{"wave": w.wave, "status": w.status, "check": w.check_mode} for w in waves]})
+            emit_json(
+                {
+                    "waves": [{"wave": w.wave, "status": w.status, "check": w.check_mode} for w in waves],
+                    "queue": [
+                        {
+                            "job": j.id,
+                            "record": j.record,
+                            "kind": j.kind,
+                            "status": j.status,
+                            "worker": j.worker,
+                        }
+                        for j in jobs
+                    ],
+                }
+            )
             return
         table = Table(title="批次 Waves")
         for name in ("批次 Wave", "状态 Status", "开始 Started", "更新 Updated"):
@@ -278,6 +293,20 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
                 w.wave, w.status, f"{w.started_at:%Y-%m-%d %H:%M}", f"{w.updated_at:%Y-%m-%d %H:%M}"
             )
         console().print(table)
+        if jobs:
+            queue = Table(title="队列 Queue: 等待或正在由执行器执行 waiting for or run by a worker")
+            for name in (
+                "任务 Job",
+                "记录 Record",
+                "类型 Kind",
+                "状态 Status",
+                "执行器 Worker",
+                "提交人 Asked by",
+            ):
+                queue.add_column(name)
+            for j in reversed(jobs):
+                queue.add_row(str(j.id), j.record, j.kind, j.status, j.worker or "", j.actor)
+            console().print(queue)
         return
     if store.wave(record_name(wave, check)) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run", BAD_INPUT)

@@ -85,6 +85,12 @@ def test_a_stopped_workers_job_is_requeued_a_killed_ones_taken_over_and_every_st
     out, err = queued.communicate(timeout=120)
     assert queued.returncode == 0, out + err
     assert json.loads(out)["status"] == "queued" and not where.frontend("alpha")  # queued, nothing ran yet
+    said = govmig("status", "--db", fresh_store_url, "--format", "json", cwd=tmp_path).communicate(
+        timeout=60
+    )[0]
+    assert [(j["record"], j["status"], j["worker"]) for j in json.loads(said)["queue"]] == [
+        ("W01", "queued", None)
+    ]
     store = Store(open_store(fresh_store_url))
 
     def finished_steps(at_least: int) -> None:
