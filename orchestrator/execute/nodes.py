@@ -46,7 +46,7 @@ class Node(BaseModel):
     """How the control side reaches one execution node, and what it runs there."""
 
     model_config = ConfigDict(extra="forbid")
-    address: str = Field(pattern=r"^[A-Za-z0-9.:-]{1,255}$")
+    address: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.:-]{0,254}$")  # never an ssh option
     user: str = Field(default="govmig", pattern=r"^[a-z_][a-z0-9_-]{0,31}$")
     port: Annotated[int, Field(ge=1, le=65535)] = 22
     identity: Path | None = None

@@ -149,3 +149,13 @@ def test_replicas_asking_for_the_same_run_at_once_queue_it_once(store_url: str) 
     for t in threads:
         t.join(30)
     assert sorted(outcomes) == ["queued"] + ["refused"] * 5
+
+
+def test_a_bad_nodes_file_is_refused_with_where_and_why(tmp_path: Path) -> None:
+    nodes = tmp_path / "nodes.yaml"
+    nodes.write_text("nodes:\n  zone-a:\n    address: -oProxyCommand=sh\n    port: 70000\n")
+    proc = govmig("worker", "--db", f"sqlite:///{tmp_path / 'g.db'}", "--nodes", str(nodes), cwd=tmp_path)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, out + err
+    assert "执行节点文件有误" in out + err and "address" in out + err and "port" in out + err
+    assert "Traceback" not in out + err
