@@ -124,7 +124,7 @@ def build(
     )
     web = Web(create_app(config), root)
     # the worker `govmig worker` runs, here in a thread: the web only queues, and this carries the runs out
-    worker = Worker(engine, tree, executor, heartbeat=0.2, poll=0.1)
+    worker = Worker(engine, tree, executor, heartbeat=1.0, poll=0.2)
     web.worker = threading.Thread(target=worker.serve, args=(web.stop,), daemon=True)
     web.worker.start()
     for name, (role, department) in users.items():

@@ -113,7 +113,12 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
         "the wave ends",
         lambda: (s := _status(web)).get("status") not in (None, "running") and not s["running"] and s,
     )
-    assert done["status"] == "done", json.dumps(done, ensure_ascii=False)[:3000]
+    failures = [
+        f"{e.system} {e.step}: {e.detail}"
+        for e in web.app.state.ctx.store.step_log("W01")
+        if e.status == "failed"
+    ]
+    assert done["status"] == "done", (failures, json.dumps(done, ensure_ascii=False)[:2000])
     for s in done["systems"]:
         assert s["state"] == "done" and s["verification"]["databases_equal"] is True, s
         assert s["acceptance"] == {"cut_over": s["acceptance"]["cut_over"], "accepted": None, "problems": []}
