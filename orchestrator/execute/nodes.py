@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..render import load_inventory
+from .inventory import systems_in
 from .runner import (
     ANSIBLE_ENV,
     EventSink,
@@ -97,6 +98,27 @@ def nodes_of(inventory: Path) -> dict[str, str | None]:
     return found
 
 
+def split(inventory: Path, limit: Sequence[str]) -> dict[str | None, list[str]]:
+    """The run's hosts by the node that runs them, a whole system on one node: its plays are ordered within one
+    playbook (the source stops writing before the target's final sync), so a system's source, target and front
+    end never run in two playbooks side by side. A system's node is the one any of its hosts names (its
+    target's zone); two different ones are refused (ValueError)."""
+    served = nodes_of(inventory)
+    node_of: dict[str, str | None] = {}
+    for key, system in systems_in(inventory).items():
+        named = sorted({n for h in system.hosts if (n := served.get(h))})
+        if len(named) > 1:
+            raise ValueError(
+                f"系统 {key} 的主机分属多个执行节点 the hosts of {key} are served by more than one execution "
+                f"node: {', '.join(named)}"
+            )
+        node_of.update(dict.fromkeys(system.hosts, named[0] if named else None))
+    parts: dict[str | None, list[str]] = {}
+    for host in limit:
+        parts.setdefault(node_of.get(host, served.get(host)), []).append(host)
+    return parts
+
+
 class ZonedRunner:
     """A PlaybookRunner: each request's hosts split by execution node; a node's part runs on that node, the
     rest here (`local`); the results merged as one run's."""
@@ -105,10 +127,10 @@ class ZonedRunner:
         self.nodes, self.local, self.ssh = nodes, local, ssh
 
     def __call__(self, request: RunRequest, on_event: EventSink, cancelled: Callable[[], bool]) -> RunResult:
-        served = nodes_of(request.inventory)
-        parts: dict[str | None, list[str]] = {}
-        for host in request.limit:
-            parts.setdefault(served.get(host), []).append(host)
+        try:
+            parts = split(request.inventory, request.limit)
+        except ValueError as exc:
+            return RunResult(ok=False, status="failed", rc=2, message=str(exc))
         unknown = sorted(n for n in parts if n is not None and n not in self.nodes.nodes)
         if unknown:
             return RunResult(

@@ -157,8 +157,7 @@ class RunQueue:
                     QueuedRun.tree == tree,
                     or_(QueuedRun.status == "queued", QueuedRun.status == "claimed"),
                 )
-                .order_by(QueuedRun.id)
-                .limit(20)
+                .order_by(QueuedRun.id)  # every unfinished job of the tree: a province has dozens at most
                 .with_for_update(skip_locked=True)
             ).all()
             for id_, status, held_by, beat in candidates:
