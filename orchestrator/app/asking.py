@@ -2,7 +2,7 @@
 
 Everything that can be refused at once is refused here, so nobody is told "started" for a run that can never
 start: a wave the tree has no playbook for (ExecuteError), a record a live runner holds (WaveBusy, its lease),
-the same work queued already (Queued), a later step while its wave runs or waits, a decommissioning its
+the same work queued already (Queued), a system the wave does not have, a later step while its wave runs or waits, a decommissioning its
 department has not accepted or whose observation period runs.
 """
 
@@ -30,6 +30,7 @@ def ask(
         return queue.enqueue(kind, wave, record, tree, actor, check=check)
     if system is None:
         raise ValueError(f"{kind} needs a system")
+    executor.hosts_of(wave, system)  # a system the wave does not have is refused now, not by a worker later
     if kind == "decommission":
         executor.may_decommission(wave, system)
     executor.lease(wave).check_free()

@@ -123,6 +123,14 @@ class WaveExecutor:
         self._entries()
         return tree.playbook(wave), tree.inventory(wave), tree.roles
 
+    def hosts_of(self, wave: str, system: str) -> SystemHosts:
+        """A system's hosts in the wave's inventory; ExecuteError when the wave has no such system."""
+        _, inventory, _ = self.paths(wave)
+        hosts = systems_in(inventory)
+        if system not in hosts:
+            raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
+        return hosts[system]
+
     def _entries(self) -> dict[str, IndexedSystem]:
         """The render index by system, read once per executor (paths() runs before every step)."""
         if self._index is None:
@@ -147,9 +155,7 @@ class WaveExecutor:
             _, inventory, _ = self.paths(wave)
             hosts = systems_in(inventory)
             if only is not None:
-                if only not in hosts:
-                    raise ExecuteError(f"批次 {wave} 中没有系统 {only}", f"wave {wave} has no system {only}")
-                hosts = {only: hosts[only]}
+                hosts = {only: self.hosts_of(wave, only)}
             return self._run(record, wave, hosts, check)
 
     def _run(self, record: str, wave: str, hosts: dict[str, SystemHosts], check: bool) -> Outcome:
@@ -173,17 +179,14 @@ class WaveExecutor:
         """Rolls one system back whatever its state (the operator's way back after a cutover, too), under the
         wave's lease: never while the wave itself runs."""
         with lease or self.lease(wave):
-            _, inventory, _ = self.paths(wave)
-            hosts = systems_in(inventory)
-            if system not in hosts:
-                raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
+            found = self.hosts_of(wave, system)
             self.store.open_wave(wave, [system], str(self.tree), False, self.failure_budget, self.actor)
             if self.store.system(wave, system).state == DECOMMISSION.after:
                 raise ExecuteError(
                     f"{system} 的源系统已下线：不能再回退",
                     f"the source of {system} was decommissioned: there is no way back any more",
                 )
-            ok = self._roll_back(wave, wave, [hosts[system]], False, discard_target_writes)[system]
+            ok = self._roll_back(wave, wave, [found], False, discard_target_writes)[system]
         return Outcome(
             wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
         )
@@ -191,10 +194,7 @@ class WaveExecutor:
     def may_decommission(self, wave: str, system: str) -> SystemHosts:
         """Refuses (ExecuteError) unless the system is cut over in the wave and its department accepted it (and
         the observation period passed): the check the web makes before it starts the step in the background."""
-        _, inventory, _ = self.paths(wave)
-        hosts = systems_in(inventory)
-        if system not in hosts:
-            raise ExecuteError(f"批次 {wave} 中没有系统 {system}", f"wave {wave} has no system {system}")
+        found = self.hosts_of(wave, system)
         state = self.store.system(wave, system).state if self.store.systems(wave) else "pending"
         if state != "done":
             raise ExecuteError(
@@ -202,7 +202,7 @@ class WaveExecutor:
                 f"{system} is not cut over (state {state}): its source cannot be decommissioned",
             )
         may_decommission(self.store, system, wave, utcnow(), self.observation)
-        return hosts[system]
+        return found
 
     def decommission(self, wave: str, system: str, lease: WaveLock | None = None) -> Outcome:
         """Stops and marks the source of a system that was cut over: a later step than the wave, refused until the
