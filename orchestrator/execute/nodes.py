@@ -20,12 +20,13 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..contracts.tree import PLUGINS
 from ..render import load_inventory
 from .inventory import systems_in
 from .runner import (
@@ -201,9 +202,10 @@ class NodeRun:
         playbooks = request.playbook.parent
         project.mkdir(parents=True)
         shutil.copy2(request.playbook, project / request.playbook.name)
-        for folder in ("roles", "library", "lookup_plugins"):
-            if (playbooks / folder).is_dir():
-                shutil.copytree(playbooks / folder, project / folder)
+        for folder in PLUGINS:
+            name = PurePosixPath(folder).name
+            if (playbooks / name).is_dir():
+                shutil.copytree(playbooks / name, project / name)
         shutil.copytree(request.inventory.parent, into / "inventory")
 
     def _command(self, remote: str, socket: str | None, local_socket: str | None) -> list[str]:

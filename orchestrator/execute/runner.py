@@ -139,6 +139,7 @@ ANSIBLE_ENV = {
     "ANSIBLE_NOCOLOR": "1",
     "ANSIBLE_RETRY_FILES_ENABLED": "0",
     "ANSIBLE_PIPELINING": "1",  # one SSH round trip per task, not three
+    "ANSIBLE_STRATEGY": "govmig_linear",  # linear, over Mitogen: one interpreter per host (playbooks/strategy_plugins)
 }
 
 

@@ -182,10 +182,7 @@ def ansible_files(
             files[layout.group_vars(wave.id, name)] = text + (
                 f"govmig_execution_node: {node}\n" if node else ""
             )
-    for name, text in static_files(ROOT / "playbooks" / "roles").items():
-        files[f"{layout.ROLES}/{name}"] = text
-    for name, text in static_files(ROOT / "playbooks" / "library").items():
-        files[f"{layout.LIBRARY}/{name}"] = text
-    for name, text in static_files(ROOT / "playbooks" / "lookup_plugins").items():
-        files[f"{layout.LOOKUPS}/{name}"] = text
+    for folder in layout.PLUGINS:
+        for name, text in static_files(ROOT / folder).items():
+            files[f"{folder}/{name}"] = text
     return files
