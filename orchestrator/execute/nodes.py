@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..contracts.tree import PLUGINS
+from ..contracts import tree as layout
 from ..render import load_inventory
 from .inventory import systems_in
 from .runner import (
@@ -202,7 +202,7 @@ class NodeRun:
         playbooks = request.playbook.parent
         project.mkdir(parents=True)
         shutil.copy2(request.playbook, project / request.playbook.name)
-        for folder in PLUGINS:
+        for folder in layout.PLUGINS:
             name = PurePosixPath(folder).name
             if (playbooks / name).is_dir():
                 shutil.copytree(playbooks / name, project / name)
