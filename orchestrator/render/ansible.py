@@ -161,7 +161,7 @@ def dump_inventory(doc: dict[str, Any]) -> str:
         return out
 
     tagged = {name: walk(group or {}) for name, group in doc.items()}
-    dumper = _FoldingDumper if folds(tagged) else _InventoryDumper
+    dumper = _FoldingDumper if folds(tagged, quoted=Unsafe) else _InventoryDumper
     return yaml.dump(tagged, Dumper=dumper, sort_keys=False, allow_unicode=True, width=200)
 
 

@@ -18,9 +18,9 @@ from .index import build_index
 from .kubernetes import namespace_files, overlay_files, system_files
 from .monitoring import monitoring_files
 from .platform import platform_files
-from .quota import DEFAULTS, Need, forklift_vm, launcher_mib, needs
+from .quota import COUNTED, DEFAULTS, Need, forklift_vm, launcher_mib, needs
 from .retire import retire_files
-from .serialize import documents
+from .serialize import documents_of_kind
 from .settings import DEFAULT_RENDER, RenderSettings
 from .templates import environment
 from .views import Files, SystemView, build_views, namespaces
@@ -71,7 +71,7 @@ def _needs(files: Files, views: Sequence[SystemView], settings: RenderSettings) 
         doc
         for path, text in files.items()
         if path.startswith(f"{layout.MANIFESTS}/") and not path.endswith(layout.KUSTOMIZATION)
-        for doc in documents(text)
+        for doc in documents_of_kind(text, COUNTED)
         if doc
     ]
     out = needs(docs, settings.storage_rwx, limits)

@@ -82,6 +82,23 @@ def _vm(need: Need, domain: Mapping[str, Any], copies: int) -> None:
     need.pod((req_mc + 100, req_mib + extra), (lim_mc + 100, lim_mib + extra), copies)
 
 
+COUNTED = frozenset(
+    {
+        "Deployment",
+        "StatefulSet",
+        "Job",
+        "PersistentVolumeClaim",
+        "DataVolume",
+        "VirtualMachine",
+        "Cluster",
+        "InnoDBCluster",
+        "MariaDB",
+        "Backup",
+    }
+)
+"""The kinds `add` counts: a document of any other kind asks nothing of the quota, and need not be read back."""
+
+
 def add(need: Need, doc: Mapping[str, Any], live_migration: bool) -> None:
     kind, spec = doc.get("kind"), doc.get("spec") or {}
     if kind in ("Deployment", "StatefulSet"):

@@ -1,12 +1,17 @@
 """YAML as the renderer writes and reads it: through libyaml (PyYAML's C emitter and loader) wherever that gives
 the same text as the pure-Python ones, several times faster; a 5,000-system render spends most of its time here.
 
-The two emitters fold long and multi-line scalars differently (both valid, parsed back alike), and the rendered
-tree must stay byte-identical, since reviews and drift checks compare its digests: a document holding such a
-string is written by the Python emitter, as before."""
+The rendered tree must stay byte-identical whichever emitter wrote it, since reviews and drift checks compare its
+digests. The two emitters part only on a few things, found by comparing them on random documents (the tests keep
+doing so): a character one escapes and the other writes as it is or folds around (line breaks of every kind,
+tabs and other controls, the byte-order mark, characters past the Basic Multilingual Plane), a mapping key that
+is empty or long (each decides differently when it is still a simple key), and a double-quoted string folded at
+the line width. A plain or single-quoted line of printable text of any length they fold alike. A document with
+any of these is written by the Python emitter, as before."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,17 +22,39 @@ Dumper = yaml.CSafeDumper
 
 
 SHORT = 40
-"""Strings up to this long without a line break are emitted alike by both emitters at any width we use."""
+"""Double-quoted strings (a representer's forced style) up to this long the emitters write alike at any width we
+use: no quoted line nears the width."""
+
+KEY_BYTES = 100
+"""Keys up to this many UTF-8 bytes the emitters both write as simple keys: past about 123 characters (PyYAML,
+counting the tag) or 128 bytes (libyaml) one of them writes `? key`."""
+
+_SPECIAL = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+"""Any character outside the printable ranges both emitters write as they are."""
 
 
-def folds(doc: Any) -> bool:
-    """Whether `doc` holds a string the emitters could fold differently (long, or with a line break)."""
+def _text_differs(text: str, quoted: bool) -> bool:
+    return _SPECIAL.search(text) is not None or (quoted and len(text) > SHORT)
+
+
+def _key_differs(key: Any, quoted: type) -> bool:
+    if isinstance(key, str):
+        return not key or _text_differs(key, isinstance(key, quoted)) or len(key.encode()) > KEY_BYTES
+    return folds(key, quoted)
+
+
+_NONE = type(None)
+
+
+def folds(doc: Any, quoted: type = _NONE) -> bool:
+    """Whether the two emitters could write `doc` differently (see above). `quoted`: a `str` subclass the dumper's
+    representer writes double-quoted (the inventories' `!unsafe`), whose long values they fold differently."""
     if isinstance(doc, str):
-        return not doc or len(doc) > SHORT or "\n" in doc
+        return _text_differs(doc, isinstance(doc, quoted))
     if isinstance(doc, dict):
-        return any(folds(k) or folds(v) for k, v in doc.items())
+        return any(_key_differs(k, quoted) or folds(v, quoted) for k, v in doc.items())
     if isinstance(doc, (list, tuple)):
-        return any(folds(v) for v in doc)
+        return any(folds(v, quoted) for v in doc)
     return False
 
 
@@ -52,3 +79,20 @@ UNFOLDED = 1_000_000
 def documents(text: str) -> Iterator[Any]:
     """Every document of a rendered file, read back with the C safe loader."""
     return yaml.load_all(text, Loader=yaml.CSafeLoader)
+
+
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.M)
+_KIND = re.compile(r"""^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*$""", re.M)
+
+
+def documents_of_kind(text: str, kinds: frozenset[str]) -> Iterator[Any]:
+    """The documents of a rendered file that may be of one of `kinds`, read back; the others are not parsed.
+
+    Reading the objects back is most of what the quota costs, and most of the objects (Services, routes,
+    network policies) count for nothing. A document's top-level `kind:` stands at the start of a line in block
+    style; one whose kind this cannot see (flow style, an odd spelling) is parsed, so nothing counted is ever
+    passed over. A `---` at the start of a line always begins a document: YAML forbids it inside a scalar."""
+    for part in _DOCUMENT_START.split(text):
+        seen = _KIND.findall(part)
+        if not seen or any(kind in kinds for kind in seen):
+            yield from documents(part)
