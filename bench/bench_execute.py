@@ -78,7 +78,7 @@ class _Downtime(AnsibleRunner):
             if kind == "playbook_on_task_start" and data.get("role") == "quiesce" and self.stopped is None:
                 self.stopped = when
             if kind == "runner_on_ok" and data.get("role") == "cutover":
-                self.serving = when  # the last of the role's tasks: the reload handler
+                self.serving = when  # the role's one task: the config written and the front end reloaded
             on_event(event)
 
         return super().__call__(request, noted, cancelled)

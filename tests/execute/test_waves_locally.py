@@ -4,6 +4,7 @@ harmless, the audit log complete and append-only."""
 from __future__ import annotations
 
 import copy
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from orchestrator.execute import STEPS, AnsibleRunner, GateResult, RunRequest, RunResult, WaveExecutor
+from orchestrator.execute.stepping import WORD_TASK
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -120,13 +122,67 @@ def test_one_run_takes_the_wave_through_and_a_failing_host_stops_only_its_system
     assert "Stop writes on the source" in (failed.detail or ""), failed.detail
 
     def worked(key: str) -> set[str | None]:
-        """The hosts that ran a task of the system's final sync (a task's start is no work done)."""
+        """The hosts that did work in the system's final sync: ran a task (a task's start is no work done) other
+        than those of the step's first play, which hears the word, reaches every host, looks at the source's data
+        directory and the front end and digests the source, all while the source serves; or a play's mark."""
         done = ("runner_on_ok", "runner_on_failed")
-        return {e.host for e in s.events("W01", key) if e.step == "final_sync" and e.kind in done}
+        reaching = (
+            f"{WORD_TASK}final_sync",
+            "Reach the host",
+            "See that",
+            "Digest the data tree",
+            "Mark the host",
+        )
+        return {
+            e.host
+            for e in s.events("W01", key)
+            if e.step == "final_sync" and e.kind in done and not (e.task or "").startswith(reaching)
+        }
 
     assert worked("630000-T/beta") == {"beta-src"}
     assert worked("630000-T/alpha") == {"alpha-src", "alpha-tgt"}
     assert where.moved("alpha") and "src-beta" in where.frontend("beta")
+
+
+def test_a_host_out_of_reach_fails_its_final_sync_before_its_source_stops(tmp_path: Path) -> None:
+    """The window's first play reaches every host while the sources serve. Beta's front end cannot be reached (a
+    refused SSH connection on loopback), so beta's final sync fails there: its source is never stopped and its
+    target gets no delta; alpha, in the same run, is cut over."""
+    where = site(tmp_path, ["alpha", "beta"])
+    inventory = where.tree / "inventories" / "W01" / "hosts.yml"
+    doc = yaml.safe_load(inventory.read_text())
+    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    hosts = doc["all"]["children"]
+    hosts["frontends"]["hosts"]["beta-fe"].update(
+        ansible_connection="ssh", ansible_host="127.0.0.1", ansible_port=port, ansible_user="nobody"
+    )
+    for name in ("alpha", "beta"):
+        hosts["private"]["hosts"][f"{name}-src"]["govmig_service_stop"] = (
+            f"touch {tmp_path / (name + '-stopped')}"
+        )
+    inventory.write_text(yaml.safe_dump(doc))
+    s = store(tmp_path)
+    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2, failure_budget=1).run("W01")
+    assert outcome.states["630000-T/alpha"] == "done" and where.moved("alpha")
+    assert (tmp_path / "alpha-stopped").exists()  # the control: a source that was stopped leaves its mark
+    assert not (tmp_path / "beta-stopped").exists()  # beta's source was never stopped
+    log = [(e.step, e.status) for e in s.step_log("W01", "630000-T/beta")]
+    assert ("final_sync", "failed") in log and ("verify", "started") not in log, log
+    failed = next(e for e in s.step_log("W01", "630000-T/beta") if e.status == "failed")
+    assert "Reach the host" in (failed.detail or "") and "Connection refused" in (failed.detail or "")
+
+    def pulled(key: str) -> list[str | None]:
+        """The hosts that pulled the delta (a task's start, sent to every system in the run, is no pull)."""
+        return [
+            e.host
+            for e in s.events("W01", key)
+            if e.kind == "runner_on_ok" and (e.task or "").endswith("rsync (final)")
+        ]
+
+    assert pulled("630000-T/beta") == [] and pulled("630000-T/alpha") == ["alpha-tgt"]
+    assert "tgt-beta" not in where.frontend("beta")
 
 
 def test_a_step_later_play_goes_on_only_with_systems_whose_hosts_came_through(tmp_path: Path) -> None:

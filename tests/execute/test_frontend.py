@@ -1,0 +1,71 @@
+"""The front end's switch (playbooks/library/govmig_frontend.py), run by Ansible itself on this machine: the config
+replaced whole and the front end reloaded in one call, the reload every time (a run that died between the two and
+comes back still reloads), a failed reload a failed task, and check mode touching nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+LIBRARY = Path(__file__).resolve().parents[2] / "playbooks" / "library"
+
+
+def switch(config: Path, content: str, reload: str, *, check: bool = False) -> dict[str, Any]:
+    """One `ansible` call of the module against this machine; its result for the host."""
+    args = {"path": str(config), "content": content, "mode": "0644", "reload": reload}
+    env = {
+        **os.environ,
+        "ANSIBLE_LIBRARY": str(LIBRARY),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+    }
+    command = [str(Path(sys.executable).parent / "ansible"), "all", "-i", "localhost,", "-c", "local"]
+    command += ["-m", "govmig_frontend", "-a", json.dumps(args)] + (["--check"] if check else [])
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    head, _, result = done.stdout.partition(" => ")  # the ad-hoc display: "localhost | CHANGED => {…}"
+    assert result, done.stdout + done.stderr
+    return {**json.loads(result), "failed": head.rstrip().endswith("FAILED!")}
+
+
+def counter(path: Path) -> str:
+    """A reload that notes each time it ran."""
+    return shlex.join([sys.executable, "-c", f"open({str(path)!r}, 'a').write('reloaded\\n')"])
+
+
+def reloads(path: Path) -> int:
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def test_the_config_is_replaced_and_the_front_end_reloaded_every_time(tmp_path: Path) -> None:
+    config, log = tmp_path / "alpha.conf", tmp_path / "reloads"
+    config.write_text("server alpha src-alpha:80\n")
+    first = switch(config, "server alpha tgt-alpha:80\n", counter(log))
+    assert first["changed"] and first["reloaded"] and not first.get("failed")
+    assert config.read_text() == "server alpha tgt-alpha:80\n" and reloads(log) == 1
+    assert oct(config.stat().st_mode & 0o777) == "0o644"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".govmig-frontend-")] == []
+    # a run that died after the write comes back: the file is right already, and the front end is reloaded anyway
+    again = switch(config, "server alpha tgt-alpha:80\n", counter(log))
+    assert not again["changed"] and again["reloaded"] and reloads(log) == 2
+
+
+def test_a_failed_reload_fails_the_task_and_says_why(tmp_path: Path) -> None:
+    config = tmp_path / "beta.conf"
+    refused = shlex.join([sys.executable, "-c", "import sys; sys.exit('nginx: [emerg] unknown directive')"])
+    result = switch(config, "server beta tgt-beta:80\n", refused)
+    assert result.get("failed") and result["rc"] == 1
+    assert "前端重新加载失败" in result["msg"] and "unknown directive" in result["msg"]
+    assert config.read_text() == "server beta tgt-beta:80\n"  # written: the step's rerun reloads it
+
+
+def test_check_mode_writes_and_reloads_nothing(tmp_path: Path) -> None:
+    config, log = tmp_path / "gamma.conf", tmp_path / "reloads"
+    config.write_text("server gamma src-gamma:80\n")
+    result = switch(config, "server gamma tgt-gamma:80\n", counter(log), check=True)
+    assert result["changed"] and not result.get("failed")
+    assert config.read_text() == "server gamma src-gamma:80\n" and reloads(log) == 0
