@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from orchestrator.render import dump_inventory
+
 LIBRARY = Path(__file__).resolve().parents[2] / "playbooks" / "library"
 
 
@@ -69,3 +71,43 @@ def test_check_mode_writes_and_reloads_nothing(tmp_path: Path) -> None:
     result = switch(config, "server gamma tgt-gamma:80\n", counter(log), check=True)
     assert result["changed"] and not result.get("failed")
     assert config.read_text() == "server gamma src-gamma:80\n" and reloads(log) == 0
+
+
+def test_plan_text_reaches_the_front_end_as_typed_and_runs_nothing(tmp_path: Path) -> None:
+    """The cutover role's check and its switch, as the playbook runs them, on an inventory written by render's
+    own dump (every text with a brace tagged `!unsafe`): a department's name that is a Jinja expression is
+    written into the config as the text it is, and no lookup in it runs."""
+    payload = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}"
+    marker = tmp_path / "PWNED"
+    frontend = {
+        "ansible_connection": "local",
+        "ansible_python_interpreter": sys.executable,
+        "govmig_department": "630000-X" + payload % marker,
+        "govmig_system": "sys" + payload % marker,
+        "govmig_wave": "W01",
+        "govmig_frontend_config": str(tmp_path / "fe.conf"),
+        "govmig_frontend_reload": "true",
+        "govmig_target_backend": "tgt" + payload % marker + ":80",
+        "govmig_frontend_format": "server {system} {backend}; # " + payload % marker,
+    }
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(dump_inventory({"all": {"children": {"frontends": {"hosts": {"fe": frontend}}}}}))
+    playbook = tmp_path / "switch.yml"
+    playbook.write_text(
+        "- hosts: frontends\n  gather_facts: false\n  tasks:\n"
+        "    - {name: check, ansible.builtin.import_role: {name: cutover, tasks_from: ready}}\n"
+        "    - {name: switch, ansible.builtin.import_role: {name: cutover}}\n"
+    )
+    env = {**os.environ, "ANSIBLE_ROLES_PATH": str(LIBRARY.parent / "roles"), "ANSIBLE_LIBRARY": str(LIBRARY)}
+    ansible_playbook = str(Path(sys.executable).parent / "ansible-playbook")
+    done = subprocess.run(
+        [ansible_playbook, "-i", str(inventory), str(playbook)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not marker.exists()
+    written = (tmp_path / "fe.conf").read_text()
+    assert f"server sys{payload % marker} tgt{payload % marker}:80; # {payload % marker}" in written
