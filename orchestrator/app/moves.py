@@ -9,9 +9,10 @@ moment the target took them (the cutover finished).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
-from ..store import Store
+from ..store import Store, aware
 from .lifecycle import department_words
 
 
@@ -71,10 +72,10 @@ def summarize(store: Store, record: str) -> dict[str, MoveSummary]:
     checking = run is not None and run.check_mode  # a check-mode run stops no write: no downtime to tell
     for e in [] if checking else store.step_log(record):
         if e.step == "final_sync" and e.status == "started":
-            stopped[e.system] = e.at
+            stopped[e.system] = _quiesced(store, record, e.system) or aware(e.at)
         elif e.step == "cutover" and e.status == "finished" and e.system in stopped:
             summary = out.setdefault(e.system, MoveSummary())
-            summary.write_downtime_seconds = round((e.at - stopped[e.system]).total_seconds(), 1)
+            summary.write_downtime_seconds = round((aware(e.at) - stopped[e.system]).total_seconds(), 1)
     for a in store.audit_log(f"{record}/"):
         if a.action == "checkpoint.waiting":
             out.setdefault(a.target.split("/", 1)[1], MoveSummary()).checkpoints.append(a.detail or "")
@@ -94,3 +95,21 @@ def wave_documents(store: Store, record: str) -> list[dict[str, Any]]:
         }
         for doc in docs
     ]
+
+
+QUIESCE_TASK = "Stop writes on the source"
+"""The quiesce role's task (playbooks/roles/quiesce): where the final sync stops the source's writes."""
+
+
+def _quiesced(store: Store, record: str, system: str) -> datetime | None:
+    """When the system's writes stopped: the start of its last quiesce. The final sync begins earlier, while the
+    source still serves (its first play reaches the window's hosts), so the step's start would overstate the
+    downtime; a run without the event (an older record) falls back to it."""
+    starts = [
+        aware(e.at)
+        for e in store.events(record, system)
+        if e.step == "final_sync"
+        and e.kind == "playbook_on_task_start"
+        and (e.task or "").startswith(QUIESCE_TASK)
+    ]
+    return starts[-1] if starts else None

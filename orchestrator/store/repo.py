@@ -26,6 +26,15 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _made(event: dict[str, Any]) -> datetime | None:
+    """When Ansible made the event (ansible-runner's `created`, UTC): events reach the store in chunks, so the
+    store's clock at the write would tell when the chunk was written, not when the task ran."""
+    try:
+        return aware(datetime.fromisoformat(str(event["created"])))
+    except (KeyError, ValueError):
+        return None
+
+
 class Store:
     def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
         self.engine = engine
@@ -180,7 +189,7 @@ class Store:
                         kind=str(e.get("event", "")),
                         host=data.get("host"),
                         task=data.get("task"),
-                        at=self.clock(),
+                        at=_made(e) or self.clock(),
                         data={
                             k: data.get(k) for k in ("play", "task", "host", "role", "duration") if k in data
                         },
