@@ -9,11 +9,13 @@ moment the target took them (the cutover finished).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ..store import Store, aware
 from .lifecycle import department_words
+
+QUIESCE_TASK = "Stop writes on the source"
+"""The quiesce role's task (playbooks/roles/quiesce): where the final sync stops the source's writes."""
 
 
 @dataclass
@@ -70,9 +72,12 @@ def summarize(store: Store, record: str) -> dict[str, MoveSummary]:
     stopped: dict[str, Any] = {}
     run = store.wave(record)
     checking = run is not None and run.check_mode  # a check-mode run stops no write: no downtime to tell
+    quiesced = {} if checking else store.task_started(record, "final_sync", QUIESCE_TASK)
     for e in [] if checking else store.step_log(record):
         if e.step == "final_sync" and e.status == "started":
-            stopped[e.system] = _quiesced(store, record, e.system) or aware(e.at)
+            # writes stop at the quiesce, not at the step's start: its first play reaches the window's hosts while
+            # the source still serves (a record without the event, an older one, counts from the step's start)
+            stopped[e.system] = quiesced.get(e.system) or aware(e.at)
         elif e.step == "cutover" and e.status == "finished" and e.system in stopped:
             summary = out.setdefault(e.system, MoveSummary())
             summary.write_downtime_seconds = round((aware(e.at) - stopped[e.system]).total_seconds(), 1)
@@ -95,21 +100,3 @@ def wave_documents(store: Store, record: str) -> list[dict[str, Any]]:
         }
         for doc in docs
     ]
-
-
-QUIESCE_TASK = "Stop writes on the source"
-"""The quiesce role's task (playbooks/roles/quiesce): where the final sync stops the source's writes."""
-
-
-def _quiesced(store: Store, record: str, system: str) -> datetime | None:
-    """When the system's writes stopped: the start of its last quiesce. The final sync begins earlier, while the
-    source still serves (its first play reaches the window's hosts), so the step's start would overstate the
-    downtime; a run without the event (an older record) falls back to it."""
-    starts = [
-        aware(e.at)
-        for e in store.events(record, system)
-        if e.step == "final_sync"
-        and e.kind == "playbook_on_task_start"
-        and (e.task or "").startswith(QUIESCE_TASK)
-    ]
-    return starts[-1] if starts else None

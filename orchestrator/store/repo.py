@@ -196,6 +196,22 @@ class Store:
                     )
                 )
 
+    def task_started(self, wave: str, step: str, task: str) -> dict[str, datetime]:
+        """When each system's step last started the task named `task…` (its task-start event): one query for
+        the wave, not every event of every system."""
+        with self.session() as s:
+            rows = s.execute(
+                select(Event.system, func.max(Event.at))
+                .where(
+                    Event.wave == wave,
+                    Event.step == step,
+                    Event.kind == "playbook_on_task_start",
+                    Event.task.startswith(task, autoescape=True),
+                )
+                .group_by(Event.system)
+            )
+            return {system: aware(at) for system, at in rows if at is not None}
+
     def events(self, wave: str, system: str | None = None, after: int = 0) -> list[Event]:
         with self.session() as s:
             query = select(Event).where(Event.wave == wave, Event.id > after)

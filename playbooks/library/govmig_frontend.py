@@ -6,7 +6,9 @@ a transfer and a copy, each a round trip) and a separate reload cost several tim
 reloads only when the file changed, so a run that died between the write and the reload would, run again, find
 the file unchanged and never reload: the front end would keep serving the old backend from memory while the step
 said done. Here the reload runs every time the file is right (reloading is idempotent), and a failed reload fails
-the task. Check mode writes and reloads nothing and says whether the file would change.
+the task. Check mode writes and reloads nothing and says whether the file would change; in both modes a config that
+cannot be written (no such folder, no right to write it) fails before anything else, so the window's first play,
+which tries the switch in check mode while the source still serves, finds it before the writes stop.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ def _current(path):
         return None
 
 
+def _unwritable(path):
+    """Why the config cannot be replaced, or None: its folder must exist and be writable (the new file is made
+    there and renamed over the old one), and an existing file writable."""
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        return f"配置目录不存在 / the config's folder does not exist: {folder}"
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        return f"配置不可写 / the config cannot be written: {path}"
+    return None
+
+
 def _write(module, path, content):
     """A new file beside the old one, then renamed over it: a reader sees the old file or the new, never half."""
     fd, tmp = tempfile.mkstemp(prefix=".govmig-frontend-", dir=os.path.dirname(path) or ".")
@@ -60,6 +73,9 @@ def main():
         supports_check_mode=True,
     )
     path, content = module.params["path"], module.params["content"]
+    why = _unwritable(path)
+    if why:
+        module.fail_json(msg=f"前端无法切换 / the front end cannot be switched: {why}", path=path)
     before = _current(path)
     changed = before != content
     result = {"changed": changed, "path": path}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.app import summarize
+from orchestrator.app.moves import QUIESCE_TASK
 from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor, accept
 from orchestrator.lab import netns
 from orchestrator.store import Store, aware, moved, open_store
@@ -72,13 +73,14 @@ def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) 
                 f"write downtime seen by the client: {w.downtime():.2f} s"
             )
             assert w.downtime() > 0
-            # govmig's own figure counts from the source's quiesce (not from the final sync's start, whose first
-            # play reaches the hosts while the source still serves) to the cutover's end: no less than the client
-            # saw, and less than the steps' whole span
+            # govmig's own figure counts from the source's quiesce (the final sync's first play reaches the hosts
+            # while the source still serves) to the cutover's end: no less than the client saw
             told = summarize(store, "W01")[key].write_downtime_seconds
             log = {(e.step, e.status): aware(e.at) for e in store.step_log("W01", key)}
-            span = (log[("cutover", "finished")] - log[("final_sync", "started")]).total_seconds()
-            assert told is not None and w.downtime() - 0.1 <= told < span, (told, w.downtime(), span)
+            quiesced = store.task_started("W01", "final_sync", QUIESCE_TASK)[key]
+            assert log[("final_sync", "started")] < quiesced < log[("cutover", "finished")]
+            assert told == round((log[("cutover", "finished")] - quiesced).total_seconds(), 1)
+            assert w.downtime() - 0.1 <= told, (told, w.downtime())
 
             figures = [f.data for f in store.figures("W01", key) if f.step == "verify"]
             tables = next(f for f in figures if f.get("op") == "verify")

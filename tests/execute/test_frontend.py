@@ -65,6 +65,19 @@ def test_a_failed_reload_fails_the_task_and_says_why(tmp_path: Path) -> None:
     assert config.read_text() == "server beta tgt-beta:80\n"  # written: the step's rerun reloads it
 
 
+def test_a_config_that_cannot_be_written_fails_even_in_check_mode(tmp_path: Path) -> None:
+    """The window's first play tries the switch in check mode while the source serves: a front end whose config
+    folder is missing is found there, not at cutover with the service down."""
+    log = tmp_path / "reloads"
+    missing = tmp_path / "no-such-folder" / "delta.conf"
+    for check in (True, False):
+        result = switch(missing, "server delta tgt-delta:80\n", counter(log), check=check)
+        assert result["failed"] and "前端无法切换" in result["msg"] and "does not exist" in result["msg"]
+    assert reloads(log) == 0 and not missing.parent.exists()
+    written = tmp_path / "ok.conf"  # the control: the same call where the folder exists
+    assert not switch(written, "server delta tgt-delta:80\n", counter(log), check=True)["failed"]
+
+
 def test_check_mode_writes_and_reloads_nothing(tmp_path: Path) -> None:
     config, log = tmp_path / "gamma.conf", tmp_path / "reloads"
     config.write_text("server gamma src-gamma:80\n")
