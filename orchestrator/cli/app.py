@@ -3,72 +3,66 @@
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 
 import click
 
 from .. import __version__
-from ..store import describe_failure
-from .alert_cmds import alertmanager_config_command
-from .assess_cmd import assess_command, policy_group
-from .execute_cmds import (
-    confirm_command,
-    decommission_command,
-    resume_command,
-    retire_command,
-    rollback_command,
-    run_command,
-    status_command,
-)
-from .intake_cmds import template, validate
-from .lab_cmds import lab_group
-from .monitor_cmds import (
-    dashboard_command,
-    health_command,
-    monitor_command,
-    prometheus_config_command,
-    usage_command,
-)
 from .output import BAD_INPUT, FAILED, console
-from .plan_cmd import plan_command
-from .render_cmd import render_command
-from .report_cmd import report_command
-from .review_cmds import review_group
-from .web_cmds import department_group, serve_command, user_group
-from .worker_cmd import worker_command
+
+COMMANDS = {
+    "validate": "intake_cmds:validate",
+    "template": "intake_cmds:template",
+    "assess": "assess_cmd:assess_command",
+    "policy": "assess_cmd:policy_group",
+    "plan": "plan_cmd:plan_command",
+    "render": "render_cmd:render_command",
+    "run": "execute_cmds:run_command",
+    "resume": "execute_cmds:resume_command",
+    "retire": "execute_cmds:retire_command",
+    "status": "execute_cmds:status_command",
+    "rollback": "execute_cmds:rollback_command",
+    "confirm": "execute_cmds:confirm_command",
+    "decommission": "execute_cmds:decommission_command",
+    "lab": "lab_cmds:lab_group",
+    "alertmanager-config": "alert_cmds:alertmanager_config_command",
+    "report": "report_cmd:report_command",
+    "serve": "web_cmds:serve_command",
+    "worker": "worker_cmd:worker_command",
+    "user": "web_cmds:user_group",
+    "department": "web_cmds:department_group",
+    "review": "review_cmds:review_group",
+    "monitor": "monitor_cmds:monitor_command",
+    "health": "monitor_cmds:health_command",
+    "dashboard-export": "monitor_cmds:dashboard_command",
+    "prometheus-config": "monitor_cmds:prometheus_config_command",
+    "usage": "monitor_cmds:usage_command",
+}
+"""Each sub-command by name, and where it is defined: its module is imported only when the command runs (or help
+lists it), so `govmig status` does not load the web service, Excel and the renderer first. (click's documented
+pattern for lazily loaded sub-commands.)"""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, name = where.split(":")
+        command = getattr(import_module(f".{module}", __package__), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(
+    cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}
+)
 @click.version_option(__version__, prog_name="govmig")
 def cli() -> None:
     """govmig：政务信息系统迁移编排 Migration orchestrator for government information systems."""
-
-
-cli.add_command(validate)
-cli.add_command(template)
-cli.add_command(assess_command)
-cli.add_command(policy_group)
-cli.add_command(plan_command)
-cli.add_command(render_command)
-for command in (
-    run_command,
-    resume_command,
-    retire_command,
-    status_command,
-    rollback_command,
-    confirm_command,
-    decommission_command,
-):
-    cli.add_command(command)
-cli.add_command(lab_group)
-cli.add_command(alertmanager_config_command)
-cli.add_command(report_command)
-cli.add_command(serve_command)
-cli.add_command(worker_command)
-cli.add_command(user_group)
-cli.add_command(department_group)
-cli.add_command(review_group)
-for command in (monitor_command, health_command, dashboard_command, prometheus_config_command, usage_command):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return FAILED
     except Exception as exc:  # the store failing under a command (locked, disk full, corrupt): said, exit 1
+        from ..store import describe_failure  # the store's words for its own failures, loaded only then
+
         said = describe_failure(exc)
         if said is None:
             raise

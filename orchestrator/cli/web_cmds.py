@@ -20,7 +20,6 @@ from ..store import Accounts, Reviews, Sessions, Store
 from ..web import (
     ROLES,
     WebConfig,
-    create_app,
     hash_password,
     new_token,
     password_problem,
@@ -210,6 +209,8 @@ def serve_command(
         time_zone=time_zone,
     )
     console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
+    from ..web import create_app  # FastAPI and the routes, loaded by this command alone
+
     uvicorn.run(
         create_app(config),
         host=host,

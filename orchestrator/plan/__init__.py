@@ -1,8 +1,9 @@
 """Intake: department migration plans (YAML, JSON, the Excel template) into validated models, or located errors."""
 
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy as _lazy
 from .errors import IntakeError
-from .excel_text import keep_text, workbook_bytes
-from .excel_write import build_template
 from .intake import Intake, LoadedPlan, check_portfolio, load_bytes, load_file, load_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .model_files import load_model
@@ -21,6 +22,15 @@ from .vocab import (
     Sharing,
     Zone,
     zh,
+)
+
+if TYPE_CHECKING:
+    from .excel_text import keep_text, workbook_bytes
+    from .excel_write import build_template
+
+# openpyxl (and numpy under it, a quarter of a second) loads only when a workbook is made or read
+__getattr__ = _lazy(
+    __name__, {"keep_text": "excel_text", "workbook_bytes": "excel_text", "build_template": "excel_write"}
 )
 
 __all__ = [

@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import excel_read
 from .checks import structural_findings, unknown_keys
 from .documents import parse_json, parse_yaml
 from .errors import FatalInput, IntakeError, LineLocator, Locator, Path, Severity
@@ -112,6 +111,8 @@ def load_bytes(raw: bytes, name: str, fmt: str, limits: Limits = DEFAULT_LIMITS)
                 f"file too large ({mib} MiB); the limit is {cap} MiB",
             )
         if fmt == "xlsx":
+            from . import excel_read  # openpyxl, loaded for a workbook only
+
             data, loaded.locator, problems = excel_read.read_workbook(raw, limits)
         else:
             text = _text(raw)

@@ -1,24 +1,26 @@
-"""Shared look of the workbooks the reports produce: a bold header row, frozen, filtered, readable widths."""
+"""Shared look of the workbooks the reports produce: a bold header row, frozen, filtered, readable widths.
+
+openpyxl (and numpy under it) is loaded when a workbook is made, not when the reports are imported: every command
+imports them through the application layer, few write a workbook."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
-from ..plan import workbook_bytes
-
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_COLOR = "1F4E78"
 FIXED_TIME = datetime(2026, 1, 1)
 INVALID_TITLE = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
 def new_workbook() -> Workbook:
+    from openpyxl import Workbook
+
     wb = Workbook()
     if wb.active is not None:
         wb.remove(wb.active)
@@ -35,9 +37,12 @@ def table(
     ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()
 ) -> None:
     """Header row, then rows; frozen below the header, filtered, wrapped where a cell runs long."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append(list(headers))
     for cell in ws[1]:
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=HEADER_COLOR)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     count = 0
     for row in rows:
@@ -55,4 +60,6 @@ def table(
 
 def to_bytes(wb: Workbook) -> bytes:
     """The workbook's bytes, every text that a spreadsheet could take for a formula kept as text."""
+    from ..plan import workbook_bytes
+
     return workbook_bytes(wb)

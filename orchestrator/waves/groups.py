@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..plan import MigrationPlan, System, qualify
 from ..policy import Action, Decision
 from .complexity import Complexity, cold_gb, complexity, volume_gb, warm_gb
 from .settings import WaveSettings
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Portfolio:
 
 
 def build(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], settings: WaveSettings) -> Portfolio:
+    import networkx as nx  # loaded when waves are planned, not by every command that imports the stages
+
     moving = {d.key: d for d in decisions if d.action is Action.migrate}
     systems: dict[str, tuple[MigrationPlan, System]] = {
         p.key(s): (p, s) for p in plans for s in p.systems if p.key(s) in moving
@@ -98,6 +102,8 @@ def build(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], setting
 
 def _inherit_deadlines(groups: list[Group]) -> None:
     """A group is due by the earliest deadline of anything that (transitively) depends on it."""
+    import networkx as nx
+
     dag: nx.DiGraph[int] = nx.DiGraph()
     dag.add_nodes_from(g.index for g in groups)
     dag.add_edges_from((g.index, d) for g in groups for d in g.depends_on)

@@ -1,6 +1,8 @@
 """The web service: departments submit, ops operate, supervisors watch; one FastAPI app with roles."""
 
-from .app import create_app
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy as _lazy
 from .context import ExecutorFactory, WebConfig
 from .portfolio import plan_document, plan_yaml
 from .security import (
@@ -12,6 +14,14 @@ from .security import (
     token_digest,
     verify_password,
 )
+
+if TYPE_CHECKING:
+    from .app import create_app
+
+
+# the app (FastAPI, its routes and models: half a second) loads only for `govmig serve`; the account commands
+# use this face for the password policy alone
+__getattr__ = _lazy(__name__, {"create_app": "app"})
 
 __all__ = [
     "ROLES",
