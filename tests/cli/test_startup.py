@@ -50,3 +50,16 @@ def test_the_commands_that_use_them_still_find_them(tmp_path: Path) -> None:
     from orchestrator import build_template, plan_waves  # lazily bound names of the public face
 
     assert callable(build_template) and callable(plan_waves)
+
+
+def test_every_named_command_is_where_the_table_says() -> None:
+    """The lazy group finds each command by name only when it runs: a wrong entry would be found by its first user."""
+    import click
+
+    from orchestrator.cli.app import COMMANDS, cli
+
+    context = click.Context(cli)
+    for name in COMMANDS:
+        command = cli.get_command(context, name)
+        assert isinstance(command, click.Command) and command.name == name, name
+    assert cli.get_command(context, "no-such-command") is None
