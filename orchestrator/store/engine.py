@@ -6,11 +6,13 @@ operator with a SQL shell using the application's role, can rewrite history unno
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, text
 
 from .schema import Base
@@ -57,10 +59,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
+def _json(value: Any) -> str:
+    """JSON columns as orjson writes them (a monitoring cycle serializes 10,000 rows' figures; the standard library
+    took a fifth of the write), the standard library only for what orjson refuses (an integer past 64 bits)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def open_store(url: str | None = None) -> Engine:
     """The engine for `url` (or $GOVMIG_DB, or ./govmig.db), with the tables and guards in place."""
     url = url or os.environ.get("GOVMIG_DB") or DEFAULT_URL
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=_json)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     postgres = engine.dialect.name == "postgresql"

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from .bulk import executemany
 from .schema import HealthState, HealthTransition, MonitorCycle, UsageDay
 
 
@@ -117,9 +118,10 @@ class HealthStore:
             upsert = _upsert(s)
             if rows:
                 t = HealthState.__table__
-                values = [{**{f: getattr(r, f) for f in STATE_FIELDS}, "updated_at": at} for r in rows]
+                values = [{**vars(r), "updated_at": at} for r in rows]
                 statement = upsert(t)
-                s.execute(
+                executemany(
+                    s,
                     statement.on_conflict_do_update(
                         index_elements=[t.c.system],
                         set_={f: statement.excluded[f] for f in (*STATE_FIELDS[1:-1], "updated_at")},
@@ -129,7 +131,7 @@ class HealthStore:
             if changes:
                 s.execute(insert(HealthTransition), [{**asdict(c), "at": at} for c in changes])
             if usage:
-                s.execute(_usage_upsert(upsert), [_usage_values(u, at) for u in usage])
+                executemany(s, _usage_upsert(upsert), [_usage_values(u, at) for u in usage])
             cycle = MonitorCycle(
                 at=at,
                 seconds=seconds,
