@@ -99,7 +99,13 @@ class _Downtime(AnsibleRunner):
         return (self.serving - self.stopped).total_seconds()
 
 
-def window(total_mb: int = 1024, changed: float = 0.01) -> tuple[float, float, float]:
+def window(total_mb: int = 1024, changed: float = 0.01, rounds: int = 3) -> tuple[float, float, float]:
+    """The best of `rounds` of each figure (the whole run, the downtime, the floor), each round on a fresh site."""
+    runs = [_window(total_mb, changed) for _ in range(rounds)]
+    return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs)
+
+
+def _window(total_mb: int, changed: float) -> tuple[float, float, float]:
     """Steps the state machine up to deploy, changes 1% of the source, then times the rest of the run: the
     window's three steps (final sync, verify, cutover)."""
     from orchestrator.execute.inventory import systems_in
@@ -147,7 +153,7 @@ def main() -> None:
     )
     ours, down, floor = window()
     report(
-        "execute: cutover window, 1 GB with 1% changed (baseline: rsync of that delta alone)",
+        "execute: cutover window, 1 GB with 1% changed, best of 3 (baseline: rsync of that delta alone)",
         [
             ("final sync + verify + cutover, the whole run", ours, floor, f"{ours:6.2f} s vs {floor:5.2f} s"),
             (
