@@ -58,7 +58,8 @@ def _converter(kind: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] 
     seen: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:
-        key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written as given
+        # equal is not the same: one instant in two zones, or 1, 1.0 and True, each written as given
+        key = (type(value), value, getattr(value, "tzinfo", None))
         try:
             return seen[key]
         except KeyError:

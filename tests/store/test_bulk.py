@@ -6,7 +6,20 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, Column, Date, DateTime, Engine, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -124,3 +137,26 @@ def test_a_left_out_column_with_a_python_default_is_refused(tmp_path: Any) -> No
     _, ours = tables(engine)
     with Session(engine) as s, s.begin(), pytest.raises(ValueError, match="Python-side default"):
         executemany(s, insert(ours), [{k: v for k, v in r.items() if k != "count"} for r in rows()])
+
+
+class Typed(TypeDecorator[str]):
+    """Writes each value with its type's name: a conversion that tells 1, 1.0 and True apart."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str:
+        return f"{type(value).__name__}:{value}"
+
+
+def test_values_equal_but_of_other_types_are_each_converted_as_given(tmp_path: Any) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    meta = MetaData()
+    t = Table("typed", meta, Column("key", String(8), primary_key=True), Column("value", Typed()))
+    meta.create_all(engine)
+    given = [{"key": "i", "value": 1}, {"key": "f", "value": 1.0}, {"key": "b", "value": True}]
+    with Session(engine) as s, s.begin():
+        executemany(s, insert(t), given)
+    with engine.connect() as conn:
+        stored = dict(conn.exec_driver_sql("SELECT key, value FROM typed").all())
+    assert stored == {"i": "int:1", "f": "float:1.0", "b": "bool:True"}
