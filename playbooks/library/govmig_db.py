@@ -12,6 +12,7 @@ picks up where the last attempt stopped; every wait is bounded by `timeout`.
                        its binlog position and a replica from there); waits until it has caught up once
   quiesce   target     writes stop on the source (read-only), and a probe write as the application is refused
   catchup   target     positions equal (the source's last WAL or GTID position applied), bounded
+                       (a replica an earlier attempt already promoted has nothing left to confirm)
   promote   target     sequences set past their tables' maximum, the replica detached (the application still
                        read-only on it: until cutover the source's data is the authority)
   open      target     the application may write on the target (the cutover's first act)
@@ -288,7 +289,16 @@ def _probe(write):
 
 
 def _pg_catchup(p, timeout):
-    src, name = p["source"], _slot(p)
+    """Waits until the subscriber has confirmed the source's last WAL position. A replica already being
+    detached (its subscription disabled or gone on the target) was promoted by an earlier attempt of this step,
+    which got here only after its own catch-up, on a source read-only since: its slot confirms nothing any more,
+    so waiting would only time out after a crash between promotion and the step's end. The promotion is then
+    finished (idempotently) and verification compares every table before any cutover."""
+    src, tgt, name = p["source"], p["target"], _slot(p)
+    with _pg(tgt) as t:
+        live = _rows(t, "SELECT subenabled FROM pg_subscription WHERE subname = %s", (name,))
+    if not live or not live[0][0]:
+        return {"already_promoted": True, "catchup_seconds": 0.0}
     with _pg(src) as s:
         end = _rows(s, "SELECT pg_current_wal_lsn()::text")[0][0]
 

@@ -1,9 +1,13 @@
-"""kill -9 of `govmig run` while it moves the databases, at seeded moments, then `govmig resume`.
+"""kill -9 of `govmig run` while it moves the databases, then `govmig resume`.
 
 Only the orchestrator is killed: the ansible-playbook it started lives on (ansible-runner gives it a session of its
 own), as after a real crash; the resumed step kills what is left of it before it runs again. A client writes to
 both databases throughout: afterwards every acknowledged write is on the target exactly once and verification
 found every table equal.
+
+The kill moments are found from the run's own progress, not from the clock alone (a run takes 14 s on an idle
+machine here and half as long again on a busy one): a seeded moment after a step began, and the narrowest moment
+of all, right after a replica was promoted and before its step was recorded as ended.
 """
 
 from __future__ import annotations
@@ -12,41 +16,82 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from orchestrator.lab import netns
+from orchestrator.lab import Site, netns
 from orchestrator.store import Store, open_store
-from tests.datamove.rehearsal import CASES, TRADE, Writer, rehearsal, tokens
+from tests.datamove.rehearsal import CASES, TRADE, Writer, admin_dsn, rehearsal, rows, tokens
 from tests.execute.harness import govmig
 
 WHY = netns.missing()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"the rehearsal site needs namespaces: {WHY}")
-STRATA = ((4.0, 14.0), (14.0, 30.0))
-"""A run takes about 40 s here: one seeded kill moment early (backup, the initial copy), one late (the final
-sync, verification): two trials that reach both halves of the move."""
+STRATA = (("presync", 2.0), ("final_sync", 2.5))
+"""(the step, the longest seeded delay after both systems began it): one kill early (the initial copy, the
+deploy), one late (the final sync, verification, the cutover)."""
 
 
-@pytest.mark.parametrize("stratum", range(len(STRATA)))
-def test_kill_9_mid_move_then_resume_loses_and_doubles_nothing(tmp_path: Path, stratum: int) -> None:
-    rng = random.Random(7000 + stratum)
-    delay = rng.uniform(*STRATA[stratum])
+def _begun(db: Path, step: str) -> bool:
+    """Whether both systems began `step` (read-only: the run creates and migrates the store itself)."""
+    if not db.exists():
+        return False
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            found = conn.execute(
+                "SELECT count(DISTINCT system) FROM step_log WHERE wave = 'W01' AND step = ?", (step,)
+            ).fetchone()
+    except sqlite3.Error:  # not created or migrated yet
+        return False
+    return bool(found and found[0] == 2)
+
+
+def _promoted(site: Site, key: str) -> Callable[[], bool]:
+    """True once the system's replica, seen attached, is detached on the target (its promotion done)."""
+    dsn = admin_dsn(site, key, "target")
+    ask = "SELECT count(*) FROM pg_subscription" if key == TRADE else "SHOW SLAVE STATUS"
+    seen: list[bool] = []
+
+    def probe() -> bool:
+        try:
+            found = rows(dsn, ask)
+        except Exception:  # the target's database is made by the pre-sync
+            return False
+        attached = bool(found[0][0]) if key == TRADE else bool(found)
+        if attached:
+            seen.append(True)
+        return bool(seen) and not attached
+
+    return probe
+
+
+def _kill_then_resume(tmp_path: Path, when: Callable[[Site, Path], Callable[[], bool]], delay: float) -> str:
+    """Runs W01 with writers on both databases, kill -9s the run once `when` holds (then `delay` seconds later),
+    resumes it, and checks what every move must hold. Returns what the kill met, for the test's output."""
     with rehearsal(tmp_path) as (tree, site):
         writers = {k: Writer(site.systems[k]["databases"][0], limit=300) for k in (TRADE, CASES)}
         for w in writers.values():
             w.start()
-        db = f"sqlite:///{tmp_path / 'govmig.db'}"
+        db_file = tmp_path / "govmig.db"
+        db = f"sqlite:///{db_file}"
         common = ["--tree", str(tree), "--db", db, "--hold", "0", "--format", "json"]
+        ready = when(site, db_file)
         try:
             first = govmig("run", "W01", *common, "--concurrency", "2", cwd=tmp_path)
+            deadline = time.monotonic() + 300
+            while first.poll() is None and not ready() and time.monotonic() < deadline:
+                time.sleep(0.005)
             try:
                 first.wait(timeout=delay)
+                met = f"the run ended by itself (rc {first.returncode})"
             except subprocess.TimeoutExpired:
                 os.kill(first.pid, signal.SIGKILL)
                 first.wait(timeout=30)
+                met = "killed"
             store = Store(open_store(db))
             verb = "resume" if store.wave("W01") is not None else "run"
             second = govmig(verb, "W01", *common, cwd=tmp_path)
@@ -59,15 +104,30 @@ def test_kill_9_mid_move_then_resume_loses_and_doubles_nothing(tmp_path: Path, s
         finally:
             for w in writers.values():
                 w.stop()
-        assert second.returncode == 0, (delay, out[-3000:], err[-3000:])
+        assert second.returncode == 0, (met, out[-3000:], err[-3000:])
         assert {s["system"]: s["state"] for s in json.loads(out)["systems"]} == {TRADE: "done", CASES: "done"}
         for key, w in writers.items():
             on_target = tokens(site.systems[key]["databases"][0]["target"])
             acked = [t for _, t, _ in w.acked]
-            assert acked and all(on_target.get(t) == 1 for t in acked), (key, delay)
-            assert all(c == 1 for c in on_target.values()), (key, delay)
+            assert acked and all(on_target.get(t) == 1 for t in acked), (key, met)
+            assert all(c == 1 for c in on_target.values()), (key, met)
             verified = [f.data for f in store.figures("W01", key) if f.data.get("op") == "verify"]
-            assert verified and verified[-1]["differ"] == [], (key, delay)
-            print(
-                f"\nkill -9 at {delay:.1f}s, {key}: {len(acked)} writes acknowledged, all on the target once"
-            )
+            assert verified and verified[-1]["differ"] == [], (key, met)
+            print(f"\n{met}, {key}: {len(acked)} writes acknowledged, all on the target once")
+        return met
+
+
+@pytest.mark.parametrize("stratum", range(len(STRATA)))
+def test_kill_9_mid_move_then_resume_loses_and_doubles_nothing(tmp_path: Path, stratum: int) -> None:
+    step, longest = STRATA[stratum]
+    delay = random.Random(7000 + stratum).uniform(0.0, longest)
+    met = _kill_then_resume(tmp_path, lambda _site, db: lambda: _begun(db, step), delay)
+    print(f"{delay:.2f} s after both systems began {step}: {met}")
+
+
+@pytest.mark.parametrize("key", [TRADE, CASES], ids=["postgresql", "mariadb"])
+def test_kill_9_right_after_promotion_then_resume(tmp_path: Path, key: str) -> None:
+    """The resumed final sync finds the replica already promoted (no subscription, no replica status): it must
+    neither wait for a position the detached replica can no longer confirm nor lose a write."""
+    met = _kill_then_resume(tmp_path, lambda site, _db: _promoted(site, key), 0.0)
+    assert met == "killed"
