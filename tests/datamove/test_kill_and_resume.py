@@ -139,5 +139,7 @@ def test_kill_9_right_after_both_promotions_then_resume(tmp_path: Path) -> None:
     """Killed once both replicas are promoted (PostgreSQL's subscription and MariaDB's replica status gone) and
     before the final sync was recorded as ended: the resumed final sync finds them promoted. It must neither wait
     for a position a detached replica can no longer confirm nor lose a write."""
-    met = _kill_then_resume(tmp_path, lambda site, _db: _all(_promoted(site, TRADE), _promoted(site, CASES)), 0.0)
+    met = _kill_then_resume(
+        tmp_path, lambda site, _db: _all(_promoted(site, TRADE), _promoted(site, CASES)), 0.0
+    )
     assert met == "killed"
