@@ -55,6 +55,7 @@ FACES = {
         "Rule",
         "ZombieSettings",
         "assess",
+        "blocking_rules",
         "decide",
     ],
     "waves": [

@@ -42,12 +42,12 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 
 
 def _summary(item: LoadedPlan) -> dict[str, object]:
-    plan = item.plan
+    """One file: its department and systems as the file gives them, whether or not a field in it fails."""
     return {
         "file": item.file,
         "valid": item.ok,
-        "department": plan.department.code if plan else None,
-        "systems": len(plan.systems) if plan else 0,
+        "department": item.plan.department.code if item.plan else item.department_code,
+        "systems": item.system_count,
     }
 
 

@@ -40,6 +40,14 @@ class LoadedPlan:
         code = department.get("code") if isinstance(department, dict) else None
         return str(code).strip() if isinstance(code, str | int) else None
 
+    @property
+    def system_count(self) -> int:
+        """How many systems the file lists, even when some of them have errors."""
+        if self.plan is not None:
+            return len(self.plan.systems)
+        systems = self.document.get("systems") if isinstance(self.document, dict) else None
+        return len(systems) if isinstance(systems, list) else 0
+
     def add(self, path: Path, code: str, zh: str, en: str, severity: Severity = "error") -> None:
         self.problems.append(IntakeError(self.file, self.locator.locate(path), zh, en, code, severity, path))
 

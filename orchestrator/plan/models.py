@@ -166,9 +166,18 @@ class Target(Model):
 
 
 class Exemption(Model):
-    reason: Prose
-    authority: Text
-    document: Text
+    """P4's exemption. A part left out or blank is not an input error (DOMAIN.md v1.2): an incomplete exemption
+    is refused by P4 in the decision, as an incomplete filing is by P8, and the plan's other systems stand."""
+
+    reason: Prose | None = None
+    authority: Text | None = None
+    document: Text | None = None
+
+    def missing(self) -> list[tuple[str, str]]:
+        """The parts it lacks, as (zh, en)."""
+        parts = [(self.reason, "豁免理由", "reason"), (self.authority, "批准机关", "approving authority")]
+        parts.append((self.document, "批准文件", "document"))
+        return [(zh, en) for value, zh, en in parts if not value]
 
 
 class System(Model):

@@ -1,6 +1,6 @@
 """Assessment: the policy (P1-P9, Z1-Z5) decides each system's fate and says why, in Chinese and English."""
 
-from .assess import assess, decide
+from .assess import assess, blocking_rules, decide
 from .decision import Action, Decision, Note, Reason
 from .flags import Flag
 from .rules import CATALOG, Rule
@@ -18,5 +18,6 @@ __all__ = [
     "Rule",
     "ZombieSettings",
     "assess",
+    "blocking_rules",
     "decide",
 ]

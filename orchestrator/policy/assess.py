@@ -13,7 +13,7 @@ from .consolidation import Proposal, consolidation_target, merge_proposals
 from .decision import Action, Decision, Note, Reason
 from .filing import filing_gate
 from .flags import Flag
-from .placement import place
+from .placement import exemption_fix, place
 from .rules import CATALOG
 from .settings import DEFAULTS, PolicySettings
 from .sharing import catalog, duplicate_collection
@@ -38,9 +38,12 @@ def assess(
     ]
     proposals = merge_proposals(live, settings.merge_similarity)
     index = {d.key: d for d in decisions}
+    replacements = {
+        s.key: qualify(s.system.replaced_by, s.department) for s in subjects if s.system.replaced_by
+    }
     for s, d in zip(subjects, decisions, strict=True):
         _merge_notes(d, proposals.get(d.key))
-        _dependency_notes(s, d, index)
+        _dependency_notes(s, d, index, replacements)
     return decisions
 
 
@@ -76,7 +79,22 @@ def decide(s: Subject) -> Decision:
         )
     placed = place(s)
     reasons, flags, fixes = list(placed.reasons), list(placed.flags), []
+    notes: list[Note] = []
     action = placed.action
+    p4_fix = exemption_fix(s)
+    if p4_fix is not None:
+        fixes.append(p4_fix)
+        flags.append(Flag.exemption_incomplete)
+    if s.classified and s.system.network.internet_facing:
+        flags.append(Flag.public_service_ends)
+        notes.append(
+            Note(
+                code=Flag.public_service_ends,
+                zh="涉密系统迁入内网后不再面向公众：其公众服务须另行提供（P1）",
+                en="a classified system on the internal network no longer serves the public: its public service "
+                "must be offered another way (P1)",
+            )
+        )
     gate = filing_gate(s)
     if gate is not None:
         reasons.append(gate[0])
@@ -113,6 +131,7 @@ def decide(s: Subject) -> Decision:
             consolidate_into=consolidate_into,
             flags=flags,
             fixes=fixes,
+            notes=notes,
         )
     )
 
@@ -145,7 +164,30 @@ def _merge_notes(d: Decision, proposal: Proposal | None) -> None:
     )
 
 
-def _dependency_notes(s: Subject, d: Decision, index: Mapping[str, Decision]) -> None:
+def blocking_rules(d: Decision) -> list[str]:
+    """The rules that keep a blocked system from being scheduled (the filing gate today)."""
+    return [r for r in d.rules if r == "P8"] or list(d.rules)
+
+
+def _retired_dependency(key: str, replacement: str | None, index: Mapping[str, Decision]) -> Note:
+    """A dependency on a system that retires is dropped from the waves (W2): the note names what replaces it."""
+    other = index.get(replacement) if replacement else None
+    if replacement and other is not None and other.action is not Action.retire:
+        return Note(
+            code=Flag.depends_on_retired,
+            zh=f"依赖的系统「{key}」将被清理：改接其替代系统「{replacement}」",
+            en=f"depends on '{key}', which retires: connect to its replacement '{replacement}' instead",
+        )
+    return Note(
+        code=Flag.depends_on_retired,
+        zh=f"依赖的系统「{key}」将被清理且没有可用的替代系统：须改造这一依赖",
+        en=f"depends on '{key}', which retires with no replacement available: the dependency must be redesigned",
+    )
+
+
+def _dependency_notes(
+    s: Subject, d: Decision, index: Mapping[str, Decision], replacements: Mapping[str, str]
+) -> None:
     if d.action is Action.retire:
         by = s.system.replaced_by
         other = index.get(qualify(by, s.department)) if by else None
@@ -170,18 +212,20 @@ def _dependency_notes(s: Subject, d: Decision, index: Mapping[str, Decision]) ->
         dep = index.get(key)
         if dep is None:
             continue
-        if dep.action in (Action.retire, Action.blocked):
-            flag = Flag.depends_on_retired if dep.action is Action.retire else Flag.depends_on_blocked
-            what_zh = "将被清理" if dep.action is Action.retire else "因未获批而不能排期"
+        if dep.action is Action.retire:
+            d.notes.append(_retired_dependency(key, replacements.get(key), index))
+            d.flags = sorted({*d.flags, Flag.depends_on_retired})
+        elif dep.action is Action.blocked:
+            rules = "、".join(blocking_rules(dep))
             d.notes.append(
                 Note(
-                    code=flag,
-                    zh=f"依赖的系统「{key}」{what_zh}，须改接其替代系统或等待其整改",
-                    en=f"depends on '{key}', which is {'retired' if dep.action is Action.retire else 'blocked'}: "
-                    "switch to its replacement or wait for its fix",
+                    code=Flag.depends_on_blocked,
+                    zh=f"依赖的系统「{key}」因未获批（{rules}）不能排期：本系统须等其整改后才能排期（W2）",
+                    en=f"depends on '{key}', which is blocked ({rules}): this system cannot be scheduled "
+                    "until that is fixed (W2)",
                 )
             )
-            d.flags = sorted({*d.flags, flag})
+            d.flags = sorted({*d.flags, Flag.depends_on_blocked})
         if dep.target_network is Network.egov_internal and d.target_network is Network.egov_external:
             d.notes.append(
                 Note(

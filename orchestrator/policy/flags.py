@@ -22,6 +22,8 @@ class Flag(StrEnum):
     dr_required = "dr_required"
     zombie_candidate = "zombie_candidate"
     merge_candidate = "merge_candidate"
+    public_service_ends = "public_service_ends"
+    exemption_incomplete = "exemption_incomplete"
 
     @property
     def zh(self) -> str:
@@ -50,5 +52,7 @@ LABELS: dict[Flag, tuple[str, str]] = {
     Flag.dr_required: ("需要异地灾备", "disaster recovery required"),
     Flag.zombie_candidate: ("疑似僵尸系统", "zombie candidate"),
     Flag.merge_candidate: ("建议整合", "merge candidate"),
+    Flag.public_service_ends: ("面向公众的服务终止", "public service ends"),
+    Flag.exemption_incomplete: ("豁免不完整", "incomplete exemption"),
 }
 VIOLATIONS = frozenset(set(Flag) - {Flag.dr_required, Flag.zombie_candidate, Flag.merge_candidate})

@@ -59,42 +59,96 @@ def _decided(
     return Placement(Action.migrate, network, cloud, zone, reasons, flags)
 
 
-def place(s: Subject) -> Placement:
+def _exemption(s: Subject) -> tuple[Placement | None, list[Reason]]:
+    """P4: a complete exemption keeps the system where it is; an incomplete one (DOMAIN.md v1.2) is refused, says
+    what it lacks, and the other rules place the system; a request to stay with none is refused likewise."""
     system, target = s.system, s.system.target
     wants_private = target is not None and target.network is Network.private
-    if system.exemption is not None and (target is None or target.network in (None, Network.private)):
-        e = system.exemption
-        return Placement(
-            Action.stay,
-            Network.private,
-            False,
-            None,
-            [
-                reason(
-                    "P4",
-                    f"经{e.authority}批准豁免（{e.document}）：{e.reason}；保留在「{system.network.current}」",
-                    f"exempted by {e.authority} ({e.document}): {e.reason}; stays on '{system.network.current}'",
-                )
-            ],
+    asks_to_stay = target is None or target.network in (None, Network.private)
+    e = system.exemption
+    missing = e.missing() if e is not None else []
+    if e is not None and len(missing) == 3:
+        e, missing = None, []  # every part blank: no exemption was asked for
+    if e is not None and not missing and asks_to_stay:
+        return (
+            Placement(
+                Action.stay,
+                Network.private,
+                False,
+                None,
+                [
+                    reason(
+                        "P4",
+                        f"经{e.authority}批准豁免（{e.document}）：{e.reason}；保留在「{system.network.current}」",
+                        f"exempted by {e.authority} ({e.document}): {e.reason}; stays on '{system.network.current}'",
+                    )
+                ],
+            ),
+            [],
         )
-    before: list[Reason] = []
+    if e is not None and missing and asks_to_stay:
+        lacks_zh = "、".join(m[0] for m in missing)
+        lacks_en = ", ".join(m[1] for m in missing)
+        return None, [
+            reason(
+                "P4",
+                f"保留专网的豁免不完整（缺{lacks_zh}）：不允许保留，按规则迁移",
+                f"the exemption to stay is incomplete (missing {lacks_en}): not allowed to stay, so it migrates "
+                "by the rules",
+            )
+        ]
     if wants_private:
-        before.append(
+        return None, [
             reason(
                 "P4",
                 "申请保留在业务专网，但没有经批准的豁免（理由、批准机关、文件）：不允许保留，按规则迁移",
                 "asks to stay on its private network without an approved exemption (reason, authority, document): "
                 "not allowed, so it migrates by the rules",
             )
-        )
+        ]
+    return None, []
+
+
+def exemption_fix(s: Subject) -> Reason | None:
+    """What to do about an incomplete exemption, when the system asks to stay with one."""
+    e, target = s.system.exemption, s.system.target
+    missing = e.missing() if e is not None else []
+    if (
+        not missing
+        or len(missing) == 3
+        or (target is not None and target.network not in (None, Network.private))
+    ):
+        return None
+    return reason(
+        "P4",
+        "如确需保留在业务专网，补齐豁免的" + "、".join(m[0] for m in missing) + "后重新提交",
+        "to stay on the private network, complete the exemption's "
+        + ", ".join(m[1] for m in missing)
+        + " and submit again",
+    )
+
+
+def place(s: Subject) -> Placement:
+    system = s.system
+    stays, before = _exemption(s)
+    if stays is not None:
+        return stays
     sec = system.security
     if s.classified:
         level = sec.classified.value
+        zh_text = f"涉密（{zh(level)}）：迁入电子政务内网，不上外网政务云"
+        en_text = f"classified ({level}): goes to the e-gov internal network, not to the external gov cloud"
+        if system.network.internet_facing:
+            zh_text += "；其面向公众的服务在内网上终止，须另行提供（如经脱密处理的外网系统）"
+            en_text += (
+                "; its public service ends there and must be offered another way (e.g. a declassified "
+                "system on the external network)"
+            )
         return _decided(
             s,
             "P1",
-            f"涉密（{zh(level)}）：迁入电子政务内网，不上外网政务云",
-            f"classified ({level}): goes to the e-gov internal network, not to the external gov cloud",
+            zh_text,
+            en_text,
             Network.egov_internal,
             False,
             Zone.internal,

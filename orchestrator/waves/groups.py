@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..plan import MigrationPlan, System, qualify
-from ..policy import Action, Decision
+from ..policy import Action, Decision, blocking_rules
 from .complexity import Complexity, cold_gb, complexity, volume_gb, warm_gb
 from .settings import WaveSettings
 
@@ -34,6 +34,8 @@ class Group:
     window_gb: float = 0.0  # what the window carries: the warm part's delta and the cold part
     depends_on: set[int] = field(default_factory=set)
     dependents: set[int] = field(default_factory=set)
+    blocked_by: dict[str, list[str]] = field(default_factory=dict)
+    """Dependencies that are `blocked` (not scheduled until their fix), each with the rules that block it."""
 
     @property
     def key(self) -> str:
@@ -50,16 +52,20 @@ def build(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], setting
     import networkx as nx  # loaded when waves are planned, not by every command that imports the stages
 
     moving = {d.key: d for d in decisions if d.action is Action.migrate}
+    blocked = {d.key: d for d in decisions if d.action is Action.blocked}
     systems: dict[str, tuple[MigrationPlan, System]] = {
         p.key(s): (p, s) for p in plans for s in p.systems if p.key(s) in moving
     }
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(sorted(systems))
+    waits_on: dict[str, dict[str, list[str]]] = {}
     for key, (plan, system) in systems.items():
         for ref in system.depends_on:
             dep = qualify(ref, plan.department.code)
             if dep in systems and dep != key:
                 graph.add_edge(key, dep)  # key must not move before dep
+            elif dep in blocked:  # W2: it cannot move before a dependency that cannot be scheduled
+                waits_on.setdefault(key, {})[dep] = blocking_rules(blocked[dep])
     scores = {
         key: complexity(
             s, graph.out_degree(key), graph.in_degree(key), settings.simple_max, settings.medium_max
@@ -90,6 +96,9 @@ def build(plans: Sequence[MigrationPlan], decisions: Sequence[Decision], setting
                 deadline=min(systems[k][0].deadline for k in members),
                 score=score,
                 level_rank=level,
+                blocked_by={
+                    dep: rules for k in members for dep, rules in sorted(waits_on.get(k, {}).items())
+                },
             )
         )
     for a, b in graph.edges:

@@ -26,7 +26,8 @@ class Wave(BaseModel):
 class Unscheduled(BaseModel):
     system: str
     reason: str
-    """A short machine-readable cause: group_size, dependency, classification_conflict, horizon."""
+    """A short machine-readable cause: group_size, dependency, depends_on_blocked, classification_conflict,
+    presync, horizon."""
     zh: str
     en: str
 

@@ -1,8 +1,9 @@
 """Scheduling move groups into waves: deadline first, simplest first, dependencies first, within capacity.
 
 The rules, in the order they apply (the golden test in tests/waves was derived by hand from exactly these):
-1. A group that mixes classified and non-classified systems, or that alone exceeds a wave's capacity, is
-   unscheduled, and so is everything that depends on it.
+1. A group that mixes classified and non-classified systems, that depends on a `blocked` system (until that
+   system's fix), or that alone exceeds a wave's capacity, is unscheduled, and so is everything that depends on
+   it.
 2. Windows come weekly (settings.window), skipping holidays. Each window holds at most two waves: the
    non-classified one first, then the classified one (W1: they never share a wave).
 3. The pilot: in the first window, only the non-classified wave runs, holding the `pilot_size` simplest groups
@@ -153,6 +154,8 @@ def _unschedulable(groups: list[Group], s: WaveSettings) -> dict[int, tuple[str,
                 f"循环依赖（{names}）混合了涉密与非涉密系统，不能同批迁移（W1）",
                 f"a dependency cycle ({names}) mixes classified and non-classified systems (W1)",
             )
+        elif g.blocked_by:
+            out[g.index] = _depends_on_blocked(g)
         elif len(g.members) > s.max_systems or any(n > s.max_per_department for n in g.departments.values()):
             out[g.index] = (
                 "group_size",
@@ -183,6 +186,17 @@ def _unschedulable(groups: list[Group], s: WaveSettings) -> dict[int, tuple[str,
                 )
                 frontier.append(d)
     return out
+
+
+def _depends_on_blocked(g: Group) -> tuple[str, str, str]:
+    """W2 (DOMAIN.md v1.2): a system that depends on a blocked one waits for that system's fix."""
+    zh = "、".join(f"「{dep}」（{'、'.join(rules)}）" for dep, rules in g.blocked_by.items())
+    en = ", ".join(f"'{dep}' ({', '.join(rules)})" for dep, rules in g.blocked_by.items())
+    return (
+        "depends_on_blocked",
+        f"依赖的系统{zh}未获批、不能排期：待其整改后才能排期（W2）",
+        f"depends on {en}, blocked and not scheduled: it waits for that fix (W2)",
+    )
 
 
 def _too_big_for_a_window(g: Group, s: WaveSettings) -> tuple[str, str, str]:

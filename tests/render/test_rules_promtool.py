@@ -12,7 +12,7 @@ import yaml
 from orchestrator.contracts import tree as layout
 from tests.render.conftest import Rendered
 
-SYSTEM = ("630000-FGW", "invest-approval")  # MLPS 3: objective 99.9%
+SYSTEM = ("630000-FGW", "credit-platform")  # MLPS 3: objective 99.9%
 
 
 def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
