@@ -31,10 +31,11 @@ def route_limit(method: str, path: str) -> int:
     return UPLOAD_BODY if method == "POST" and UPLOADS.match(path) else SMALL_BODY
 
 
-def size_text(size: int) -> str:
-    """Bytes as people read them: 50.0 MiB, 512 KiB, 900 B."""
+def size_text(size: int, exact: bool = False) -> str:
+    """Bytes as people read them: 50.0 MiB, 512 KiB, 900 B; `exact` adds the bytes to a MiB figure (a file
+    just over a limit must not read as the limit itself)."""
     if size >= MiB:
-        return f"{size / MiB:.1f} MiB"
+        return f"{size / MiB:.1f} MiB ({size:,} B)" if exact else f"{size / MiB:.1f} MiB"
     if size >= KiB:
         return f"{size / KiB:.0f} KiB"
     return f"{size} B"
@@ -48,8 +49,8 @@ def too_large(size: int | None, limit: int) -> dict[str, str]:
             "en": f"the request body goes past the limit of {size_text(limit)} and was not taken",
         }
     return {
-        "zh": f"请求内容过大（{size_text(size)}），上限 {size_text(limit)}，未予处理",
-        "en": f"the request body is too large ({size_text(size)}); the limit is {size_text(limit)}; "
+        "zh": f"请求内容过大（{size_text(size, exact=True)}），上限 {size_text(limit)}，未予处理",
+        "en": f"the request body is too large ({size_text(size, exact=True)}); the limit is {size_text(limit)}; "
         "nothing was taken",
     }
 

@@ -57,8 +57,8 @@ def refused_size(size: int) -> HTTPException:
     cap = DEFAULT_LIMITS.max_bytes
     return said(
         413,
-        f"文件过大（{size_text(size)}），上限 {size_text(cap)}，未予保存",
-        f"file too large ({size_text(size)}); the limit is {size_text(cap)}; nothing was stored",
+        f"文件过大（{size_text(size, exact=True)}），上限 {size_text(cap)}，未予保存",
+        f"file too large ({size_text(size, exact=True)}); the limit is {size_text(cap)}; nothing was stored",
     )
 
 
