@@ -11,6 +11,7 @@ Each attack fails on the code before these limits (see each test's docstring for
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import socket
@@ -24,11 +25,15 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from bench.portfolio import department_plan
 from orchestrator.cli.web_cmds import seed
+from orchestrator.execute import WaveExecutor
+from orchestrator.plan import Limits, load_bytes
 from orchestrator.store import Accounts, open_store
-from orchestrator.web import hash_password, new_token, token_digest
+from orchestrator.web import WebConfig, create_app, hash_password, new_token, token_digest
+from orchestrator.web.intake_pool import IntakePool
 from tests.conftest import EXAMPLES
 from tests.intake.bombs import _fgw_workbook
 from tests.web.server import SERVING, govmig_serve
@@ -312,3 +317,48 @@ def test_the_dashboard_answers_while_a_large_plan_validates(served: Served) -> N
     assert validating, "the dashboard answered only after the validation had finished"
     assert waited < alone / 3
     assert os.path.isdir(served.tmp)
+
+
+def test_a_padding_under_the_inflate_ratio_is_still_refused_by_its_run_of_text() -> None:
+    """The second guard alone: a padding that inflates less than POI's ratio (here: the ratio rule switched off)
+    is refused at the first run of text longer than an Excel cell can hold, before any XML parser keeps it."""
+    loaded = load_bytes(_padded_workbook(8), "fgw.xlsx", "xlsx", Limits(max_inflate_ratio=10**9))
+    assert [p.code for p in loaded.problems] == ["zip_bomb"]
+    assert load_bytes(_fgw_workbook(), "fgw.xlsx", "xlsx", Limits(max_text_run=4096)).ok  # real sheets pass
+
+
+def test_quota_and_a_busy_department_are_429_with_retry_after(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    accounts = Accounts(engine)
+    user = accounts.add_user("rst", "department", DEPARTMENT, hash_password(PASSWORD), "test")
+    token = new_token()
+    accounts.add_token(user, token_digest(token), "test", "test")
+    config = WebConfig(
+        engine=engine, tree=tmp_path, secret="k" * 40, executor=_no_executor, versions_per_day=1
+    )
+    app = create_app(config)
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"}, raise_server_exceptions=False)
+    plan = (EXAMPLES / f"{DEPARTMENT}.yaml").read_bytes()
+    first = client.post(f"/api/plans/{DEPARTMENT}", files={"file": ("p.yaml", io.BytesIO(plan))})
+    assert first.status_code == 200, first.text[:300]
+    again = client.post(f"/api/plans/{DEPARTMENT}", files={"file": ("p.yaml", io.BytesIO(plan))})
+    assert again.status_code == 429
+    assert 23 * 3600 < int(again.headers["retry-after"]) <= 24 * 3600 + 1  # when the first stops counting
+
+    async def held() -> int:
+        pool: IntakePool = app.state.intake
+        async with pool.turn(DEPARTMENT):
+            r = await asyncio.to_thread(
+                client.post, f"/api/plans/{DEPARTMENT}/validate", files={"file": ("p.yaml", io.BytesIO(plan))}
+            )
+            assert int(r.headers["retry-after"]) > 0 and _said(r.json())["zh"]
+            return r.status_code
+
+    assert asyncio.run(held()) == 429
+    assert client.post(
+        f"/api/plans/{DEPARTMENT}/validate", files={"file": ("p.yaml", io.BytesIO(plan))}
+    ).json()["valid"]
+
+
+def _no_executor(*_: object) -> WaveExecutor:
+    raise AssertionError("no wave runs here")
