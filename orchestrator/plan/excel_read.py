@@ -1,14 +1,15 @@
 """A filled department template back into the same plain document a YAML plan gives, with every cell's place.
 
-The workbook is vetted as a zip before openpyxl sees it (size after unzipping), and each sheet is read in
-read-only mode until a long run of blank rows, so neither a zip bomb nor a million formatted empty rows can
-exhaust memory or time.
+The workbook is vetted as a zip before openpyxl sees it (every part streamed, the bytes unzipped counted as they
+come: `excel_parts`), and each sheet is read in read-only mode until a long run of blank rows, so neither a zip
+bomb nor a million formatted empty rows can exhaust memory or time.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from .documents import Problem
 from .errors import FatalInput, Locator, Path, dotted
 from .excel_cells import from_cell, to_cell
 from .excel_layout import DEPARTMENT, EXAMPLE_KEY, FIRST_DATA_ROW, SHEETS, SYSTEMS, Column, Sheet
+from .excel_parts import UNKNOWN, SheetFacts, sheet_facts, vet
 from .limits import Limits
 from .messages import LABELS
 
@@ -54,11 +56,8 @@ class SheetLocator(Locator):
 def _open(raw: bytes, limits: Limits) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-            if unzipped > limits.max_unzipped_bytes:
-                raise FatalInput("zip_bomb", "Excel 文件解压后过大", "the Excel file unzips to too much data")
-            _refuse_doctype(archive)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+            vet(archive, limits)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, zlib.error):
         raise FatalInput(
             "not_xlsx", "不是有效的 Excel (.xlsx) 文件", "not a valid Excel (.xlsx) file"
         ) from None
@@ -68,26 +67,6 @@ def _open(raw: bytes, limits: Limits) -> Any:
         raise FatalInput(
             "not_xlsx", "不是有效的 Excel (.xlsx) 文件", "not a valid Excel (.xlsx) file"
         ) from None
-
-
-def _refuse_doctype(archive: zipfile.ZipFile) -> None:
-    """No part of a real workbook declares a DTD: one that does is an entity trick (billion laughs, external
-    entities), refused before any XML parser sees it. Text in cells is escaped, so a literal `<!DOCTYPE` or
-    `<!ENTITY` can only be markup."""
-    for info in archive.infolist():
-        if info.is_dir():
-            continue
-        data = archive.read(info)
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            data = data.decode("utf-16", errors="replace").encode()
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise FatalInput(
-                "xlsx_doctype",
-                f"Excel 文件的部件「{info.filename}」含有 DOCTYPE/实体声明，不予读取：请用 Excel 另存为后重新提交",
-                f"the Excel part '{info.filename}' declares a DOCTYPE or entities and is not read: "
-                "save the workbook again from Excel and resubmit",
-                f"(file) {info.filename}",
-            )
 
 
 @dataclass
@@ -111,8 +90,8 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
     rows: list[_Row] = []
     blanks = 0
     # Formulas are rare: only a sheet that has any pays for cell objects; the others are read as plain values.
-    xml = _sheet_xml(ws)  # read once: it answers both "any formulas?" and "any value below the blanks?"
-    cells_too = _has_formulas(xml)
+    facts = _facts(ws)  # one streamed pass: it answers both "any formulas?" and "any value below the blanks?"
+    cells_too = facts.formulas
     for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=not cells_too), start=2):
         kinds = [getattr(c, "data_type", None) for c in raw] if cells_too else []
         values_in_row = [c.value for c in raw] if cells_too else list(raw)
@@ -123,7 +102,7 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
             continue
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values_in_row):
             blanks += 1
-            if blanks == limits.blank_rows_end_sheet and not _values_after(xml, number):
+            if blanks == limits.blank_rows_end_sheet and not facts.values_after(number):
                 break
             continue
         blanks = 0
@@ -148,33 +127,12 @@ def _sheet_rows(wb: Any, sheet: Sheet, limits: Limits, notes: list[_Row]) -> lis
     return rows
 
 
-def _has_formulas(xml: bytes | None) -> bool:
-    return xml is None or b"<f>" in xml or b"<f " in xml or b":f>" in xml or b":f " in xml
-
-
-def _sheet_xml(ws: Any) -> bytes | None:
+def _facts(ws: Any) -> SheetFacts:
     source = getattr(ws, "_get_source", None)
     if source is None:
-        return None
+        return UNKNOWN
     with source() as part:
-        data: bytes = part.read()
-    return data
-
-
-def _values_after(xml: bytes | None, row: int) -> bool:
-    """Whether any cell below `row` holds a value, judged from the sheet's raw XML at C speed.
-
-    A long run of formatted empty rows then costs one byte search instead of parsing every row, and a value
-    standing after the run is still read: stopping at the blanks would silently lose it.
-    """
-    if xml is None:
-        return True
-    last = max(xml.rfind(b"<v>"), xml.rfind(b"<is>"), xml.rfind(b"<f>"))
-    if last < 0:
-        return False
-    start = xml.rfind(b'<row r="', 0, last)
-    number = xml[start + 8 : xml.find(b'"', start + 8)] if start >= 0 else b""
-    return not number.isdigit() or int(number) > row
+        return sheet_facts(part)
 
 
 def _is_example(values: dict[str, Any], sheet: Sheet) -> bool:

@@ -80,6 +80,16 @@ class Accounts:
             ).one()
             return int(count), int(size)
 
+    def first_submitted_since(self, department: str, since: datetime) -> datetime | None:
+        """When the department's oldest version since `since` came (its daily quota frees up a day later)."""
+        with self.session() as s:
+            first: datetime | None = s.scalar(
+                select(func.min(PlanVersion.submitted_at)).where(
+                    PlanVersion.department == department, PlanVersion.submitted_at >= since
+                )
+            )
+            return first
+
     def user(self, username: str) -> User | None:
         with self.session() as s:
             return s.scalar(select(User).where(User.username == username, User.disabled.is_(False)))

@@ -7,18 +7,20 @@ import difflib
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..plan import DEFAULT_LIMITS
 from ..policy import Decision
 from ..reports import gantt
 from ..store import MAX_COMMENT, PENDING, ReviewRefused
+from .context import Context
 from .deps import Submitter, Supervisor, User, Watcher, context, said, visible
+from .intake_pool import intake_pool
 from .portfolio import Portfolio, plan_document, plan_yaml
 from .security import Principal
+from .uploads import FORM, read_upload
 
 router = APIRouter(prefix="/api", tags=["plans 计划"])
 
@@ -29,15 +31,6 @@ def portfolio(request: Request) -> Portfolio:
 
 
 Port = Annotated[Portfolio, Depends(portfolio)]
-
-
-async def _upload(file: UploadFile | None, content: str | None, filename: str | None) -> tuple[bytes, str]:
-    if file is not None:
-        raw = await file.read(DEFAULT_LIMITS.max_bytes + 1)
-        return raw, file.filename or "plan.yaml"
-    if content is not None:
-        return content.encode("utf-8"), filename or "plan.yaml"
-    raise said(422, "请上传文件或填写内容", "upload a file or send the content")
 
 
 def _known(request: Request, principal: Principal, department: str) -> None:
@@ -67,24 +60,33 @@ def _checked(port: Portfolio, department: str, raw: bytes, name: str) -> dict[st
     }
 
 
-def _within_quota(request: Request, department: str, size: int) -> None:
-    """A department's daily allowance of versions and stored text: a flood of uploads is refused, not kept."""
-    config = context(request).config
+def _within_quota(ctx: Context, department: str, size: int) -> None:
+    """A department's daily allowance of versions and stored text: a flood of uploads is refused, not kept.
+    Asked before the upload is read (size 0: the allowance already spent), then with its size before it is
+    parsed; 429 with Retry-After, the seconds until the oldest version of the day stops counting."""
+    config = ctx.config
     since = datetime.now(UTC) - timedelta(days=1)
-    count, stored = context(request).accounts.submitted_since(department, since)
+    count, stored = ctx.accounts.submitted_since(department, since)
     if count >= config.versions_per_day or stored + size > config.version_bytes_per_day:
-        raise said(
+        refused = said(
             429,
             f"部门 {department} 24 小时内已提交 {count} 个版本（上限 {config.versions_per_day} 个、"
             f"{config.version_bytes_per_day // 1024 // 1024} MiB），请稍后再提交",
             f"department {department} submitted {count} versions in 24 hours (the limit is "
             f"{config.versions_per_day} versions, {config.version_bytes_per_day // 1024 // 1024} MiB): try later",
         )
+        refused.headers = {"Retry-After": str(_seconds_until_freed(ctx, department, since))}
+        raise refused
 
 
-Upload = Annotated[UploadFile | None, File(description="YAML / JSON / Excel 模板 template")]
-Content = Annotated[str | None, Form(description="编辑后的 YAML 或 JSON 文本 edited text")]
-Name = Annotated[str | None, Form(description="文件名（决定格式）file name (sets the format)")]
+def _seconds_until_freed(ctx: Context, department: str, since: datetime) -> int:
+    first = ctx.accounts.first_submitted_since(department, since)
+    if first is None:  # over on this one upload's size alone: a day of waiting will not make it fit
+        return 24 * 3600
+    first = first if first.tzinfo is not None else first.replace(tzinfo=UTC)
+    return max(1, int((first + timedelta(days=1) - datetime.now(UTC)).total_seconds()) + 1)
+
+
 MAX_VERSION = 1_000_000
 Version = Annotated[int, PathParam(ge=1, le=MAX_VERSION, description="版本号 version number")]
 
@@ -100,37 +102,36 @@ def departments(request: Request, principal: User) -> list[str]:
     return [d for d in known if principal.sees(d)]
 
 
-@router.post("/plans/{department}/validate")
-async def validate(
-    request: Request,
-    department: str,
-    principal: Submitter,
-    port: Port,
-    file: Upload = None,
-    content: Content = None,
-    filename: Name = None,
-) -> dict[str, Any]:
-    """即时校验，不保存 Validate without saving: the located errors and the assessment beside them."""
+@router.post("/plans/{department}/validate", openapi_extra=FORM)
+async def validate(request: Request, department: str, principal: Submitter, port: Port) -> dict[str, Any]:
+    """即时校验，不保存 Validate without saving: the located errors and the assessment beside them. The form
+    (`file`, or `content` and `filename`) is read only once the caller is known."""
     _known(request, principal, department)
-    raw, name = await _upload(file, content, filename)
-    result = _checked(port, department, raw, name)
+    pool = intake_pool(request)
+    async with pool.turn(department):
+        raw, name = await read_upload(request)
+        result = await pool.run(lambda: _checked(port, department, raw, name))
     result.pop("plan")
     return result
 
 
-@router.post("/plans/{department}")
-async def submit(
-    request: Request,
-    department: str,
-    principal: Submitter,
-    port: Port,
-    file: Upload = None,
-    content: Content = None,
-    filename: Name = None,
-) -> dict[str, Any]:
-    """提交新版本 Submit a new version; every version is kept, valid or not (within the daily quota)."""
+@router.post("/plans/{department}", openapi_extra=FORM)
+async def submit(request: Request, department: str, principal: Submitter, port: Port) -> dict[str, Any]:
+    """提交新版本 Submit a new version; every version is kept, valid or not (within the daily quota). The form
+    (`file`, or `content` and `filename`) is read only once the caller is known and the quota has room."""
     _known(request, principal, department)
-    raw, name = await _upload(file, content, filename)
+    ctx, pool = context(request), intake_pool(request)
+    _within_quota(ctx, department, 0)
+    async with pool.turn(department):
+        raw, name = await read_upload(request)
+        return await pool.run(lambda: _stored(ctx, port, department, raw, name, principal.username))
+
+
+def _stored(ctx: Context, port: Portfolio, department: str, raw: bytes, name: str, by: str) -> dict[str, Any]:
+    """Checks the upload and keeps it as the department's next version (in a pool thread: parsing, the
+    assessment and the YAML of a large plan take seconds)."""
+    if not name.lower().endswith(".xlsx"):
+        _within_quota(ctx, department, len(raw))  # the text as stored: refused before it is parsed
     result = _checked(port, department, raw, name)
     plan = result.pop("plan")
     text = (
@@ -140,9 +141,9 @@ async def submit(
         if plan
         else ""
     )
-    _within_quota(request, department, len(text))
-    row = context(request).accounts.add_version(
-        department, name, text, plan_document(plan) if plan else None, result["problems"], principal.username
+    _within_quota(ctx, department, len(text))
+    row = ctx.accounts.add_version(
+        department, name, text, plan_document(plan) if plan else None, result["problems"], by
     )
     return {"version": row.version, **result}
 

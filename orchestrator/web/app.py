@@ -17,7 +17,9 @@ from .. import __version__
 from ..store import SignInThrottle, StoreFailure, describe_failure
 from . import api_ops, api_plans, api_reports, api_systems, api_watch, pages
 from .api_watch import HealthCache
+from .body_limits import BodyLimits
 from .context import Context, WebConfig
+from .intake_pool import IntakePool
 from .portfolio import Portfolio
 from .runs import Runs
 
@@ -80,6 +82,8 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.runs = Runs(ctx, app.state.portfolio)
     app.state.health_cache = HealthCache()
     app.state.throttle = SignInThrottle(config.engine)
+    app.state.intake = IntakePool(config.intake_workers, config.intake_per_department)
+    app.add_middleware(BodyLimits)  # innermost of these: its 413 carries the security headers too
     app.add_middleware(SecurityHeaders, tls=config.secure_cookies)
     app.add_middleware(
         SessionMiddleware,

@@ -35,6 +35,10 @@ class WebConfig:
     """Plan versions one department may submit in a day; past it, 429."""
     version_bytes_per_day: int = 50 * 1024 * 1024
     """Stored plan text one department may submit in a day; past it, 429."""
+    intake_workers: int = 2
+    """Uploads parsed and validated at once (worker threads, off the event loop); more wait their turn."""
+    intake_per_department: int = 1
+    """Uploads one department may have in hand at once; past it, 429 with Retry-After."""
     refresh_seconds: float = 2.0
     """How often the live pages' event streams look for news."""
     time_zone: str = "Asia/Shanghai"
