@@ -90,7 +90,9 @@ def login(
     tried = attempt(ctx, throttle, username, password, otp, source_of(request))
     if tried.outcome != "ok":
         status = 401 if tried.outcome == "wrong" else 429
-        return page(request, "login.html", None, status=status, next="/", error=tried.outcome)
+        return page(
+            request, "login.html", None, status=status, next="/", error=tried.outcome, minutes=tried.minutes
+        )
     token, _ = ctx.sessions.start(tried.user)
     request.session.clear()
     request.session["sid"] = token

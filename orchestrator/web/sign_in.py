@@ -28,6 +28,8 @@ Outcome = Literal["ok", "wrong", "throttled", "user_locked"]
 @dataclass(frozen=True)
 class Attempt:
     outcome: Outcome
+    minutes: int = 15
+    """How long the lockout window is (the secadmin's `lockout_minutes`), for the page to say."""
     user: Any = None
     """The store's user row when signed in (Accounts.user)."""
     expired: bool = False
@@ -59,7 +61,7 @@ def attempt(
     blocking = throttle.blocking(username, source)
     if blocking & {"pair", "source"}:
         ctx.store.audit(actor, "login", "web", "throttled", f"from {source}")
-        return Attempt("throttled")
+        return Attempt("throttled", settings.lockout_minutes)
     user = ctx.accounts.user(username)
     right = verify_or_dummy(user.password_hash if user is not None else None, password)
     two = user is not None and needs_second_factor(user.role, settings.totp_for_department)
@@ -71,12 +73,12 @@ def attempt(
         throttle.failed(username, source)
         result = "refused" if "user" not in blocking else "locked"
         ctx.store.audit(actor, "login", "web", result, f"from {source}")
-        return Attempt("user_locked" if "user" in blocking else "wrong")
+        return Attempt("user_locked" if "user" in blocking else "wrong", settings.lockout_minutes)
     throttle.succeeded(username, source)
     days = settings.password_expiry_days
     expired = bool(days) and ctx.history.set_at(user) + timedelta(days=days) <= utcnow()
     ctx.store.audit(user.username, "login", "web", "ok", f"from {source}" + (" (password expired)" * expired))
-    return Attempt("ok", user, expired)
+    return Attempt("ok", settings.lockout_minutes, user, expired)
 
 
 def change_password(
