@@ -25,8 +25,9 @@ from .security import BUSINESS, Principal, same, token_digest
 
 BEARER = HTTPBearer(auto_error=False, description="API 令牌 token (govmig user add --token)")
 SAFE = {"GET", "HEAD", "OPTIONS"}
-EXPIRED_MAY = {"/api/me", "/api/account/password", "/account", "/logout", "/login"}
-"""What a session whose password expired may still ask: who it is, the change itself, and leaving."""
+EXPIRED_MAY = {"/api/me", "/api/account/password"}
+"""What a session whose password expired may still ask of the API: who it is, and the change itself (the pages
+send it to /account)."""
 
 
 def said(status: int, zh: str, en: str) -> HTTPException:
@@ -76,7 +77,13 @@ def resolve(request: Request, credentials: HTTPAuthorizationCredentials | None) 
         user = signed.user if signed is not None else None
         if user is not None and request.method not in SAFE:
             check_csrf(request, request.headers.get("x-csrf-token", ""))
-        if user is not None and request.session.get("expired") and request.url.path not in EXPIRED_MAY:
+        path = request.url.path
+        if (
+            user is not None
+            and request.session.get("expired")
+            and path.startswith("/api/")
+            and path not in EXPIRED_MAY
+        ):
             raise said(
                 403,
                 "密码已过期，请先修改密码（/account）",

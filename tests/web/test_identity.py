@@ -18,8 +18,8 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from orchestrator.store import Accounts, SecondFactors, Sessions, SignInThrottle, open_store
-from orchestrator.web import WebConfig, create_app, hash_password, password_problem
+from orchestrator.store import Accounts, SecondFactors, Sessions, SignInThrottle, Store, open_store
+from orchestrator.web import WebConfig, create_app, hash_password, password_problem, token_digest
 from tests.conftest import EXAMPLES
 
 PASSWORD = "Gov-Mig-2026"
@@ -293,3 +293,95 @@ def test_a_workbook_with_a_doctype_is_a_located_error_on_the_web_too(site: tuple
     assert r.status_code == 200, r.text  # answered, not a 500
     [problem] = r.json()["problems"]
     assert problem["code"] == "xlsx_doctype" and "DOCTYPE" in problem["zh"] and "DOCTYPE" in problem["en"]
+
+
+def test_an_expired_password_must_be_changed_at_the_next_sign_in(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    long_ago = datetime.now(UTC) - timedelta(days=100)
+    Accounts(engine, clock=lambda: long_ago).add_user(
+        "rst", "department", "630000-RST", hash_password(PASSWORD), "t"
+    )
+    config = {"engine": engine, "tree": tmp_path, "secret": "k" * 40, "executor": _executor}
+    app = totp_site(config, Accounts(engine), ())
+    c = TestClient(app, raise_server_exceptions=False)
+    data = {"username": "rst", "password": PASSWORD, "csrf": csrf_of(c.get("/login").text)}
+    r = c.post("/login", data=data, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/account?expired=1"  # 90 days by default
+    page = c.get("/account?expired=1").text
+    assert 'id="expired"' in page
+    c.headers["X-CSRF-Token"] = csrf_of(page)
+    r = c.get("/api/decisions")
+    assert r.status_code == 403 and "expired" in r.json()["detail"]["en"]  # nothing else until it is changed
+    assert c.get("/plans/630000-RST", follow_redirects=False).headers["location"] == "/account?expired=1"
+    same = {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD, "csrf": csrf_of(page)}
+    assert c.post("/account", data=same).status_code == 422  # the history: not the same one again
+    fresh = {
+        "current": PASSWORD,
+        "new": "Fresh-Start-2027",
+        "confirm": "Fresh-Start-2027",
+        "csrf": csrf_of(page),
+    }
+    r = c.post("/account", data=fresh)
+    assert r.status_code == 200 and 'id="account-done"' in r.text
+    c.headers["X-CSRF-Token"] = csrf_of(r.text)
+    assert c.get("/api/decisions").status_code == 200  # a fresh session, no longer held to the change
+
+
+def test_a_password_changed_on_the_web_revokes_tokens_and_keeps_the_policy(
+    site: tuple[Any, Accounts],
+) -> None:
+    app, accounts = site
+    user = accounts.user("rst")
+    assert user is not None
+    accounts.add_token(user, token_digest("gm_rst-script"), "script", "test")
+    script = TestClient(app, headers={"Authorization": "Bearer gm_rst-script"}, raise_server_exceptions=False)
+    assert script.get("/api/me").status_code == 200
+    browser = sign_in(app, "rst")
+    browser.headers["X-CSRF-Token"] = csrf_of(browser.get("/account").text)
+    wrong = browser.post("/api/account/password", json={"current": "not-it", "new": "Fresh-Start-2027"})
+    assert wrong.status_code == 403 and wrong.json()["detail"]["zh"] == "当前密码错误"
+    weak = browser.post("/api/account/password", json={"current": PASSWORD, "new": "Password1"})
+    assert weak.status_code == 422 and "常见" in weak.json()["detail"]["zh"]
+    ok = browser.post("/api/account/password", json={"current": PASSWORD, "new": "Fresh-Start-2027"})
+    assert ok.status_code == 200
+    assert script.get("/api/me").status_code == 401  # the token went with the old password
+    assert browser.get("/api/me").status_code == 200  # the browser that changed it got a fresh session
+
+
+def test_the_secadmins_settings_bind_sign_in_and_the_sysadmin_manages_users(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    accounts = Accounts(engine)
+    for name, role, dept in (
+        ("rst", "department", "630000-RST"),
+        ("sec", "secadmin", None),
+        ("sys", "sysadmin", None),
+    ):
+        accounts.add_user(name, role, dept, hash_password(PASSWORD), "test")
+    config = {"engine": engine, "tree": tmp_path, "secret": "k" * 40, "executor": _executor}
+    app = totp_site(config, accounts, ("sec", "sys"))
+    sec = sign_in(app, "sec")
+    sec.headers["X-CSRF-Token"] = csrf_of(sec.get("/account").text)
+    bad = sec.put("/api/security/settings", json={"password_min_length": 4})
+    assert bad.status_code == 422 and "password_min_length" in bad.json()["detail"]["en"]
+    assert sec.put("/api/security/settings", json={"nonsense": 1}).status_code == 422
+    r = sec.put("/api/security/settings", json={"totp_for_department": True, "password_min_length": 12})
+    assert r.status_code == 200 and r.json()["totp_for_department"] is True
+    c = TestClient(app, raise_server_exceptions=False)
+    data = {"username": "rst", "password": PASSWORD, "otp": "", "csrf": csrf_of(c.get("/login").text)}
+    assert c.post("/login", data=data, follow_redirects=False).status_code == 401  # now needs a code too
+
+    admin = sign_in(app, "sys")
+    admin.headers["X-CSRF-Token"] = csrf_of(admin.get("/account").text)
+    short = {"username": "wang", "role": "department", "department": "630000-RST", "password": "Gov-Mig-26x"}
+    assert admin.post("/api/admin/users", json=short).status_code == 422  # 12 characters now
+    made = admin.post("/api/admin/users", json={**short, "password": "Gov-Mig-26x-long"})
+    assert made.status_code == 201 and made.json()["totp_uri"].startswith("otpauth://totp/govmig:wang")
+    assert admin.post("/api/admin/users", json={**short, "password": "Gov-Mig-26x-long"}).status_code == 409
+    listed = {u["username"]: u for u in admin.get("/api/admin/users").json()}
+    assert listed["wang"]["second_factor"] is True and listed["rst"]["second_factor"] is False
+    assert admin.post("/api/admin/users/wang/disable").json()["disabled"] is True
+    assert admin.post("/api/admin/users/sys/disable").status_code == 409  # not oneself
+    assert admin.post("/api/admin/departments", json={"code": "630000-NEW", "name": "新厅"}).json()["created"]
+    assert "630000-NEW" in admin.get("/api/admin/departments").json()
+    audit = {(a.actor, a.action) for a in Store(engine).audit_log()}
+    assert {("sec", "security.setting"), ("sys", "user.add"), ("sys", "user.disable")} <= audit
