@@ -22,6 +22,7 @@ BENCHMARKS = (
     "bench_datamove",
     "bench_monitor",
     "bench_web",
+    "bench_sign_in",
 )
 
 
