@@ -19,7 +19,7 @@ from ..plan import DEPT_CODE
 from .deps import Anyone, SecAdmin, SysAdmin, context, said, signed_in
 from .passwords import password_problem
 from .security import BUSINESS, hash_password, needs_second_factor
-from .sign_in import apply_settings, change_password, restart, source_of
+from .sign_in import apply_settings, change_password, restart, site_key, source_of
 
 router = APIRouter(prefix="/api", tags=["administration 管理"])
 Name = Annotated[str, PathParam(min_length=1, max_length=64)]
@@ -84,6 +84,10 @@ def add_user(request: Request, principal: SysAdmin, body: NewUser) -> dict[str, 
     problem = password_problem(body.password, body.username, settings)
     if problem is not None:
         raise said(422, *problem)
+    needs = needs_second_factor(body.role, settings.totp_for_department)
+    if needs:
+        with site_key():
+            ctx.factors.keys  # noqa: B018  the site's key is there before the user is made
     try:
         ctx.accounts.add_user(
             body.username, body.role, body.department, hash_password(body.password), principal.username
@@ -91,8 +95,9 @@ def add_user(request: Request, principal: SysAdmin, body: NewUser) -> dict[str, 
     except KeyError:
         raise said(409, f"用户 {body.username} 已存在", f"user {body.username} already exists") from None
     doc: dict[str, Any] = {"username": body.username, "role": body.role, "department": body.department}
-    if needs_second_factor(body.role, settings.totp_for_department):
-        doc["totp_uri"] = ctx.factors.replace(body.username, principal.username)
+    if needs:
+        with site_key():
+            doc["totp_uri"] = ctx.factors.replace(body.username, principal.username)
     return doc
 
 
@@ -111,7 +116,8 @@ def disable_user(request: Request, principal: SysAdmin, username: Name) -> dict[
 def new_totp(request: Request, principal: SysAdmin, username: Name) -> dict[str, Any]:
     """A new TOTP seed for a user who lost theirs (the old one stops working); the URI is shown this once."""
     try:
-        uri = context(request).factors.replace(username, principal.username)
+        with site_key():
+            uri = context(request).factors.replace(username, principal.username)
     except KeyError:
         raise said(404, f"没有用户 {username}", f"no user {username}") from None
     return {"username": username, "totp_uri": uri}

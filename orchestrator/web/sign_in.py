@@ -10,15 +10,17 @@ for its owner. Roles that need the second factor (security.py) must give a curre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
 from fastapi import Request
 
-from ..store import SecuritySettings, SignInThrottle, utcnow
+from ..store import KeyFailure, SecuritySettings, SignInThrottle, utcnow
 from .context import Context
-from .deps import context, signed_in
+from .deps import context, said, signed_in
 from .passwords import Problem, password_problem, reused
 from .security import hash_password, needs_second_factor, verify_or_dummy
 
@@ -33,6 +35,16 @@ class Attempt:
     user: Any = None
     """The store's user row when signed in (Accounts.user)."""
     expired: bool = False
+
+
+@contextmanager
+def site_key() -> Iterator[None]:
+    """The site's key missing, open to others or not this store's: 503, said as the key module says it (the file's
+    name, never its path)."""
+    try:
+        yield
+    except KeyFailure as error:
+        raise said(503, error.zh, error.en) from None
 
 
 def source_of(request: Request) -> str:
@@ -66,7 +78,8 @@ def attempt(
     right = verify_or_dummy(user.password_hash if user is not None else None, password)
     two = user is not None and needs_second_factor(user.role, settings.totp_for_department)
     if right and user is not None and two:
-        right = ctx.factors.accept(user.id, otp)
+        with site_key():
+            right = ctx.factors.accept(user.id, otp)
     if right and user is not None and "user" in blocking and not two:
         right = False  # the per-user count is full and this account has no second factor to prove
     if not right or user is None:
