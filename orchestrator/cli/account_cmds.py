@@ -94,7 +94,9 @@ def user_add(
     except KeyFailure as error:
         _key_failed(error)
     try:
-        user = accounts.add_user(username, role, department, hash_password(password), "govmig-cli")
+        user = accounts.add_user(
+            username, role, department, hash_password(password), "govmig-cli", given=True
+        )
     except KeyError:
         fail(f"用户 {username} 已存在", f"user {username} already exists")
         raise
@@ -169,7 +171,7 @@ def user_passwd(username: str, password_stdin: bool, db: str | None, fmt: str) -
         _no_user(username)
     password = _password(password_stdin, username, eng, check_history=True)
     try:
-        ended = Sessions(eng).set_password(username, hash_password(password), "govmig-cli")
+        ended = Sessions(eng).set_password(username, hash_password(password), "govmig-cli", given=True)
     except KeyError:
         _no_user(username)
     _said(

@@ -22,8 +22,15 @@ class Accounts:
         self.clock = clock
 
     def add_user(
-        self, username: str, role: str, department: str | None, password_hash: str, actor: str
+        self,
+        username: str,
+        role: str,
+        department: str | None,
+        password_hash: str,
+        actor: str,
+        given: bool = False,
     ) -> User:
+        """A new user; `given`: an administrator chose the password, so the user changes it at first sign-in."""
         now = self.clock()
         with self.session.begin() as s:
             if s.scalar(select(User).where(User.username == username)) is not None:
@@ -37,7 +44,7 @@ class Accounts:
             )
             s.add(user)
             s.flush()
-            remember_in(s, user.id, password_hash, now)
+            remember_in(s, user.id, password_hash, now, given)
             if department is not None:
                 self._department(s, department, None, actor)
             s.add(

@@ -12,8 +12,8 @@ from .repo import aware
 from .schema import PasswordHistory, User
 
 
-def remember_in(s: Session, user_id: int, password_hash: str, now: datetime) -> None:
-    s.add(PasswordHistory(user_id=user_id, password_hash=password_hash, set_at=now))
+def remember_in(s: Session, user_id: int, password_hash: str, now: datetime, given: bool = False) -> None:
+    s.add(PasswordHistory(user_id=user_id, password_hash=password_hash, set_at=now, given=given))
 
 
 class PasswordHistoryBook:
@@ -38,13 +38,14 @@ class PasswordHistoryBook:
                 found = [current] if current else []
             return found
 
-    def set_at(self, user: User) -> datetime:
-        """When the user's current password was set (a user made before the history: when it was made)."""
+    def current(self, user: User) -> tuple[datetime, bool]:
+        """When the user's current password was set, and whether an administrator gave it (a user made before the
+        history: when it was made, by the user)."""
         with self.session() as s:
-            newest = s.scalar(
-                select(PasswordHistory.set_at)
+            newest = s.execute(
+                select(PasswordHistory.set_at, PasswordHistory.given)
                 .where(PasswordHistory.user_id == user.id)
                 .order_by(PasswordHistory.id.desc())
                 .limit(1)
-            )
-        return aware(newest or user.created_at)
+            ).first()
+        return (aware(newest[0]), bool(newest[1])) if newest else (aware(user.created_at), False)

@@ -308,14 +308,16 @@ class TotpSeed(Base):
 
 
 class PasswordHistory(Base):
-    """Every password a user was given, as its argon2 hash: the newest says when it was set (expiry), the last few
-    may not be used again."""
+    """Every password a user was given, as its argon2 hash: the newest says when it was set (expiry) and whether an
+    administrator gave it (then the user changes it at the next sign-in), the last few may not be used again."""
 
     __tablename__ = "password_history"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    given: Mapped[bool] = mapped_column(default=False)
+    """Set by an administrator (a new account, a reset), not by the user: to be changed at the next sign-in."""
 
 
 class SecuritySetting(Base):

@@ -90,7 +90,12 @@ def add_user(request: Request, principal: SysAdmin, body: NewUser) -> dict[str, 
             ctx.factors.keys  # noqa: B018  the site's key is there before the user is made
     try:
         ctx.accounts.add_user(
-            body.username, body.role, body.department, hash_password(body.password), principal.username
+            body.username,
+            body.role,
+            body.department,
+            hash_password(body.password),
+            principal.username,
+            given=True,  # the sysadmin chose it: the user replaces it at first sign-in
         )
     except KeyError:
         raise said(409, f"用户 {body.username} 已存在", f"user {body.username} already exists") from None

@@ -89,7 +89,8 @@ def attempt(
         return Attempt("user_locked" if "user" in blocking else "wrong", settings.lockout_minutes)
     throttle.succeeded(username, source)
     days = settings.password_expiry_days
-    expired = bool(days) and ctx.history.set_at(user) + timedelta(days=days) <= utcnow()
+    set_at, given = ctx.history.current(user)
+    expired = given or (bool(days) and set_at + timedelta(days=days) <= utcnow())
     ctx.store.audit(user.username, "login", "web", "ok", f"from {source}" + (" (password expired)" * expired))
     return Attempt("ok", settings.lockout_minutes, user, expired)
 

@@ -383,5 +383,19 @@ def test_the_secadmins_settings_bind_sign_in_and_the_sysadmin_manages_users(tmp_
     assert admin.post("/api/admin/users/sys/disable").status_code == 409  # not oneself
     assert admin.post("/api/admin/departments", json={"code": "630000-NEW", "name": "新厅"}).json()["created"]
     assert "630000-NEW" in admin.get("/api/admin/departments").json()
+    sec.put("/api/security/settings", json={"totp_for_department": False})
+    zhao = {
+        "username": "zhao",
+        "role": "department",
+        "department": "630000-NEW",
+        "password": "Given-By-Sys-2026",
+    }
+    assert "totp_uri" not in admin.post("/api/admin/users", json=zhao).json()
+    c = TestClient(app, raise_server_exceptions=False)
+    data = {"username": "zhao", "password": "Given-By-Sys-2026", "csrf": csrf_of(c.get("/login").text)}
+    r = c.post("/login", data=data, follow_redirects=False)
+    assert (
+        r.headers["location"] == "/account?expired=1"
+    )  # a password the sysadmin chose: changed at first use
     audit = {(a.actor, a.action) for a in Store(engine).audit_log()}
     assert {("sec", "security.setting"), ("sys", "user.add"), ("sys", "user.disable")} <= audit
