@@ -1,11 +1,11 @@
-"""`govmig serve` and `govmig user`: the web service and the people (and scripts) who use it."""
+"""`govmig serve` and `govmig department`: the web service and the departments it knows (the people who use it:
+account_cmds.py)."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import secrets
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,17 +16,8 @@ from ..app import GatePolicy, build_executor, read_plans
 from ..execute import WaveExecutor
 from ..plan import DEPT_CODE
 from ..render import RenderSettings
-from ..store import Accounts, Reviews, Sessions, Store
-from ..web import (
-    ROLES,
-    WebConfig,
-    hash_password,
-    new_token,
-    password_problem,
-    plan_document,
-    plan_yaml,
-    token_digest,
-)
+from ..store import Accounts, Reviews, Store
+from ..web import WebConfig, plan_document, plan_yaml
 from .options import DB, TREE, engine, gate_options, model_or_exit
 from .output import FORMAT, console, emit_json, fail, problems_table
 
@@ -59,18 +50,6 @@ def secure_by_default(host: str) -> bool:
         return not ipaddress.ip_address(host).is_loopback
     except ValueError:
         return True
-
-
-def _password(stdin: bool, username: str) -> str:
-    password = (
-        sys.stdin.readline().rstrip("\n")
-        if stdin
-        else click.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
-    )
-    problem = password_problem(password, username)
-    if problem is not None:
-        fail(*problem)
-    return password
 
 
 def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
@@ -220,122 +199,6 @@ def serve_command(
         proxy_headers=bool(trusted_proxies),  # without a trusted proxy no forwarded header is believed
         forwarded_allow_ips=",".join(trusted_proxies) or None,
     )
-
-
-@click.group("user")
-def user_group() -> None:
-    """网页用户 Web users and API tokens."""
-
-
-@user_group.command("add")
-@click.argument("username")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="角色 Role")
-@click.option("--department", default=None, help="部门代码（部门角色必填）Department code (department role)")
-@click.option("--password-stdin", is_flag=True, help="从标准输入读密码 Read the password from stdin")
-@click.option(
-    "--token",
-    "with_token",
-    is_flag=True,
-    help="同时生成 API 令牌（只显示一次）Also make an API token (shown once)",
-)
-@DB
-@FORMAT
-def user_add(
-    username: str,
-    role: str,
-    department: str | None,
-    password_stdin: bool,
-    with_token: bool,
-    db: str | None,
-    fmt: str,
-) -> None:
-    """新增用户 Add a user."""
-    if (role == "department") != (department is not None):
-        fail(
-            "部门角色必须且只有它需要 --department",
-            "--department is required for, and only for, the department role",
-        )
-    password = _password(password_stdin, username)
-    accounts = Accounts(engine(db))
-    try:
-        user = accounts.add_user(username, role, department, hash_password(password), "govmig-cli")
-    except KeyError:
-        fail(f"用户 {username} 已存在", f"user {username} already exists")
-    token = None
-    if with_token:
-        token = new_token()
-        accounts.add_token(user, token_digest(token), "cli", "govmig-cli")
-    if fmt == "json":
-        emit_json({"username": username, "role": role, "department": department, "token": token})
-    else:
-        console().print(f"已新增用户 added {username} ({role}{' ' + department if department else ''})")
-        if token:
-            console().print(f"API 令牌（只显示这一次）token, shown once: {token}")
-
-
-@user_group.command("list")
-@DB
-@FORMAT
-def user_list(db: str | None, fmt: str) -> None:
-    """列出用户 List users."""
-    users = Accounts(engine(db)).users()
-    rows = [
-        {"username": u.username, "role": u.role, "department": u.department, "disabled": u.disabled}
-        for u in users
-    ]
-    if fmt == "json":
-        emit_json(rows)
-        return
-    from rich.table import Table
-
-    table = Table(title="用户 Users")
-    for name in ("用户 User", "角色 Role", "部门 Department"):
-        table.add_column(name)
-    for r in rows:
-        table.add_row(str(r["username"]), str(r["role"]), str(r["department"] or ""))
-    console().print(table)
-
-
-@user_group.command("passwd")
-@click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="从标准输入读密码 Read the password from stdin")
-@DB
-@FORMAT
-def user_passwd(username: str, password_stdin: bool, db: str | None, fmt: str) -> None:
-    """修改密码：该用户的所有会话随即失效 Set a new password; every session of the user ends."""
-    password = _password(password_stdin, username)
-    try:
-        ended = Sessions(engine(db)).set_password(username, hash_password(password), "govmig-cli")
-    except KeyError:
-        fail(f"没有用户 {username}", f"no user {username}")
-    _said(
-        fmt, {"username": username, "sessions_ended": ended}, f"已修改密码 password set for {username}", ended
-    )
-
-
-@user_group.command("disable")
-@click.argument("username")
-@DB
-@FORMAT
-def user_disable(username: str, db: str | None, fmt: str) -> None:
-    """停用用户：不能再登录或使用令牌，会话随即失效 Disable a user: no sign-in, no token, sessions end."""
-    try:
-        ended = Sessions(engine(db)).disable(username, "govmig-cli")
-    except KeyError:
-        fail(f"没有用户 {username}", f"no user {username}")
-    _said(
-        fmt,
-        {"username": username, "disabled": True, "sessions_ended": ended},
-        f"已停用 disabled {username}",
-        ended,
-    )
-
-
-def _said(fmt: str, doc: dict[str, object], text: str, ended: int) -> None:
-    if fmt == "json":
-        emit_json(doc)
-    else:
-        console().print(f"{text}；结束会话 sessions ended: {ended}")
 
 
 @click.group("department")

@@ -8,13 +8,18 @@ from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
 from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
+from .keys import KeyFailure
 from .leases import Holder, Leases
+from .password_history import PasswordHistoryBook
 from .queue import Job, Queued, RunQueue
 from .repo import Store, aware, utcnow
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
+from .second_factor import SecondFactors
+from .security_settings import SecurityPolicy, SecuritySettings
 from .sessions import Sessions, Signed
 from .throttle import SignInThrottle
+from .tokens import TokenInfo, Tokens
 
 __all__ = [
     "DEFAULT_URL",
@@ -29,14 +34,19 @@ __all__ = [
     "HealthStore",
     "Holder",
     "Job",
+    "KeyFailure",
     "LeaseBook",
     "Leases",
+    "PasswordHistoryBook",
     "Queued",
     "Review",
     "ReviewRefused",
     "Reviews",
     "RunLog",
     "RunQueue",
+    "SecondFactors",
+    "SecurityPolicy",
+    "SecuritySettings",
     "Sessions",
     "SignInThrottle",
     "Signed",
@@ -46,6 +56,8 @@ __all__ = [
     "Store",
     "StoreFailure",
     "SystemRun",
+    "TokenInfo",
+    "Tokens",
     "UsageSample",
     "WaveRun",
     "aware",

@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .password_history import remember_in
 from .repo import Clock, utcnow
-from .schema import ApiToken, Audit, Department, PlanReview, PlanVersion, User
+from .schema import Audit, Department, PlanReview, PlanVersion, User
+from .tokens import Tokens
 
 
 class Accounts:
@@ -20,8 +22,15 @@ class Accounts:
         self.clock = clock
 
     def add_user(
-        self, username: str, role: str, department: str | None, password_hash: str, actor: str
+        self,
+        username: str,
+        role: str,
+        department: str | None,
+        password_hash: str,
+        actor: str,
+        given: bool = False,
     ) -> User:
+        """A new user; `given`: an administrator chose the password, so the user changes it at first sign-in."""
         now = self.clock()
         with self.session.begin() as s:
             if s.scalar(select(User).where(User.username == username)) is not None:
@@ -34,6 +43,8 @@ class Accounts:
                 created_at=now,
             )
             s.add(user)
+            s.flush()
+            remember_in(s, user.id, password_hash, now, given)
             if department is not None:
                 self._department(s, department, None, actor)
             s.add(
@@ -103,21 +114,12 @@ class Accounts:
         with self.session() as s:
             return list(s.scalars(select(User).order_by(User.username)))
 
-    def add_token(self, user: User, digest: str, name: str, actor: str) -> None:
-        now = self.clock()
-        with self.session.begin() as s:
-            s.add(ApiToken(user_id=user.id, digest=digest, name=name, created_at=now))
-            s.add(
-                Audit(at=now, actor=actor, action="token.add", target=user.username, result="ok", detail=name)
-            )
+    def add_token(self, user: User, digest: str, name: str, actor: str, days: int = 90) -> int:
+        """A bearer token for the user, lapsing after `days` (store/tokens.py); its id."""
+        return Tokens(self.engine, self.clock).add(user, digest, name, actor, days)
 
     def user_by_token(self, digest: str) -> User | None:
-        with self.session() as s:
-            token = s.scalar(select(ApiToken).where(ApiToken.digest == digest))
-            if token is None:
-                return None
-            user = s.get(User, token.user_id)
-            return user if user is not None and not user.disabled else None
+        return Tokens(self.engine, self.clock).user_by_token(digest)
 
     # plan versions -----------------------------------------------------------------------------------------
     def add_version(

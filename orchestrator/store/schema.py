@@ -282,3 +282,50 @@ class PlanReview(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_by: Mapped[str] = mapped_column(String(64))
     reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenTerm(Base):
+    """When a bearer token lapses, whether it was revoked and when it was last used: kept beside `api_tokens` (a
+    store made before it has the tokens but not this table; such a token lapses 90 days after it was made)."""
+
+    __tablename__ = "api_token_terms"
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TotpSeed(Base):
+    """A user's TOTP seed (RFC 6238), sealed with the site's key (never in clear), and the last time step a code
+    was accepted for: a code is good once."""
+
+    __tablename__ = "totp_seeds"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)
+    last_step: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PasswordHistory(Base):
+    """Every password a user was given, as its argon2 hash: the newest says when it was set (expiry) and whether an
+    administrator gave it (then the user changes it at the next sign-in), the last few may not be used again."""
+
+    __tablename__ = "password_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    given: Mapped[bool] = mapped_column(default=False)
+    """Set by an administrator (a new account, a reset), not by the user: to be changed at the next sign-in."""
+
+
+class SecuritySetting(Base):
+    """The security settings the 安全管理员 keeps (password policy, lockout, sessions, second factor): one row per
+    setting, read by every replica."""
+
+    __tablename__ = "security_settings"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(64))

@@ -15,8 +15,10 @@ from datetime import timedelta
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import sessionmaker
 
+from .password_history import remember_in
 from .repo import Clock, aware, utcnow
 from .schema import Audit, User, WebSession
+from .tokens import revoke_all_in
 
 
 def _digest(token: str) -> str:
@@ -94,15 +96,17 @@ class Sessions:
         with self.session() as s:
             return len(list(s.scalars(select(WebSession.digest).where(WebSession.user_id == user_id))))
 
-    def set_password(self, username: str, password_hash: str, actor: str) -> int:
-        """A new password; every session of the user ends. How many ended."""
-        return self._change(username, actor, "user.password", password_hash=password_hash)
+    def set_password(self, username: str, password_hash: str, actor: str, given: bool = False) -> int:
+        """A new password (kept in the history); every session and every API token of the user ends. How many
+        sessions ended. `given`: an administrator reset it, so the user changes it at the next sign-in."""
+        return self._change(username, actor, "user.password", given, password_hash=password_hash)
 
     def disable(self, username: str, actor: str) -> int:
-        """The user can no longer sign in or use a token; every session ends. How many ended."""
-        return self._change(username, actor, "user.disable", disabled=True)
+        """The user can no longer sign in or use a token; every session ends and every token is revoked. How many
+        sessions ended."""
+        return self._change(username, actor, "user.disable", False, disabled=True)
 
-    def _change(self, username: str, actor: str, action: str, **values: object) -> int:
+    def _change(self, username: str, actor: str, action: str, given: bool, **values: object) -> int:
         now = self.clock()
         with self.session.begin() as s:
             user = s.scalar(select(User).where(User.username == username))
@@ -110,6 +114,9 @@ class Sessions:
                 raise KeyError(username)
             s.execute(update(User).where(User.id == user.id).values(**values))
             ended = _count(s.execute(delete(WebSession).where(WebSession.user_id == user.id)))
+            revoked = revoke_all_in(s, user.id, now, actor)
+            if "password_hash" in values:
+                remember_in(s, user.id, str(values["password_hash"]), now, given)
             s.add(
                 Audit(
                     at=now,
@@ -117,7 +124,7 @@ class Sessions:
                     action=action,
                     target=username,
                     result="ok",
-                    detail=f"sessions ended: {ended}",
+                    detail=f"sessions ended: {ended}; tokens revoked: {revoked}",
                 )
             )
         return ended

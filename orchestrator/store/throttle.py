@@ -4,7 +4,9 @@ two replicas lock out exactly as five on one.
 
 Failures are counted per (user name, source address), per source and per user name, each within `window`:
 per pair first, so that someone guessing from elsewhere cannot lock the real user out; per source, so one
-address cannot try many names; per user, with a higher limit, so many addresses cannot share the guessing.
+address cannot try many names; per user, with a higher limit, so many addresses cannot share the guessing. The
+per-user count alone never locks the real user out (`blocking` says which counts are full): the sign-in then asks
+for the password and the second factor together, which no stranger guessing passwords has.
 Each key is kept as a SHA-256 (a password typed into the name field is never stored); rows older than the
 window are pruned on every failure, and at most `max_rows` are kept whatever is sent.
 """
@@ -43,8 +45,17 @@ class SignInThrottle:
         self.limits = {"pair": limit, "source": per_source, "user": per_user}
         self.max_rows = max_rows
 
+    def configure(self, limit: int, per_source: int, per_user: int, window: float) -> None:
+        """The secadmin's lockout settings (read from the store by the caller before each sign-in)."""
+        self.limits = {"pair": limit, "source": per_source, "user": per_user}
+        self.window = timedelta(seconds=window)
+
     def blocked(self, username: str, source: str = "") -> bool:
         """Whether any of the attempt's keys has reached its limit within the window (one query)."""
+        return bool(self.blocking(username, source))
+
+    def blocking(self, username: str, source: str = "") -> set[str]:
+        """Which of the attempt's counts ("pair", "source", "user") have reached their limits (one query)."""
         keys = _keys(username, source)
         kind_of = {digest: kind for kind, digest in keys.items()}
         with self.engine.connect() as conn:
@@ -53,7 +64,7 @@ class SignInThrottle:
                 .where(SignInFailure.key.in_(keys.values()), SignInFailure.at > self.clock() - self.window)
                 .group_by(SignInFailure.key)
             ).all()
-        return any(n >= self.limits[kind_of[key]] for key, n in counts)
+        return {kind_of[key] for key, n in counts if n >= self.limits[kind_of[key]]}
 
     def failed(self, username: str, source: str = "") -> None:
         now = self.clock()

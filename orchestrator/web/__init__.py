@@ -4,13 +4,14 @@ from typing import TYPE_CHECKING
 
 from .._lazy import lazy as _lazy
 from .context import ExecutorFactory, WebConfig
+from .passwords import password_problem, reused
 from .portfolio import plan_document, plan_yaml
 from .security import (
     ROLES,
     Principal,
     hash_password,
+    needs_second_factor,
     new_token,
-    password_problem,
     token_digest,
     verify_password,
 )
@@ -30,10 +31,12 @@ __all__ = [
     "WebConfig",
     "create_app",
     "hash_password",
+    "needs_second_factor",
     "new_token",
     "password_problem",
     "plan_document",
     "plan_yaml",
+    "reused",
     "token_digest",
     "verify_password",
 ]

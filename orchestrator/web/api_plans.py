@@ -16,7 +16,7 @@ from ..policy import Decision
 from ..reports import gantt
 from ..store import MAX_COMMENT, PENDING, ReviewRefused
 from .context import Context
-from .deps import Submitter, Supervisor, User, Watcher, context, said, visible
+from .deps import Anyone, Submitter, Supervisor, User, Watcher, context, said, visible
 from .intake_pool import intake_pool
 from .portfolio import Portfolio, plan_document, plan_yaml
 from .security import Principal
@@ -92,7 +92,7 @@ Version = Annotated[int, PathParam(ge=1, le=MAX_VERSION, description="版本号 
 
 
 @router.get("/me")
-def me(principal: User) -> dict[str, Any]:
+def me(principal: Anyone) -> dict[str, Any]:
     return {"username": principal.username, "role": principal.role, "department": principal.department}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -10,7 +11,18 @@ from pathlib import Path
 from ..execute import WaveExecutor
 from ..policy import PolicySettings
 from ..render import RenderSettings
-from ..store import Accounts, Engine, HealthStore, Reviews, Sessions, Store
+from ..store import (
+    Accounts,
+    Engine,
+    HealthStore,
+    PasswordHistoryBook,
+    Reviews,
+    SecondFactors,
+    SecurityPolicy,
+    Sessions,
+    Store,
+    Tokens,
+)
 from ..waves import WaveSettings
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
@@ -43,6 +55,8 @@ class WebConfig:
     """How often the live pages' event streams look for news."""
     time_zone: str = "Asia/Shanghai"
     """The site's time zone: the times people read on the pages (the API's ISO times stay in UTC)."""
+    totp_seconds: Callable[[], float] = time.time
+    """The clock TOTP codes are read against (the seam tests move to sign in often without waiting)."""
     observation_days: float = 0.0
     """The site's observation period after acceptance, as the pages tell it (`govmig serve --observation-days`
     gives the executor the same figure, and its gate is what enforces it)."""
@@ -56,6 +70,10 @@ class Context:
     health: HealthStore = field(init=False)
     reviews: Reviews = field(init=False)
     sessions: Sessions = field(init=False)
+    tokens: Tokens = field(init=False)
+    factors: SecondFactors = field(init=False)
+    security: SecurityPolicy = field(init=False)
+    history: PasswordHistoryBook = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = Store(self.config.engine)
@@ -63,3 +81,7 @@ class Context:
         self.health = HealthStore(self.config.engine)
         self.reviews = Reviews(self.config.engine)
         self.sessions = Sessions(self.config.engine, idle=timedelta(minutes=self.config.session_idle_minutes))
+        self.tokens = Tokens(self.config.engine)
+        self.factors = SecondFactors(self.config.engine, seconds=self.config.totp_seconds)
+        self.security = SecurityPolicy(self.config.engine)
+        self.history = PasswordHistoryBook(self.config.engine)

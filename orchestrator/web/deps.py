@@ -3,6 +3,11 @@
 Bearer tokens for scripts, the signed session cookie for the browser. Writes made with the cookie must carry the
 session's CSRF token in the X-CSRF-Token header; bearer requests cannot be forged by another site and need none.
 Another department's data is answered 404, the same as data that does not exist: nothing leaks its existence.
+
+Roles (三员分立, GB/T 22239 8.1.5): the business routes (`User` and the roles below it) serve `department`, `ops`
+and `supervisor` only; each administrator's routes name that one role (`role("sysadmin")`, `role("secadmin")`,
+`role("auditor")`), so no administrator reads business data and none can do another's job. `Anyone` is any
+signed-in principal (who am I, my own password). A browser session whose password has expired may only change it.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..store import Signed
 from .context import Context
-from .security import Principal, same, token_digest
+from .security import BUSINESS, Principal, same, token_digest
 
 BEARER = HTTPBearer(auto_error=False, description="API 令牌 token (govmig user add --token)")
 SAFE = {"GET", "HEAD", "OPTIONS"}
+EXPIRED_MAY = {"/api/me", "/api/account/password"}
+"""What a session whose password expired may still ask of the API: who it is, and the change itself (the pages
+send it to /account)."""
 
 
 def said(status: int, zh: str, en: str) -> HTTPException:
@@ -63,12 +71,24 @@ def check_csrf(request: Request, sent: str) -> None:
 def resolve(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
     ctx = context(request)
     if credentials is not None:
-        user = ctx.accounts.user_by_token(token_digest(credentials.credentials))
+        user = ctx.tokens.user_by_token(token_digest(credentials.credentials))
     else:
         signed = signed_in(request)
         user = signed.user if signed is not None else None
         if user is not None and request.method not in SAFE:
             check_csrf(request, request.headers.get("x-csrf-token", ""))
+        path = request.url.path
+        if (
+            user is not None
+            and request.session.get("expired")
+            and path.startswith("/api/")
+            and path not in EXPIRED_MAY
+        ):
+            raise said(
+                403,
+                "密码已过期，请先修改密码（/account）",
+                "your password has expired: change it first (/account)",
+            )
     return Principal(user.username, user.role, user.department) if user is not None else None
 
 
@@ -81,11 +101,12 @@ def current(
     return principal
 
 
-User = Annotated[Principal, Depends(current)]
+Anyone = Annotated[Principal, Depends(current)]
+"""Any signed-in principal, administrators too: only for what is about the principal itself."""
 
 
 def role(*allowed: str) -> Callable[[Principal], Principal]:
-    def check(principal: User) -> Principal:
+    def check(principal: Anyone) -> Principal:
         if principal.role not in allowed:
             raise said(403, "无权执行此操作", "not allowed for your role")
         return principal
@@ -93,11 +114,21 @@ def role(*allowed: str) -> Callable[[Principal], Principal]:
     return check
 
 
+User = Annotated[Principal, Depends(role(*BUSINESS))]
+"""A business principal (department, ops, supervisor); an administrator is answered 403."""
+
+
 Ops = Annotated[Principal, Depends(role("ops"))]
 Watcher = Annotated[Principal, Depends(role("ops", "supervisor"))]
 Submitter = Annotated[Principal, Depends(role("ops", "department"))]
 Supervisor = Annotated[Principal, Depends(role("supervisor"))]
 """Reviews plans (002 三(二)): neither a department nor ops may approve what it filed or runs."""
+SysAdmin = Annotated[Principal, Depends(role("sysadmin"))]
+"""系统管理员: accounts, tokens, departments."""
+SecAdmin = Annotated[Principal, Depends(role("secadmin"))]
+"""安全管理员: the security settings."""
+Auditor = Annotated[Principal, Depends(role("auditor"))]
+"""审计管理员: reads and exports the audit log, changes nothing."""
 
 
 def visible(principal: Principal, department: str) -> None:

@@ -16,7 +16,8 @@ from markupsafe import Markup, escape
 from ..execute import record_name
 from ..store import PENDING, SignInThrottle
 from .deps import BEARER, check_csrf, context, csrf_token, resolve, said, signed_in, visible
-from .security import ROLE_ZH, Principal, verify_password
+from .security import ADMINISTRATORS, ROLE_ZH, Principal
+from .sign_in import attempt, change_password, restart, source_of
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
@@ -57,8 +58,10 @@ async def _viewer(request: Request, watchers_only: bool) -> Principal | Redirect
     principal = await _principal(request)
     if principal is None:
         return _login(request)
-    if watchers_only and principal.role == "department":
+    if (watchers_only and principal.role == "department") or principal.role in ADMINISTRATORS:
         raise said(403, "无权查看", "not allowed for your role")
+    if request.session.get("expired"):
+        return RedirectResponse("/account?expired=1", status_code=303)
     return principal
 
 
@@ -72,37 +75,65 @@ def _same_site(target: str) -> str:
     return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
-def _source(request: Request) -> str:
-    return request.client.host if request.client is not None else "?"
-
-
 @router.post("/login", response_model=None)
 def login(
     request: Request,
     username: Annotated[str, Form(max_length=256)],
     password: Annotated[str, Form(max_length=1024)],
+    otp: Annotated[str, Form(max_length=16)] = "",
     next: Annotated[str, Form(max_length=2048)] = "/",
     csrf: Annotated[str, Form(max_length=256)] = "",
 ) -> Response:
     check_csrf(request, csrf)  # a sign-in form posted from another site is refused
     ctx = context(request)
     throttle: SignInThrottle = request.app.state.throttle
-    source = _source(request)
-    if throttle.blocked(username, source):
-        ctx.store.audit(username[:64] or "?", "login", "web", "throttled", f"from {source}")
-        return page(request, "login.html", None, status=429, next="/", error="throttled")
-    user = ctx.accounts.user(username)
-    if user is None or not verify_password(user.password_hash, password):
-        throttle.failed(username, source)
-        ctx.store.audit(username[:64] or "?", "login", "web", "refused", f"from {source}")
-        return page(request, "login.html", None, status=401, next="/", error="wrong")
-    throttle.succeeded(username, source)
-    token, _ = ctx.sessions.start(user)
+    tried = attempt(ctx, throttle, username, password, otp, source_of(request))
+    if tried.outcome != "ok":
+        status = 401 if tried.outcome == "wrong" else 429
+        return page(
+            request, "login.html", None, status=status, next="/", error=tried.outcome, minutes=tried.minutes
+        )
+    token, _ = ctx.sessions.start(tried.user)
     request.session.clear()
     request.session["sid"] = token
+    if tried.expired:
+        request.session["expired"] = True
     request.scope.pop("govmig_signed", None)
-    ctx.store.audit(user.username, "login", "web", "ok", f"from {source}")
-    return RedirectResponse(_same_site(next), status_code=303)
+    return RedirectResponse("/account?expired=1" if tried.expired else _same_site(next), status_code=303)
+
+
+@router.get("/account", response_model=None)
+async def account_page(request: Request, expired: bool = False) -> Response:
+    """Changing one's own password: any signed-in user, administrators too."""
+    principal = await _principal(request)
+    if principal is None:
+        return _login(request)
+    return page(request, "account.html", principal, expired=expired or bool(request.session.get("expired")))
+
+
+@router.post("/account", response_model=None)
+async def account_change(
+    request: Request,
+    current: Annotated[str, Form(max_length=1024)] = "",
+    new: Annotated[str, Form(max_length=1024)] = "",
+    confirm: Annotated[str, Form(max_length=1024)] = "",
+    csrf: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    principal = await _principal(request)
+    if principal is None or signed_in(request) is None:
+        return _login(request)
+    check_csrf(request, csrf)
+    if new != confirm:
+        differ = ("两次输入的新密码不一致", "the two new passwords differ")
+        return page(request, "account.html", principal, status=422, problem=differ)
+    ctx = context(request)
+    status, problem = change_password(
+        ctx, request.app.state.throttle, principal.username, current, new, source_of(request)
+    )
+    if problem is not None:
+        return page(request, "account.html", principal, status=status, problem=problem)
+    restart(request)
+    return page(request, "account.html", principal, done=True)
 
 
 @router.post("/logout")
@@ -136,6 +167,8 @@ async def home(request: Request) -> Response:
         return _login(request)
     if principal.role == "department":
         return RedirectResponse(f"/plans/{principal.department}", status_code=303)
+    if principal.role in ADMINISTRATORS:
+        return RedirectResponse("/account", status_code=303)
     return RedirectResponse("/dashboard" if principal.role == "supervisor" else "/portfolio", status_code=303)
 
 

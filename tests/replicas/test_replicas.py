@@ -14,9 +14,10 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 
-from orchestrator.store import Accounts, open_store
+from orchestrator.store import Accounts, SecondFactors, open_store
 from orchestrator.web import hash_password, new_token, token_digest
 from tests.conftest import new_database
 from tests.execute.harness import site
@@ -78,23 +79,30 @@ def _form_token(client: httpx.Client) -> str:
 
 
 def _sign_in(
-    base: str, password: str, source: str | None = None, cookies: httpx.Cookies | None = None
+    base: str,
+    password: str,
+    source: str | None = None,
+    cookies: httpx.Cookies | None = None,
+    otp: str = "",
 ) -> httpx.Response:
     headers = {"X-Forwarded-For": source} if source else {}
     with httpx.Client(base_url=base, headers=headers, cookies=cookies, timeout=30) as c:
-        data = {"username": "wang", "password": password, "csrf": _form_token(c)}
+        data = {"username": "wang", "password": password, "otp": otp, "csrf": _form_token(c)}
         r = c.post("/login", data=data, follow_redirects=False)
         r.extensions["cookies"] = httpx.Cookies(c.cookies)
         return r
 
 
 def test_two_replicas_and_a_worker_on_one_postgresql_behave_as_one_service(
-    tmp_path: Path, shared_db: str
+    tmp_path: Path, shared_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     where = site(tmp_path, ["alpha", "beta"])
     (tmp_path / "render").symlink_to(where.tree)
-    accounts = Accounts(open_store(shared_db))
+    monkeypatch.setenv("GOVMIG_KEY_FILE", str(tmp_path / "govmig.key"))  # the site's key, for both replicas
+    engine = open_store(shared_db)
+    accounts = Accounts(engine)
     user = accounts.add_user("wang", "ops", None, hash_password(PASSWORD), "test")
+    seed = pyotp.parse_uri(SecondFactors(engine).replace("wang", "test")).secret
     token = new_token()
     accounts.add_token(user, token_digest(token), "test", "test")
     trust = ("--trusted-proxy", "127.0.0.1", "--hold", "0")
@@ -107,7 +115,7 @@ def test_two_replicas_and_a_worker_on_one_postgresql_behave_as_one_service(
         assert [_sign_in(r, "wrong-Pass-1").status_code for r in (a, b, a, b, a)] == [401] * 5
         assert _sign_in(b, PASSWORD).status_code == 429 and _sign_in(a, PASSWORD).status_code == 429
         # the real user elsewhere, through the proxy (its X-Forwarded-For names the source), signs in
-        signed = _sign_in(front, PASSWORD, source="198.18.0.20")
+        signed = _sign_in(front, PASSWORD, source="198.18.0.20", otp=pyotp.TOTP(seed).now())
         assert signed.status_code == 303
         cookies = signed.extensions["cookies"]
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 import yaml
 from fastapi import FastAPI
@@ -23,7 +25,7 @@ from orchestrator.execute import STEPS, AnsibleRunner, WaveExecutor
 from orchestrator.lab import down as lab_down
 from orchestrator.lab import up as lab_up
 from orchestrator.policy import PolicySettings
-from orchestrator.store import Accounts, Store, open_store
+from orchestrator.store import Accounts, SecondFactors, Store, open_store
 from orchestrator.waves import WaveSettings
 from orchestrator.web import WebConfig, create_app, hash_password, new_token, token_digest
 from tests.conftest import AS_OF, EXAMPLES, ROOT
@@ -36,7 +38,11 @@ USERS = {
     "supervisor": ("supervisor", None),
     "rst": ("department", MINE),
     "czt": ("department", OTHER),
+    "sys": ("sysadmin", None),
+    "sec": ("secadmin", None),
+    "aud": ("auditor", None),
 }
+TOTP_ROLES = {"ops", "supervisor", "sysadmin", "secadmin", "auditor"}
 
 
 def login_csrf(client: TestClient) -> str:
@@ -50,6 +56,10 @@ class Web:
     app: FastAPI
     root: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    seeds: dict[str, str] = field(default_factory=dict)
+    """Each TOTP user's seed, as the authenticator app on their phone holds it."""
+    offset: list[float] = field(default_factory=lambda: [0.0])
+    """How far the service's TOTP clock runs ahead of the wall clock (WebConfig.totp_seconds)."""
     stop: threading.Event = field(default_factory=threading.Event)
     worker: threading.Thread | None = None
 
@@ -66,13 +76,20 @@ class Web:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
         return TestClient(self.app, headers=headers, raise_server_exceptions=False)
 
+    def code(self, user: str) -> str:
+        """The user's current TOTP code, as their phone shows it. A code is good once, so the service's clock is
+        moved three steps on first (past the drift it accepts): sign-ins follow each other without waiting."""
+        if user not in self.seeds:
+            return ""
+        self.offset[0] += 90
+        return pyotp.TOTP(self.seeds[user]).at(time.time() + self.offset[0])
+
     def login(self, user: str) -> TestClient:
         """A browser-like client: the session cookie, and the CSRF token the pages would carry."""
         c = TestClient(self.app, raise_server_exceptions=False)
         form = login_csrf(c)
-        r = c.post(
-            "/login", data={"username": user, "password": PASSWORD, "csrf": form}, follow_redirects=False
-        )
+        data = {"username": user, "password": PASSWORD, "otp": self.code(user), "csrf": form}
+        r = c.post("/login", data=data, follow_redirects=False)
         assert r.status_code == 303, r.text
         page = c.get("/login").text
         token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
@@ -112,7 +129,9 @@ def build(
         schedule = WaveSettings.model_validate(
             yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text())
         )
+    offset = [0.0]
     config = WebConfig(
+        totp_seconds=lambda: time.time() + offset[0],
         engine=engine,
         tree=tree,
         secret="test-secret-" + "x" * 32,
@@ -122,7 +141,7 @@ def build(
         today=lambda: AS_OF,
         refresh_seconds=0.2,
     )
-    web = Web(create_app(config), root)
+    web = Web(create_app(config), root, offset=offset)
     # the worker `govmig worker` runs, here in a thread: the web only queues, and this carries the runs out
     worker = Worker(engine, tree, executor, heartbeat=1.0, poll=0.2)
     web.worker = threading.Thread(target=worker.serve, args=(web.stop,), daemon=True)
@@ -131,6 +150,9 @@ def build(
         user = accounts.add_user(name, role, department, hash_password(PASSWORD), "test")
         web.tokens[name] = new_token()
         accounts.add_token(user, token_digest(web.tokens[name]), "test", "test")
+        if role in TOTP_ROLES:
+            uri = SecondFactors(engine).replace(name, "test")
+            web.seeds[name] = pyotp.parse_uri(uri).secret
     return web
 
 

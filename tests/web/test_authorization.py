@@ -1,5 +1,6 @@
 """The authorization matrix: every route, every role, own and another department. Nothing leaks, nothing is
-writable that should not be; a route missing from the table fails the test, so new routes get classified."""
+writable that should not be; a route missing from the table fails the test, so new routes get classified.
+The three administrators (三员分立) hold no business role: each is answered 403 on every route but its own."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from fastapi.routing import APIRoute
 from tests.web.conftest import MINE, OTHER, PASSWORD, Web, fill, login_csrf
 
 ALL = {"ops", "supervisor", "department"}
+ANYONE = ALL | {"sysadmin", "secadmin", "auditor"}
+SYSADMIN = {"sysadmin"}
+SECADMIN = {"secadmin"}
 WATCH = {"ops", "supervisor"}
 OPS = {"ops"}
 SUBMIT = {"ops", "department"}
@@ -16,7 +20,18 @@ DEPARTMENT = {"department"}
 PUBLIC = None
 # (method, path) → (roles allowed, scoped by department, statuses that mean "authorized")
 POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
-    ("GET", "/api/me"): (ALL, False, {200}),
+    ("GET", "/api/me"): (ANYONE, False, {200}),
+    ("POST", "/api/account/password"): (ANYONE, False, {422}),  # no body sent
+    ("GET", "/api/admin/users"): (SYSADMIN, False, {200}),
+    ("POST", "/api/admin/users"): (SYSADMIN, False, {422}),
+    ("POST", "/api/admin/users/{username}/disable"): (SYSADMIN, False, {404}),  # no such user
+    ("POST", "/api/admin/users/{username}/totp"): (SYSADMIN, False, {404}),
+    ("GET", "/api/admin/tokens"): (SYSADMIN, False, {200}),
+    ("POST", "/api/admin/tokens/{token_id}/revoke"): (SYSADMIN, False, {422}),  # not a token id
+    ("GET", "/api/admin/departments"): (SYSADMIN, False, {200}),
+    ("POST", "/api/admin/departments"): (SYSADMIN, False, {422}),
+    ("GET", "/api/security/settings"): (SECADMIN, False, {200}),
+    ("PUT", "/api/security/settings"): (SECADMIN, False, {422}),
     ("GET", "/api/departments"): (ALL, False, {200}),
     ("POST", "/api/plans/{department}/validate"): (
         SUBMIT,
@@ -54,14 +69,27 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("POST", "/login"): (PUBLIC, False, {422}),
     ("POST", "/logout"): (PUBLIC, False, {303}),
     ("GET", "/lang/{code}"): (PUBLIC, False, {303}),
-    ("GET", "/"): (ALL, False, {303}),
+    ("GET", "/"): (ANYONE, False, {303}),
+    ("GET", "/account"): (ANYONE, False, {200}),
+    ("POST", "/account"): (
+        PUBLIC,
+        False,
+        {303},
+    ),  # a browser's form: without a browser session, sign in first
     ("GET", "/plans/{department}"): (ALL, True, {200}),
     ("GET", "/portfolio"): (WATCH, False, {200}),
     ("GET", "/waves/{wave}"): (WATCH, False, {200}),
     ("GET", "/dashboard"): (WATCH, False, {200}),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-USER_OF_ROLE = {"ops": "ops", "supervisor": "supervisor", "department": "rst"}
+USER_OF_ROLE = {
+    "ops": "ops",
+    "supervisor": "supervisor",
+    "department": "rst",
+    "sysadmin": "sys",
+    "secadmin": "sec",
+    "auditor": "aud",
+}
 
 
 def routes(web: Web) -> list[tuple[str, str]]:
@@ -135,7 +163,9 @@ def test_a_department_sees_only_itself(web: Web) -> None:
 
 def test_supervisors_write_nothing_but_reviews_and_cookie_writes_need_the_csrf_token(web: Web) -> None:
     writes = [
-        (m, p) for (m, p) in POLICY if m == "POST" and p.startswith("/api") and not p.endswith("/review")
+        (m, p)
+        for (m, p) in POLICY
+        if m == "POST" and p.startswith("/api") and not p.endswith(("/review", "/account/password"))
     ]
     assert all(call(web, "supervisor", m, p, MINE) == 403 for m, p in writes)
     browser = web.login("ops")
@@ -153,7 +183,7 @@ def test_wrong_passwords_and_unknown_tokens_get_nothing(web: Web) -> None:
     r = c.post(
         "/login", data={"username": "ops", "password": "wrong password", "csrf": form}, follow_redirects=False
     )
-    assert r.status_code == 401 and "用户名或密码错误" in r.text
+    assert r.status_code == 401 and "用户名、密码或动态口令错误" in r.text
     r = c.get("/api/me", headers={"Authorization": "Bearer gm_not-a-token"})
     assert r.status_code == 401 and r.json()["detail"]["zh"] == "请先登录"
     audit = web.client("ops").get("/api/audit").json()
@@ -173,9 +203,26 @@ def test_password_guessing_is_throttled(web: Web) -> None:
         "/login", data={"username": "czt", "password": PASSWORD, "csrf": form}, follow_redirects=False
     )
     assert statuses == [401] * 5 and right.status_code == 429 and "15 分钟" in right.text
+    ops = {"username": "ops", "password": PASSWORD, "otp": web.code("ops"), "csrf": form}
     assert (
-        c.post(
-            "/login", data={"username": "ops", "password": PASSWORD, "csrf": form}, follow_redirects=False
-        ).status_code
-        == 303
+        c.post("/login", data=ops, follow_redirects=False).status_code == 303
     )  # the same source may still sign in as another user: only (czt, this source) waits
+
+
+def test_administrators_do_only_their_own_job(web: Web) -> None:
+    """三员分立: a secadmin cannot add users, a sysadmin cannot change the security settings, an auditor changes
+    nothing; none of them reads business data."""
+    new = {"username": "x1", "role": "ops", "password": "Ano7her-Pass!word"}
+    assert web.client("sec").post("/api/admin/users", json=new).status_code == 403
+    assert web.client("aud").post("/api/admin/users", json=new).status_code == 403
+    assert (
+        web.client("sys").put("/api/security/settings", json={"password_min_length": 12}).status_code == 403
+    )
+    assert (
+        web.client("aud").put("/api/security/settings", json={"password_min_length": 12}).status_code == 403
+    )
+    assert web.client("sys").get("/api/decisions").status_code == 403
+    assert web.client("sec").get("/api/dashboard").status_code == 403
+    admin = {"username": "x2", "role": "secadmin", "password": "Ano7her-Pass!word"}
+    r = web.client("sys").post("/api/admin/users", json=admin)
+    assert r.status_code == 403 and "govmig user add" in r.json()["detail"]["en"]

@@ -72,7 +72,9 @@ def until(page: object, expression: str, timeout: float = 30) -> None:
     assert lab.wait_until(holds, timeout, 0.2), expression
 
 
-def sign_in(browser: object, base: str, user: str) -> object:
+def sign_in(browser: object, base: str, web: Web, user: str, code: str | None = None) -> object:
+    """Signs in through the form: user name, password and, for the roles that need it, the TOTP code the user's
+    authenticator app shows (`code` to type another)."""
     page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.set_default_timeout(30_000)
     violations: list[str] = []
@@ -81,6 +83,7 @@ def sign_in(browser: object, base: str, user: str) -> object:
     page.goto(base + "/")
     page.fill("#username", user)
     page.fill("#password", PASSWORD)
+    page.fill("#otp", web.code(user) if code is None else code)
     page.click("#sign-in")
     page.wait_for_load_state()
     return page
@@ -89,7 +92,7 @@ def sign_in(browser: object, base: str, user: str) -> object:
 def test_a_department_sees_its_errors_located_fixes_and_submits(
     server: str, browser: object, web: Web
 ) -> None:
-    page = sign_in(browser, server, "rst")
+    page = sign_in(browser, server, web, "rst")
     assert page.url.endswith(f"/plans/{MINE}")  # type: ignore[attr-defined]
     good = (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8")
     doc = yaml.safe_load(good)
@@ -125,7 +128,7 @@ def test_a_supervisor_returns_and_approves_on_the_department_page(
         data={"content": (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8"), "filename": "p.yaml"},
     )
     version = submitted.json()["version"]
-    page = sign_in(browser, server, "supervisor")
+    page = sign_in(browser, server, web, "supervisor")
     page.goto(f"{server}/plans/{MINE}")  # type: ignore[attr-defined]
     box = f'.review[data-version="{version}"]'
     page.click(f"{box} .review-return")  # type: ignore[attr-defined]  # no comment: refused, said why
@@ -144,6 +147,24 @@ def test_a_supervisor_returns_and_approves_on_the_department_page(
     page.close()  # type: ignore[attr-defined]
 
 
+def test_ops_signs_in_with_a_totp_code_and_a_wrong_or_missing_code_is_refused(
+    server: str, browser: object, web: Web
+) -> None:
+    for wrong in ("", "000000"):
+        page = sign_in(browser, server, web, "ops", code=wrong)
+        assert "/login" in page.url  # type: ignore[attr-defined]
+        assert "动态口令" in page.inner_text("#login-error")  # type: ignore[attr-defined]
+        page.close()  # type: ignore[attr-defined]
+    page = sign_in(browser, server, web, "ops")  # the code the phone shows now
+    assert page.url.endswith("/portfolio")  # type: ignore[attr-defined]
+    assert "ops" in page.inner_text("#who")  # type: ignore[attr-defined]
+    page.click("#account")  # type: ignore[attr-defined]
+    page.wait_for_selector("#change")  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / "0-ops-signed-in-with-totp.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
 SYSTEM = "accountant-mgmt"  # 630000-CZT's system in W01
 KEY = f"{OTHER}/{SYSTEM}"
 
@@ -151,7 +172,7 @@ KEY = f"{OTHER}/{SYSTEM}"
 def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, browser: object, web: Web) -> None:
     record_cut_over(web, KEY)  # W01's run recorded through cutover, the wave over
     web.app.state.ctx.store.set_wave("W01", "done", "ops")
-    page = sign_in(browser, server, "czt")
+    page = sign_in(browser, server, web, "czt")
     page.goto(f"{server}/plans/{OTHER}")  # type: ignore[attr-defined]
     box = f'.acceptance[data-system="{SYSTEM}"]'
     page.wait_for_selector(box)  # type: ignore[attr-defined]
@@ -160,7 +181,7 @@ def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, brows
     page.click(f"{box} .acceptance-problem")  # type: ignore[attr-defined]
     page.wait_for_selector("p.raised")  # type: ignore[attr-defined]  # reloaded: raised, still to accept
 
-    ops = sign_in(browser, server, "ops")  # ops see it on the wave's page, beside the rollback
+    ops = sign_in(browser, server, web, "ops")  # ops see it on the wave's page, beside the rollback
     ops.goto(f"{server}/waves/W01")  # type: ignore[attr-defined]
     ops.wait_for_selector("#systems td.problem")  # type: ignore[attr-defined]
     line = ops.inner_text(f'#systems tr:has-text("{KEY}")')  # type: ignore[attr-defined]
@@ -181,8 +202,8 @@ def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, brows
     assert [(a.actor, a.detail) for a in said] == [("czt", "业务核对无误 checked")]
 
 
-def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: object) -> None:
-    page = sign_in(browser, server, "ops")
+def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: object, web: Web) -> None:
+    page = sign_in(browser, server, web, "ops")
     page.goto(server + "/waves/W01?check=true")  # type: ignore[attr-defined]
     page.click("#run")  # type: ignore[attr-defined]
     until(page, "document.querySelector('#log').textContent.length > 0")
@@ -221,7 +242,7 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
     try:
         assert lab.wait_until(lambda: lab.probed(prom.url)() == 1, 20, 0.3)
         first_ever = not monitor.store.cycles(1)
-        page = sign_in(browser, server, "supervisor")
+        page = sign_in(browser, server, web, "supervisor")
         assert page.url.endswith("/dashboard")  # type: ignore[attr-defined]
         # before any cycle: what needs no monitoring is there at once, by name
         until(page, "document.querySelectorAll('#zombies tr').length > 1")

@@ -6,22 +6,42 @@ within a daily quota."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from orchestrator.store import Accounts, Sessions, SignInThrottle, open_store
-from orchestrator.web import WebConfig, create_app, hash_password
-from orchestrator.web.security import password_problem
+from orchestrator.store import Accounts, SecondFactors, Sessions, SignInThrottle, Store, open_store
+from orchestrator.web import WebConfig, create_app, hash_password, password_problem, token_digest
 from tests.conftest import EXAMPLES
 
 PASSWORD = "Gov-Mig-2026"
+CODES: dict[int, Callable[[str], str]] = {}
+"""Per app, the current TOTP code of a user (their phone), moving the app's TOTP clock past the last code used."""
+
+
+def totp_site(app_config: dict[str, Any], accounts: Accounts, users: tuple[str, ...]) -> Any:
+    """The app with a TOTP clock the tests move (a code is good once), and seeds for `users`."""
+    offset = [0.0]
+    app = create_app(WebConfig(totp_seconds=lambda: time.time() + offset[0], **app_config))
+    engine = accounts.session.kw["bind"]
+    seeds = {u: pyotp.parse_uri(SecondFactors(engine).replace(u, "test")).secret for u in users}
+
+    def code(user: str) -> str:
+        if user not in seeds:
+            return ""
+        offset[0] += 90
+        return pyotp.TOTP(seeds[user]).at(time.time() + offset[0])
+
+    CODES[id(app)] = code
+    return app
 
 
 def _executor(*_: Any) -> Any:
@@ -38,8 +58,8 @@ def site(tmp_path: Path) -> Iterator[tuple[Any, Accounts]]:
         ("sup", "supervisor", None),
     ):
         accounts.add_user(name, role, dept, hash_password(PASSWORD), "test")
-    config = WebConfig(engine=engine, tree=tmp_path / "tree", secret="k" * 40, executor=_executor)
-    yield create_app(config), accounts
+    config = {"engine": engine, "tree": tmp_path / "tree", "secret": "k" * 40, "executor": _executor}
+    yield totp_site(config, accounts, ("ops", "sup")), accounts
 
 
 def csrf_of(page: str) -> str:
@@ -49,7 +69,9 @@ def csrf_of(page: str) -> str:
 def sign_in(app: Any, user: str, client: tuple[str, int] = ("198.18.0.10", 40000)) -> TestClient:
     c = TestClient(app, client=client, raise_server_exceptions=False)
     token = csrf_of(c.get("/login").text)
-    r = c.post("/login", data={"username": user, "password": PASSWORD, "csrf": token}, follow_redirects=False)
+    otp = CODES[id(app)](user) if id(app) in CODES else ""
+    data = {"username": user, "password": PASSWORD, "otp": otp, "csrf": token}
+    r = c.post("/login", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
     return c
 
@@ -143,7 +165,8 @@ def test_the_language_switch_goes_back_only_to_this_site(
 def _guess(app: Any, user: str, source: str, password: str = "wrong-Pass-1") -> int:
     c = TestClient(app, client=(source, 40000), raise_server_exceptions=False)
     token = csrf_of(c.get("/login").text)
-    data = {"username": user, "password": password, "csrf": token}
+    otp = CODES[id(app)](user) if password == PASSWORD and id(app) in CODES else ""
+    data = {"username": user, "password": password, "otp": otp, "csrf": token}
     return c.post("/login", data=data, follow_redirects=False).status_code
 
 
@@ -188,12 +211,14 @@ def test_the_throttle_keeps_no_name_and_stays_bounded_whatever_is_sent(tmp_path:
         ("lowerUPPER", False),
         ("lowerUPPER1", True),
         ("密码Pass-word", True),
+        ("Password1", False),  # three classes, nine characters: refused as a common password
+        ("Qwerty123!", False),
     ],
 )
 def test_the_password_policy(password: str, ok: bool) -> None:
     problem = password_problem(password, "wang")
     assert (problem is None) is ok
-    if problem:
+    if problem and len(password) < 8:
         assert "8" in problem[0] and "8" in problem[1]
     assert password_problem("Wang-2026x", "wang") is not None  # not the user name
 
@@ -241,7 +266,7 @@ def test_a_department_has_a_daily_quota_of_versions(tmp_path: Path) -> None:
     accounts = Accounts(engine)
     accounts.add_user("rst", "department", "630000-RST", hash_password(PASSWORD), "test")
     config = WebConfig(engine=engine, tree=tmp_path, secret="k" * 40, executor=_executor, versions_per_day=3)
-    c = sign_in(create_app(config), "rst")
+    c = sign_in(create_app(config), "rst")  # a department: no second factor unless the site asks
     c.headers["X-CSRF-Token"] = csrf_of(c.get("/plans/630000-RST").text)
     statuses = [
         c.post(
@@ -268,3 +293,109 @@ def test_a_workbook_with_a_doctype_is_a_located_error_on_the_web_too(site: tuple
     assert r.status_code == 200, r.text  # answered, not a 500
     [problem] = r.json()["problems"]
     assert problem["code"] == "xlsx_doctype" and "DOCTYPE" in problem["zh"] and "DOCTYPE" in problem["en"]
+
+
+def test_an_expired_password_must_be_changed_at_the_next_sign_in(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    long_ago = datetime.now(UTC) - timedelta(days=100)
+    Accounts(engine, clock=lambda: long_ago).add_user(
+        "rst", "department", "630000-RST", hash_password(PASSWORD), "t"
+    )
+    config = {"engine": engine, "tree": tmp_path, "secret": "k" * 40, "executor": _executor}
+    app = totp_site(config, Accounts(engine), ())
+    c = TestClient(app, raise_server_exceptions=False)
+    data = {"username": "rst", "password": PASSWORD, "csrf": csrf_of(c.get("/login").text)}
+    r = c.post("/login", data=data, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/account?expired=1"  # 90 days by default
+    page = c.get("/account?expired=1").text
+    assert 'id="expired"' in page
+    c.headers["X-CSRF-Token"] = csrf_of(page)
+    r = c.get("/api/decisions")
+    assert r.status_code == 403 and "expired" in r.json()["detail"]["en"]  # nothing else until it is changed
+    assert c.get("/plans/630000-RST", follow_redirects=False).headers["location"] == "/account?expired=1"
+    same = {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD, "csrf": csrf_of(page)}
+    assert c.post("/account", data=same).status_code == 422  # the history: not the same one again
+    fresh = {
+        "current": PASSWORD,
+        "new": "Fresh-Start-2027",
+        "confirm": "Fresh-Start-2027",
+        "csrf": csrf_of(page),
+    }
+    r = c.post("/account", data=fresh)
+    assert r.status_code == 200 and 'id="account-done"' in r.text
+    c.headers["X-CSRF-Token"] = csrf_of(r.text)
+    assert c.get("/api/decisions").status_code == 200  # a fresh session, no longer held to the change
+
+
+def test_a_password_changed_on_the_web_revokes_tokens_and_keeps_the_policy(
+    site: tuple[Any, Accounts],
+) -> None:
+    app, accounts = site
+    user = accounts.user("rst")
+    assert user is not None
+    accounts.add_token(user, token_digest("gm_rst-script"), "script", "test")
+    script = TestClient(app, headers={"Authorization": "Bearer gm_rst-script"}, raise_server_exceptions=False)
+    assert script.get("/api/me").status_code == 200
+    browser = sign_in(app, "rst")
+    browser.headers["X-CSRF-Token"] = csrf_of(browser.get("/account").text)
+    wrong = browser.post("/api/account/password", json={"current": "not-it", "new": "Fresh-Start-2027"})
+    assert wrong.status_code == 403 and wrong.json()["detail"]["zh"] == "当前密码错误"
+    weak = browser.post("/api/account/password", json={"current": PASSWORD, "new": "Password1"})
+    assert weak.status_code == 422 and "常见" in weak.json()["detail"]["zh"]
+    ok = browser.post("/api/account/password", json={"current": PASSWORD, "new": "Fresh-Start-2027"})
+    assert ok.status_code == 200
+    assert script.get("/api/me").status_code == 401  # the token went with the old password
+    assert browser.get("/api/me").status_code == 200  # the browser that changed it got a fresh session
+
+
+def test_the_secadmins_settings_bind_sign_in_and_the_sysadmin_manages_users(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    accounts = Accounts(engine)
+    for name, role, dept in (
+        ("rst", "department", "630000-RST"),
+        ("sec", "secadmin", None),
+        ("sys", "sysadmin", None),
+    ):
+        accounts.add_user(name, role, dept, hash_password(PASSWORD), "test")
+    config = {"engine": engine, "tree": tmp_path, "secret": "k" * 40, "executor": _executor}
+    app = totp_site(config, accounts, ("sec", "sys"))
+    sec = sign_in(app, "sec")
+    sec.headers["X-CSRF-Token"] = csrf_of(sec.get("/account").text)
+    bad = sec.put("/api/security/settings", json={"password_min_length": 4})
+    assert bad.status_code == 422 and "password_min_length" in bad.json()["detail"]["en"]
+    assert sec.put("/api/security/settings", json={"nonsense": 1}).status_code == 422
+    r = sec.put("/api/security/settings", json={"totp_for_department": True, "password_min_length": 12})
+    assert r.status_code == 200 and r.json()["totp_for_department"] is True
+    c = TestClient(app, raise_server_exceptions=False)
+    data = {"username": "rst", "password": PASSWORD, "otp": "", "csrf": csrf_of(c.get("/login").text)}
+    assert c.post("/login", data=data, follow_redirects=False).status_code == 401  # now needs a code too
+
+    admin = sign_in(app, "sys")
+    admin.headers["X-CSRF-Token"] = csrf_of(admin.get("/account").text)
+    short = {"username": "wang", "role": "department", "department": "630000-RST", "password": "Gov-Mig-26x"}
+    assert admin.post("/api/admin/users", json=short).status_code == 422  # 12 characters now
+    made = admin.post("/api/admin/users", json={**short, "password": "Gov-Mig-26x-long"})
+    assert made.status_code == 201 and made.json()["totp_uri"].startswith("otpauth://totp/govmig:wang")
+    assert admin.post("/api/admin/users", json={**short, "password": "Gov-Mig-26x-long"}).status_code == 409
+    listed = {u["username"]: u for u in admin.get("/api/admin/users").json()}
+    assert listed["wang"]["second_factor"] is True and listed["rst"]["second_factor"] is False
+    assert admin.post("/api/admin/users/wang/disable").json()["disabled"] is True
+    assert admin.post("/api/admin/users/sys/disable").status_code == 409  # not oneself
+    assert admin.post("/api/admin/departments", json={"code": "630000-NEW", "name": "新厅"}).json()["created"]
+    assert "630000-NEW" in admin.get("/api/admin/departments").json()
+    sec.put("/api/security/settings", json={"totp_for_department": False})
+    zhao = {
+        "username": "zhao",
+        "role": "department",
+        "department": "630000-NEW",
+        "password": "Given-By-Sys-2026",
+    }
+    assert "totp_uri" not in admin.post("/api/admin/users", json=zhao).json()
+    c = TestClient(app, raise_server_exceptions=False)
+    data = {"username": "zhao", "password": "Given-By-Sys-2026", "csrf": csrf_of(c.get("/login").text)}
+    r = c.post("/login", data=data, follow_redirects=False)
+    assert (
+        r.headers["location"] == "/account?expired=1"
+    )  # a password the sysadmin chose: changed at first use
+    audit = {(a.actor, a.action) for a in Store(engine).audit_log()}
+    assert {("sec", "security.setting"), ("sys", "user.add"), ("sys", "user.disable")} <= audit
