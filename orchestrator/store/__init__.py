@@ -3,6 +3,8 @@
 from sqlalchemy import Engine  # the handle adapters pass around; only the store looks inside it
 
 from .accounts import Accounts
+from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
+from .audit import AuditLog, AuditRefused, Break, ChainReport, Pruned, entry_json
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -17,11 +19,16 @@ from .sessions import Sessions, Signed
 from .throttle import SignInThrottle
 
 __all__ = [
+    "AUDIT_RETENTION_DAYS",
     "DEFAULT_URL",
     "MAX_COMMENT",
     "PENDING",
     "Accounts",
     "Audit",
+    "AuditLog",
+    "AuditRefused",
+    "Break",
+    "ChainReport",
     "Change",
     "Engine",
     "Event",
@@ -31,6 +38,7 @@ __all__ = [
     "Job",
     "LeaseBook",
     "Leases",
+    "Pruned",
     "Queued",
     "Review",
     "ReviewRefused",
@@ -50,6 +58,7 @@ __all__ = [
     "WaveRun",
     "aware",
     "describe_failure",
+    "entry_json",
     "integrity_problem",
     "moved",
     "open_store",
