@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ROLES = ("department", "ops", "supervisor")
-ROLE_ZH = {"department": "部门", "ops": "运维", "supervisor": "监管"}
+ROLES = ("department", "ops", "supervisor", "auditor")
+ROLE_ZH = {"department": "部门", "ops": "运维", "supervisor": "监管", "auditor": "审计管理员"}
 _HASHER = PasswordHasher()
 
 
