@@ -50,7 +50,7 @@ def test_errors_are_located_then_fixed_and_every_version_is_kept(web: Web) -> No
     audit = audit_entries(web)
     assert [
         a["result"] for a in audit if a["target"] in (f"{MINE}/v{before + 1}", f"{MINE}/v{before + 2}")
-    ] == ["valid", "invalid"]
+    ] == ["invalid", "valid"]  # oldest first
 
 
 def test_the_excel_template_uploads_and_a_plan_for_another_department_is_refused(web: Web) -> None:
