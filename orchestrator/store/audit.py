@@ -21,7 +21,6 @@ from sqlalchemy.orm import sessionmaker
 
 from . import audit_chain
 from .engine import POSTGRES_GUARDS, SQLITE_GUARDS
-from .keys import SiteKeys
 from .repo import Clock, utcnow
 from .schema import Audit, AuditHead
 
@@ -140,7 +139,7 @@ class AuditLog:
             if prev is None:
                 row = conn.execute(select(Audit.id).where(Audit.seq == first)).scalar()
                 return ChainReport(0, first, None, _unanchored(int(first), row))
-            return _walk(conn, keys, int(first), prev, head_seq, head_mac)
+            return _walk(conn, audit_chain.Checker(keys), int(first), prev, head_seq, head_mac)
 
     # pruning ----------------------------------------------------------------------------------------------
     def prune(self, before: datetime, actor: str, retention_days: int = RETENTION_DAYS) -> Pruned:
@@ -206,7 +205,7 @@ def _anchor(conn: Connection, through: int) -> str | None:
 
 
 def _walk(
-    conn: Connection, keys: SiteKeys, first: int, prev: str, head_seq: int, head_mac: str
+    conn: Connection, checker: audit_chain.Checker, first: int, prev: str, head_seq: int, head_mac: str
 ) -> ChainReport:
     query = select(
         Audit.id,
@@ -229,7 +228,7 @@ def _walk(
         data = audit_chain.payload(
             seq, row.at, row.actor, row.action, row.target, row.result, row.detail, prev
         )
-        if not audit_chain.mac_matches(keys, data, str(row.mac)):
+        if not checker.matches(data, str(row.mac)):
             return ChainReport(count, first, last, _changed(seq, row.id))
         if seq == head_seq and row.mac != head_mac:
             return ChainReport(count, first, last, _changed(seq, row.id))
