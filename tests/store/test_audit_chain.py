@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from orchestrator.store import Accounts, AuditLog, AuditRefused, Store, open_store
 from orchestrator.store.audit_chain import mac, payload
@@ -258,6 +259,8 @@ def test_a_prune_keeps_the_chain_whole(tmp_path: Path) -> None:
     log = _aged(url, [400, 300, 250, 190, 10], now)
     pruned = log.prune(now - timedelta(days=270), "ops")
     assert (pruned.entries, pruned.through) == (2, 2)
+    with pytest.raises(Exception, match="append-only"), log.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit"))  # the guards the prune lifted are back
     report = log.verify()
     assert report.whole and (report.first, report.last) == (3, 6), report
     anchor = json.loads(log.entries(after=5)[0].detail or "")
@@ -271,6 +274,20 @@ def test_a_prune_keeps_the_chain_whole(tmp_path: Path) -> None:
     tamper(path, "DELETE FROM audit WHERE action = 'audit.prune'")  # the anchors vouched for the gap
     broken = log.verify().broken
     assert broken is not None and (broken.seq, broken.reason) == (5, "missing")
+
+
+def test_a_prune_on_postgresql_keeps_the_chain_whole_and_the_guard_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
+    monkeypatch.setenv("GOVMIG_KEY_FILE", str(tmp_path / "site.key"))
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    url = new_database(postgres_url)
+    log = _aged(url, [400, 300, 10], now)
+    assert log.prune(now - timedelta(days=200), "ops").through == 2
+    report = log.verify()
+    assert report.whole and (report.first, report.last) == (3, 4), report
+    with pytest.raises(Exception, match="append-only"), log.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit"))  # the trigger the prune lifted is back
 
 
 def test_a_broken_chain_is_not_pruned(tmp_path: Path) -> None:
