@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from ..store import AUDIT_RETENTION_DAYS as RETENTION_DAYS
-from ..store import AuditLog, AuditRefused, entry_json
+from ..store import AuditLog, AuditRefused, Store, entry_json
 from .options import DB, engine
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 
@@ -88,8 +88,10 @@ def audit_verify(db: str | None, fmt: str) -> None:
 @FORMAT
 def audit_export(since: datetime, out: Path, db: str | None, fmt: str) -> None:
     """导出审计记录 Export the audit entries from a date, oldest first, each with its place and MAC in the chain
-    (the file is made owner-only: the log names people and systems)."""
-    log = AuditLog(engine(db))
+    (the file is made owner-only: the log names people and systems; the export is itself audited)."""
+    store = engine(db)
+    log = AuditLog(store)
+    Store(store).audit(getpass.getuser(), "audit.export", "audit", "ok", f"since={since.isoformat()}")
     count, first, last = 0, None, None
     tmp = out.with_name(out.name + ".tmp")
     try:

@@ -52,9 +52,10 @@ def test_export_writes_json_lines_and_prune_keeps_the_retention(tmp_path: Path) 
     out = tmp_path / "audit.jsonl"
     done = govmig("audit", "export", "--since", "2000-01-01", "-o", str(out), "--db", db, "--format", "json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["entries"] == 5 and out.stat().st_mode & 0o077 == 0
+    assert json.loads(done.stdout)["entries"] == 6 and out.stat().st_mode & 0o077 == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [e["seq"] for e in lines] == [1, 2, 3, 4, 5] and lines[0]["action"] == "department.add"
+    assert [e["seq"] for e in lines] == [1, 2, 3, 4, 5, 6] and lines[0]["action"] == "department.add"
+    assert lines[-1]["action"] == "audit.export"  # the export is itself on the record
     assert {"seq", "at", "actor", "action", "target", "result", "detail", "mac"} <= set(lines[0])
     assert govmig("audit", "export", "--since", "tomorrow", "-o", str(out), "--db", db).returncode == 2
 
