@@ -148,7 +148,7 @@ FACES = {
         "Audit",
         "AuditLog",
         "AuditRefused",
-        "Break",
+        "ChainBreak",
         "ChainReport",
         "Change",
         "DEFAULT_URL",

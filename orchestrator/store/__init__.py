@@ -4,7 +4,7 @@ from sqlalchemy import Engine  # the handle adapters pass around; only the store
 
 from .accounts import Accounts
 from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
-from .audit import AuditLog, AuditRefused, Break, ChainReport, Pruned, entry_json
+from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entry_json
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -27,7 +27,7 @@ __all__ = [
     "Audit",
     "AuditLog",
     "AuditRefused",
-    "Break",
+    "ChainBreak",
     "ChainReport",
     "Change",
     "Engine",

@@ -41,7 +41,7 @@ class AuditRefused(Exception):
 
 
 @dataclass(frozen=True)
-class Break:
+class ChainBreak:
     """The first entry that does not fit the chain: its number (None when it has none) and row id."""
 
     seq: int | None
@@ -59,7 +59,7 @@ class ChainReport:
     entries: int
     first: int | None
     last: int | None
-    broken: Break | None
+    broken: ChainBreak | None
 
     @property
     def whole(self) -> bool:
@@ -238,8 +238,8 @@ def _walk(
     return ChainReport(count, first, last, None)
 
 
-def _changed(seq: int, row: int) -> Break:
-    return Break(
+def _changed(seq: int, row: int) -> ChainBreak:
+    return ChainBreak(
         seq,
         row,
         "changed",
@@ -248,9 +248,9 @@ def _changed(seq: int, row: int) -> Break:
     )
 
 
-def _missing(expected: int, seq: int, row: int) -> Break:
+def _missing(expected: int, seq: int, row: int) -> ChainBreak:
     gap = f"{expected}" if seq - expected == 1 else f"{expected}-{seq - 1}"
-    return Break(
+    return ChainBreak(
         seq,
         row,
         "missing",
@@ -259,8 +259,8 @@ def _missing(expected: int, seq: int, row: int) -> Break:
     )
 
 
-def _inserted(seq: int, row: int) -> Break:
-    return Break(
+def _inserted(seq: int, row: int) -> ChainBreak:
+    return ChainBreak(
         seq,
         row,
         "inserted",
@@ -269,8 +269,8 @@ def _inserted(seq: int, row: int) -> Break:
     )
 
 
-def _unchained(row: int) -> Break:
-    return Break(
+def _unchained(row: int) -> ChainBreak:
+    return ChainBreak(
         None,
         row,
         "unchained",
@@ -279,8 +279,8 @@ def _unchained(row: int) -> Break:
     )
 
 
-def _unanchored(first: int, row: int | None) -> Break:
-    return Break(
+def _unanchored(first: int, row: int | None) -> ChainBreak:
+    return ChainBreak(
         first,
         row,
         "missing",
@@ -289,9 +289,9 @@ def _unanchored(first: int, row: int | None) -> Break:
     )
 
 
-def _truncated(last: int, head: int) -> Break:
+def _truncated(last: int, head: int) -> ChainBreak:
     gap = f"{last + 1}" if head == last + 1 else f"{last + 1}-{head}"
-    return Break(
+    return ChainBreak(
         last + 1,
         None,
         "truncated",
