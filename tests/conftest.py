@@ -110,18 +110,20 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'govmig.db'}"
+    monkeypatch.setenv("GOVMIG_KEY_FILE", str(tmp_path / "govmig.key"))  # not ./govmig.key, the default
     url: str = request.getfixturevalue("postgres_url")
     return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def fresh_store_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Like store_url, but an empty database each time: for tests that run whole waves by name."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'govmig.db'}"
+    monkeypatch.setenv("GOVMIG_KEY_FILE", str(tmp_path / "govmig.key"))  # a PostgreSQL store's key file
     return new_database(request.getfixturevalue("postgres_url"))
 
 

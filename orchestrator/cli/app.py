@@ -38,6 +38,7 @@ COMMANDS = {
     "dashboard-export": "monitor_cmds:dashboard_command",
     "prometheus-config": "monitor_cmds:prometheus_config_command",
     "usage": "monitor_cmds:usage_command",
+    "audit": "audit_cmds:audit_group",
 }
 """Each sub-command by name, and where it is defined: its module is imported only when the command runs (or help
 lists it), so `govmig status` does not load the web service, Excel and the renderer first. (click's documented

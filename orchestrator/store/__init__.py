@@ -3,6 +3,8 @@
 from sqlalchemy import Engine  # the handle adapters pass around; only the store looks inside it
 
 from .accounts import Accounts
+from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
+from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entry_json
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -22,11 +24,16 @@ from .throttle import SignInThrottle
 from .tokens import TokenInfo, Tokens
 
 __all__ = [
+    "AUDIT_RETENTION_DAYS",
     "DEFAULT_URL",
     "MAX_COMMENT",
     "PENDING",
     "Accounts",
     "Audit",
+    "AuditLog",
+    "AuditRefused",
+    "ChainBreak",
+    "ChainReport",
     "Change",
     "Engine",
     "Event",
@@ -38,6 +45,7 @@ __all__ = [
     "LeaseBook",
     "Leases",
     "PasswordHistoryBook",
+    "Pruned",
     "Queued",
     "Review",
     "ReviewRefused",
@@ -62,6 +70,7 @@ __all__ = [
     "WaveRun",
     "aware",
     "describe_failure",
+    "entry_json",
     "integrity_problem",
     "moved",
     "open_store",

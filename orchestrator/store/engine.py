@@ -1,7 +1,9 @@
 """Opening the store: SQLite (WAL, foreign keys, a busy timeout) by default, PostgreSQL by URL.
 
 The audit table is made append-only in the database itself (triggers), so no code path, not even a bug or an
-operator with a SQL shell using the application's role, can rewrite history unnoticed.
+operator with a SQL shell using the application's role, can rewrite history; and its entries are chained under
+the site's key (store/audit_chain.py), so whoever drops the triggers and rewrites the file is found out by
+`govmig audit verify`. The site's keys are loaded here and attached to the engine.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, create_engine, event, text
 
+from . import audit_chain
+from .keys import site_keys
 from .schema import Base
 
 DEFAULT_URL = "sqlite:///govmig.db"
@@ -73,7 +77,9 @@ def _json(value: Any) -> str:
 def open_store(url: str | None = None) -> Engine:
     """The engine for `url` (or $GOVMIG_DB, or ./govmig.db), with the tables and guards in place."""
     url = url or os.environ.get("GOVMIG_DB") or DEFAULT_URL
+    keys = site_keys(url)  # first: a missing or exposed key file stops here, before anything is written
     engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=_json)
+    audit_chain.attach_keys(engine, keys)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     postgres = engine.dialect.name == "postgresql"
@@ -87,6 +93,7 @@ def open_store(url: str | None = None) -> Engine:
             # so the second process waits (busy timeout) and then finds the first one's tables
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         Base.metadata.create_all(conn)
+        audit_chain.prepare(conn, keys)
         for statement in POSTGRES_GUARDS if postgres else SQLITE_GUARDS:
             conn.execute(text(statement))
     return engine

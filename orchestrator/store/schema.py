@@ -91,7 +91,9 @@ class Figure(Base):
 
 
 class Audit(Base):
-    """Who did what, when, with what result. Append-only: the database itself refuses updates and deletes."""
+    """Who did what, when, with what result. Append-only: the database itself refuses updates and deletes, and
+    each entry is chained to the one before it (store/audit.py): `seq` is its place in the chain and `mac` the
+    site key's MAC over its fields and its predecessor's `mac`, so a rewrite by whoever holds the file is seen."""
 
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -101,6 +103,19 @@ class Audit(Base):
     target: Mapped[str] = mapped_column(String(255))
     result: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    mac: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    __table_args__ = (Index("ux_audit_seq", "seq", unique=True),)
+
+
+class AuditHead(Base):
+    """The audit chain's newest entry (one row): what appending entries lock to take their turn, and what tells
+    `govmig audit verify` that entries were cut from the chain's end."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    mac: Mapped[str] = mapped_column(String(80), default="")
 
 
 class HealthState(Base):

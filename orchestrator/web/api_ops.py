@@ -165,22 +165,3 @@ async def stream(
             await asyncio.sleep(every)
 
     return EventSourceResponse(events(), ping=15)
-
-
-@router.get("/audit")
-def audit(
-    request: Request, principal: Watcher, limit: Annotated[int, Query(ge=1, le=1000)] = 200
-) -> list[dict[str, Any]]:
-    """审计日志（最新在前）The audit log, newest first."""
-    rows = context(request).store.audit_log()[-limit:]
-    return [
-        {
-            "at": a.at.isoformat(),
-            "actor": a.actor,
-            "action": a.action,
-            "target": a.target,
-            "result": a.result,
-            "detail": a.detail,
-        }
-        for a in reversed(rows)
-    ]

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..store import SignInThrottle, StoreFailure, describe_failure
-from . import api_admin, api_ops, api_plans, api_reports, api_systems, api_watch, pages
+from . import api_admin, api_audit, api_ops, api_plans, api_reports, api_systems, api_watch, pages
 from .api_watch import HealthCache
 from .body_limits import BodyLimits
 from .context import Context, WebConfig
@@ -100,6 +100,8 @@ def create_app(config: WebConfig) -> FastAPI:
         api_watch.router,
         api_reports.router,
         api_admin.router,
+        api_audit.router,
+        api_audit.pages,
         pages.router,
     ):
         app.include_router(router)

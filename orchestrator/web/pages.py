@@ -167,6 +167,8 @@ async def home(request: Request) -> Response:
         return _login(request)
     if principal.role == "department":
         return RedirectResponse(f"/plans/{principal.department}", status_code=303)
+    if principal.role == "auditor":
+        return RedirectResponse("/audit", status_code=303)
     if principal.role in ADMINISTRATORS:
         return RedirectResponse("/account", status_code=303)
     return RedirectResponse("/dashboard" if principal.role == "supervisor" else "/portfolio", status_code=303)

@@ -41,6 +41,7 @@ USERS = {
     "sys": ("sysadmin", None),
     "sec": ("secadmin", None),
     "aud": ("auditor", None),
+    "auditor": ("auditor", None),
 }
 TOTP_ROLES = {"ops", "supervisor", "sysadmin", "secadmin", "auditor"}
 
@@ -169,6 +170,19 @@ def plain_web(rendered: Rendered, province_settings: PolicySettings) -> Iterator
     w = build(rendered.out, province_settings, site=False)
     yield w
     w.close()
+
+
+def audit_entries(web: Web) -> list[dict[str, Any]]:
+    """The whole audit log as the auditor reads it (`GET /api/audit`), page after page, oldest first."""
+    client, entries, after = web.client("auditor"), [], 0
+    while True:
+        r = client.get("/api/audit", params={"after": after, "limit": 500})
+        assert r.status_code == 200, r.text
+        page = r.json()
+        entries += page["entries"]
+        if page["next_after"] is None:
+            return entries
+        after = page["next_after"]
 
 
 def fill(path: str, department: str = MINE) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
-from tests.web.conftest import MINE, OTHER, PASSWORD, Web, fill, login_csrf
+from tests.web.conftest import MINE, OTHER, PASSWORD, Web, audit_entries, fill, login_csrf
 
 ALL = {"ops", "supervisor", "department"}
 ANYONE = ALL | {"sysadmin", "secadmin", "auditor"}
@@ -16,6 +16,7 @@ WATCH = {"ops", "supervisor"}
 OPS = {"ops"}
 SUBMIT = {"ops", "department"}
 SUPERVISE = {"supervisor"}
+AUDIT = {"auditor"}
 DEPARTMENT = {"department"}
 PUBLIC = None
 # (method, path) → (roles allowed, scoped by department, statuses that mean "authorized")
@@ -56,7 +57,9 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("POST", "/api/waves/{wave}/decommission/{department}/{system}"): (OPS, False, {409}),
     ("GET", "/api/waves/{wave}/status"): (WATCH, False, {404}),
     ("GET", "/api/waves/{wave}/stream"): (WATCH, False, {404}),
-    ("GET", "/api/audit"): (WATCH, False, {200}),
+    ("GET", "/api/audit"): (AUDIT, False, {200}),
+    ("GET", "/api/audit/verify"): (AUDIT, False, {200}),
+    ("GET", "/api/audit/export"): (AUDIT, False, {200}),
     ("GET", "/api/health"): (ALL, False, {200}),
     ("GET", "/api/dashboard"): (WATCH, False, {200}),
     ("GET", "/api/health/stream"): (ALL, False, set()),  # endless: its live use is tested in the browser
@@ -80,6 +83,7 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/portfolio"): (WATCH, False, {200}),
     ("GET", "/waves/{wave}"): (WATCH, False, {200}),
     ("GET", "/dashboard"): (WATCH, False, {200}),
+    ("GET", "/audit"): (AUDIT, False, {200}),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 USER_OF_ROLE = {
@@ -186,7 +190,7 @@ def test_wrong_passwords_and_unknown_tokens_get_nothing(web: Web) -> None:
     assert r.status_code == 401 and "用户名、密码或动态口令错误" in r.text
     r = c.get("/api/me", headers={"Authorization": "Bearer gm_not-a-token"})
     assert r.status_code == 401 and r.json()["detail"]["zh"] == "请先登录"
-    audit = web.client("ops").get("/api/audit").json()
+    audit = audit_entries(web)
     assert any(a["action"] == "login" and a["result"] == "refused" and a["actor"] == "ops" for a in audit)
 
 

@@ -25,10 +25,15 @@ from orchestrator.store import utcnow
 from orchestrator.waves import WaveSettings
 from tests.conftest import dump
 from tests.datamove.rehearsal import CASES, TRADE, ZOMBIE, plan_with_zombie
-from tests.web.conftest import Web, build
+from tests.web.conftest import Web, audit_entries, build
 
 LAB = "630000-LAB"
-USERS = {"ops": ("ops", None), "supervisor": ("supervisor", None), "lab": ("department", LAB)}
+USERS = {
+    "ops": ("ops", None),
+    "supervisor": ("supervisor", None),
+    "lab": ("department", LAB),
+    "auditor": ("auditor", None),
+}
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +167,6 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
     stands = next(ws for ws in sheets if ws.title.endswith("七、系统生命周期"))
     shown = {r[0]: r[1] for r in stands.iter_rows(min_row=2, values_only=True)}
     assert shown == {TRADE: "已下线 decommissioned", CASES: "已验收 accepted", ZOMBIE: "已清理 retired"}
-    actions = [a["action"] for a in web.client("supervisor").get("/api/audit").json()]
+    actions = [a["action"] for a in audit_entries(web)]
     for action in ("plan.submit", "plan.review", "render", "wave.run", "system.accept", "system.retire"):
         assert action in actions, (action, sorted(set(actions)))

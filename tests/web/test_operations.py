@@ -9,7 +9,7 @@ import time
 
 from orchestrator.policy import PolicySettings
 from tests.render.conftest import Rendered
-from tests.web.conftest import Web, build
+from tests.web.conftest import Web, audit_entries, build
 
 
 def wait_done(web: Web, record_query: str, seconds: float = 180) -> dict[str, object]:
@@ -43,7 +43,7 @@ def test_a_wave_runs_in_check_mode_from_the_api_and_is_watched(web: Web) -> None
     assert store.events("W01@check"), "no Ansible event reached the store"
     target = web.root / "site" / "hosts" / "630000-FGW_energy-review" / "target-data"
     assert not target.exists() or not any(target.iterdir())  # check mode changed nothing
-    audit = web.client("ops").get("/api/audit").json()
+    audit = audit_entries(web)
     assert any(
         a["action"] == "wave.run" and a["actor"] == "ops" and a["target"] == "W01@check" for a in audit
     )

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLES
-from tests.web.conftest import MINE, OTHER, Web
+from tests.web.conftest import MINE, OTHER, Web, audit_entries
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +47,10 @@ def test_errors_are_located_then_fixed_and_every_version_is_kept(web: Web) -> No
     assert diff["parsed"] is False and "mlps_level: 9" in diff["diff"]
     raw = c.get(f"/api/plans/{MINE}/versions/{before + 1}").json()
     assert raw["content"] == bad and raw["problems"] and raw["submitted_by"] == "rst"
-    audit = web.client("ops").get("/api/audit").json()
+    audit = audit_entries(web)
     assert [
         a["result"] for a in audit if a["target"] in (f"{MINE}/v{before + 1}", f"{MINE}/v{before + 2}")
-    ] == ["valid", "invalid"]
+    ] == ["invalid", "valid"]  # oldest first
 
 
 def test_the_excel_template_uploads_and_a_plan_for_another_department_is_refused(web: Web) -> None:
@@ -116,6 +116,6 @@ def test_a_new_version_feeds_the_waves_only_once_a_supervisor_approves_it(web: W
     assert r.status_code == 200, r.text
     assert names()[first] == "改名后的系统 renamed system"  # in force now: assessment, waves, render
     assert supervisor.post(url, json={"decision": "approve"}).status_code == 409  # superseded
-    audit = ops.get("/api/audit").json()
+    audit = audit_entries(web)
     reviewed = [(a["target"], a["result"]) for a in audit if a["action"] == "plan.review"]
     assert (f"{MINE}/v{waiting}", "returned") in reviewed and (f"{MINE}/v{again}", "approved") in reviewed
