@@ -14,7 +14,7 @@ from ..store import Change, HealthStore, StaleCycle, StateRow, UsageSample, awar
 from .alerts import Alertmanager, alert, hold
 from .classify import advance, observe, slo_figures
 from .collect import Collector
-from .gcpause import paused_gc
+from .._gcpause import paused_gc
 from .model import Snapshot, State, Target, Track
 from .settings import MonitorSettings
 

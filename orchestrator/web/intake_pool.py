@@ -14,7 +14,7 @@ import anyio
 import anyio.to_thread
 from fastapi import HTTPException, Request
 
-from ..monitor.gcpause import paused_gc
+from .._gcpause import paused_gc
 from .deps import said
 
 T = TypeVar("T")

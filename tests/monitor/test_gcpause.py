@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from orchestrator.monitor.gcpause import PausedGC
+from orchestrator._gcpause import PausedGC
 
 
 def test_the_collector_is_paused_for_the_cycle_and_resumed_as_it_was() -> None:

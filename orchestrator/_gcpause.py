@@ -1,4 +1,5 @@
-"""The cyclic garbage collector paused for the length of a monitoring cycle."""
+"""The cyclic garbage collector paused for the length of a burst of short-lived objects (a monitoring cycle, a plan's
+parse)."""
 
 from __future__ import annotations
 
