@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .._gcpause import paused_gc
 from ..store import Change, HealthStore, StaleCycle, StateRow, UsageSample, aware
 from .alerts import Alertmanager, alert, hold
 from .classify import advance, observe, slo_figures
 from .collect import Collector
-from .._gcpause import paused_gc
 from .model import Snapshot, State, Target, Track
 from .settings import MonitorSettings
 
