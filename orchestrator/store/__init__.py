@@ -3,6 +3,7 @@
 from sqlalchemy import Engine  # the handle adapters pass around; only the store looks inside it
 
 from .accounts import Accounts
+from .approvals import ApprovalRefused, Approvals, Asked
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -21,6 +22,9 @@ __all__ = [
     "MAX_COMMENT",
     "PENDING",
     "Accounts",
+    "ApprovalRefused",
+    "Approvals",
+    "Asked",
     "Audit",
     "Change",
     "Engine",
