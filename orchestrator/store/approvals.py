@@ -91,7 +91,7 @@ def _asked(row: Approval) -> Asked:
 
 class Approvals:
     def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
-        self.session = sessionmaker(engine, expire_on_commit=False)
+        self.engine, self.session = engine, sessionmaker(engine, expire_on_commit=False)
         self.clock = clock
         self.log = Store(engine, clock)
 
@@ -163,8 +163,8 @@ class Approvals:
                 "不能审批自己提出的操作：须由另一人审批",
                 "you cannot decide your own ask: a second person must",
             )
-        with self.session.begin() as s:
-            changed = s.execute(
+        with self.engine.begin() as conn:
+            changed = conn.execute(
                 update(Approval)
                 .where(Approval.id == id_, Approval.status == "pending")
                 .values(
@@ -174,7 +174,6 @@ class Approvals:
                     decided_at=self.clock(),
                     comment=comment,
                 )
-                .execution_options(synchronize_session=False)
             ).rowcount
         if not changed:
             found = self.get(id_) or found

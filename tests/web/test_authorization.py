@@ -137,7 +137,9 @@ def test_a_department_sees_only_itself(web: Web) -> None:
     assert len({d["department"] for d in everyone}) == 10
 
 
-def test_supervisors_write_nothing_but_reviews_and_approvals_and_cookie_writes_need_the_csrf_token(web: Web) -> None:
+def test_supervisors_write_nothing_but_reviews_and_approvals_and_cookie_writes_need_the_csrf_token(
+    web: Web,
+) -> None:
     writes = [
         (m, p)
         for (m, p) in POLICY

@@ -215,11 +215,7 @@ def test_a_plan_for_another_department_is_refused_even_with_other_errors(site: t
         r = ops.post(
             "/api/plans/630000-RST", data={"content": _plan("630000-CZT", broken), "filename": "p.yaml"}
         )
-        assert (
-            r.status_code == 422
-            and "630000-CZT" in r.json()["zh"]
-            and "not 630000-RST" in r.json()["en"]
-        )
+        assert r.status_code == 422 and "630000-CZT" in r.json()["zh"] and "not 630000-RST" in r.json()["en"]
     assert accounts.versions("630000-RST") == []
 
 
