@@ -45,7 +45,11 @@ async def _report(
     try:
         report = await run_in_threadpool(build_report, kind, view.portfolio, engine, asked)
     except PdfError as exc:
-        raise said(503, str(exc), str(exc)) from None
+        raise said(  # the printer's own words are logged, never sent: they may name the server's paths
+            503,
+            "暂时无法生成 PDF（服务器未能打印）",
+            "the PDF cannot be made now (the server could not print it)",
+        ) from None
     except KeyError:
         raise said(404, "没有这个部门的数据", "no such department") from None
     return _send(report.files, fmt)
