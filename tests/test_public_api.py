@@ -184,6 +184,7 @@ FACES = {
         "moved",
         "open_store",
         "retired",
+        "seeding",
         "utcnow",
         "watched",
     ],

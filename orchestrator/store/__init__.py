@@ -14,6 +14,7 @@ from .queue import Job, Queued, RunQueue
 from .repo import Store, aware, utcnow
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
+from .seeding import seeding
 from .sessions import Sessions, Signed
 from .throttle import SignInThrottle
 
@@ -58,6 +59,7 @@ __all__ = [
     "moved",
     "open_store",
     "retired",
+    "seeding",
     "utcnow",
     "watched",
 ]
