@@ -152,7 +152,7 @@ def rollback(
     approves it (202)."""
     key = f"{department}/{system}"
     if asked is not None and (asked.confirm is not None or asked.discard_target_writes):
-        typed(key, asked.confirm)
+        typed(key, asked.confirm if asked is not None else None)
     if asked is not None and asked.discard_target_writes:
         response.status_code = 202
         return asked_for(service, "rollback_discard", wave, key, principal.username)
@@ -164,13 +164,18 @@ def rollback(
 
 @router.post("/waves/{wave}/decommission/{department}/{system}", status_code=202)
 def decommission(
-    wave: Wave, department: str, system: str, principal: Ops, service: Service, asked: Confirmed
+    wave: Wave,
+    department: str,
+    system: str,
+    principal: Ops,
+    service: Service,
+    asked: Annotated[Confirmed | None, Body()] = None,
 ) -> dict[str, Any]:
     """申请下线源系统 Ask to decommission one system's source, its key typed out: it runs once a second person
     approves (POST /api/approvals/{id}). Refused at once before its department accepted the move, and in the
     site's observation period after it; no way back afterwards."""
     key = f"{department}/{system}"
-    typed(key, asked.confirm)
+    typed(key, asked.confirm if asked is not None else None)
     return asked_for(service, "decommission", wave, key, principal.username)
 
 
