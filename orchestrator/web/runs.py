@@ -71,7 +71,13 @@ class Runs:
         once (ExecuteError) what could never run."""
         executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
         admissible(executor, kind, wave, system)
-        return self.approvals.ask(kind, system, wave, actor, {"channel": "web"})
+        config = self.ctx.config
+        options = {
+            "channel": "web",
+            "tree": str(config.tree.resolve()),  # approved from the console, it runs on the same tree
+            "observation_days": config.observation_days,
+        }
+        return self.approvals.ask(kind, system, wave, actor, options)
 
     def carry_out(self, asked: Asked) -> Job:
         """Queues what a second person approved, exactly as an unapproved rollback is queued: the asker's work
