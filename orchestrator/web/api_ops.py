@@ -152,7 +152,7 @@ def rollback(
     approves it (202)."""
     key = f"{department}/{system}"
     if asked is not None and (asked.confirm is not None or asked.discard_target_writes):
-        typed(key, asked.confirm if asked is not None else None)
+        typed(key, asked.confirm)  # typed in the dialog, or asked to discard: it must be the key
     if asked is not None and asked.discard_target_writes:
         response.status_code = 202
         return asked_for(service, "rollback_discard", wave, key, principal.username)
