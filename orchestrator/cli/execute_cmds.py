@@ -325,10 +325,6 @@ def resume_command(wave: str, tree: Path, db: str | None, gates: GatePolicy, fmt
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
     _not_queued(store, wave)
     executor = _executor(store, tree, gates)
-    try:
-        refuse_finished(store, wave, False, False, executor.actor)
-    except ExecuteError as exc:
-        _refuse(exc)
     _run_and_report(store, executor, lambda: executor.run(wave), fmt)
 
 
