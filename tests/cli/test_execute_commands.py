@@ -132,3 +132,16 @@ def test_ctrl_c_pauses_after_the_running_step_and_resume_finishes(tmp_path: Path
     done = govmig("resume", "W01", *common, "--format", "json", cwd=tmp_path)
     assert done.returncode == 0 and {s["state"] for s in json.loads(done.stdout)["systems"]} == {"done"}
     assert where.moved("alpha")
+
+
+def test_an_ask_that_could_never_run_is_refused_at_once_and_nothing_waits(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}"]
+    off = govmig("decommission", "630000-T/alpha", "--wave", "W01", *common, "--by", "wang", cwd=tmp_path)
+    assert off.returncode == 2 and "not cut over" in off.stderr and "尚未切换" in off.stderr, off.stderr
+    zombie = govmig("retire", "630000-T/alpha", *common, "--by", "wang", cwd=tmp_path)
+    assert zombie.returncode == 2 and "only a zombie is retired" in zombie.stderr, zombie.stderr
+    listed = govmig("approvals", "list", *common[2:], "--format", "json", cwd=tmp_path)
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    nothing = govmig("approvals", "reject", "7", "--by", "li", *common[2:], cwd=tmp_path)
+    assert nothing.returncode == 2 and "#7" in nothing.stderr and "Traceback" not in nothing.stderr
