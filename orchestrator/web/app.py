@@ -124,7 +124,7 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @app.exception_handler(StoreFailure)
     async def store_failed(request: Request, exc: StoreFailure) -> Response:
-        zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
+        zh, en = describe_failure(exc, detail=False) or ("状态库出错", "the store failed")
         return answer(request, 503, {"zh": zh, "en": en}, None)
 
     return app
