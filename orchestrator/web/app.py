@@ -68,7 +68,7 @@ class SecurityHeaders:
 
         path = str(scope.get("path", ""))
         extra = self.docs_headers if path.startswith(DOCS) else self.headers
-        cached = path.startswith("/static/")
+        cached = path.startswith(("/static/", "/static-docs/"))  # the code and styles, the same for all
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
