@@ -3,6 +3,7 @@
 from .asking import ask
 from .executors import GatePolicy, build_executor
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
+from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
 from .moves import MoveSummary, summarize, wave_documents
 from .portfolio import Portfolio
@@ -11,6 +12,7 @@ from .tree_files import Written
 from .worker import Worker, worker_name
 
 __all__ = [
+    "IRREVERSIBLE",
     "REPORTS",
     "STATE_ZH",
     "GatePolicy",
@@ -21,11 +23,15 @@ __all__ = [
     "Report",
     "ReportKind",
     "ReportRequest",
+    "WaveFinished",
     "Worker",
     "Written",
+    "WrongKey",
+    "admissible",
     "ask",
     "build_executor",
     "build_report",
+    "check_key",
     "check_upload",
     "format_of",
     "ledger",
@@ -33,6 +39,7 @@ __all__ = [
     "moved_in",
     "read_plan",
     "read_plans",
+    "refuse_finished",
     "register",
     "say_on_system",
     "summarize",

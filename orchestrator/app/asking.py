@@ -8,8 +8,9 @@ department has not accepted or whose observation period runs.
 
 from __future__ import annotations
 
-from ..execute import WaveExecutor, record_name
+from ..execute import RETIRE_RECORD, WaveExecutor, record_name
 from ..store import Job, Queued, RunQueue
+from .irreversible import admissible, refuse_finished
 
 
 def ask(
@@ -20,19 +21,28 @@ def ask(
     actor: str,
     system: str | None = None,
     check: bool = False,
+    rerun: bool = False,
 ) -> Job:
-    """Queues `kind` of work (run, rollback, decommission) on `wave` (and `system`), once it passes the checks."""
-    executor.paths(wave)
+    """Queues `kind` of work (run, rollback, and the irreversible decommission, retire and rollback_discard once
+    approved) on `wave` (and `system`), once it passes the checks. A real run of a finished wave is refused
+    (WaveFinished) unless `rerun` (audited)."""
     tree = str(executor.tree)
     if kind == "run":
+        executor.paths(wave)
         record = record_name(wave, check)
+        refuse_finished(executor.store, wave, check, rerun, actor)
         executor.lease(record).check_free()
         return queue.enqueue(kind, wave, record, tree, actor, check=check)
     if system is None:
         raise ValueError(f"{kind} needs a system")
-    executor.hosts_of(wave, system)  # a system the wave does not have is refused now, not by a worker later
-    if kind == "decommission":
-        executor.may_decommission(wave, system)
+    if kind == "rollback":
+        executor.hosts_of(
+            wave, system
+        )  # a system the wave does not have is refused now, not by a worker later
+    else:
+        admissible(executor, kind, wave, system)
+    if kind == "retire":
+        wave = RETIRE_RECORD
     executor.lease(wave).check_free()
     running = queue.active(record_name(wave, False))
     if running is not None:

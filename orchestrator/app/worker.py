@@ -100,8 +100,11 @@ class Worker:
         try:
             if job.kind == "run":
                 outcome = executor.run(job.wave, job.check)
-            elif job.kind == "rollback":
-                outcome = executor.rollback(job.wave, str(job.system))
+            elif job.kind in ("rollback", "rollback_discard"):
+                discard = job.kind == "rollback_discard"  # approved by a second person (store/approvals.py)
+                outcome = executor.rollback(job.wave, str(job.system), discard_target_writes=discard)
+            elif job.kind == "retire":
+                outcome = executor.retire(str(job.system))
             else:
                 outcome = executor.decommission(job.wave, str(job.system))
             if outcome.status == "paused" and self._stopping:  # not asked for: the next worker resumes it

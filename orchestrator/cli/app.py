@@ -24,6 +24,7 @@ COMMANDS = {
     "rollback": "execute_cmds:rollback_command",
     "confirm": "execute_cmds:confirm_command",
     "decommission": "execute_cmds:decommission_command",
+    "approvals": "approvals_cmds:approvals_group",
     "lab": "lab_cmds:lab_group",
     "alertmanager-config": "alert_cmds:alertmanager_config_command",
     "report": "report_cmd:report_command",

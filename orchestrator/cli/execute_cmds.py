@@ -1,6 +1,8 @@
 """`govmig run`, `resume`, `status`, `rollback`, `confirm`, `decommission` and `retire`: cloud ops running waves.
 
 Ctrl-C once: pause after the running steps (state stays resumable); twice: cancel the running playbooks too.
+What cannot be undone (decommission, retire, a rollback discarding the target's writes) is only asked here: it
+runs when a second person approves it (`govmig approvals approve ID --by NAME`, cli/approvals_cmds.py).
 """
 
 from __future__ import annotations
@@ -18,9 +20,18 @@ import click
 from rich.live import Live
 from rich.table import Table
 
-from ..app import GatePolicy, ask, build_executor, summarize, wave_documents
-from ..execute import RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
-from ..store import Queued, RunQueue, Store
+from ..app import (
+    GatePolicy,
+    WaveFinished,
+    admissible,
+    ask,
+    build_executor,
+    refuse_finished,
+    summarize,
+    wave_documents,
+)
+from ..execute import RETIRE_RECORD, RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
+from ..store import ApprovalRefused, Approvals, Queued, RunQueue, Store
 from .options import DB, OBSERVATION, TREE, engine, gate_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
@@ -30,8 +41,55 @@ def _store(db: str | None, check: bool = False) -> Store:
 
 
 def _refuse(exc: ExecuteError) -> None:
-    """A wave someone else runs is a failure to start (exit 1); anything else execute refuses is bad input."""
-    fail(exc.zh, exc.en, FAILED if isinstance(exc, WaveBusy) else BAD_INPUT)
+    """A wave someone else runs, or a finished one asked again, is a failure to start (exit 1); anything else
+    execute refuses is bad input."""
+    fail(exc.zh, exc.en, FAILED if isinstance(exc, (WaveBusy, WaveFinished)) else BAD_INPUT)
+
+
+BY = click.option(
+    "--by",
+    default=getpass.getuser,
+    show_default="当前系统用户 the login user",
+    help="操作人 Who asks (recorded; a second person approves)",
+)
+
+
+def _ask_second_person(
+    store: Store,
+    tree: Path,
+    kind: str,
+    wave: str,
+    system: str,
+    by: str,
+    fmt: str,
+    observation_days: float = 0,
+) -> None:
+    """Records an irreversible operation's ask for a second person and exits 0 with its id; refused at once
+    (exit 2, or 1 when the same ask waits already) when it could never run."""
+    executor = _executor(store, tree, GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0))
+    executor.observation = timedelta(days=observation_days)
+    try:
+        admissible(executor, kind, wave, system)
+        asked = Approvals(store.engine).ask(
+            kind,
+            system,
+            wave,
+            by,
+            {"channel": "cli", "tree": str(tree.resolve()), "observation_days": observation_days},
+        )
+    except ExecuteError as exc:
+        _refuse(exc)
+        raise
+    except ApprovalRefused as exc:
+        fail(exc.zh, exc.en, FAILED)
+        raise
+    if fmt == "json":
+        emit_json({"approval": asked.id, "status": asked.status})
+        return
+    console().print(
+        f"已提交审批 asked: {asked.id} 号（{kind} {system}），须另一人批准后执行 "
+        f"runs once a second person approves: govmig approvals approve {asked.id} --by NAME"
+    )
 
 
 class _Live:
@@ -181,14 +239,16 @@ def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], O
     raise SystemExit(OK if outcome.status == "done" else FAILED)
 
 
-def _queue(store: Store, executor: WaveExecutor, wave: str, check: bool, only: str | None, fmt: str) -> None:
+def _queue(
+    store: Store, executor: WaveExecutor, wave: str, check: bool, only: str | None, fmt: str, rerun: bool
+) -> None:
     if only is not None:
         fail(
             "--queue 排队整个批次，不能与 --only 同用",
             "--queue queues the whole wave: it cannot go with --only",
         )
     try:
-        job = ask(RunQueue(store.engine), executor, "run", wave, executor.actor, check=check)
+        job = ask(RunQueue(store.engine), executor, "run", wave, executor.actor, check=check, rerun=rerun)
     except ExecuteError as exc:
         _refuse(exc)
         raise
@@ -220,6 +280,11 @@ def _queue(store: Store, executor: WaveExecutor, wave: str, check: bool, only: s
     is_flag=True,
     help="交给执行器（govmig worker）执行，立即返回 Queue it for a worker (govmig worker) and return at once",
 )
+@click.option(
+    "--rerun",
+    is_flag=True,
+    help="重新执行已完成的批次（记入审计）Run a finished wave again, on purpose (audited)",
+)
 @gate_options
 @FORMAT
 def run_command(
@@ -229,15 +294,21 @@ def run_command(
     check: bool,
     only: str | None,
     queued: bool,
+    rerun: bool,
     gates: GatePolicy,
     fmt: str,
 ) -> None:
-    """执行迁移批次 Run a wave: every system through precheck … decommission."""
+    """执行迁移批次 Run a wave: every system through precheck … decommission. A wave whose record is done is
+    not run again (exit 1) unless --rerun (audited)."""
     store = _store(db, check=True)
     executor = _executor(store, tree, gates)
     if queued:
-        _queue(store, executor, wave, check, only, fmt)
+        _queue(store, executor, wave, check, only, fmt, rerun)
     _not_queued(store, record_name(wave, check))
+    try:
+        refuse_finished(store, wave, check, rerun, executor.actor)
+    except ExecuteError as exc:
+        _refuse(exc)
     _run_and_report(store, executor, lambda: executor.run(wave, check=check, only=only), fmt)
 
 
@@ -313,14 +384,25 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
     _report(store, record_name(wave, check), fmt)
 
 
-def _one_system(
-    store: Store, tree: Path, wave: str, act: Callable[[WaveExecutor], Outcome], fmt: str, success: str
+def one_system(
+    store: Store,
+    tree: Path,
+    wave: str,
+    act: Callable[[WaveExecutor], Outcome],
+    fmt: str,
+    success: str,
+    actor: str | None = None,
+    on_refused: Callable[[ExecuteError], None] = lambda _: None,
 ) -> None:
+    """Carries out one system's later step in the foreground (what an approval runs): exit 0 when it ended
+    `success`, 1 when it failed, and the executor's refusal (`on_refused` told) as the house says."""
     _not_queued(store, wave)
-    executor = _executor(store, tree, GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0))
+    gates = GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0)
+    executor = build_executor(store, tree, actor or getpass.getuser(), gates)
     try:
         outcome = _execute(executor, lambda: act(executor), fmt)
     except ExecuteError as exc:
+        on_refused(exc)
         _refuse(exc)
         raise
     _report(store, wave, fmt)
@@ -338,26 +420,23 @@ def _one_system(
 )
 @TREE
 @DB
+@BY
 @FORMAT
 def rollback_command(
-    system: str, wave: str, discard_target_writes: bool, tree: Path, db: str | None, fmt: str
+    system: str, wave: str, discard_target_writes: bool, tree: Path, db: str | None, by: str, fmt: str
 ) -> None:
-    """回退一个系统 Roll one system back to its source (after cutover, its writes on the target go back first)."""
+    """回退一个系统 Roll one system back to its source (after cutover, its writes on the target go back first).
+    With --discard-target-writes it is only asked: it runs once a second person approves it."""
+    store = _store(db, check=True)
     if discard_target_writes:
         console(stderr=True).print(
-            "[bold red]警告：切换后在目标上写入的数据将被丢弃，不会带回源系统；此操作记入审计。[/]\n"
+            "[bold red]警告：切换后在目标上写入的数据将被丢弃，不会带回源系统；此操作记入审计，须另一人批准。[/]\n"
             "[bold red]warning: every write made on the target since cutover is discarded, not carried back to the "
-            "source; this is audited.[/]"
+            "source; this is audited and needs a second person's approval.[/]"
         )
-    store = _store(db, check=True)
-    _one_system(
-        store,
-        tree,
-        wave,
-        lambda ex: ex.rollback(wave, system, discard_target_writes=discard_target_writes),
-        fmt,
-        "rolled_back",
-    )
+        _ask_second_person(store, tree, "rollback_discard", wave, system, by, fmt)
+        raise SystemExit(OK)
+    one_system(store, tree, wave, lambda ex: ex.rollback(wave, system), fmt, "rolled_back", by)
 
 
 @click.command("decommission")
@@ -366,31 +445,30 @@ def rollback_command(
 @OBSERVATION
 @TREE
 @DB
+@BY
 @FORMAT
 def decommission_command(
-    system: str, wave: str, observation_days: float, tree: Path, db: str | None, fmt: str
+    system: str, wave: str, observation_days: float, tree: Path, db: str | None, by: str, fmt: str
 ) -> None:
-    """下线源系统 Decommission a cut-over system's source: only after its department accepted the move (and the
-    observation period since), a later step than the wave; no way back after."""
+    """申请下线源系统 Ask to decommission a cut-over system's source: only after its department accepted the move
+    (and the observation period since), a later step than the wave; no way back after, so it runs once a second
+    person approves it (govmig approvals approve ID --by NAME)."""
     store = _store(db, check=True)
-
-    def act(ex: WaveExecutor) -> Outcome:
-        ex.observation = timedelta(days=observation_days)
-        return ex.decommission(wave, system)
-
-    _one_system(store, tree, wave, act, fmt, "decommissioned")
+    _ask_second_person(store, tree, "decommission", wave, system, by, fmt, observation_days)
 
 
 @click.command("retire")
 @click.argument("system", metavar="DEPT/ID")
 @TREE
 @DB
+@BY
 @FORMAT
-def retire_command(system: str, tree: Path, db: str | None, fmt: str) -> None:
-    """清理僵尸系统 Retire a zombie (decision retire): archive its data with checksums, stop it, take it off its
-    front end (playbooks/retire.yml); refused for any other decision."""
+def retire_command(system: str, tree: Path, db: str | None, by: str, fmt: str) -> None:
+    """申请清理僵尸系统 Ask to retire a zombie (decision retire): archive its data with checksums, stop it, take
+    it off its front end (playbooks/retire.yml); refused for any other decision. It runs once a second person
+    approves it (govmig approvals approve ID --by NAME)."""
     store = _store(db, check=True)
-    _one_system(store, tree, "retire", lambda ex: ex.retire(system), fmt, "retired")
+    _ask_second_person(store, tree, "retire", RETIRE_RECORD, system, by, fmt)
 
 
 @click.command("confirm")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..lab import SITE, LabError, down, up
+from ..lab import SITE, LabError, Site, down, up
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 
 
@@ -32,6 +32,18 @@ def lab_up(tree: Path, wave: str, where: Path, local: bool, fmt: str) -> None:
         fail(exc.zh, exc.en, BAD_INPUT)
     except Exception as exc:  # a server that would not start, a namespace refused: said, and undone
         fail("演练环境搭建失败（已清理）", f"the rehearsal site could not be built (undone): {exc}", FAILED)
+    try:
+        _show(site, tree, wave, where, fmt)
+    except Exception as exc:  # whatever fails after the site stands: it is taken down, never left running
+        down(site.root)
+        fail(
+            "演练环境已搭建但无法显示，已拆除",
+            f"the rehearsal site was built but could not be shown, and was taken down ({type(exc).__name__})",
+            FAILED,
+        )
+
+
+def _show(site: Site, tree: Path, wave: str, where: Path, fmt: str) -> None:
     document = json.loads((site.root / SITE).read_text(encoding="utf-8"))
     if fmt == "json":
         emit_json({**document, "mode": site.mode, "site": str(site.root / SITE)})
@@ -40,10 +52,12 @@ def lab_up(tree: Path, wave: str, where: Path, local: bool, fmt: str) -> None:
     for name in ("系统 System", "引擎 Engine", "源 Source", "目标 Target"):
         table.add_column(name, overflow="fold")
     for key, system in document["systems"].items():
+        files = system["files"]  # a retired system has no target: its files go to the archive
         for db in system["databases"] or [
-            {"engine": "files", "source": system["files"]["source"], "target": system["files"]["target"]}
+            {"engine": "files", "source": files["source"], "target": files.get("target", "")}
         ]:
-            table.add_row(key, db["engine"], _hidden(db["source"]), _hidden(db["target"]))
+            target = db.get("target") or (f"归档 archive {files['archive']}" if "archive" in files else "")
+            table.add_row(key, db["engine"], _hidden(db["source"]), _hidden(target))
     console().print(table)
     console().print(f"site.json（含口令，仅本人可读 with passwords, owner-only）: {site.root / SITE}")
     console().print(f"  govmig run {wave} --tree {tree}    …    govmig lab down {where}")

@@ -14,9 +14,9 @@ import click
 
 from ..app import GatePolicy, build_executor, read_plans
 from ..execute import WaveExecutor
-from ..plan import DEPT_CODE
+from ..plan import DEPT_CODE, MigrationPlan
 from ..render import RenderSettings
-from ..store import Accounts, Reviews, Store
+from ..store import Accounts, Reviews, Store, seeding
 from ..web import WebConfig, plan_document, plan_yaml
 from .options import DB, TREE, engine, gate_options, model_or_exit
 from .output import FORMAT, console, emit_json, fail, problems_table
@@ -59,8 +59,15 @@ def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
     if intake.errors:
         console(stderr=True).print(problems_table(intake.errors, "种子计划有误 The seed plans have errors"))
         raise SystemExit(2)
-    added, reviews = 0, Reviews(accounts.engine, accounts.clock)
-    for plan in intake.plans:
+    reviews = Reviews(accounts.engine, accounts.clock)
+    with seeding(accounts.engine):  # replicas started together: one seeds, the others then find its versions
+        added = _seed_each(accounts, reviews, intake.plans, actor)
+    return added
+
+
+def _seed_each(accounts: Accounts, reviews: Reviews, plans: list[MigrationPlan], actor: str) -> int:
+    added = 0
+    for plan in plans:
         code = plan.department.code
         accounts.add_department(code, plan.department.name, actor)  # ops brought the file: that creates it
         if not accounts.versions(code):

@@ -12,7 +12,7 @@ from .acceptance import (
     said_since,
 )
 from .applier import ApplyResult, ManifestApplier
-from .engine import Outcome, WaveExecutor, record_name
+from .engine import RETIRE_RECORD, Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
 from .health import GateResult, HealthGate
 from .kube import KubeApplier, api_client
@@ -24,6 +24,7 @@ from .states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
 __all__ = [
     "ACCEPT",
     "PROBLEM",
+    "RETIRE_RECORD",
     "ROLLBACK",
     "RUN_STATE_ZH",
     "STEPS",

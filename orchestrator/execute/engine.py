@@ -118,7 +118,7 @@ class WaveExecutor:
         if not tree.has_wave(wave):
             raise ExecuteError(
                 f"找不到批次 {wave} 的剧本或清单（先运行 govmig render）",
-                f"no playbook or inventory for wave {wave} in {self.tree} (run govmig render first)",
+                f"no playbook or inventory for wave {wave} in the tree (run govmig render first)",
             )
         self._entries()
         return tree.playbook(wave), tree.inventory(wave), tree.roles
@@ -139,8 +139,8 @@ class WaveExecutor:
                 index = tree.read_index()
             except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
                 raise ExecuteError(
-                    f"{tree.index} 缺失或不是 govmig 的制品索引（重新运行 govmig render）",
-                    f"{tree.index} is missing or not a govmig render index (run govmig render again)",
+                    "制品树的 index.json 缺失或不是 govmig 的制品索引（重新运行 govmig render）",
+                    "the tree's index.json is missing or not a govmig render index (run govmig render again)",
                 ) from None
             self._index = {s.system: s for s in index.systems}
         return self._index

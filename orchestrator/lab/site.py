@@ -97,15 +97,17 @@ def up(
     inventory_path = trees.inventory(wave)
     doc = load_inventory(inventory_path.read_text(encoding="utf-8"))
     hosts = _hosts(doc)
-    if site.mode == "netns":
-        site.namespaces = netns.Namespaces(site.root)
-        for key, roles in hosts.items():
-            site.namespaces.add(f"{key}#source")
-            if "target" in roles:  # a retired system (the retirement inventory) has none
-                site.namespaces.add(f"{key}#target")
-                site.namespaces.connect(f"{key}#source", f"{key}#target")
+    _state(site)  # from here on, a failure is undone by `down`, which reads what was started from lab.json
     try:
-        _state(site)
+        if site.mode == "netns":
+            site.namespaces = netns.Namespaces(site.root)
+            _state(site)  # the links' tag, before the first link exists
+            for key, roles in hosts.items():
+                site.namespaces.add(f"{key}#source")
+                if "target" in roles:  # a retired system (the retirement inventory) has none
+                    site.namespaces.add(f"{key}#target")
+                    site.namespaces.connect(f"{key}#source", f"{key}#target")
+                _state(site)
         if site.namespaces is not None:
             site.namespaces.start_sshd()
         secrets: dict[str, dict[str, Any]] = {}

@@ -3,6 +3,7 @@
 from sqlalchemy import Engine  # the handle adapters pass around; only the store looks inside it
 
 from .accounts import Accounts
+from .approvals import ApprovalRefused, Approvals, Asked
 from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
 from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entry_json
 from .engine import DEFAULT_URL, open_store
@@ -19,6 +20,7 @@ from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 from .second_factor import SecondFactors
 from .security_settings import SecurityPolicy, SecuritySettings
+from .seeding import seeding
 from .sessions import Sessions, Signed
 from .throttle import SignInThrottle
 from .tokens import TokenInfo, Tokens
@@ -29,6 +31,9 @@ __all__ = [
     "MAX_COMMENT",
     "PENDING",
     "Accounts",
+    "ApprovalRefused",
+    "Approvals",
+    "Asked",
     "Audit",
     "AuditLog",
     "AuditRefused",
@@ -75,6 +80,7 @@ __all__ = [
     "moved",
     "open_store",
     "retired",
+    "seeding",
     "utcnow",
     "watched",
 ]

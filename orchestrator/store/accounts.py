@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .password_history import remember_in
@@ -69,9 +70,15 @@ class Accounts:
         return True
 
     def add_department(self, code: str, name: str | None, actor: str) -> bool:
-        """Creates the department (audited); False when it existed already."""
-        with self.session.begin() as s:
-            return self._department(s, code, name, actor)
+        """Creates the department (audited); False when it existed already, or another process created it
+        between our look and our insert."""
+        try:
+            with self.session.begin() as s:
+                return self._department(s, code, name, actor)
+        except IntegrityError:
+            if self.department_exists(code):
+                return False
+            raise
 
     def department_exists(self, code: str) -> bool:
         with self.session() as s:

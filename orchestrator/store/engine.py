@@ -74,6 +74,22 @@ def _json(value: Any) -> str:
         return json.dumps(value)
 
 
+def _owner_only(database: str | None) -> None:
+    """A new SQLite store is created readable and writable by its owner alone (0600), whatever the umask: it
+    holds the audit log, the accounts and every system's inventory. SQLite gives its -wal and -shm files the
+    database file's own mode, so they are owner-only too. An existing file keeps the mode its site gave it."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        fd = os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, 0o600)  # the umask could only have taken bits away; say it exactly all the same
+    finally:
+        os.close(fd)
+
+
 def open_store(url: str | None = None) -> Engine:
     """The engine for `url` (or $GOVMIG_DB, or ./govmig.db), with the tables and guards in place."""
     url = url or os.environ.get("GOVMIG_DB") or DEFAULT_URL
@@ -81,6 +97,7 @@ def open_store(url: str | None = None) -> Engine:
     engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=_json)
     audit_chain.attach_keys(engine, keys)
     if engine.dialect.name == "sqlite":
+        _owner_only(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:

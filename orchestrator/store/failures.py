@@ -41,15 +41,21 @@ KINDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 )
 
 
-def describe_failure(exc: BaseException) -> tuple[str, str] | None:
-    """(zh, en) for a failure of the store itself, or None for anything else (which is then a bug to report)."""
+def describe_failure(exc: BaseException, detail: bool = True) -> tuple[str, str] | None:
+    """(zh, en) for a failure of the store itself, or None for anything else (which is then a bug to report).
+    With `detail` the driver's first line follows (for the operator's console); without it (the web's answer)
+    only the kind is said: a driver's words may name a socket's or a file's path on the server."""
     if not isinstance(exc, SQLAlchemyError):
         return None
     message = str(getattr(exc, "orig", None) or exc).lower()
     for needles, zh, en in KINDS:
         if any(n in message for n in needles):
+            if not detail:
+                return zh, en
             return f"{zh}（{message.splitlines()[0][:160]}）", f"{en} ({message.splitlines()[0][:160]})"
     if isinstance(exc, DBAPIError):
+        if not detail:
+            return "状态库出错", "the store failed"
         first = message.splitlines()[0][:200] if message else type(exc).__name__
         return f"状态库出错：{first}", f"the store failed: {first}"
     return None

@@ -20,7 +20,7 @@ from .repo import Clock, aware, utcnow
 from .schema import Audit, QueuedRun
 
 ACTIVE = ("queued", "claimed")
-KINDS = ("run", "rollback", "decommission")
+KINDS = ("run", "rollback", "decommission", "retire", "rollback_discard")
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,7 @@ class QueuedRun(Base):
     __tablename__ = "run_queue"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # run | rollback | decommission
+    kind: Mapped[str] = mapped_column(String(16))  # run | rollback | decommission | retire | rollback_discard
     wave: Mapped[str] = mapped_column(String(32))
     system: Mapped[str | None] = mapped_column(String(140), nullable=True)
     check_mode: Mapped[bool] = mapped_column(default=False)
@@ -344,3 +344,24 @@ class SecuritySetting(Base):
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class Approval(Base):
+    """An irreversible operation asked for and waiting for a second person (shared/DOMAIN.md v1.2): decommissioning
+    a source, retiring a zombie, a rollback that discards the target's writes. It runs only once another person
+    approves it; the asker can never approve their own ask. `options` keeps what the ask carried (the tree, the
+    observation period) so that what runs on approval is what was asked."""
+
+    __tablename__ = "approvals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # decommission | retire | rollback_discard
+    system: Mapped[str] = mapped_column(String(140))  # DEPT/ID
+    wave: Mapped[str] = mapped_column(String(32))
+    asked_by: Mapped[str] = mapped_column(String(128))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(16), nullable=True)  # approve | reject
+    comment: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | approved | rejected
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

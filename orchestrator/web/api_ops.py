@@ -8,13 +8,15 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from ..app import wave_documents
+from ..app import WrongKey, check_key, wave_documents
 from ..contracts import Tree
 from ..execute import ExecuteError, record_name
+from ..store import ApprovalRefused, Asked
 from .deps import Ops, Watcher, context, said
 from .runs import Busy, Runs
 
@@ -36,6 +38,57 @@ def _refused(exc: ExecuteError) -> Exception:
     return said(409, exc.zh, exc.en)
 
 
+class RunAsked(BaseModel):
+    rerun: bool = Field(
+        False, description="重新执行已完成的批次（记入审计）Run a finished wave again, on purpose (audited)"
+    )
+
+
+class Confirmed(BaseModel):
+    confirm: str = Field(
+        max_length=300, description="逐字输入系统编码 DEPT/ID 以确认 The system's key DEPT/ID, typed out"
+    )
+
+
+class RollbackAsked(BaseModel):
+    confirm: str | None = Field(
+        None, max_length=300, description="系统编码 DEPT/ID The system's key, typed out"
+    )
+    discard_target_writes: bool = Field(
+        False,
+        description="丢弃切换后目标上的写入：须另一人审批 Discard the target's writes since cutover: needs a "
+        "second person's approval",
+    )
+
+
+def typed(key: str, confirm: str | None) -> None:
+    """The system's key typed out, or 422 naming the field."""
+    try:
+        check_key(key, confirm)
+    except WrongKey as exc:
+        raise said(422, exc.zh, exc.en, field="confirm") from None
+
+
+def asked_for(service: Runs, kind: str, wave: str, key: str, actor: str) -> dict[str, Any]:
+    """Records an irreversible operation's ask for a second person: 202 and the approval's id; refused at once
+    (409) when it could never run or the same ask waits already."""
+    try:
+        asked: Asked = service.ask_irreversible(kind, wave, key, actor)
+    except ExecuteError as exc:
+        raise _refused(exc) from None
+    except ApprovalRefused as exc:
+        raise said(exc.status, exc.zh, exc.en) from None
+    return {
+        "approval": asked.id,
+        "status": asked.status,
+        "kind": kind,
+        "wave": wave,
+        "system": key,
+        "zh": "已提交，等待另一人审批",
+        "en": "asked: waiting for a second person's approval",
+    }
+
+
 @router.post("/render")
 def render(principal: Ops, service: Service) -> dict[str, int]:
     """生成制品 Render the current portfolio into the tree waves run from."""
@@ -44,10 +97,16 @@ def render(principal: Ops, service: Service) -> dict[str, int]:
 
 
 @router.post("/waves/{wave}/run")
-def run(wave: Wave, principal: Ops, service: Service, check: Check = False) -> dict[str, Any]:
-    """执行或继续批次 Run (or resume) a wave in the background."""
+def run(
+    wave: Wave,
+    principal: Ops,
+    service: Service,
+    check: Check = False,
+    asked: Annotated[RunAsked | None, Body()] = None,
+) -> dict[str, Any]:
+    """执行或继续批次 Run (or resume) a wave in the background; a finished wave only with `{"rerun": true}`."""
     try:
-        record = service.run(wave, check, principal.username)
+        record = service.run(wave, check, principal.username, rerun=asked is not None and asked.rerun)
     except ExecuteError as exc:
         raise _refused(exc) from None
     except Busy:
@@ -79,25 +138,45 @@ def _on_system(
 
 
 @router.post("/waves/{wave}/rollback/{department}/{system}")
-def rollback(wave: Wave, department: str, system: str, principal: Ops, service: Service) -> dict[str, Any]:
-    """回退一个系统 Roll one system back to its source."""
+def rollback(
+    wave: Wave,
+    department: str,
+    system: str,
+    principal: Ops,
+    service: Service,
+    response: Response,
+    asked: Annotated[RollbackAsked | None, Body()] = None,
+) -> dict[str, Any]:
+    """回退一个系统 Roll one system back to its source (its writes on the target carried back). One that
+    discards the target's writes is asked with the system's key typed out and runs once a second person
+    approves it (202)."""
     key = f"{department}/{system}"
+    if asked is not None and (asked.confirm is not None or asked.discard_target_writes):
+        typed(key, asked.confirm)  # typed in the dialog, or asked to discard: it must be the key
+    if asked is not None and asked.discard_target_writes:
+        response.status_code = 202
+        return asked_for(service, "rollback_discard", wave, key, principal.username)
     busy = ("该系统正在回退", "that rollback is already running")
     return _on_system(
         lambda: service.rollback(wave, key, principal.username), busy, key, wave, "rolling_back"
     )
 
 
-@router.post("/waves/{wave}/decommission/{department}/{system}")
+@router.post("/waves/{wave}/decommission/{department}/{system}", status_code=202)
 def decommission(
-    wave: Wave, department: str, system: str, principal: Ops, service: Service
+    wave: Wave,
+    department: str,
+    system: str,
+    principal: Ops,
+    service: Service,
+    asked: Annotated[Confirmed | None, Body()] = None,
 ) -> dict[str, Any]:
-    """下线源系统 Decommission one system's source: refused before its department accepted the move, and in the
+    """申请下线源系统 Ask to decommission one system's source, its key typed out: it runs once a second person
+    approves (POST /api/approvals/{id}). Refused at once before its department accepted the move, and in the
     site's observation period after it; no way back afterwards."""
     key = f"{department}/{system}"
-    busy = ("该系统正在下线", "that decommission is already running")
-    start = lambda: service.decommission(wave, key, principal.username)  # noqa: E731
-    return _on_system(start, busy, key, wave, "decommissioning")
+    typed(key, asked.confirm if asked is not None else None)
+    return asked_for(service, "decommission", wave, key, principal.username)
 
 
 def wave_state(request: Request, record: str) -> dict[str, Any]:

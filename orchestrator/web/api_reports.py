@@ -44,8 +44,12 @@ async def _report(
     engine = context(request).config.engine
     try:
         report = await run_in_threadpool(build_report, kind, view.portfolio, engine, asked)
-    except PdfError as exc:
-        raise said(503, str(exc), str(exc)) from None
+    except PdfError:
+        raise said(  # the printer's own words are never sent: they may name the server's paths
+            503,
+            "暂时无法生成 PDF（服务器未能打印）",
+            "the PDF cannot be made now (the server could not print it)",
+        ) from None
     except KeyError:
         raise said(404, "没有这个部门的数据", "no such department") from None
     return _send(report.files, fmt)

@@ -3,27 +3,43 @@ for scripts; every request authorized on the server, every write audited."""
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..store import SignInThrottle, StoreFailure, describe_failure
-from . import api_admin, api_audit, api_ops, api_plans, api_reports, api_systems, api_watch, pages
+from . import (
+    api_admin,
+    api_approvals,
+    api_audit,
+    api_ops,
+    api_plans,
+    api_reports,
+    api_systems,
+    api_watch,
+    pages,
+)
 from .api_watch import HealthCache
 from .body_limits import BodyLimits
 from .context import Context, WebConfig
+from .errors import answer, http_error, server_error, validation_error
 from .intake_pool import IntakePool
 from .portfolio import Portfolio
 from .runs import Runs
 
 STATIC = Path(__file__).parent / "static"
+DOCS_STATIC = Path(fastapi_offline.__file__).parent / "static"
+"""Swagger UI and ReDoc as a PyPI package ships them (fastapi-offline): served from here, no CDN (an isolated
+政务网 reaches none)."""
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -31,12 +47,14 @@ CSP = (
 )
 """Scripts only from this site (no inline script anywhere); the reports' inline styles are allowed."""
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
 )
-"""FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from their CDN with an inline start-up script."""
+"""/docs and /redoc load Swagger UI and ReDoc from this site, with FastAPI's inline start-up script."""
 DOCS = ("/docs", "/redoc")
+NO_STORE = (b"cache-control", b"no-store")
+"""Every answer but the static files: nothing a signed-in user saw (nor the sign-in page) stays in a cache."""
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -60,11 +78,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
-        extra = self.docs_headers if str(scope.get("path", "")).startswith(DOCS) else self.headers
+        path = str(scope.get("path", ""))
+        extra = self.docs_headers if path.startswith(DOCS) else self.headers
+        cached = path.startswith(("/static/", "/static-docs/"))  # the code and styles, the same for all
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + extra
+                headers = [
+                    h for h in message.get("headers", []) if cached or h[0].lower() != b"cache-control"
+                ]
+                message["headers"] = headers + extra + ([] if cached else [NO_STORE])
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -75,6 +98,8 @@ def create_app(config: WebConfig) -> FastAPI:
         title="govmig 政务信息系统迁移编排",
         version=__version__,
         description="部门提交计划，运维执行批次，监管实时查看。Departments submit, ops operate, supervisors watch.",
+        docs_url=None,
+        redoc_url=None,
     )
     ctx = Context(config)
     app.state.ctx = ctx
@@ -96,6 +121,7 @@ def create_app(config: WebConfig) -> FastAPI:
     for router in (
         api_plans.router,
         api_ops.router,
+        api_approvals.router,
         api_systems.router,
         api_watch.router,
         api_reports.router,
@@ -106,20 +132,42 @@ def create_app(config: WebConfig) -> FastAPI:
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static-docs", StaticFiles(directory=DOCS_STATIC), name="static-docs")
+    _docs(app)
 
-    @app.exception_handler(HTTPException)
-    async def bilingual(request: Request, exc: HTTPException) -> Response:
-        detail = (
-            exc.detail if isinstance(exc.detail, dict) else {"zh": str(exc.detail), "en": str(exc.detail)}
-        )
-        if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
-            return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
-        body = f"<!doctype html><meta charset=utf-8><title>{exc.status_code}</title><p>{escape(str(detail['zh']))}</p><p>{escape(str(detail['en']))}</p><a href='/'>返回 back</a>"
-        return HTMLResponse(body, status_code=exc.status_code)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
 
     @app.exception_handler(StoreFailure)
     async def store_failed(request: Request, exc: StoreFailure) -> Response:
-        zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
-        return JSONResponse({"detail": {"zh": zh, "en": en}}, status_code=503)
+        zh, en = describe_failure(exc, detail=False) or ("状态库出错", "the store failed")
+        return answer(request, 503, {"zh": zh, "en": en}, None)
 
     return app
+
+
+def _docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc from the package's own copies: no outside URL, not even a font."""
+    title = f"{app.title} API"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=title,
+            swagger_js_url="/static-docs/swagger-ui-bundle.js",
+            swagger_css_url="/static-docs/swagger-ui.css",
+            swagger_favicon_url="/static-docs/favicon.png",
+            oauth2_redirect_url=None,
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=title,
+            redoc_js_url="/static-docs/redoc.standalone.js",
+            redoc_favicon_url="/static-docs/favicon.png",
+            with_google_fonts=False,
+        )

@@ -30,8 +30,11 @@ EXPIRED_MAY = {"/api/me", "/api/account/password"}
 send it to /account)."""
 
 
-def said(status: int, zh: str, en: str) -> HTTPException:
-    return HTTPException(status, detail={"zh": zh, "en": en})
+def said(status: int, zh: str, en: str, field: str | None = None) -> HTTPException:
+    """The one error shape (shared/DOMAIN.md v1.2): the body is `{"zh", "en"}`, with `"field"` naming the input
+    at fault where there is one (the handler in app.py sends the detail as the body itself)."""
+    body = {"zh": zh, "en": en} | ({"field": field} if field else {})
+    return HTTPException(status, detail=body)
 
 
 def context(request: Request) -> Context:
@@ -122,6 +125,8 @@ Ops = Annotated[Principal, Depends(role("ops"))]
 Watcher = Annotated[Principal, Depends(role("ops", "supervisor"))]
 Submitter = Annotated[Principal, Depends(role("ops", "department"))]
 Supervisor = Annotated[Principal, Depends(role("supervisor"))]
+Approver = Annotated[Principal, Depends(role("ops", "supervisor"))]
+"""Decides an irreversible operation another person asked for (two people: shared/DOMAIN.md v1.2)."""
 """Reviews plans (002 三(二)): neither a department nor ops may approve what it filed or runs."""
 SysAdmin = Annotated[Principal, Depends(role("sysadmin"))]
 """系统管理员: accounts, tokens, departments."""

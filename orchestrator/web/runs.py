@@ -3,15 +3,16 @@
 The web never runs a playbook itself, so any replica can take the request and the run goes on when that replica
 is gone. What can be refused at once is refused before anything is queued: a wave the tree has no playbook for,
 a wave another runner holds (its lease), the same work queued already, a decommissioning its department has not
-accepted.
+accepted, a finished wave asked again without `rerun`. What cannot be undone (decommission, retire, a rollback
+discarding the target's writes) is only asked here, and queued once a second person approves it.
 """
 
 from __future__ import annotations
 
 import time
 
-from ..app import Written, ask
-from ..store import Job, Queued, RunQueue
+from ..app import Written, admissible, ask
+from ..store import Approvals, Asked, Job, Queued, RunQueue
 from .context import Context
 from .portfolio import Portfolio
 
@@ -24,6 +25,7 @@ class Runs:
     def __init__(self, ctx: Context, portfolio: Portfolio) -> None:
         self.ctx, self.portfolio = ctx, portfolio
         self.queue = RunQueue(ctx.config.engine)
+        self.approvals = Approvals(ctx.config.engine)
 
     def active(self, record: str) -> bool:
         return self.queue.active(record) is not None
@@ -43,17 +45,44 @@ class Runs:
         )
         return counts
 
-    def _ask(self, kind: str, wave: str, actor: str, system: str | None = None, check: bool = False) -> Job:
+    def _ask(
+        self,
+        kind: str,
+        wave: str,
+        actor: str,
+        system: str | None = None,
+        check: bool = False,
+        rerun: bool = False,
+    ) -> Job:
         executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
         try:
-            return ask(self.queue, executor, kind, wave, actor, system=system, check=check)
+            return ask(self.queue, executor, kind, wave, actor, system=system, check=check, rerun=rerun)
         except Queued as exc:
             raise Busy(exc.job.record) from None
 
-    def run(self, wave: str, check: bool, actor: str) -> str:
+    def run(self, wave: str, check: bool, actor: str, rerun: bool = False) -> str:
         """Queues the run (or the resumption: the store remembers every step) of the wave; its record name.
-        A wave that the CLI or a worker runs already is refused (WaveBusy, 409) at once."""
-        return self._ask("run", wave, actor, check=check).record
+        A wave that the CLI or a worker runs already is refused (WaveBusy, 409) at once, and a finished one
+        (WaveFinished, 409) unless `rerun` (audited)."""
+        return self._ask("run", wave, actor, check=check, rerun=rerun).record
+
+    def ask_irreversible(self, kind: str, wave: str, system: str, actor: str) -> Asked:
+        """Records the ask for a second person (ApprovalRefused when the same waits already), having refused at
+        once (ExecuteError) what could never run."""
+        executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
+        admissible(executor, kind, wave, system)
+        config = self.ctx.config
+        options = {
+            "channel": "web",
+            "tree": str(config.tree.resolve()),  # approved from the console, it runs on the same tree
+            "observation_days": config.observation_days,
+        }
+        return self.approvals.ask(kind, system, wave, actor, options)
+
+    def carry_out(self, asked: Asked) -> Job:
+        """Queues what a second person approved, exactly as an unapproved rollback is queued: the asker's work
+        (the job's actor), checked again now (ExecuteError, Busy)."""
+        return self._ask(asked.kind, asked.wave, asked.asked_by, system=asked.system)
 
     def pause(self, record: str, actor: str) -> bool:
         """Asks the worker running `record` to pause after its running steps (a queued run is then skipped)."""
@@ -61,11 +90,6 @@ class Runs:
 
     def rollback(self, wave: str, system: str, actor: str) -> None:
         self._ask("rollback", wave, actor, system=system)
-
-    def decommission(self, wave: str, system: str, actor: str) -> None:
-        """Queues decommissioning a system's source, having refused at once (ExecuteError) one not cut over, not
-        accepted by its department, or in its observation period."""
-        self._ask("decommission", wave, actor, system=system)
 
     def join(self, timeout: float) -> bool:
         """Waits (bounded) until nothing is queued or running: tests and a graceful shutdown. Whether it is so."""

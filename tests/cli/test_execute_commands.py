@@ -29,6 +29,8 @@ def test_run_status_and_rollback(tmp_path: Path) -> None:
     assert {s["state"] for s in json.loads(proc.stdout)["systems"]} == {"done"}
     status = json.loads(govmig("status", "W01", *common[2:], "--format", "json", cwd=tmp_path).stdout)
     assert status["status"] == "done"
+    again = govmig("run", "W01", *common, "--hold", "0", cwd=tmp_path)  # a finished wave is not run again
+    assert again.returncode == 1 and "--rerun" in again.stderr and "已完成" in again.stderr, again.stderr
     assert status["systems"][0]["verification"]["files_equal"] is True  # what the move measured
     waves = json.loads(govmig("status", *common[2:], "--format", "json", cwd=tmp_path).stdout)["waves"]
     assert [w["wave"] for w in waves] == ["W01"]
@@ -39,15 +41,27 @@ def test_run_status_and_rollback(tmp_path: Path) -> None:
     assert "src-alpha" in where.frontend("alpha")
     assert (where.source("alpha") / "after-cutover.txt").read_text() == "alpha written on the target\n"
     dropped = govmig(
-        "rollback", "630000-T/beta", "--wave", "W01", "--discard-target-writes", *common, cwd=tmp_path
-    )
+        "rollback", "630000-T/beta", "--wave", "W01", "--discard-target-writes", *common,
+        "--by", "wang", "--format", "json", cwd=tmp_path,
+    )  # fmt: skip
     assert dropped.returncode == 0, dropped.stderr
     assert "丢弃" in dropped.stderr and "discarded" in dropped.stderr
+    asked = json.loads(dropped.stdout)
+    assert asked["status"] == "pending" and "tgt-beta" in where.frontend("beta")  # only asked: nothing ran
+    approve = ["approvals", "approve", str(asked["approval"]), *common[2:]]
+    own = govmig(*approve, "--by", "wang", cwd=tmp_path)
+    assert own.returncode == 1 and "second person" in own.stderr  # the asker cannot approve
+    approved = govmig(*approve, "--by", "li", "--format", "json", cwd=tmp_path)
+    assert approved.returncode == 0, approved.stderr
+    states = {s["system"]: s["state"] for s in json.loads(approved.stdout)["systems"]}
+    assert states["630000-T/beta"] == "rolled_back"
     assert not (where.source("beta") / "after-cutover.txt").exists()
     store = Store(open_store(f"sqlite:///{tmp_path / 'g.db'}"))
     assert [a.action for a in store.audit_log("W01/630000-T/beta") if "discard" in a.action] == [
         "rollback.discard_target_writes"
     ]
+    said = [(a.action, a.actor) for a in store.audit_log("630000-T/beta") if a.action.startswith("approval.")]
+    assert said == [("approval.ask", "wang"), ("approval.self", "wang"), ("approval.approve", "li")]
 
 
 def test_a_relative_tree_works_from_its_folder(tmp_path: Path) -> None:
@@ -118,3 +132,16 @@ def test_ctrl_c_pauses_after_the_running_step_and_resume_finishes(tmp_path: Path
     done = govmig("resume", "W01", *common, "--format", "json", cwd=tmp_path)
     assert done.returncode == 0 and {s["state"] for s in json.loads(done.stdout)["systems"]} == {"done"}
     assert where.moved("alpha")
+
+
+def test_an_ask_that_could_never_run_is_refused_at_once_and_nothing_waits(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}"]
+    off = govmig("decommission", "630000-T/alpha", "--wave", "W01", *common, "--by", "wang", cwd=tmp_path)
+    assert off.returncode == 2 and "not cut over" in off.stderr and "尚未切换" in off.stderr, off.stderr
+    zombie = govmig("retire", "630000-T/alpha", *common, "--by", "wang", cwd=tmp_path)
+    assert zombie.returncode == 2 and "only a zombie is retired" in zombie.stderr, zombie.stderr
+    listed = govmig("approvals", "list", *common[2:], "--format", "json", cwd=tmp_path)
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    nothing = govmig("approvals", "reject", "7", "--by", "li", *common[2:], cwd=tmp_path)
+    assert nothing.returncode == 2 and "#7" in nothing.stderr and "Traceback" not in nothing.stderr

@@ -144,7 +144,7 @@ def test_a_web_started_run_is_refused_while_the_cli_holds_the_wave(
     with ops_client(engine, where.tree) as client, WaveLock(Leases(engine), "W01", "ops-cli"):
         answer = client.post("/api/waves/W01/run")
         assert answer.status_code == 409
-        detail = answer.json()["detail"]
+        detail = answer.json()
         assert "ops-cli@" in detail["zh"] and "ops-cli@" in detail["en"] and "is running" in detail["en"]
     with ops_client(engine, where.tree) as client:
         assert client.post("/api/waves/W01/run").status_code == 200

@@ -160,12 +160,12 @@ def _post_raw(
 
 
 def _said(body: bytes | dict[str, object]) -> dict[str, str]:
-    """The bilingual message, whichever of the two error shapes carries it ({"zh","en"} or under "detail")."""
+    """The bilingual message: every error body is {"zh", "en", ...} (shared/DOMAIN.md v1.2, "Errors")."""
     import json
 
     doc = json.loads(body) if isinstance(body, bytes) else body
-    inner = doc.get("detail", doc)
-    assert isinstance(inner, dict) and {"zh", "en"} <= inner.keys(), doc
+    inner = doc
+    assert isinstance(inner, dict) and "detail" not in inner and {"zh", "en"} <= inner.keys(), doc
     return {"zh": str(inner["zh"]), "en": str(inner["en"])}
 
 

@@ -38,7 +38,10 @@ def test_only_the_auditor_reads_the_audit_log(web: Web) -> None:
         for other in ("ops", "supervisor", "rst"):
             refused = web.client(other).get(path)
             assert refused.status_code == 403, (path, other)
-            assert refused.json()["detail"] == {"zh": "无权执行此操作", "en": "not allowed for your role"}
+            assert {k: refused.json()[k] for k in ("zh", "en")} == {
+                "zh": "无权执行此操作",
+                "en": "not allowed for your role",
+            }
         assert web.client().get(path).status_code == 401
     assert web.login("ops").get("/audit").status_code == 403
     assert web.client().get("/audit", follow_redirects=False).headers["location"].startswith("/login")
@@ -57,7 +60,7 @@ def test_the_log_comes_in_pages_oldest_first(web: Web) -> None:
     }
     assert auditor.get("/api/audit", params={"limit": 100_000}).status_code == 422
     bad = auditor.get("/api/audit", params={"since": "yesterday"})
-    assert bad.status_code == 422 and bad.json()["detail"]["zh"].startswith("since 应为")
+    assert bad.status_code == 422 and bad.json()["zh"].startswith("since 应为")
 
 
 def test_the_export_is_json_lines_and_is_itself_audited(web: Web) -> None:

@@ -201,6 +201,26 @@ def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, brows
     said = [a for a in web.app.state.ctx.store.audit_log(KEY) if a.action == "system.accept"]
     assert [(a.actor, a.detail) for a in said] == [("czt", "业务核对无误 checked")]
 
+    # accepted: ops may ask to switch the source off, in a dialog that names the system and wants its key
+    ops = sign_in(browser, server, "ops")
+    ops.goto(f"{server}/waves/W01")  # type: ignore[attr-defined]
+    ops.click(f'#systems tr:has-text("{KEY}") button.decommission')  # type: ignore[attr-defined]
+    ops.wait_for_selector("#confirm-dialog[open]")  # type: ignore[attr-defined]
+    assert ops.inner_text("#confirm-system") == KEY  # type: ignore[attr-defined]
+    ops.fill("#confirm-key", f"{OTHER}/other-system")  # type: ignore[attr-defined]
+    assert ops.is_disabled("#confirm-ok")  # type: ignore[attr-defined]  # another key: nothing to send
+    ops.fill("#confirm-key", KEY)  # type: ignore[attr-defined]
+    ops.click("#confirm-ok")  # type: ignore[attr-defined]
+    until(ops, "document.querySelector('#control-result').textContent.includes('second person')")
+    row = ops.inner_text(f'#approvals tr:has-text("{KEY}")')  # type: ignore[attr-defined]
+    assert "decommission" in row and "pending" in row and "等待另一人" in row  # not the asker's to approve
+    ops.screenshot(path=str(SHOTS / "2e-ops-asked-a-second-person.png"), full_page=True)  # type: ignore[attr-defined]
+    assert ops.csp_violations == []  # type: ignore[attr-defined]
+    ops.close()  # type: ignore[attr-defined]
+    asked = web.app.state.runs.approvals.list("pending")
+    assert [(a.kind, a.system, a.asked_by) for a in asked] == [("decommission", KEY, "ops")]
+    assert web.app.state.runs.job("W01:decommission:" + KEY) is None  # asked only: nothing queued
+
 
 def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: object, web: Web) -> None:
     page = sign_in(browser, server, web, "ops")

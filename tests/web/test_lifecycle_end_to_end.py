@@ -132,11 +132,18 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
 
     # the department accepts; only then does ops' decommission go through
     off = f"/api/waves/W01/decommission/{TRADE}"
-    assert web.client("ops").post(off).status_code == 409
+    assert web.client("ops").post(off, json={"confirm": TRADE}).status_code == 409
     for key in (TRADE, CASES):
         said = web.client("lab").post(f"/api/systems/{key}/accept", json={"comment": "业务正常 checked"})
         assert said.status_code == 200, said.text
-    assert web.client("ops").post(off).status_code == 200
+    asked = web.client("ops").post(off, json={"confirm": TRADE})  # asked; a second person approves
+    assert asked.status_code == 202 and asked.json()["status"] == "pending", asked.text
+    decide = f"/api/approvals/{asked.json()['approval']}"
+    assert web.client("ops").post(decide, json={"decision": "approve"}).status_code == 403  # not the asker
+    approved = web.client("supervisor").post(
+        decide, json={"decision": "approve", "comment": "已核对 checked"}
+    )
+    assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.text
     _until(
         "the source is decommissioned",
         lambda: {s["system"]: s["state"] for s in _status(web)["systems"]}[TRADE] == "decommissioned",
@@ -152,7 +159,12 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
 
     # the zombie is retired from the console, against the same store
     db = f"sqlite:///{web.root / 'govmig.db'}"
-    retired = CliRunner().invoke(cli, ["retire", ZOMBIE, "--tree", str(tree), "--db", db, "--format", "json"])
+    asking = ["retire", ZOMBIE, "--tree", str(tree), "--db", db, "--by", "ops", "--format", "json"]
+    asked_cli = CliRunner().invoke(cli, asking)
+    assert asked_cli.exit_code == 0 and json.loads(asked_cli.output)["status"] == "pending", asked_cli.output
+    assert _lifecycles(web)[ZOMBIE]["state"] == "retire_decided"  # asked only: nothing ran yet
+    approving = ["approvals", "approve", str(json.loads(asked_cli.output)["approval"]), "--by", "ops-2"]
+    retired = CliRunner().invoke(cli, [*approving, "--db", db, "--format", "json"])
     assert retired.exit_code == 0, retired.output
     assert retiring.systems[ZOMBIE]["files"]["archive"]
     assert _lifecycles(web)[ZOMBIE]["state"] == "retired"

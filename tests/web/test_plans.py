@@ -68,7 +68,7 @@ def test_the_excel_template_uploads_and_a_plan_for_another_department_is_refused
         f"/api/plans/{MINE}", data={"content": plan_text(OTHER), "filename": "p.yaml"}
     )
     assert wrong.status_code == 422
-    assert wrong.json()["detail"]["en"].startswith(f"the plan is for department {OTHER}, not {MINE}")
+    assert wrong.json()["en"].startswith(f"the plan is for department {OTHER}, not {MINE}")
     assert len(c.get(f"/api/plans/{MINE}/versions").json()) == before  # refused, not kept
     bad_type = c.post(
         f"/api/plans/{MINE}/validate", files={"file": ("plan.txt", b"x: 1", "text/plain")}

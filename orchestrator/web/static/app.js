@@ -13,7 +13,12 @@ async function api(method, url, body) {
   return { ok: r.ok, status: r.status, data };
 }
 
-function said(detail) { return detail && detail.zh ? `${detail.zh} / ${detail.en}` : JSON.stringify(detail); }
+// every error body is {zh, en} (with field), or {zh, en, errors: [{zh, en, location}]} where there are several
+function said(body) {
+  if (!body || !body.zh) return "请求未能完成 / the request could not be completed";
+  const each = (body.errors || []).map((e) => `${e.zh} / ${e.en}`);
+  return [`${body.zh} / ${body.en}`, ...each].join("\n");
+}
 
 function row(table, cells, cls) {
   const tr = el("tr", undefined, cls);
@@ -86,7 +91,7 @@ function lifecycleCell(d) {
     const send = async (what) => {
       const url = `/api/systems/${page.dataset.department}/${encodeURIComponent(d.system)}/${what}`;
       const r = await api("POST", url, { comment: comment.value });
-      if (r.ok) location.reload(); else $("#result").textContent = said(r.data.detail);
+      if (r.ok) location.reload(); else $("#result").textContent = said(r.data);
     };
     accept.addEventListener("click", () => send("accept"));
     problem.addEventListener("click", () => send("problem"));
@@ -109,7 +114,7 @@ async function sendPlan(kind) {
   }
   const url = kind === "check" ? `/api/plans/${dept}/validate` : `/api/plans/${dept}`;
   const r = await api("POST", url, form);
-  if (!r.ok) { $("#result").replaceChildren(el("p", said(r.data.detail), "error")); return; }
+  if (!r.ok) { $("#result").replaceChildren(el("p", said(r.data), "error")); return; }
   showResult(r.data);
   if (kind !== "check") setTimeout(() => location.reload(), 2500);
 }
@@ -138,12 +143,70 @@ async function myHealth(dept) {
 }
 
 // ---- waves -------------------------------------------------------------------------------------------------
+const WAITING = "已提交，等待另一人审批 asked: waiting for a second person's approval";
+const OPERATIONS = {
+  rollback: ["回退到源系统", "Roll back to the source", "切换后目标上的写入将带回源系统。", "The target's writes since cutover are carried back to the source."],
+  decommission: ["下线源系统", "Decommission the source", "源系统下线后不能再回退；须另一人批准后才执行。", "Once the source is off there is no way back; a second person must approve before it runs."],
+};
+
+// The dialog names the system and asks its key typed out; what cannot be undone is only asked (202), then waits.
+function confirmThen(what, system) {
+  const dialog = $("#confirm-dialog"), key = $("#confirm-key"), ok = $("#confirm-ok"), discard = $("#confirm-discard");
+  const wave = $("#wave-page").dataset.wave;
+  const [zh, en, warnZh, warnEn] = OPERATIONS[what];
+  $("#confirm-title").textContent = `${zh} ${en}`;
+  $("#confirm-system").textContent = system;
+  $("#confirm-warning").textContent = `${warnZh} ${warnEn}`;
+  $("#confirm-discard-row").hidden = what !== "rollback";
+  discard.checked = false; key.value = ""; ok.disabled = true;
+  key.oninput = () => { ok.disabled = key.value.trim() !== system; };
+  dialog.onclose = async () => {
+    if (dialog.returnValue !== "ok" || key.value.trim() !== system) return;
+    const [d, id] = system.split("/");
+    const body = { confirm: key.value.trim() };
+    if (what === "rollback") body.discard_target_writes = discard.checked;
+    const r = await api("POST", `/api/waves/${wave}/${what}/${d}/${id}`, body);
+    $("#control-result").textContent = !r.ok ? said(r.data) : r.status === 202 ? `${WAITING} (#${r.data.approval})` : "回退中 rolling back";
+    if (r.status === 202) approvalsTable($("#wave-page").dataset.me);
+  };
+  dialog.showModal();
+  key.focus();
+}
+
+// Asks waiting for a second person: anyone but the asker may approve or reject them here.
+async function approvalsTable(me) {
+  const t = $("#approvals");
+  const r = await api("GET", "/api/approvals?status=pending");
+  if (!t || !r.ok) return;
+  while (t.rows.length > 1) t.deleteRow(1);
+  for (const a of r.data) {
+    const td = el("td");
+    if (a.asked_by !== me) {
+      for (const [decision, label] of [["approve", "批准 approve"], ["reject", "驳回 reject"]]) {
+        const b = el("button", label, `approval-${decision}`);
+        b.addEventListener("click", async () => {
+          const done = await api("POST", `/api/approvals/${a.id}`, { decision, comment: "" });
+          $("#approval-result").textContent = done.ok ? `#${a.id} ${done.data.status}` : said(done.data);
+          approvalsTable(me);
+        });
+        td.appendChild(b);
+      }
+    } else td.textContent = "等待另一人 waiting for someone else";
+    row(t, [a.id, `${a.kind_zh} ${a.kind}`, a.system, a.asked_by, a.status, td]);
+  }
+}
+
 function wavePage() {
   const page = $("#wave-page"), wave = page.dataset.wave, check = page.dataset.check === "true";
   const q = `check=${check}`;
-  const control = async (what) => {
-    const r = await api("POST", `/api/waves/${wave}/${what}?${q}`);
-    $("#control-result").textContent = r.ok ? (what === "run" ? "已排队，由执行器执行 queued for a worker" : "暂停中 pausing") : said(r.data.detail);
+  const control = async (what, body) => {
+    const r = await api("POST", `/api/waves/${wave}/${what}?${q}`, body);
+    $("#control-result").textContent = r.ok ? (what === "run" ? "已排队，由执行器执行 queued for a worker" : "暂停中 pausing") : said(r.data);
+    // a finished wave runs again only when asked for on purpose (audited)
+    if (what === "run" && r.status === 409 && $("#wave-status").textContent.startsWith("done")
+        && window.confirm("该批次已完成。确定重新执行？（记入审计）\nThe wave is done. Run it again? (audited)")) {
+      await control("run", { rerun: true });
+    }
   };
   $("#run")?.addEventListener("click", () => control("run"));
   $("#pause")?.addEventListener("click", () => control("pause"));
@@ -167,26 +230,19 @@ function wavePage() {
         : open ? a.problems.map((p) => `⚠ ${p.comment} (${p.by})`).join("\n") : "待验收 awaiting", open ? "problem" : undefined);
       const cells = [x.system, x.state, `${x.step || ""} ${x.step_status || ""}`, x.attempts, x.error || "", verified, downtime, word];
       if ($("#run") && !check) {
-        const b = el("button", "回退 roll back");
-        b.addEventListener("click", async () => {
-          const [d, id] = x.system.split("/");
-          const r = await api("POST", `/api/waves/${wave}/rollback/${d}/${id}`);
-          $("#control-result").textContent = r.ok ? "回退中 rolling back" : said(r.data.detail);
-        });
+        const b = el("button", "回退 roll back", "rollback");
+        b.addEventListener("click", () => confirmThen("rollback", x.system));
         const td = el("td"); td.appendChild(b); cells.push(td);
         if (a && a.accepted && x.state === "done") {  // accepted: ops may switch the source off (gated server-side)
           const off = el("button", "下线源系统 decommission", "decommission");
-          off.addEventListener("click", async () => {
-            const [d, id] = x.system.split("/");
-            const r = await api("POST", `/api/waves/${wave}/decommission/${d}/${id}`);
-            $("#control-result").textContent = r.ok ? "下线中 decommissioning" : said(r.data.detail);
-          });
+          off.addEventListener("click", () => confirmThen("decommission", x.system));
           td.appendChild(off);
         }
       }
       row(t, cells, x.state);
     }
   });
+  if ($("#approvals")) { approvalsTable(page.dataset.me); source.addEventListener("state", () => approvalsTable(page.dataset.me)); }
   source.addEventListener("log", (e) => {
     const l = JSON.parse(e.data), log = $("#log");
     log.textContent += `${l.at.slice(11, 19)} ${l.system} [${l.step}] ${l.kind} ${l.host || ""} ${l.task || ""}\n`;
@@ -246,7 +302,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $("#diff")?.addEventListener("click", async () => {
       const dept = $("#plan-page").dataset.department;
       const r = await api("GET", `/api/plans/${dept}/diff?a=${$("#diff-a").value}&b=${$("#diff-b").value}`);
-      $("#diff-out").textContent = r.ok ? r.data.diff || "（无差异 no difference）" : said(r.data.detail);
+      $("#diff-out").textContent = r.ok ? r.data.diff || "（无差异 no difference）" : said(r.data);
     });
     document.querySelectorAll(".review").forEach((box) => {
       const send = async (decision) => {
@@ -254,7 +310,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const comment = box.querySelector(".review-comment").value;
         const r = await api("POST", `/api/plans/${dept}/versions/${box.dataset.version}/review`, { decision, comment });
         if (r.ok) location.reload();
-        else $("#result").textContent = said(r.data.detail);
+        else $("#result").textContent = said(r.data);
       };
       box.querySelector(".review-approve").addEventListener("click", () => send("approve"));
       box.querySelector(".review-return").addEventListener("click", () => send("return"));
@@ -265,7 +321,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#render")?.addEventListener("click", async () => {
     $("#render-result").textContent = "生成中 rendering…";
     const r = await api("POST", "/api/render");
-    $("#render-result").textContent = r.ok ? `已写入 written ${r.data.written}, 未变 unchanged ${r.data.unchanged}` : said(r.data.detail);
+    $("#render-result").textContent = r.ok ? `已写入 written ${r.data.written}, 未变 unchanged ${r.data.unchanged}` : said(r.data);
   });
   if ($("#wave-page")) wavePage();
   const reportLinks = () => {

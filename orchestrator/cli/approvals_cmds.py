@@ -1,0 +1,133 @@
+"""`govmig approvals list|approve|reject`: the second person for what cannot be undone (shared/DOMAIN.md v1.2).
+
+`govmig decommission`, `govmig retire` and `govmig rollback --discard-target-writes` only ask; another person
+approves here (never the asker: refused, exit 1, audited), and the approval runs in the foreground exactly what
+the command ran before it asked: the executor's own decommission, retirement or rollback, on the tree it was
+asked for. An ask approved in the web is queued for a worker instead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..execute import ExecuteError, Outcome, WaveExecutor
+from ..store import ApprovalRefused, Approvals, Asked, Store
+from .execute_cmds import one_system
+from .options import DB, engine
+from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
+
+BY = click.option("--by", required=True, help="审批人（不能是提出人）Who decides (not the asker)")
+COMMENT = click.option("--comment", default="", help="意见 Comment")
+
+
+def _approvals(db: str | None) -> tuple[Store, Approvals]:
+    store_engine = engine(db, True)
+    return Store(store_engine), Approvals(store_engine)
+
+
+def _decide(approvals: Approvals, id_: int, decision: str, by: str, comment: str) -> Asked:
+    try:
+        return approvals.decide(id_, decision, by, comment)
+    except ApprovalRefused as exc:
+        fail(exc.zh, exc.en, BAD_INPUT if exc.status in (404, 422) else FAILED)
+        raise
+
+
+@click.group("approvals")
+def approvals_group() -> None:
+    """双人审批 Irreversible operations waiting for a second person: decommission, retire, a rollback that
+    discards the target's writes."""
+
+
+@approvals_group.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "approved", "rejected", "refused"]),
+    default=None,
+    help="只看此状态 Only this status",
+)
+@DB
+@FORMAT
+def list_command(status: str | None, db: str | None, fmt: str) -> None:
+    """列出审批 The asks, oldest first."""
+    _, approvals = _approvals(db)
+    asks = approvals.list(status)
+    if fmt == "json":
+        emit_json([a.as_json() for a in asks])
+        return
+    table = Table(title="双人审批 Approvals")
+    for name in (
+        "编号 ID",
+        "操作 Kind",
+        "系统 System",
+        "批次 Wave",
+        "提出 Asked by",
+        "状态 Status",
+        "审批 Decided by",
+    ):
+        table.add_column(name, overflow="fold")
+    for a in asks:
+        table.add_row(
+            str(a.id),
+            a.kind,
+            a.system,
+            a.wave,
+            f"{a.asked_by} {a.asked_at:%Y-%m-%d %H:%M}",
+            a.status,
+            a.decided_by or "",
+        )
+    console().print(table)
+
+
+@approvals_group.command("reject")
+@click.argument("id_", metavar="ID", type=click.IntRange(1, 2**31 - 1))
+@BY
+@COMMENT
+@DB
+@FORMAT
+def reject_command(id_: int, by: str, comment: str, db: str | None, fmt: str) -> None:
+    """驳回 Reject an ask: nothing runs."""
+    _, approvals = _approvals(db)
+    decided = _decide(approvals, id_, "reject", by, comment)
+    if fmt == "json":
+        emit_json(decided.as_json())
+    else:
+        console().print(f"已驳回 rejected: {decided.id} 号 {decided.kind} {decided.system}")
+    raise SystemExit(OK)
+
+
+@approvals_group.command("approve")
+@click.argument("id_", metavar="ID", type=click.IntRange(1, 2**31 - 1))
+@BY
+@COMMENT
+@DB
+@FORMAT
+def approve_command(id_: int, by: str, comment: str, db: str | None, fmt: str) -> None:
+    """批准并执行 Approve an ask and carry it out now, in the foreground: exit 0 when it ended as asked."""
+    store, approvals = _approvals(db)
+    decided = _decide(approvals, id_, "approve", by, comment)
+    if fmt != "json":
+        console(stderr=True).print(
+            f"已批准 approved: {decided.id} 号 {decided.kind} {decided.system}（{decided.asked_by} 提出 asked）"
+        )
+    tree = Path(str(decided.options.get("tree", "out/render")))
+    observation = float(decided.options.get("observation_days", 0) or 0)
+    system, wave = decided.system, decided.wave
+
+    def act(ex: WaveExecutor) -> Outcome:
+        if decided.kind == "decommission":
+            ex.observation = timedelta(days=observation)
+            return ex.decommission(wave, system)
+        if decided.kind == "retire":
+            return ex.retire(system)
+        return ex.rollback(wave, system, discard_target_writes=True)
+
+    def refused(exc: ExecuteError) -> None:
+        approvals.refused(decided.id, by, exc.en)
+
+    success = {"decommission": "decommissioned", "retire": "retired"}.get(decided.kind, "rolled_back")
+    one_system(store, tree, wave, act, fmt, success, decided.asked_by, refused)

@@ -1,0 +1,48 @@
+"""The approvals of irreversible operations: one pending ask per operation and system, decided once, never by
+the asker; every step audited."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestrator.store import ApprovalRefused, Approvals, Store, open_store
+
+KEY = "630000-T/alpha"
+
+
+def test_an_ask_is_decided_once_by_someone_else(store_url: str) -> None:
+    engine = open_store(store_url)
+    approvals = Approvals(engine)
+    first = approvals.ask("decommission", KEY, "W01", "wang", {"tree": "/srv/render"})
+    assert (first.status, first.asked_by, first.options["tree"]) == ("pending", "wang", "/srv/render")
+    with pytest.raises(ApprovalRefused) as twice:
+        approvals.ask("decommission", KEY, "W01", "zhang")
+    assert twice.value.status == 409 and f"#{first.id}" in twice.value.en
+    other = approvals.ask("rollback_discard", KEY, "W01", "zhang")  # another operation may wait beside it
+
+    refusals = [
+        (first.id, "approve", "wang", 403),  # the asker
+        (first.id, "maybe", "li", 422),
+        (10_000, "approve", "li", 404),
+    ]
+    for id_, decision, by, status in refusals:
+        with pytest.raises(ApprovalRefused) as refused:
+            approvals.decide(id_, decision, by)
+        assert refused.value.status == status and refused.value.zh and refused.value.en
+    decided = approvals.decide(first.id, "approve", "li", "  核对无误 ")
+    assert (decided.status, decided.decided_by, decided.comment) == ("approved", "li", "核对无误")
+    with pytest.raises(ApprovalRefused) as again:
+        approvals.decide(first.id, "reject", "zhao")
+    assert again.value.status == 409 and "li" in again.value.en
+    assert approvals.decide(other.id, "reject", "wang").status == "rejected"
+    assert [a.id for a in approvals.list("pending")] == []
+    assert [a.id for a in approvals.list()] == [first.id, other.id]
+
+    said = [(a.action, a.actor) for a in Store(engine).audit_log(KEY) if a.action.startswith("approval.")]
+    assert said == [
+        ("approval.ask", "wang"),
+        ("approval.ask", "zhang"),
+        ("approval.self", "wang"),
+        ("approval.approve", "li"),
+        ("approval.reject", "wang"),
+    ]
