@@ -196,6 +196,7 @@ FACES = {
         "describe_failure",
         "entry_json",
         "integrity_problem",
+        "key_path",
         "moved",
         "open_store",
         "retired",

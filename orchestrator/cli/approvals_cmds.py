@@ -15,13 +15,49 @@ import click
 from rich.table import Table
 
 from ..execute import ExecuteError, Outcome, WaveExecutor
-from ..store import ApprovalRefused, Approvals, Asked, Store
+from ..store import Accounts, ApprovalRefused, Approvals, Asked, Engine, KeyFailure, SecondFactors, Store
 from .execute_cmds import one_system
 from .options import DB, engine
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
-BY = click.option("--by", required=True, help="审批人（不能是提出人）Who decides (not the asker)")
+BY = click.option(
+    "--by",
+    required=True,
+    help="审批人：运维或监管账户，不能是提出人 Who decides: an ops or supervisor account, not the asker",
+)
+OTP = click.option(
+    "--otp",
+    required=True,
+    help="审批人当前的动态口令，证明第二人在场 The decider's current TOTP code: proves the second person is there",
+)
 COMMENT = click.option("--comment", default="", help="意见 Comment")
+DECIDERS = ("ops", "supervisor")
+
+
+def _second_person(store_engine: Engine, approvals: Approvals, id_: int, by: str, otp: str) -> None:
+    """The one who decides is an enabled ops or supervisor account and proves it with their current TOTP code
+    (used once), so the asker cannot decide their own ask by typing another name."""
+    if approvals.get(id_) is None:
+        fail(f"没有 {id_} 号审批", f"no approval #{id_}")
+    user = Accounts(store_engine).user(by)
+    if user is None or user.role not in DECIDERS:
+        fail(
+            f"审批人「{by}」不是启用的运维或监管账户",
+            f"'{by}' is not an enabled ops or supervisor account",
+            FAILED,
+        )
+        return
+    try:
+        proved = SecondFactors(store_engine).accept(user.id, otp)
+    except KeyFailure as exc:
+        fail(exc.zh, exc.en, FAILED)
+        return
+    if not proved:
+        fail(
+            f"「{by}」的动态口令不对或已用过：审批须由本人输入当前口令",
+            f"wrong or already used TOTP code for '{by}': the decider types their own current code",
+            FAILED,
+        )
 
 
 def _approvals(db: str | None) -> tuple[Store, Approvals]:
@@ -31,7 +67,7 @@ def _approvals(db: str | None) -> tuple[Store, Approvals]:
 
 def _decide(approvals: Approvals, id_: int, decision: str, by: str, comment: str) -> Asked:
     try:
-        return approvals.decide(id_, decision, by, comment)
+        return approvals.settle(id_, decision, by, comment)
     except ApprovalRefused as exc:
         fail(exc.zh, exc.en, BAD_INPUT if exc.status in (404, 422) else FAILED)
         raise
@@ -86,12 +122,14 @@ def list_command(status: str | None, db: str | None, fmt: str) -> None:
 @approvals_group.command("reject")
 @click.argument("id_", metavar="ID", type=click.IntRange(1, 2**31 - 1))
 @BY
+@OTP
 @COMMENT
 @DB
 @FORMAT
-def reject_command(id_: int, by: str, comment: str, db: str | None, fmt: str) -> None:
+def reject_command(id_: int, by: str, otp: str, comment: str, db: str | None, fmt: str) -> None:
     """驳回 Reject an ask: nothing runs."""
-    _, approvals = _approvals(db)
+    store, approvals = _approvals(db)
+    _second_person(store.engine, approvals, id_, by, otp)
     decided = _decide(approvals, id_, "reject", by, comment)
     if fmt == "json":
         emit_json(decided.as_json())
@@ -103,12 +141,14 @@ def reject_command(id_: int, by: str, comment: str, db: str | None, fmt: str) ->
 @approvals_group.command("approve")
 @click.argument("id_", metavar="ID", type=click.IntRange(1, 2**31 - 1))
 @BY
+@OTP
 @COMMENT
 @DB
 @FORMAT
-def approve_command(id_: int, by: str, comment: str, db: str | None, fmt: str) -> None:
+def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, fmt: str) -> None:
     """批准并执行 Approve an ask and carry it out now, in the foreground: exit 0 when it ended as asked."""
     store, approvals = _approvals(db)
+    _second_person(store.engine, approvals, id_, by, otp)
     decided = _decide(approvals, id_, "approve", by, comment)
     if fmt != "json":
         console(stderr=True).print(

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from ..store import AUDIT_RETENTION_DAYS as RETENTION_DAYS
-from ..store import AuditLog, AuditRefused, Store, entry_json
+from ..store import DEFAULT_URL, AuditLog, AuditRefused, Engine, Store, entry_json, key_path
 from .options import DB, engine
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 
@@ -44,6 +44,22 @@ class Moment(click.ParamType[datetime, Any]):
 MOMENT = Moment()
 
 
+def _keyed(db: str | None) -> Engine:
+    """The store, refused before it is opened when the site's key is not where the store's key belongs: the chain
+    can only be checked with the key it was made with, and a new key (which opening would make) would report every
+    entry as changed."""
+    url = db or os.environ.get("GOVMIG_DB") or DEFAULT_URL
+    where = key_path(url)
+    if not where.exists():
+        fail(
+            f"找不到本站密钥文件 {where.name}（GOVMIG_KEY_FILE 或状态库旁）：审计链只能用建链时的密钥校验，未做任何改动",
+            f"the site's key file {where.name} is not there (GOVMIG_KEY_FILE, or beside the store): the chain can "
+            "only be checked with the key that made it; nothing was written",
+            status=FAILED,
+        )
+    return engine(db)
+
+
 @click.group("audit")
 def audit_group() -> None:
     """审计日志：校验、导出、清理 The audit log: verify its chain, export it, prune it past retention."""
@@ -54,7 +70,7 @@ def audit_group() -> None:
 @FORMAT
 def audit_verify(db: str | None, fmt: str) -> None:
     """校验审计链 Check that no audit entry was changed, removed, added or reordered (exit 1 names the first)."""
-    report = AuditLog(engine(db)).verify()
+    report = AuditLog(_keyed(db)).verify()
     if fmt == "json":
         emit_json(report.as_json())
     elif report.broken is None:
@@ -89,7 +105,7 @@ def audit_verify(db: str | None, fmt: str) -> None:
 def audit_export(since: datetime, out: Path, db: str | None, fmt: str) -> None:
     """导出审计记录 Export the audit entries from a date, oldest first, each with its place and MAC in the chain
     (the file is made owner-only: the log names people and systems; the export is itself audited)."""
-    store = engine(db)
+    store = _keyed(db)
     log = AuditLog(store)
     Store(store).audit(getpass.getuser(), "audit.export", "audit", "ok", f"since={since.isoformat()}")
     count, first, last = 0, None, None
@@ -128,7 +144,7 @@ def audit_export(since: datetime, out: Path, db: str | None, fmt: str) -> None:
 @FORMAT
 def audit_prune(before: datetime, retention_days: int, db: str | None, fmt: str) -> None:
     """清理超过保留期的审计记录 Remove entries older than the retention period; an anchor keeps the chain whole."""
-    log = AuditLog(engine(db))
+    log = AuditLog(_keyed(db))
     try:
         pruned = log.prune(before, getpass.getuser(), retention_days)
     except AuditRefused as refused:

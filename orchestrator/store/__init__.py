@@ -11,7 +11,7 @@ from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
 from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
-from .keys import KeyFailure
+from .keys import KeyFailure, key_path
 from .leases import Holder, Leases
 from .password_history import PasswordHistoryBook
 from .queue import Job, Queued, RunQueue
@@ -77,6 +77,7 @@ __all__ = [
     "describe_failure",
     "entry_json",
     "integrity_problem",
+    "key_path",
     "moved",
     "open_store",
     "retired",

@@ -144,7 +144,7 @@ class Approvals:
         with self.session() as s:
             return [_asked(r) for r in s.scalars(query)]
 
-    def decide(self, id_: int, decision: str, by: str, comment: str = "") -> Asked:
+    def settle(self, id_: int, decision: str, by: str, comment: str = "") -> Asked:
         """Approves or rejects a pending ask (audited `approval.approve` / `approval.reject`). Refused: a decision
         other than approve or reject (422), no such ask (404), one decided already (409), and the asker deciding
         their own ask (403, audited `approval.self`)."""

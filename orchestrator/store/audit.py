@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 
 from . import audit_chain
 from .engine import POSTGRES_GUARDS, SQLITE_GUARDS
+from .keys import SiteKeys
 from .repo import Clock, utcnow
 from .schema import Audit, AuditHead
 
@@ -129,17 +130,25 @@ class AuditLog:
             stray = conn.execute(
                 select(Audit.id).where(Audit.seq.is_(None) | Audit.mac.is_(None)).order_by(Audit.id).limit(1)
             ).scalar()
-            if stray is not None:
-                return ChainReport(0, None, None, _unchained(stray))
-            first = conn.execute(select(func.min(Audit.seq))).scalar()
-            if first is None:
-                broken = _truncated(0, head_seq) if head_seq > 0 else None
-                return ChainReport(0, None, None, broken)
-            prev = "" if first == 1 else _anchor(conn, int(first) - 1)
-            if prev is None:
-                row = conn.execute(select(Audit.id).where(Audit.seq == first)).scalar()
-                return ChainReport(0, first, None, _unanchored(int(first), row))
-            return _walk(conn, audit_chain.Checker(keys), int(first), prev, head_seq, head_mac)
+            report = self._walk_chain(conn, keys, head_seq, head_mac)
+        if stray is None:
+            return report
+        # a row written around govmig: the first break is whichever comes first in the log, that row or a break
+        # in the chain before it (a row added at the end must not hide an entry changed earlier)
+        if report.broken is not None and report.broken.id is not None and report.broken.id < stray:
+            return report
+        return ChainReport(report.entries, report.first, report.last, _unchained(stray))
+
+    def _walk_chain(self, conn: Connection, keys: SiteKeys, head_seq: int, head_mac: str) -> ChainReport:
+        first = conn.execute(select(func.min(Audit.seq))).scalar()
+        if first is None:
+            broken = _truncated(0, head_seq) if head_seq > 0 else None
+            return ChainReport(0, None, None, broken)
+        prev = "" if first == 1 else _anchor(conn, int(first) - 1)
+        if prev is None:
+            row = conn.execute(select(Audit.id).where(Audit.seq == first)).scalar()
+            return ChainReport(0, first, None, _unanchored(int(first), row))
+        return _walk(conn, audit_chain.Checker(keys), int(first), prev, head_seq, head_mac)
 
     # pruning ----------------------------------------------------------------------------------------------
     def prune(self, before: datetime, actor: str, retention_days: int = RETENTION_DAYS) -> Pruned:
@@ -207,17 +216,21 @@ def _anchor(conn: Connection, through: int) -> str | None:
 def _walk(
     conn: Connection, checker: audit_chain.Checker, first: int, prev: str, head_seq: int, head_mac: str
 ) -> ChainReport:
-    query = select(
-        Audit.id,
-        Audit.seq,
-        Audit.at,
-        Audit.actor,
-        Audit.action,
-        Audit.target,
-        Audit.result,
-        Audit.detail,
-        Audit.mac,
-    ).order_by(Audit.seq, Audit.id)
+    query = (
+        select(
+            Audit.id,
+            Audit.seq,
+            Audit.at,
+            Audit.actor,
+            Audit.action,
+            Audit.target,
+            Audit.result,
+            Audit.detail,
+            Audit.mac,
+        )
+        .where(Audit.seq.is_not(None), Audit.mac.is_not(None))
+        .order_by(Audit.seq, Audit.id)
+    )
     expected, count, last = first, 0, None
     for row in conn.execution_options(yield_per=PAGE).execute(query):
         seq = int(row.seq)

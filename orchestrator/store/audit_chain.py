@@ -135,6 +135,36 @@ def _chain_new_entries(session: Session, _: UOWTransaction, __: Sequence[Any] | 
 event.listen(Session, "before_flush", _chain_new_entries)
 
 
+def append(
+    conn: Connection,
+    at: datetime,
+    actor: str,
+    action: str,
+    target: str,
+    result: str,
+    detail: str | None = None,
+) -> None:
+    """One entry written on a plain connection (the queue's and the leases' statements), chained as the session
+    hook chains the others: every audit row the store writes goes through this or the hook, never around them."""
+    keys = keys_for(conn.engine)
+    seq, prev = take_turn(conn)
+    at = utc(at)
+    link = mac(keys, payload(seq + 1, at, actor, action, target, result, detail, prev))
+    conn.execute(
+        insert(Audit).values(
+            at=at,
+            actor=actor,
+            action=action,
+            target=target,
+            result=result,
+            detail=detail,
+            seq=seq + 1,
+            mac=link,
+        )
+    )
+    move_head(conn, seq + 1, link)
+
+
 # opening a store ----------------------------------------------------------------------------------------------
 UPGRADE_COLUMNS = (("seq", "INTEGER"), ("mac", "VARCHAR(80)"))
 UNGUARD = {

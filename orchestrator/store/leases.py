@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from . import audit_chain
 from .repo import Clock, aware, utcnow
-from .schema import Audit, WaveLease
+from .schema import WaveLease
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,7 @@ class Holder:
 
 
 def _audit(conn: Connection, at: datetime, actor: str, action: str, wave: str, detail: str) -> None:
-    conn.execute(
-        insert(Audit).values(at=at, actor=actor, action=action, target=wave, result="ok", detail=detail)
-    )
+    audit_chain.append(conn, at, actor, action, wave, "ok", detail)
 
 
 class Leases:

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, RowMapping, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from . import audit_chain
 from .repo import Clock, aware, utcnow
-from .schema import Audit, QueuedRun
+from .schema import QueuedRun
 
 ACTIVE = ("queued", "claimed")
 KINDS = ("run", "rollback", "decommission", "retire", "rollback_discard")
@@ -113,15 +114,14 @@ class RunQueue:
                     )
                     .returning(QueuedRun.id)
                 ).scalar_one()
-                conn.execute(
-                    insert(Audit).values(
-                        at=now,
-                        actor=actor,
-                        action=f"queue.{kind}",
-                        target=record,
-                        result="queued",
-                        detail=f"job {new}",
-                    )
+                audit_chain.append(
+                    conn,
+                    at=now,
+                    actor=actor,
+                    action=f"queue.{kind}",
+                    target=record,
+                    result="queued",
+                    detail=f"job {new}",
                 )
         except IntegrityError:  # another replica queued it between our look and our insert
             waiting = self.active(record)
@@ -182,15 +182,14 @@ class RunQueue:
                     if taking_over
                     else ""
                 )
-                conn.execute(
-                    insert(Audit).values(
-                        at=now,
-                        actor=worker[:128],
-                        action="queue.takeover" if taking_over else "queue.claim",
-                        target=row["record"],
-                        result="ok",
-                        detail=detail,
-                    )
+                audit_chain.append(
+                    conn,
+                    at=now,
+                    actor=worker[:128],
+                    action="queue.takeover" if taking_over else "queue.claim",
+                    target=row["record"],
+                    result="ok",
+                    detail=detail,
                 )
                 return _job(row)
         return None
@@ -230,10 +229,8 @@ class RunQueue:
                 .values(pause=True)
             ).rowcount
             if changed:
-                conn.execute(
-                    insert(Audit).values(
-                        at=now, actor=actor, action="wave.pause", target=record, result="requested"
-                    )
+                audit_chain.append(
+                    conn, at=now, actor=actor, action="wave.pause", target=record, result="requested"
                 )
         return bool(changed)
 

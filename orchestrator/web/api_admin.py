@@ -80,6 +80,13 @@ def add_user(request: Request, principal: SysAdmin, body: NewUser) -> dict[str, 
         raise said(
             422, f"「{body.department}」不是合法的部门编码", f"'{body.department}' is not a department code"
         )
+    if body.department is not None and not ctx.accounts.department_exists(body.department):
+        raise said(
+            422,
+            f"没有部门「{body.department}」：请先添加部门",
+            f"there is no department '{body.department}': add it first",
+            field="department",
+        )
     settings = ctx.security.read()
     problem = password_problem(body.password, body.username, settings)
     if problem is not None:
@@ -106,10 +113,26 @@ def add_user(request: Request, principal: SysAdmin, body: NewUser) -> dict[str, 
     return doc
 
 
+def _business_account(request: Request, username: str) -> None:
+    """On the web the sysadmin acts on business accounts only (三员分立): an administrator account is disabled, given
+    a new seed or loses its tokens on the server alone (govmig user …), so no administrator can shut out or take
+    over another from the web."""
+    user = next((u for u in context(request).accounts.users() if u.username == username), None)
+    if user is None:
+        raise said(404, f"没有用户 {username}", f"no user {username}")
+    if user.role not in BUSINESS:
+        raise said(
+            403,
+            "管理员账户只能在服务器上用 govmig user 命令管理",
+            "administrator accounts are managed on the server only (govmig user …)",
+        )
+
+
 @router.post("/admin/users/{username}/disable")
 def disable_user(request: Request, principal: SysAdmin, username: Name) -> dict[str, Any]:
     if username == principal.username:
         raise said(409, "不能停用自己的账户", "you cannot disable your own account")
+    _business_account(request, username)
     try:
         ended = context(request).sessions.disable(username, principal.username)
     except KeyError:
@@ -120,6 +143,7 @@ def disable_user(request: Request, principal: SysAdmin, username: Name) -> dict[
 @router.post("/admin/users/{username}/totp")
 def new_totp(request: Request, principal: SysAdmin, username: Name) -> dict[str, Any]:
     """A new TOTP seed for a user who lost theirs (the old one stops working); the URI is shown this once."""
+    _business_account(request, username)
     try:
         with site_key():
             uri = context(request).factors.replace(username, principal.username)
@@ -138,6 +162,9 @@ def tokens(request: Request, principal: SysAdmin, username: str | None = None) -
 def revoke_token(
     request: Request, principal: SysAdmin, token_id: Annotated[int, PathParam(ge=1, le=2**62)]
 ) -> dict[str, Any]:
+    owner = next((t.username for t in context(request).tokens.list(None) if t.id == token_id), None)
+    if owner is not None:
+        _business_account(request, owner)
     if not context(request).tokens.revoke(token_id, principal.username):
         raise said(404, f"没有令牌 {token_id}", f"no token {token_id}")
     return {"id": token_id, "revoked": True}

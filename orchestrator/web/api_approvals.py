@@ -45,7 +45,7 @@ def decide(
 ) -> dict[str, Any]:
     """批准或驳回 Approve or reject an ask (never one's own); an approval queues the operation for a worker."""
     try:
-        decided: Asked = service.approvals.decide(id_, asked.decision, principal.username, asked.comment)
+        decided: Asked = service.approvals.settle(id_, asked.decision, principal.username, asked.comment)
     except ApprovalRefused as exc:
         raise said(exc.status, exc.zh, exc.en) from None
     body = decided.as_json()

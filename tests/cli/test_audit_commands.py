@@ -66,3 +66,20 @@ def test_export_writes_json_lines_and_prune_keeps_the_retention(tmp_path: Path) 
     old = govmig("audit", "prune", "--before", "2000-01-01", "--db", db, "--format", "json")
     assert old.returncode == 0 and json.loads(old.stdout)["pruned"] == 0
     assert govmig("audit", "verify", "--db", db).returncode == 0
+
+
+def test_verify_without_the_sites_key_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    """A copy of the store without its key: verify cannot check it, says so (exit 1) and makes no key (a new key
+    would report every entry as changed, which reads as tampering when the key was only misplaced)."""
+    _, path = _store(tmp_path)
+    elsewhere = tmp_path / "copy"
+    elsewhere.mkdir()
+    (elsewhere / "g.db").write_bytes(path.read_bytes())
+    said = govmig("audit", "verify", "--db", f"sqlite:///{elsewhere / 'g.db'}", "--format", "json")
+    assert said.returncode == 1 and "key" in said.stderr and "密钥" in said.stderr, said.stderr
+    assert "changed" not in said.stdout and "Traceback" not in said.stderr
+    assert not (elsewhere / "g.key").exists()
+    (elsewhere / "g.key").write_bytes(path.with_suffix(".key").read_bytes())
+    (elsewhere / "g.key").chmod(0o600)
+    whole = govmig("audit", "verify", "--db", f"sqlite:///{elsewhere / 'g.db'}", "--format", "json")
+    assert whole.returncode == 0 and json.loads(whole.stdout)["whole"] is True, whole.stderr

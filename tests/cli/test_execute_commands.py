@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyotp
+
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -17,6 +19,25 @@ def govmig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "orchestrator", *args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
+
+
+ADD_USER = (sys.executable, "-m", "orchestrator", "user", "add")
+
+
+def approver(name: str, db: str, cwd: Path) -> pyotp.TOTP:
+    """An ops account with its authenticator (the seed from `user add`), as a second person needs."""
+    made = subprocess.run(
+        [*ADD_USER, name, "--role", "ops", "--password-stdin", "--db", db, "--format", "json"],
+        input="Approver-Kestrel-2026!\n",
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    totp = pyotp.parse_uri(json.loads(made.stdout)["totp_uri"])
+    assert isinstance(totp, pyotp.TOTP)
+    return totp
 
 
 def test_run_status_and_rollback(tmp_path: Path) -> None:
@@ -49,9 +70,16 @@ def test_run_status_and_rollback(tmp_path: Path) -> None:
     asked = json.loads(dropped.stdout)
     assert asked["status"] == "pending" and "tgt-beta" in where.frontend("beta")  # only asked: nothing ran
     approve = ["approvals", "approve", str(asked["approval"]), *common[2:]]
-    own = govmig(*approve, "--by", "wang", cwd=tmp_path)
+    wang, li = (approver(name, common[3], tmp_path) for name in ("wang", "li"))
+    nobody = govmig(*approve, "--by", "zhao", "--otp", "123456", cwd=tmp_path)
+    assert (
+        nobody.returncode == 1 and "not an enabled ops or supervisor account" in nobody.stderr
+    )  # any name: no
+    guessed = govmig(*approve, "--by", "li", "--otp", f"{(int(li.now()) + 1) % 10**6:06d}", cwd=tmp_path)
+    assert guessed.returncode == 1 and "wrong or already used TOTP code" in guessed.stderr  # li must be there
+    own = govmig(*approve, "--by", "wang", "--otp", wang.now(), cwd=tmp_path)
     assert own.returncode == 1 and "second person" in own.stderr  # the asker cannot approve
-    approved = govmig(*approve, "--by", "li", "--format", "json", cwd=tmp_path)
+    approved = govmig(*approve, "--by", "li", "--otp", li.now(), "--format", "json", cwd=tmp_path)
     assert approved.returncode == 0, approved.stderr
     states = {s["system"]: s["state"] for s in json.loads(approved.stdout)["systems"]}
     assert states["630000-T/beta"] == "rolled_back"
@@ -143,5 +171,5 @@ def test_an_ask_that_could_never_run_is_refused_at_once_and_nothing_waits(tmp_pa
     assert zombie.returncode == 2 and "only a zombie is retired" in zombie.stderr, zombie.stderr
     listed = govmig("approvals", "list", *common[2:], "--format", "json", cwd=tmp_path)
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
-    nothing = govmig("approvals", "reject", "7", "--by", "li", *common[2:], cwd=tmp_path)
+    nothing = govmig("approvals", "reject", "7", "--by", "li", "--otp", "123456", *common[2:], cwd=tmp_path)
     assert nothing.returncode == 2 and "#7" in nothing.stderr and "Traceback" not in nothing.stderr

@@ -27,14 +27,14 @@ def test_an_ask_is_decided_once_by_someone_else(store_url: str) -> None:
     ]
     for id_, decision, by, status in refusals:
         with pytest.raises(ApprovalRefused) as refused:
-            approvals.decide(id_, decision, by)
+            approvals.settle(id_, decision, by)
         assert refused.value.status == status and refused.value.zh and refused.value.en
-    decided = approvals.decide(first.id, "approve", "li", "  核对无误 ")
+    decided = approvals.settle(first.id, "approve", "li", "  核对无误 ")
     assert (decided.status, decided.decided_by, decided.comment) == ("approved", "li", "核对无误")
     with pytest.raises(ApprovalRefused) as again:
-        approvals.decide(first.id, "reject", "zhao")
+        approvals.settle(first.id, "reject", "zhao")
     assert again.value.status == 409 and "li" in again.value.en
-    assert approvals.decide(other.id, "reject", "wang").status == "rejected"
+    assert approvals.settle(other.id, "reject", "wang").status == "rejected"
     assert [a.id for a in approvals.list("pending")] == []
     assert [a.id for a in approvals.list()] == [first.id, other.id]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from orchestrator.store import Accounts, AuditLog, AuditRefused, Store, open_store
+from orchestrator.store import Accounts, AuditLog, AuditRefused, Leases, RunQueue, Store, open_store
 from orchestrator.store.audit_chain import mac, payload
 from orchestrator.store.keys import SiteKeys
 from tests.conftest import new_database
@@ -335,3 +335,52 @@ def test_writers_in_several_processes_leave_one_whole_chain(
     assert [w.exitcode for w in writers] == [0] * WRITERS
     report = AuditLog(engine).verify()
     assert report.whole and (report.first, report.last, report.entries) == (1, WRITERS * EACH, WRITERS * EACH)
+
+
+def test_what_the_queue_and_the_leases_write_is_chained_too(tmp_path: Path) -> None:
+    """Queueing, claiming, pausing and leasing write audit rows on plain connections: each is chained, so a store
+    used as the web and the workers use it verifies whole (they once wrote rows outside the chain)."""
+    engine = open_store(f"sqlite:///{tmp_path / 'govmig.db'}")
+    queue, leases = RunQueue(engine), Leases(engine)
+    job = queue.enqueue("run", "W01", "W01", "/tree", "ops-li")
+    assert queue.claim("worker-1", "/tree", stale_after=30) is not None
+    assert queue.ask_pause("W01", "ops-li")
+    assert leases.claim("W01", "owner-1", "ops-li", "host", 1) is None
+    Store(engine).audit("ops-li", "wave.run", "W01", "started")
+    actions = [e.action for e in Store(engine).audit_log()]
+    assert {"queue.run", "queue.claim", "wave.pause", "lease.take", "wave.run"} <= set(actions), actions
+    report = AuditLog(engine).verify()
+    assert report.whole and report.entries == len(actions), report.as_json()
+    assert job is not None
+    engine.dispose()
+
+
+def test_only_the_chain_writes_audit_rows() -> None:
+    """No module of the store inserts into the audit table except through the chain (the hook or its `append`)."""
+    root = Path(__file__).resolve().parents[2] / "orchestrator"
+    around = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if p.name != "audit_chain.py"
+        and ("insert(Audit)" in p.read_text() or "Audit.__table__" in p.read_text())
+    ]
+    assert around == []
+
+
+def test_a_row_added_at_the_end_does_not_hide_an_entry_changed_before_it(
+    chained: tuple[Path, AuditLog],
+) -> None:
+    path, log = chained
+    tamper(
+        path,
+        "UPDATE audit SET actor = 'mallory' WHERE seq = 2",
+        "INSERT INTO audit (at, actor, action, target, result, detail) "
+        "VALUES ('2026-12-06 07:00:00', 'x', 'noise', 'x', 'ok', '')",
+    )
+    broken = log.verify().broken
+    assert broken is not None and (broken.seq, broken.reason) == (2, "changed"), broken
+    tamper(
+        path, "UPDATE audit SET actor = 'ops-li' WHERE seq = 2"
+    )  # the change undone: the stray row remains
+    broken = log.verify().broken
+    assert broken is not None and broken.reason == "unchained", broken

@@ -238,3 +238,23 @@ def test_administrators_do_only_their_own_job(web: Web) -> None:
     admin = {"username": "x2", "role": "secadmin", "password": "Ano7her-Pass!word"}
     r = web.client("sys").post("/api/admin/users", json=admin)
     assert r.status_code == 403 and "govmig user add" in r.json()["en"]
+
+
+def test_the_sysadmin_cannot_shut_out_or_take_over_another_administrator_from_the_web(web: Web) -> None:
+    """三员分立: on the web the sysadmin disables, re-seeds and revokes the tokens of business accounts only; an
+    administrator's account is managed on the server alone."""
+    sysadmin = web.client("sys")
+    for target in ("aud", "sec"):
+        assert sysadmin.post(f"/api/admin/users/{target}/disable").status_code == 403
+        assert sysadmin.post(f"/api/admin/users/{target}/totp").status_code == 403
+    theirs = [t for t in sysadmin.get("/api/admin/tokens").json() if t["username"] in ("aud", "sec")]
+    assert theirs
+    for token in theirs:
+        assert sysadmin.post(f"/api/admin/tokens/{token['id']}/revoke").status_code == 403
+    assert web.client("aud").get("/api/audit").status_code == 200  # the auditor is still in, token and all
+    clerk = {"username": "clerk9", "role": "department", "department": MINE, "password": "Ano7her-Pass!word"}
+    assert sysadmin.post("/api/admin/users", json=clerk).status_code == 201
+    assert sysadmin.post("/api/admin/users/clerk9/disable").status_code == 200  # a business account: yes
+    unknown = clerk | {"username": "clerk10", "department": "630000-NOPE"}
+    r = sysadmin.post("/api/admin/users", json=unknown)
+    assert r.status_code == 422 and r.json()["field"] == "department"  # no department made on the side

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -163,8 +164,15 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
     asked_cli = CliRunner().invoke(cli, asking)
     assert asked_cli.exit_code == 0 and json.loads(asked_cli.output)["status"] == "pending", asked_cli.output
     assert _lifecycles(web)[ZOMBIE]["state"] == "retire_decided"  # asked only: nothing ran yet
+    made = CliRunner().invoke(
+        cli,
+        ["user", "add", "ops-2", "--role", "ops", "--password-stdin", "--db", db, "--format", "json"],
+        input="Approver-Kestrel-2026!\n",
+    )
+    assert made.exit_code == 0, made.output
+    code = pyotp.parse_uri(json.loads(made.output)["totp_uri"]).now()  # the second person's authenticator
     approving = ["approvals", "approve", str(json.loads(asked_cli.output)["approval"]), "--by", "ops-2"]
-    retired = CliRunner().invoke(cli, [*approving, "--db", db, "--format", "json"])
+    retired = CliRunner().invoke(cli, [*approving, "--otp", code, "--db", db, "--format", "json"])
     assert retired.exit_code == 0, retired.output
     assert retiring.systems[ZOMBIE]["files"]["archive"]
     assert _lifecycles(web)[ZOMBIE]["state"] == "retired"
