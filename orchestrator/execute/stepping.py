@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..contracts import steps
 from .batch import Context, Routed, before_cutover
 from .cluster import ClusterSteps
 from .inventory import SystemHosts
@@ -24,8 +25,8 @@ from .runner import RunResult, failure_message
 from .states import Step
 from .word import Word
 
-WORD_TASK = "Hear the executor's word on "
-"""The name of each step's first task in playbooks/wave.yml.j2, followed by the step's name."""
+WORD_TASK = steps.WORD_TASK
+"""The name of each step's first task in playbooks/wave.yml.j2, followed by the step's name (contracts/steps.py)."""
 SEEN_WITHIN = 120.0
 """Seconds a host's question waits for its word task's start to come through the event stream (else: stop)."""
 
@@ -75,8 +76,9 @@ class Through:
         data = event.get("event_data") or {}
         if event.get("event") == "playbook_on_task_start":
             name = str(data.get("task") or data.get("name") or "")
-            if name.startswith(WORD_TASK) and name[len(WORD_TASK) :] in self.seen:
-                self.seen[name[len(WORD_TASK) :]].set()
+            asked = steps.step_of_word_task(name)
+            if asked is not None and asked in self.seen:
+                self.seen[asked].set()
         key = self.routed.owner.get(str(data.get("host")))
         failed = event.get("event") in ("runner_on_failed", "runner_on_unreachable")
         if key and failed and not data.get("ignore_errors") and key not in self.failure:
