@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import report
 from orchestrator.execute import AnsibleRunner, RunRequest, RunResult, WaveExecutor
-from orchestrator.execute.runner import ANSIBLE_ENV
+from orchestrator.execute.ports.runner import ANSIBLE_ENV
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -108,8 +108,8 @@ def window(total_mb: int = 1024, changed: float = 0.01, rounds: int = 3) -> tupl
 def _window(total_mb: int, changed: float) -> tuple[float, float, float]:
     """Steps the state machine up to deploy, changes 1% of the source, then times the rest of the run: the
     window's three steps (final sync, verify, cutover)."""
-    from orchestrator.execute.inventory import systems_in
-    from orchestrator.execute.states import STEPS
+    from orchestrator.execute.machine.states import STEPS
+    from orchestrator.execute.ports.inventory import systems_in
 
     with tempfile.TemporaryDirectory() as d:
         root = Path(d)

@@ -11,15 +11,15 @@ from .acceptance import (
     problems,
     said_since,
 )
-from .applier import ApplyResult, ManifestApplier
 from .engine import RETIRE_RECORD, Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
-from .health import GateResult, HealthGate
-from .kube import KubeApplier, api_client
-from .lease import WaveLock, gone_here
-from .nodes import Node, Nodes, ZonedRunner, load_nodes
-from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
-from .states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
+from .loop.lease import WaveLock, gone_here
+from .machine.states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
+from .ports.applier import ApplyResult, ManifestApplier
+from .ports.health import GateResult, HealthGate
+from .ports.kube import KubeApplier, api_client
+from .ports.nodes import Node, Nodes, ZonedRunner, load_nodes
+from .ports.runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
 
 __all__ = [
     "ACCEPT",

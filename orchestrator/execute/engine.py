@@ -1,6 +1,6 @@
 """Running a wave: its systems through their steps together, each system's step persisted before and after.
 
-One playbook run per step for every system at that step (execute/batch.py): the systems go on in step, the most
+One playbook run per step for every system at that step (execute/loop/batch.py): the systems go on in step, the most
 advanced first when a resume finds them apart, so a wave of any size costs one playbook start per step. A failed
 system is rolled back and the others go on; past the failure budget the wave pauses (the running step finishes,
 no new step starts). A pause request (the first Ctrl-C) does the same; an abort (the second) cancels the
@@ -19,16 +19,16 @@ from typing import Any
 from ..contracts import IndexedSystem, Tree
 from ..store import RunLog, utcnow
 from .acceptance import may_decommission
-from .applier import ManifestApplier
-from .batch import Context, Progress, run_step
-from .cluster import ClusterSteps, note
 from .errors import ExecuteError
-from .health import GateResult
-from .inventory import SystemHosts, systems_in
-from .lease import WaveLock
-from .runner import PlaybookRunner
-from .states import DECOMMISSION, RETIRE, ROLLBACK, STEPS, Step, next_step
-from .stepping import Hooks, run_steps
+from .loop.batch import Context, Progress, run_step
+from .loop.cluster import ClusterSteps, note
+from .loop.lease import WaveLock
+from .loop.stepping import Hooks, run_steps
+from .machine.states import DECOMMISSION, RETIRE, ROLLBACK, STEPS, Step, next_step
+from .ports.applier import ManifestApplier
+from .ports.health import GateResult
+from .ports.inventory import SystemHosts, systems_in
+from .ports.runner import PlaybookRunner
 
 
 @dataclass
@@ -285,7 +285,7 @@ class WaveExecutor:
         return came
 
     def _move(self, record: str, wave: str, members: Sequence[SystemHosts], check: bool) -> None:
-        """The systems at the most advanced step go on together in one run to the cutover (execute/stepping.py);
+        """The systems at the most advanced step go on together in one run to the cutover (execute/loop/stepping.py);
         a failed one is rolled back at once, even when pausing; until all are through, held back in this run
         (waiting for an operator's confirmation, refused) or the wave is paused."""
         settled: set[str] = set()

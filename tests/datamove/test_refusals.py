@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from orchestrator.contracts.steps import WORD_TASK
 from orchestrator.execute import AnsibleRunner, RunRequest, RunResult, WaveExecutor
-from orchestrator.execute.stepping import WORD_TASK
 from orchestrator.lab import netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import (

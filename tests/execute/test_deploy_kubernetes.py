@@ -10,7 +10,7 @@ import yaml
 from kubernetes import client as k8s
 
 from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
-from orchestrator.execute.kube import KubeApplier
+from orchestrator.execute.ports.kube import KubeApplier
 from orchestrator.store import Store, open_store
 from tests.execute.harness import Site, index_files, site
 from tests.execute.kube_double import KubeDouble

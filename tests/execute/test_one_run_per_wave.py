@@ -20,7 +20,7 @@ from sqlalchemy import Engine, update
 
 from orchestrator.app import Worker
 from orchestrator.execute import STEPS, AnsibleRunner, WaveBusy, WaveExecutor
-from orchestrator.execute.lease import WaveLock
+from orchestrator.execute.loop.lease import WaveLock
 from orchestrator.store import Accounts, Leases, Store, open_store
 from orchestrator.store.schema import WaveLease
 from orchestrator.web import WebConfig, create_app, hash_password, new_token, token_digest

@@ -13,8 +13,8 @@ import yaml
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
+from orchestrator.contracts.steps import WORD_TASK
 from orchestrator.execute import STEPS, AnsibleRunner, GateResult, RunRequest, RunResult, WaveExecutor
-from orchestrator.execute.stepping import WORD_TASK
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contracts import IndexedSystem, Tree
-from ..store import RunLog
+from ...contracts import IndexedSystem, Tree
+from ...store import RunLog
+from ..machine.states import Step
+from ..ports.health import GateResult
+from ..ports.inventory import SystemHosts
+from ..ports.runner import PlaybookRunner, RunRequest, RunResult, result_items
 from .cluster import ClusterSteps
-from .health import GateResult
-from .inventory import SystemHosts
-from .runner import PlaybookRunner, RunRequest, RunResult, result_items
-from .states import Step
 
 Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
 FLUSH = 25

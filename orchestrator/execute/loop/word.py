@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from ..contracts.steps import GO, STOP
+from ...contracts.steps import GO, STOP
 
 Decide = Callable[[str, str], bool]
 

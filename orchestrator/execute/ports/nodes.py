@@ -3,7 +3,7 @@
 
 电子政务内网 is physically isolated: nothing outside reaches its hosts. The control side opens one SSH session to
 the zone's node per run; the job (project, inventory, options) goes down it, the events come back up it, and
-the node reaches out to nothing. The executor's word between steps (execute/word.py) rides the same session as
+the node reaches out to nothing. The executor's word between steps (execute/loop/word.py) rides the same session as
 a forwarded Unix socket (`ssh -R`), so one run still takes the systems through every step.
 
 Which node serves which host the wave's inventory says (`govmig_execution_node`, set per zone group by render
@@ -26,9 +26,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..contracts import tree as layout
-from ..contracts.steps import WORD_ENV
-from ..render import load_inventory
+from ...contracts import tree as layout
+from ...contracts.steps import WORD_ENV
+from ...render import load_inventory
 from .inventory import systems_in
 from .runner import (
     ANSIBLE_ENV,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import uuid4
 
-from ..contracts.steps import WORD_ENV
+from ...contracts.steps import WORD_ENV
 
 EventSink = Callable[[dict[str, Any]], None]
 
@@ -45,7 +45,7 @@ class RunRequest:
     forks: int = 5
     """Hosts Ansible works on at once."""
     word: str | None = None
-    """The executor's socket between steps (execute/word.py), when one run takes the systems through several."""
+    """The executor's socket between steps (execute/loop/word.py), when one run takes the systems through several."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """A wave's systems through several steps in one playbook run, the executor's word between the steps.
 
 Starting `ansible-playbook` once per step is what the window cost; here one run takes the systems from their step
-to the cutover. At the start of each step every host asks the executor (execute/word.py) whether its system goes
+to the cutover. At the start of each step every host asks the executor (execute/loop/word.py) whether its system goes
 on, and the answer is given only once the event stream has come as far as that question, so everything the
 system's hosts did before is known: the system's last step is ended in the store (failed if one of its hosts
 failed in it, or the cluster's part of it did), its next step begun, and only then "go". "stop" holds a system
@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..contracts import steps
+from ...contracts import steps
+from ..machine.states import Step
+from ..ports.inventory import SystemHosts
+from ..ports.runner import RunResult, failure_message
 from .batch import Context, Routed, before_cutover
 from .cluster import ClusterSteps
-from .inventory import SystemHosts
-from .runner import RunResult, failure_message
-from .states import Step
 from .word import Word
 
 WORD_TASK = steps.WORD_TASK
