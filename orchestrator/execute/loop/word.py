@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from ...contracts.steps import GO, STOP
+from ...contracts import steps
 
 Decide = Callable[[str, str], bool]
 
@@ -37,7 +37,7 @@ class _Answer(socketserver.StreamRequestHandler):
             go = self.server.decide(str(asked["step"]), str(asked["host"]))
         except (ValueError, KeyError, TypeError):
             go = False  # a question we cannot read is never a yes
-        self.wfile.write(f"{GO if go else STOP}\n".encode())
+        self.wfile.write(f"{steps.GO if go else steps.STOP}\n".encode())
 
 
 class Word:

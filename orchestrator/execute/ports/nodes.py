@@ -26,8 +26,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...contracts import steps
 from ...contracts import tree as layout
-from ...contracts.steps import WORD_ENV
 from ...render import load_inventory
 from .inventory import systems_in
 from .runner import (
@@ -240,7 +240,7 @@ class NodeRun:
             "ANSIBLE_LIBRARY": f"{remote}/project/library",
             **ANSIBLE_ENV,
             **({"PATH": self.node.path} if self.node.path else {}),
-            **({WORD_ENV: socket} if socket else {}),
+            **({steps.WORD_ENV: socket} if socket else {}),
         }
         session = subprocess.Popen(
             self._command(remote, socket, request.word),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import uuid4
 
-from ...contracts.steps import WORD_ENV
+from ...contracts import steps
 
 EventSink = Callable[[dict[str, Any]], None]
 
@@ -125,7 +125,7 @@ class AnsibleRunner:
                     **ANSIBLE_ENV,
                     "PATH": search_path(),
                     ORPHAN_MARK: str(request.private_dir),
-                    **({WORD_ENV: request.word} if request.word else {}),
+                    **({steps.WORD_ENV: request.word} if request.word else {}),
                 },
                 rotate_artifacts=self.keep_artifacts,
                 timeout=self.timeout,
