@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import report
 from orchestrator.app import summarize
-from orchestrator.execute import AnsibleRunner, WaveExecutor
+from orchestrator.execute import AnsibleRunner, Ports, RunConfig, WaveExecutor
 from orchestrator.lab import netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import CASES, TRADE, rehearsal, rows, write_rows
@@ -76,7 +76,7 @@ def run_window() -> list[tuple[str, float, float, str]]:
         return []
     with tempfile.TemporaryDirectory() as where, rehearsal(Path(where)) as (tree, _):
         store = Store(open_store(f"sqlite:///{Path(where) / 'g.db'}"))
-        WaveExecutor(store, AnsibleRunner(), tree).run("W01")
+        WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(tree)).run("W01")
         out = []
         for key, m in sorted(summarize(store, "W01").items()):
             if m.write_downtime_seconds and m.catchup_seconds:

@@ -26,8 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import report
-from orchestrator.execute import AnsibleRunner, RunRequest, RunResult, WaveExecutor
-from orchestrator.execute.runner import ANSIBLE_ENV
+from orchestrator.execute import AnsibleRunner, Ports, RunConfig, RunRequest, RunResult, WaveExecutor
+from orchestrator.execute.ports.runner import ANSIBLE_ENV
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -54,7 +54,7 @@ def _ours(root: Path, names: list[str]) -> float:
     where = site(root, names)
     store = Store(open_store(f"sqlite:///{root / 'g.db'}"))
     start = time.perf_counter()
-    outcome = WaveExecutor(store, AnsibleRunner(), where.tree, concurrency=2).run("W01")
+    outcome = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(where.tree, concurrency=2)).run("W01")
     seconds = time.perf_counter() - start
     assert outcome.status == "done"
     return seconds
@@ -108,8 +108,8 @@ def window(total_mb: int = 1024, changed: float = 0.01, rounds: int = 3) -> tupl
 def _window(total_mb: int, changed: float) -> tuple[float, float, float]:
     """Steps the state machine up to deploy, changes 1% of the source, then times the rest of the run: the
     window's three steps (final sync, verify, cutover)."""
-    from orchestrator.execute.inventory import systems_in
-    from orchestrator.execute.states import STEPS
+    from orchestrator.execute.machine.states import STEPS
+    from orchestrator.execute.ports.inventory import systems_in
 
     with tempfile.TemporaryDirectory() as d:
         root = Path(d)
@@ -119,11 +119,11 @@ def _window(total_mb: int, changed: float) -> tuple[float, float, float]:
             (src / f"blob-{n:03d}.bin").write_bytes(os.urandom(16 * 1024 * 1024))
         store = Store(open_store(f"sqlite:///{root / 'g.db'}"))
         runner = _Downtime()
-        executor = WaveExecutor(store, runner, where.tree)
+        executor = WaveExecutor(Ports(store, runner), RunConfig(where.tree))
         hosts = systems_in(where.tree / "inventories" / "W01" / "hosts.yml")["630000-T/big"]
         store.open_wave("W01", [hosts.key], str(where.tree), False, 1, "bench")
         for step in STEPS[:4]:  # precheck, backup, presync, deploy: while the source still serves
-            assert executor._step("W01", "W01", hosts, step, check=False)
+            assert executor.step("W01", hosts, step)
         mirror = root / "mirror"  # a second pre-synced copy, for the floor
         subprocess.run(["rsync", "-a", f"{src}/", f"{mirror}/"], check=True)
         for n in range(max(1, int(files * changed))):  # 1% of the data changes after the pre-sync

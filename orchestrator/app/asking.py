@@ -28,7 +28,7 @@ def ask(
     (WaveFinished) unless `rerun` (audited)."""
     tree = str(executor.tree)
     if kind == "run":
-        executor.paths(wave)
+        executor.files(wave)
         record = record_name(wave, check)
         refuse_finished(executor.store, wave, check, rerun, actor)
         executor.lease(record).check_free()

@@ -20,6 +20,8 @@ from ..execute import (
     KubeApplier,
     Nodes,
     PlaybookRunner,
+    Ports,
+    RunConfig,
     WaveExecutor,
     ZonedRunner,
     api_client,
@@ -64,19 +66,31 @@ def _runner(policy: GatePolicy) -> PlaybookRunner:
 
 
 def build_executor(
-    store: Store, tree: Path, actor: str, policy: GatePolicy, runner: PlaybookRunner | None = None
+    store: Store,
+    tree: Path,
+    actor: str,
+    policy: GatePolicy,
+    runner: PlaybookRunner | None = None,
+    lease: tuple[float, float] = (5.0, 30.0),
 ) -> WaveExecutor:
+    """The executor for `policy`; `lease`: the wave lease's heartbeat and the age at which it is stale (s)."""
     api = api_client(policy.kubeconfig)
     hold = policy.hold_seconds
     return WaveExecutor(
-        store,
-        runner or _runner(policy),
-        tree,
-        actor=actor,
-        concurrency=policy.concurrency,
-        failure_budget=policy.failure_budget,
-        gate=HealthGate(hold_seconds=hold, timeout=policy.gate_timeout) if hold > 0 else None,
-        watch=_monitor_gate(policy.prometheus, hold or 60) if policy.prometheus else None,
-        applier=KubeApplier(api) if api is not None else None,
-        observation=timedelta(days=policy.observation_days),
+        Ports(
+            store,
+            runner or _runner(policy),
+            applier=KubeApplier(api) if api is not None else None,
+            gate=HealthGate(hold_seconds=hold, timeout=policy.gate_timeout) if hold > 0 else None,
+            watch=_monitor_gate(policy.prometheus, hold or 60) if policy.prometheus else None,
+        ),
+        RunConfig(
+            tree,
+            actor=actor,
+            concurrency=policy.concurrency,
+            failure_budget=policy.failure_budget,
+            observation=timedelta(days=policy.observation_days),
+            lease_heartbeat=lease[0],
+            lease_stale_after=lease[1],
+        ),
     )

@@ -47,7 +47,7 @@ def admissible(executor: WaveExecutor, kind: str, wave: str, system: str) -> Non
                 f"{system} is not decided retire: only a zombie is retired",
             ) from None
         return
-    executor.paths(wave)
+    executor.files(wave)
     executor.hosts_of(wave, system)
     if kind == "decommission":
         executor.may_decommission(wave, system)

@@ -61,7 +61,7 @@ class Worker:
         self._stopping = True
         current = self._current
         if current is not None:
-            current.pause.set()
+            current.pause()
 
     def once(self) -> Job | None:
         """Claims one job and carries it out; the job as it ended, or None when there was nothing to do."""
@@ -135,4 +135,4 @@ class Worker:
             except StoreFailure:
                 continue
             if pause or not mine:
-                executor.pause.set()
+                executor.pause()

@@ -8,7 +8,6 @@ asked for. An ask approved in the web is queued for a worker instead.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -160,7 +159,6 @@ def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, f
 
     def act(ex: WaveExecutor) -> Outcome:
         if decided.kind == "decommission":
-            ex.observation = timedelta(days=observation)
             return ex.decommission(wave, system)
         if decided.kind == "retire":
             return ex.retire(system)
@@ -170,4 +168,4 @@ def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, f
         approvals.refused(decided.id, by, exc.en)
 
     success = {"decommission": "decommissioned", "retire": "retired"}.get(decided.kind, "rolled_back")
-    one_system(store, tree, wave, act, fmt, success, decided.asked_by, refused)
+    one_system(store, tree, wave, act, fmt, success, decided.asked_by, refused, observation)

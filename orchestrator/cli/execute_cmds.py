@@ -11,7 +11,6 @@ import getpass
 import signal
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -66,8 +65,8 @@ def _ask_second_person(
 ) -> None:
     """Records an irreversible operation's ask for a second person and exits 0 with its id; refused at once
     (exit 2, or 1 when the same ask waits already) when it could never run."""
-    executor = _executor(store, tree, GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0))
-    executor.observation = timedelta(days=observation_days)
+    gates = GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0, observation_days=observation_days)
+    executor = _executor(store, tree, gates)
     try:
         admissible(executor, kind, wave, system)
         asked = Approvals(store.engine).ask(
@@ -126,9 +125,9 @@ def _execute(executor: WaveExecutor, action: Any, fmt: str) -> Any:
     def on_sigint(signum: int, frame: FrameType | None) -> None:
         nonlocal interrupts
         interrupts += 1
-        executor.pause.set()
+        executor.pause()
         if interrupts > 1:
-            executor.abort.set()
+            executor.abort()
         console(stderr=True).print(
             "[yellow]暂停中：等待正在执行的步骤结束 pausing after the running steps "
             "(Ctrl-C again to cancel them)[/]"
@@ -136,7 +135,7 @@ def _execute(executor: WaveExecutor, action: Any, fmt: str) -> Any:
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     live = _Live()
-    executor.progress = live
+    executor.follow(live)
     try:
         if fmt == "json" or not console().is_terminal:
             return action()
@@ -146,7 +145,7 @@ def _execute(executor: WaveExecutor, action: Any, fmt: str) -> Any:
                 live(system, step, event)
                 screen.update(live.table())
 
-            executor.progress = show
+            executor.follow(show)
             return action()
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -393,11 +392,12 @@ def one_system(
     success: str,
     actor: str | None = None,
     on_refused: Callable[[ExecuteError], None] = lambda _: None,
+    observation_days: float = 0.0,
 ) -> None:
     """Carries out one system's later step in the foreground (what an approval runs): exit 0 when it ended
     `success`, 1 when it failed, and the executor's refusal (`on_refused` told) as the house says."""
     _not_queued(store, wave)
-    gates = GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0)
+    gates = GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0, observation_days=observation_days)
     executor = build_executor(store, tree, actor or getpass.getuser(), gates)
     try:
         outcome = _execute(executor, lambda: act(executor), fmt)

@@ -87,9 +87,7 @@ def worker_command(
     eng = engine(db, check=True)
 
     def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
-        built = build_executor(store, path, actor, gates)
-        built.lease_heartbeat, built.lease_stale_after = min(heartbeat, 5.0), stale_after
-        return built
+        return build_executor(store, path, actor, gates, lease=(min(heartbeat, 5.0), stale_after))
 
     worker = Worker(eng, tree, executor, heartbeat=heartbeat, stale_after=stale_after, poll=poll)
     stop = threading.Event()

@@ -3,7 +3,7 @@
 Pure data and path arithmetic, below render, so the writer and every reader import one definition.
 """
 
-from . import metrics, tree
+from . import metrics, steps, tree
 from .metrics import (
     AGGREGATION_LABELS,
     BURN_ALERT,
@@ -50,5 +50,6 @@ __all__ = [
     "RenderIndex",
     "Tree",
     "metrics",
+    "steps",
     "tree",
 ]

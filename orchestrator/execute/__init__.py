@@ -1,4 +1,10 @@
-"""Execute: run waves through ansible-runner with a persisted state machine per system, and a way back."""
+"""Execute: run waves through ansible-runner with a persisted state machine per system, and a way back.
+
+Layered as kopf layers its core: `WaveExecutor` (engine.py, built from `Ports` and `RunConfig`) over the run loop
+(loop/: stepping, batch, the word to the hosts, the lease) over the ports (ports/: runner, applier, health gate,
+the rendered tree) over the pure state machine (machine/: states, the wave's decisions, gate verdicts, the failure
+budget). An import-linter contract (pyproject.toml) keeps the layers in that order.
+"""
 
 from .acceptance import (
     ACCEPT,
@@ -11,15 +17,17 @@ from .acceptance import (
     problems,
     said_since,
 )
-from .applier import ApplyResult, ManifestApplier
+from .config import Ports, RunConfig
 from .engine import RETIRE_RECORD, Outcome, WaveExecutor, record_name
 from .errors import ExecuteError, WaveBusy
-from .health import GateResult, HealthGate
-from .kube import KubeApplier, api_client
-from .lease import WaveLock, gone_here
-from .nodes import Node, Nodes, ZonedRunner, load_nodes
-from .runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
-from .states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
+from .loop.lease import WaveLock, gone_here
+from .machine.states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
+from .machine.verdicts import GateResult
+from .ports.applier import ApplyResult, ManifestApplier
+from .ports.health import HealthGate
+from .ports.kube import KubeApplier, api_client
+from .ports.nodes import Node, Nodes, ZonedRunner, load_nodes
+from .ports.runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
 
 __all__ = [
     "ACCEPT",
@@ -40,6 +48,8 @@ __all__ = [
     "Nodes",
     "Outcome",
     "PlaybookRunner",
+    "Ports",
+    "RunConfig",
     "RunRequest",
     "RunResult",
     "Step",

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment
 
+from ..contracts import steps
 from ..contracts import tree as layout
 from ..plan import Network
 from ..waves import Roadmap
@@ -174,7 +175,9 @@ def ansible_files(
         by_wave.setdefault(v.wave, []).append(v)
     for wave in roadmap.waves:
         members = by_wave.get(wave.id, [])
-        files[layout.playbook(wave.id)] = env.get_template("wave.yml.j2").render(wave=wave)
+        files[layout.playbook(wave.id)] = env.get_template("wave.yml.j2").render(
+            wave=wave, steps=steps.for_templates()
+        )
         files[layout.inventory(wave.id)] = inventory(wave.id, members, settings)
         files[layout.runbook(wave.id)] = runbook(wave, members, settings)
         for name, text in static_files(ROOT / "inventories" / "group_vars").items():

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from jinja2 import Environment
 
+from ..contracts import steps
 from ..contracts import tree as layout
 from ..plan import MigrationPlan
 from ..policy import Action, Decision
@@ -85,7 +86,9 @@ def retire_files(
         }
     }
     files: Files = {
-        layout.playbook(WAVE): env.get_template("retire.yml.j2").render(systems=sorted(retiring)),
+        layout.playbook(WAVE): env.get_template("retire.yml.j2").render(
+            systems=sorted(retiring), steps=steps.for_templates()
+        ),
         layout.inventory(WAVE): dump_inventory(doc),
     }
     for name, text in static_files(ROOT / "inventories" / "group_vars").items():

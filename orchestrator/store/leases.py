@@ -3,7 +3,7 @@
 A lease is a row keyed by the wave's record name. Taking it is an INSERT (the primary key lets exactly one
 writer win); taking over a dead holder's lease is an UPDATE that names the holder it replaces (compare and
 swap), so two processes that both find it stale cannot both take it. Who is stale is the caller's policy
-(execute/lease.py): this module only keeps the rows honest.
+(execute/loop/lease.py): this module only keeps the rows honest.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import pytest
 
 from orchestrator.app import summarize
 from orchestrator.app.moves import QUIESCE_TASK
-from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor, accept
+from orchestrator.execute import AnsibleRunner, ExecuteError, Ports, RunConfig, WaveExecutor, accept
 from orchestrator.lab import netns
 from orchestrator.store import Store, aware, moved, open_store
 from tests.datamove.rehearsal import CASES, TRADE, Writer, backend, connect, refused, rehearsal, rows, tokens
@@ -37,7 +37,9 @@ def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) 
             w.start()
         store = _store(tmp_path)
         try:
-            outcome = WaveExecutor(store, AnsibleRunner(), tree, failure_budget=2).run("W01")
+            outcome = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(tree, failure_budget=2)).run(
+                "W01"
+            )
             deadline_writes = 40
             for w in writers.values():  # a few more writes once the target took over, then stop
                 for _ in range(deadline_writes * 10):
@@ -121,12 +123,12 @@ def test_every_acknowledged_write_is_on_the_target_exactly_once(tmp_path: Path) 
 
         # decommissioning is a later, separate step, refused until the department accepted the move (and, where
         # the site sets one, its observation period passed); afterwards there is no way back
-        executor = WaveExecutor(store, AnsibleRunner(), tree)
+        executor = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(tree))
         with pytest.raises(ExecuteError) as unaccepted:
             executor.decommission("W01", CASES)
         assert "not been accepted" in unaccepted.value.en and "验收" in unaccepted.value.zh
         accept(store, CASES, "W01", "业务核对无误 checked by the business", "case-clerk")
-        observed = WaveExecutor(store, AnsibleRunner(), tree, observation=timedelta(days=7))
+        observed = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(tree, observation=timedelta(days=7)))
         with pytest.raises(ExecuteError) as observing:
             observed.decommission("W01", CASES)
         assert "observation period" in observing.value.en

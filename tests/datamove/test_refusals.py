@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from orchestrator.execute import AnsibleRunner, RunRequest, RunResult, WaveExecutor
-from orchestrator.execute.stepping import WORD_TASK
+from orchestrator.contracts.steps import WORD_TASK
+from orchestrator.execute import AnsibleRunner, Ports, RunConfig, RunRequest, RunResult, WaveExecutor
 from orchestrator.lab import netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import (
@@ -63,7 +63,7 @@ def test_a_changed_row_refuses_the_cutover_and_a_rollback_keeps_the_target_write
         store = Store(open_store(f"sqlite:///{tmp_path / 'govmig.db'}"))
         before = {k: backend(site, k) for k in (TRADE, CASES)}
         runner = TamperAfterFinalSync({TRADE: admin_dsn(site, TRADE, "target")})
-        outcome = WaveExecutor(store, runner, tree, failure_budget=2).run("W01")
+        outcome = WaveExecutor(Ports(store, runner), RunConfig(tree, failure_budget=2)).run("W01")
         log = [(e.step, e.status) for e in store.step_log("W01", TRADE)]
 
         # refused: verification failed on the changed table, nothing cut over, the source writes again
@@ -90,7 +90,7 @@ def test_a_changed_row_refuses_the_cutover_and_a_rollback_keeps_the_target_write
             cur.execute("DELETE FROM records WHERE n = 8")
         finally:
             conn.close()
-        back = WaveExecutor(store, AnsibleRunner(), tree).rollback("W01", CASES)
+        back = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(tree)).rollback("W01", CASES)
         assert back.states == {CASES: "rolled_back"}, [
             (e.step, e.status, e.detail) for e in store.step_log("W01", CASES)
         ]

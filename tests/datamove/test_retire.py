@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.app import Portfolio, lifecycles
-from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
+from orchestrator.execute import AnsibleRunner, ExecuteError, Ports, RunConfig, WaveExecutor
 from orchestrator.lab import Server, Site, down, up
 from orchestrator.plan import load_bytes
 from orchestrator.policy import Action
@@ -64,7 +64,7 @@ def test_a_zombie_is_archived_stopped_and_taken_off_its_front_end(tmp_path: Path
     try:
         engine = open_store(f"sqlite:///{tmp_path / 'govmig.db'}")
         store = Store(engine)
-        executor = WaveExecutor(store, AnsibleRunner(), tree, actor="ops")
+        executor = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(tree, actor="ops"))
         with pytest.raises(ExecuteError) as other:
             executor.retire(TRADE)  # it migrates: not retired
         assert "not decided retire" in other.value.en

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from orchestrator.app import summarize
-from orchestrator.execute import AnsibleRunner, WaveExecutor
+from orchestrator.execute import AnsibleRunner, Ports, RunConfig, WaveExecutor
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -35,13 +35,15 @@ def test_a_checkpoint_waits_for_the_operators_word(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'govmig.db'}"
     store = Store(open_store(db))
 
-    first = WaveExecutor(store, AnsibleRunner(), where.tree).run("W01")
+    first = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(where.tree)).run("W01")
     assert first.status == "paused" and first.states == {"630000-T/alpha": "synced", "630000-T/beta": "done"}
     assert "tgt-" not in where.frontend("alpha")  # not cut over
     waiting = [a for a in store.audit_log("W01/630000-T/alpha") if a.action == "checkpoint.waiting"]
     assert waiting and "Data Pump" in (waiting[0].detail or "")
     assert "Data Pump" in summarize(store, "W01")["630000-T/alpha"].checkpoints[0]
-    again = WaveExecutor(store, AnsibleRunner(), where.tree).run("W01")  # nothing moves without the word
+    again = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(where.tree)).run(
+        "W01"
+    )  # nothing moves without the word
     assert again.states["630000-T/alpha"] == "synced"
 
     confirm = subprocess.run(
@@ -64,7 +66,7 @@ def test_a_checkpoint_waits_for_the_operators_word(tmp_path: Path) -> None:
         timeout=120,
     )
     assert confirm.returncode == 0, confirm.stdout + confirm.stderr
-    done = WaveExecutor(store, AnsibleRunner(), where.tree).run("W01")
+    done = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(where.tree)).run("W01")
     assert done.status == "done" and where.moved("alpha")
     confirmed = [a for a in store.audit_log("W01/630000-T/alpha") if a.action == "checkpoint.confirm"]
     assert confirmed and "王工" in (confirmed[0].detail or "")

@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 from kubernetes import client as k8s
 
-from orchestrator.execute import AnsibleRunner, WaveExecutor
-from orchestrator.execute.kube import KubeApplier
+from orchestrator.execute import AnsibleRunner, Ports, RunConfig, WaveExecutor
+from orchestrator.execute.ports.kube import KubeApplier
 from orchestrator.store import Store, open_store
 from tests.execute.harness import Site, index_files, site
 from tests.execute.kube_double import KubeDouble
@@ -106,7 +106,9 @@ def _run(
                     seen[step] = {p: (o.get("spec") or {}) for p, o in double.objects.items()}
 
         applier = KubeApplier(k8s.ApiClient(k8s.Configuration(host=double.url)), rollout_timeout=5)
-        WaveExecutor(store, AnsibleRunner(), where.tree, applier=applier, progress=progress).run("W01")
+        executor = WaveExecutor(Ports(store, AnsibleRunner(), applier=applier), RunConfig(where.tree))
+        executor.follow(progress)
+        executor.run("W01")
     return where, store, double, seen
 
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from kubernetes import client as k8s
 
-from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
-from orchestrator.execute.kube import KubeApplier
+from orchestrator.execute import AnsibleRunner, ExecuteError, Ports, RunConfig, WaveExecutor
+from orchestrator.execute.ports.kube import KubeApplier
 from orchestrator.store import Store, open_store
 from tests.execute.harness import Site, index_files, site
 from tests.execute.kube_double import KubeDouble
@@ -38,7 +38,7 @@ def test_without_a_cluster_the_manifests_go_to_gitops_and_the_wave_goes_on(tmp_p
         )
     )
     store = Store(open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"))
-    outcome = WaveExecutor(store, AnsibleRunner(), where.tree).run("W01")
+    outcome = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(where.tree)).run("W01")
     assert outcome.status == "done" and where.moved("alpha")
     written = sorted(p.name for p in (where.tree / "gitops" / "W01" / "630000-T" / "alpha").iterdir())
     assert written == [
@@ -55,7 +55,9 @@ def test_with_a_cluster_the_deploy_step_applies_and_waits(tmp_path: Path) -> Non
     store = Store(open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"))
     with KubeDouble() as double:
         applier = KubeApplier(k8s.ApiClient(k8s.Configuration(host=double.url)))
-        outcome = WaveExecutor(store, AnsibleRunner(), where.tree, applier=applier).run("W01")
+        outcome = WaveExecutor(Ports(store, AnsibleRunner(), applier=applier), RunConfig(where.tree)).run(
+            "W01"
+        )
         assert outcome.status == "done"
         assert double.objects[DEPLOY]["status"]["availableReplicas"] == 2
     kinds = [e.task for e in store.events("W01", "630000-T/alpha") if e.kind == "k8s_apply"]
@@ -69,7 +71,9 @@ def test_a_failed_rollout_fails_deploy_and_rolls_the_system_back(tmp_path: Path)
     with KubeDouble() as double:
         double.broken.add("credit-platform-web")
         applier = KubeApplier(k8s.ApiClient(k8s.Configuration(host=double.url)), rollout_timeout=1)
-        outcome = WaveExecutor(store, AnsibleRunner(), where.tree, applier=applier).run("W01")
+        outcome = WaveExecutor(Ports(store, AnsibleRunner(), applier=applier), RunConfig(where.tree)).run(
+            "W01"
+        )
     assert outcome.states == {"630000-T/alpha": "rolled_back"}
     failed = [e for e in store.step_log("W01", "630000-T/alpha") if e.status == "failed"]
     assert failed[0].step == "deploy" and "not ready" in (failed[0].detail or "")
@@ -81,6 +85,6 @@ def test_a_tree_without_its_index_is_refused_before_any_step(tmp_path: Path) -> 
     (where.tree / "index.json").unlink()
     store = Store(open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"))
     with pytest.raises(ExecuteError) as refused:
-        WaveExecutor(store, AnsibleRunner(), where.tree).run("W01")
+        WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(where.tree)).run("W01")
     assert "index.json" in refused.value.en and "制品索引" in refused.value.zh
     assert store.wave("W01") is None and not where.moved("alpha")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from kubernetes import client as k8s
 
-from orchestrator.execute.kube import KubeApplier
+from orchestrator.execute.ports.kube import KubeApplier
 from tests.execute.kube_double import KubeDouble
 
 NS = "630000-fgw-extranet"

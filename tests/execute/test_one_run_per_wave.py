@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
 from orchestrator.app import Worker
-from orchestrator.execute import STEPS, AnsibleRunner, WaveBusy, WaveExecutor
-from orchestrator.execute.lease import WaveLock
+from orchestrator.execute import STEPS, AnsibleRunner, Ports, RunConfig, WaveBusy, WaveExecutor
+from orchestrator.execute.loop.lease import WaveLock
 from orchestrator.store import Accounts, Leases, Store, open_store
 from orchestrator.store.schema import WaveLease
 from orchestrator.web import WebConfig, create_app, hash_password, new_token, token_digest
@@ -120,7 +120,7 @@ def test_a_runner_whose_lease_was_taken_over_is_told_at_its_next_heartbeat(fresh
 
 
 def _executor(store: Store, path: Path, actor: str) -> WaveExecutor:
-    return WaveExecutor(store, AnsibleRunner(), path, actor=actor)
+    return WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(path, actor=actor))
 
 
 @contextmanager

@@ -13,8 +13,17 @@ import yaml
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from orchestrator.execute import STEPS, AnsibleRunner, GateResult, RunRequest, RunResult, WaveExecutor
-from orchestrator.execute.stepping import WORD_TASK
+from orchestrator.contracts.steps import WORD_TASK
+from orchestrator.execute import (
+    STEPS,
+    AnsibleRunner,
+    GateResult,
+    Ports,
+    RunConfig,
+    RunRequest,
+    RunResult,
+    WaveExecutor,
+)
 from orchestrator.store import Store, open_store
 from tests.execute.harness import site
 
@@ -30,7 +39,7 @@ def finished_steps(s: Store, wave: str, system: str) -> list[str]:
 def test_a_wave_moves_every_system_and_records_each_step_once(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha", "beta"])
     s = store(tmp_path)
-    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2).run("W01")
+    outcome = WaveExecutor(Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=2)).run("W01")
     assert outcome.status == "done"
     assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "done"}
     for name in ("alpha", "beta"):
@@ -46,7 +55,9 @@ def test_a_wave_moves_every_system_and_records_each_step_once(tmp_path: Path) ->
 def test_a_failing_system_is_rolled_back_and_the_others_complete(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha", "beta"], broken={"beta": "deploy"})
     s = store(tmp_path)
-    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2, failure_budget=1).run("W01")
+    outcome = WaveExecutor(
+        Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=2, failure_budget=1)
+    ).run("W01")
     assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "rolled_back"}
     assert outcome.status == "partial"
     assert where.moved("alpha")
@@ -71,7 +82,9 @@ def test_the_monitors_word_holds_back_a_cutover(tmp_path: Path) -> None:
             system.endswith("alpha"), 1, "ok" if system.endswith("alpha") else "probe failed within 60s"
         )
 
-    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2, watch=watch).run("W01")
+    outcome = WaveExecutor(Ports(s, AnsibleRunner(), watch=watch), RunConfig(where.tree, concurrency=2)).run(
+        "W01"
+    )
     assert sorted(asked) == ["630000-T/alpha", "630000-T/beta"]
     assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "rolled_back"}
     log = [(e.step, e.status, e.detail) for e in s.step_log("W01", "630000-T/beta")]
@@ -82,12 +95,16 @@ def test_the_monitors_word_holds_back_a_cutover(tmp_path: Path) -> None:
 def test_past_the_failure_budget_the_wave_pauses_and_resumes(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha", "beta"], broken={"alpha": "deploy"})
     s = store(tmp_path)
-    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=1, failure_budget=0).run("W01")
+    outcome = WaveExecutor(
+        Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=1, failure_budget=0)
+    ).run("W01")
     assert outcome.status == "paused"
     # beta's deploy ran in the same run as alpha's and finished; no step started after it
     assert outcome.states["630000-T/alpha"] == "rolled_back" and outcome.states["630000-T/beta"] == "deployed"
     assert "final_sync" not in [e.step for e in s.step_log("W01", "630000-T/beta")]
-    again = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=1, failure_budget=0).run("W01")
+    again = WaveExecutor(
+        Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=1, failure_budget=0)
+    ).run("W01")
     assert again.states == {"630000-T/alpha": "rolled_back", "630000-T/beta": "done"} and where.moved("beta")
     assert finished_steps(s, "W01", "630000-T/beta") == [step.name for step in STEPS]
 
@@ -106,7 +123,9 @@ def test_one_run_takes_the_wave_through_and_a_failing_host_stops_only_its_system
             runs.append((request.tags, request.systems))
             return super().__call__(request, on_event, cancelled)
 
-    outcome = WaveExecutor(s, Counting(), where.tree, concurrency=2, failure_budget=1).run("W01")
+    outcome = WaveExecutor(Ports(s, Counting()), RunConfig(where.tree, concurrency=2, failure_budget=1)).run(
+        "W01"
+    )
     assert outcome.states == {"630000-T/alpha": "done", "630000-T/beta": "rolled_back"}
     both = ("630000-T/alpha", "630000-T/beta")
     assert runs == [(tuple(step.name for step in STEPS), both), (("rollback",), ("630000-T/beta",))]
@@ -164,7 +183,9 @@ def test_a_host_out_of_reach_fails_its_final_sync_before_its_source_stops(tmp_pa
         )
     inventory.write_text(yaml.safe_dump(doc))
     s = store(tmp_path)
-    outcome = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2, failure_budget=1).run("W01")
+    outcome = WaveExecutor(
+        Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=2, failure_budget=1)
+    ).run("W01")
     assert outcome.states["630000-T/alpha"] == "done" and where.moved("alpha")
     assert (tmp_path / "alpha-stopped").exists()  # the control: a source that was stopped leaves its mark
     assert not (tmp_path / "beta-stopped").exists()  # beta's source was never stopped
@@ -190,9 +211,10 @@ def test_a_step_later_play_goes_on_only_with_systems_whose_hosts_came_through(tm
     when its target carried the writes back, and over to its target only when the target's databases opened."""
     where = site(tmp_path, ["alpha", "beta"])
     s = store(tmp_path)
-    executor = WaveExecutor(s, AnsibleRunner(), where.tree, concurrency=2)
+    executor = WaveExecutor(Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=2))
     assert executor.run("W01").status == "done"
-    playbook, inventory, roles = executor.paths("W01")
+    files = executor.files("W01")
+    playbook, inventory, roles = files.playbook, files.inventory, files.roles
     pristine = yaml.safe_load(inventory.read_text())
     both = ("630000-T/alpha", "630000-T/beta")
 
@@ -242,7 +264,7 @@ def test_a_step_later_play_goes_on_only_with_systems_whose_hosts_came_through(tm
 def test_check_mode_changes_nothing_and_keeps_its_own_record(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha"])
     s = store(tmp_path)
-    outcome = WaveExecutor(s, AnsibleRunner(), where.tree).run("W01", check=True)
+    outcome = WaveExecutor(Ports(s, AnsibleRunner()), RunConfig(where.tree)).run("W01", check=True)
     assert outcome.wave == "W01@check" and outcome.status == "done"
     assert not where.target("alpha").exists() and where.frontend("alpha") == ""
     assert not (tmp_path / "backups").exists()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.execute.inventory import systems_in
-from orchestrator.execute.nodes import split
+from orchestrator.execute.ports.inventory import systems_in
+from orchestrator.execute.ports.nodes import split
 from tests.execute.harness import site
 
 

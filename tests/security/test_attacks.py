@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 import yaml
 
-from orchestrator.execute.runner import search_path
+from orchestrator.execute.ports.runner import search_path
 from orchestrator.plan import build_template
 from orchestrator.policy import Action
 from orchestrator.render import DEFAULT_RENDER, dump_inventory, load_inventory

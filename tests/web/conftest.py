@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from orchestrator.app import Worker
 from orchestrator.cli.web_cmds import seed
-from orchestrator.execute import STEPS, AnsibleRunner, WaveExecutor
+from orchestrator.execute import STEPS, AnsibleRunner, Ports, RunConfig, WaveExecutor
 from orchestrator.lab import down as lab_down
 from orchestrator.lab import up as lab_up
 from orchestrator.policy import PolicySettings
@@ -124,7 +124,9 @@ def build(
 
     def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
         observe = timedelta(days=config.observation_days)  # the site's setting, as `govmig serve` passes it
-        return WaveExecutor(store, AnsibleRunner(), path, actor=actor, concurrency=3, observation=observe)
+        return WaveExecutor(
+            Ports(store, AnsibleRunner()), RunConfig(path, actor=actor, concurrency=3, observation=observe)
+        )
 
     if schedule is None:
         schedule = WaveSettings.model_validate(

@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from orchestrator.execute import AnsibleRunner, ExecuteError, WaveExecutor
+from orchestrator.execute import AnsibleRunner, ExecuteError, Ports, RunConfig, WaveExecutor
 from orchestrator.policy import PolicySettings
 from tests.render.conftest import Rendered
 from tests.web.conftest import OTHER, Web, audit_entries, build, record_cut_over
@@ -78,7 +78,7 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     assert word["accepted"] is None and [p["by"] for p in word["problems"]] == ["czt"]
 
     store = web.app.state.ctx.store
-    executor = WaveExecutor(store, AnsibleRunner(), web.root / "render")
+    executor = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(web.root / "render"))
     with pytest.raises(ExecuteError) as refused:
         executor.decommission("W01", KEY)
     assert "not been accepted" in refused.value.en
@@ -125,7 +125,9 @@ def test_a_department_accepts_its_cut_over_system_and_only_then_may_the_source_g
     annual = web.client("supervisor").get(f"/api/reports/annual.html?department={OTHER}")
     assert annual.status_code == 200 and "七、系统生命周期" in annual.text
     assert annual.text.count("已验收 accepted") == 1 and "待清理 retire_decided" in annual.text
-    observing = WaveExecutor(store, AnsibleRunner(), web.root / "render", observation=timedelta(days=7))
+    observing = WaveExecutor(
+        Ports(store, AnsibleRunner()), RunConfig(web.root / "render", observation=timedelta(days=7))
+    )
     with pytest.raises(ExecuteError) as wait:
         observing.decommission("W01", KEY)
     assert "observation period" in wait.value.en

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from ..contracts import IndexedSystem, Tree
-from ..contracts import tree as layout
+from ...contracts import IndexedSystem, Tree
+from ...contracts import tree as layout
 
 
 def system_files(tree: Path, entry: IndexedSystem | None) -> list[Path]:

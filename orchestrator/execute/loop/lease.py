@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from types import TracebackType
 
-from ..store import Holder, LeaseBook
-from .errors import WaveBusy
+from ...store import Holder, LeaseBook
+from ..errors import WaveBusy
 
 
 def gone_here(host: str, pid: int) -> bool:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from ...contracts import steps
+
 Decide = Callable[[str, str], bool]
 
 
@@ -35,7 +37,7 @@ class _Answer(socketserver.StreamRequestHandler):
             go = self.server.decide(str(asked["step"]), str(asked["host"]))
         except (ValueError, KeyError, TypeError):
             go = False  # a question we cannot read is never a yes
-        self.wfile.write(b"go\n" if go else b"stop\n")
+        self.wfile.write(f"{steps.GO if go else steps.STOP}\n".encode())
 
 
 class Word:

@@ -3,7 +3,7 @@
 
 电子政务内网 is physically isolated: nothing outside reaches its hosts. The control side opens one SSH session to
 the zone's node per run; the job (project, inventory, options) goes down it, the events come back up it, and
-the node reaches out to nothing. The executor's word between steps (execute/word.py) rides the same session as
+the node reaches out to nothing. The executor's word between steps (execute/loop/word.py) rides the same session as
 a forwarded Unix socket (`ssh -R`), so one run still takes the systems through every step.
 
 Which node serves which host the wave's inventory says (`govmig_execution_node`, set per zone group by render
@@ -26,8 +26,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..contracts import tree as layout
-from ..render import load_inventory
+from ...contracts import steps
+from ...contracts import tree as layout
+from ...render import load_inventory
 from .inventory import systems_in
 from .runner import (
     ANSIBLE_ENV,
@@ -239,7 +240,7 @@ class NodeRun:
             "ANSIBLE_LIBRARY": f"{remote}/project/library",
             **ANSIBLE_ENV,
             **({"PATH": self.node.path} if self.node.path else {}),
-            **({"GOVMIG_WORD": socket} if socket else {}),
+            **({steps.WORD_ENV: socket} if socket else {}),
         }
         session = subprocess.Popen(
             self._command(remote, socket, request.word),

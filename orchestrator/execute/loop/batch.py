@@ -10,20 +10,22 @@ front end never switches to a target whose database did not open, nor back befor
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ..contracts import IndexedSystem, Tree
-from ..store import RunLog
+from ...contracts import steps
+from ...store import RunLog
+from ..machine.states import FAILED, Step
+from ..machine.verdicts import GateResult, refusal
+from ..ports.health import Judge
+from ..ports.inventory import SystemHosts
+from ..ports.rendered import RenderedTree
+from ..ports.runner import PlaybookRunner, RunRequest, RunResult, result_items
 from .cluster import ClusterSteps
-from .health import GateResult
-from .inventory import SystemHosts
-from .runner import PlaybookRunner, RunRequest, RunResult, result_items
-from .states import Step
+from .controls import Controls
+from .record import Record
 
-Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
 FLUSH = 25
 """Events kept in memory per system before they go to the store."""
 
@@ -43,55 +45,49 @@ def figures_of(event: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]
 
 @dataclass
 class Context:
-    """What a step's run needs of its executor."""
+    """What a step's run needs of its executor: the same for every run of a wave."""
 
     store: RunLog
     runner: PlaybookRunner
-    tree: Path
+    tree: RenderedTree
     actor: str
-    paths: Callable[[str], tuple[Path, Path, Path]]
-    entries: Callable[[], dict[str, IndexedSystem]]
-    cancelled: Callable[[], bool]
+    controls: Controls
     cluster: ClusterSteps
-    gates: Sequence[tuple[str, Callable[[str], GateResult] | None, Callable[[SystemHosts], str | None]]] = ()
+    gates: Sequence[tuple[str, Judge | None, Callable[[SystemHosts], str | None]]] = ()
     """Before a cutover: (what, judge, the subject a system is judged on), in order."""
-    progress: Progress | None = None
     forks: int = 5
 
     def play(
         self,
-        record: str,
-        wave: str,
+        record: Record,
         members: Sequence[SystemHosts],
         step: str,
         attempt: int,
         tags: tuple[str, ...],
-        check: bool,
         on_event: Callable[[dict[str, Any]], None],
         extravars: dict[str, Any] | None = None,
         word: str | None = None,
     ) -> tuple[RunResult | None, str]:
         """One playbook run for `members`' hosts: its result, or why there is none (a runner crash is a failed
         step, never a lost one)."""
-        playbook, inventory, roles = self.paths(wave)
         request = RunRequest(
-            wave=wave,
+            wave=record.wave,
             systems=tuple(m.key for m in members),
             step=step,
             attempt=attempt,
             tags=tags,
             limit=tuple(h for m in members for h in m.hosts),
-            check=check,
-            playbook=playbook,
-            inventory=inventory,
-            roles=roles,
-            private_dir=Tree(self.tree).runs(record),
+            check=record.check,
+            playbook=record.files.playbook,
+            inventory=record.files.inventory,
+            roles=record.files.roles,
+            private_dir=record.runs,
             extravars=extravars or {},
             forks=self.forks,
             word=word,
         )
         try:
-            return self.runner(request, on_event, self.cancelled), ""
+            return self.runner(request, on_event, lambda: self.controls.aborted), ""
         except Exception as exc:
             return None, f"runner error: {exc}"
 
@@ -117,8 +113,7 @@ class Routed:
             keys = [k for k in keys if k in self.steps or failure]
             for key in keys:
                 self.events[key].append(event)
-                if self.context.progress:
-                    self.context.progress(key, self.steps.get(key, ""), event)
+                self.context.controls.progress(key, self.steps.get(key, ""), event)
             for at, measured in figures_of(event):
                 if at in self.owner and self.owner[at] in self.steps:
                     self.figures[self.owner[at]].append((at, measured))
@@ -140,50 +135,47 @@ class Routed:
 
 def run_step(
     context: Context,
-    record: str,
-    wave: str,
+    record: Record,
     members: Sequence[SystemHosts],
     step: Step,
-    check: bool,
     extravars: dict[str, Any] | None = None,
 ) -> dict[str, bool]:
     """Runs `step` for every system in `members` in one playbook run; whether each came through."""
-    c = context
-    attempts = [c.store.begin_step(record, m.key, step.name, c.actor) for m in members]
+    c, name = context, record.name
+    attempts = [c.store.begin_step(name, m.key, step.name, c.actor) for m in members]
     came: dict[str, bool] = {}
     going: list[SystemHosts] = []
     for m in members:
-        error = before_cutover(c, record, m) if step.name == "cutover" and not check else None
+        error = before_cutover(c, record, m) if step.name == steps.CUTOVER and not record.check else None
         if error:
-            c.store.end_step(record, m.key, step.name, "failed", False, c.actor, error)
+            c.store.end_step(name, m.key, step.name, FAILED, False, c.actor, error)
             came[m.key] = False
         else:
             going.append(m)
     if not going:
         return came
-    routed = Routed(c, record, {h: m.key for m in going for h in m.hosts}, {m.key: step.name for m in going})
-    result, crashed = c.play(
-        record, wave, going, step.name, max(attempts), step.tags, check, routed, extravars
-    )
+    routed = Routed(c, name, {h: m.key for m in going for h in m.hosts}, {m.key: step.name for m in going})
+    result, crashed = c.play(record, going, step.name, max(attempts), step.tags, routed, extravars)
     for m in going:
         routed.flush(m.key)
         error = crashed or (None if result is None or result.came_through(m.hosts) else result.why(m.hosts))
-        if error is None and step.name in ClusterSteps.STEPS and not check:
-            error = c.cluster.step(record, wave, m.key, c.entries().get(m.key), step.name)
+        if error is None and step.name in ClusterSteps.STEPS and not record.check:
+            error = c.cluster.step(name, record.wave, m.key, c.tree.entries().get(m.key), step.name)
         if error:
-            c.store.end_step(record, m.key, step.name, "failed", False, c.actor, error)
+            c.store.end_step(name, m.key, step.name, FAILED, False, c.actor, error)
         else:
-            c.store.end_step(record, m.key, step.name, step.after, True, c.actor)
+            c.store.end_step(name, m.key, step.name, step.after, True, c.actor)
         came[m.key] = not error
     return came
 
 
-def before_cutover(c: Context, record: str, m: SystemHosts) -> str | None:
+def before_cutover(c: Context, record: Record, m: SystemHosts) -> str | None:
     """The target's health URL, then the monitor's verdict (Prometheus), if either is set; then, before the
     front end switches, the cluster's part (replicas promoted, warm migrations cut over)."""
-    for what, judge, subject_of in c.gates:
-        subject = subject_of(m)
-        verdict = judge(subject) if judge is not None and subject else None
-        if verdict is not None and not verdict.ok:
-            return f"{what}: {verdict.reason}"
-    return c.cluster.cutover(record, m.key, c.entries().get(m.key))
+
+    def verdicts() -> Iterator[tuple[str, GateResult | None]]:
+        for what, judge, subject_of in c.gates:
+            subject = subject_of(m)
+            yield what, judge(subject) if judge is not None and subject else None
+
+    return refusal(verdicts()) or c.cluster.cutover(record.name, m.key, c.tree.entries().get(m.key))

@@ -1,7 +1,7 @@
 """A wave's systems through several steps in one playbook run, the executor's word between the steps.
 
 Starting `ansible-playbook` once per step is what the window cost; here one run takes the systems from their step
-to the cutover. At the start of each step every host asks the executor (execute/word.py) whether its system goes
+to the cutover. At the start of each step every host asks the executor (execute/loop/word.py) whether its system goes
 on, and the answer is given only once the event stream has come as far as that question, so everything the
 system's hosts did before is known: the system's last step is ended in the store (failed if one of its hosts
 failed in it, or the cluster's part of it did), its next step begun, and only then "go". "stop" holds a system
@@ -17,15 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ...contracts import steps as names
+from ..machine.states import FAILED, Step
+from ..ports.inventory import SystemHosts
+from ..ports.runner import RunResult, failure_message
 from .batch import Context, Routed, before_cutover
 from .cluster import ClusterSteps
-from .inventory import SystemHosts
-from .runner import RunResult, failure_message
-from .states import Step
+from .record import Record
 from .word import Word
 
-WORD_TASK = "Hear the executor's word on "
-"""The name of each step's first task in playbooks/wave.yml.j2, followed by the step's name."""
 SEEN_WITHIN = 120.0
 """Seconds a host's question waits for its word task's start to come through the event stream (else: stop)."""
 
@@ -48,18 +48,17 @@ class Through:
         self,
         context: Context,
         hooks: Hooks,
-        record: str,
-        wave: str,
+        run: Record,
         members: Sequence[SystemHosts],
         steps: Sequence[Step],
-        check: bool,
     ) -> None:
-        self.c, self.hooks, self.record, self.wave, self.check = context, hooks, record, wave, check
+        self.c, self.hooks, self.run, self.check = context, hooks, run, run.check
+        self.record, self.wave = run.name, run.wave
         self.members = {m.key: m for m in members}
         self.steps = {s.name: s for s in steps}
         self.first = steps[0]
         self.open: dict[str, Step] = {}
-        self.routed = Routed(context, record, {h: m.key for m in members for h in m.hosts}, {})
+        self.routed = Routed(context, run.name, {h: m.key for m in members for h in m.hosts}, {})
         self.failure: dict[str, str] = {}
         self.held: set[str] = set()
         self.begun: set[str] = set()
@@ -75,8 +74,9 @@ class Through:
         data = event.get("event_data") or {}
         if event.get("event") == "playbook_on_task_start":
             name = str(data.get("task") or data.get("name") or "")
-            if name.startswith(WORD_TASK) and name[len(WORD_TASK) :] in self.seen:
-                self.seen[name[len(WORD_TASK) :]].set()
+            asked = names.step_of_word_task(name)
+            if asked is not None and asked in self.seen:
+                self.seen[asked].set()
         key = self.routed.owner.get(str(data.get("host")))
         failed = event.get("event") in ("runner_on_failed", "runner_on_unreachable")
         if key and failed and not data.get("ignore_errors") and key not in self.failure:
@@ -106,7 +106,7 @@ class Through:
         if m.key in self.held or (m.key in self.open and not self._end(m.key)):
             self.held.add(m.key)
             return False
-        waiting = step.name == "verify" and not self.check and self.hooks.waiting(self.record, m)
+        waiting = step.name == names.VERIFY and not self.check and self.hooks.waiting(self.record, m)
         if self.hooks.paused() or waiting:
             self.held.add(m.key)
             return False
@@ -114,7 +114,7 @@ class Through:
         self.begun.add(m.key)
         self.open[m.key] = step
         self.routed.steps[m.key] = step.name
-        error = before_cutover(self.c, self.record, m) if step.name == "cutover" and not self.check else None
+        error = before_cutover(self.c, self.run, m) if step.name == names.CUTOVER and not self.check else None
         if error:
             self.failure[m.key] = error
             self.hooks.failed(m.key)
@@ -130,12 +130,14 @@ class Through:
         self.routed.steps.pop(key, None)
         error = self.failure.get(key)
         if error is None and step.name in ClusterSteps.STEPS and not self.check:
-            error = self.c.cluster.step(self.record, self.wave, key, self.c.entries().get(key), step.name)
+            error = self.c.cluster.step(
+                self.record, self.wave, key, self.c.tree.entries().get(key), step.name
+            )
             if error:
                 self.failure[key] = error
                 self.hooks.failed(key)
         if error:
-            self.c.store.end_step(self.record, key, step.name, "failed", False, self.c.actor, error)
+            self.c.store.end_step(self.record, key, step.name, FAILED, False, self.c.actor, error)
         else:
             self.c.store.end_step(self.record, key, step.name, step.after, True, self.c.actor)
         return not error
@@ -163,24 +165,19 @@ class Through:
 def run_steps(
     context: Context,
     hooks: Hooks,
-    record: str,
-    wave: str,
+    record: Record,
     members: Sequence[SystemHosts],
     steps: Sequence[Step],
-    check: bool,
 ) -> set[str]:
     """Takes `members` from `steps[0]` through the last of `steps` in one playbook run; the systems held back."""
-    c = context
-    through = Through(c, hooks, record, wave, members, steps, check)
+    through = Through(context, hooks, record, members, steps)
     with Word(through.decide) as word:
-        result, crashed = c.play(
+        result, crashed = context.play(
             record,
-            wave,
             members,
             steps[0].name,
             len(steps),
             tuple(t for s in steps for t in s.tags),
-            check,
             through.on_event,
             word=word.path,
         )

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..contracts import IndexedSystem
-from ..contracts import tree as layout
-from ..store import RunLog
-from .applier import ApplyResult, ManifestApplier
+from ...contracts import IndexedSystem
+from ...contracts import tree as layout
+from ...store import RunLog
+from ..ports.applier import ApplyResult, ManifestApplier
 from .manifests import AT, EVERY, cutover_objects, held_back, objects, system_files, to_gitops
 
 

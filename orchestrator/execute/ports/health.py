@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import httpx
 
+from ..machine.verdicts import GateResult
 
-@dataclass(frozen=True)
-class GateResult:
-    ok: bool
-    checks: int
-    reason: str
+Judge = Callable[[str], GateResult]
+"""A gate: its verdict on a subject (a health URL, a system's key)."""
 
 
 class HealthGate:

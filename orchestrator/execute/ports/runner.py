@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import uuid4
 
+from ...contracts import steps
+
 EventSink = Callable[[dict[str, Any]], None]
 
 
@@ -43,7 +45,7 @@ class RunRequest:
     forks: int = 5
     """Hosts Ansible works on at once."""
     word: str | None = None
-    """The executor's socket between steps (execute/word.py), when one run takes the systems through several."""
+    """The executor's socket between steps (execute/loop/word.py), when one run takes the systems through several."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class AnsibleRunner:
                     **ANSIBLE_ENV,
                     "PATH": search_path(),
                     ORPHAN_MARK: str(request.private_dir),
-                    **({"GOVMIG_WORD": request.word} if request.word else {}),
+                    **({steps.WORD_ENV: request.word} if request.word else {}),
                 },
                 rotate_artifacts=self.keep_artifacts,
                 timeout=self.timeout,

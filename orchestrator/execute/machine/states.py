@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...contracts import steps as names
+
+PENDING, FAILED, DONE, ROLLED_BACK = "pending", "failed", "done", "rolled_back"
+"""The states the executor's own decisions turn on (the others are each step's `after`)."""
+
 
 @dataclass(frozen=True)
 class Step:
@@ -18,20 +23,24 @@ class Step:
     tags: tuple[str, ...]  # the playbook phases it runs
 
 
-STEPS: tuple[Step, ...] = (
-    Step("precheck", "prechecked", ("precheck",)),
-    Step("backup", "backed_up", ("backup",)),
-    Step("presync", "presynced", ("presync",)),
-    Step("deploy", "deployed", ("deploy",)),
-    Step("final_sync", "synced", ("final_sync",)),
-    Step("verify", "verified", ("verify",)),
-    Step("cutover", "done", ("cutover",)),
+def _step(name: str, after: str) -> Step:
+    """A step whose playbook phase is tagged with its own name (contracts/steps.py: render writes the same)."""
+    return Step(name, after, (name,))
+
+
+STEPS: tuple[Step, ...] = tuple(
+    _step(name, after)
+    for name, after in zip(
+        names.WAVE_STEPS,
+        ("prechecked", "backed_up", "presynced", "deployed", "synced", "verified", DONE),
+        strict=True,
+    )
 )
-ROLLBACK = Step("rollback", "rolled_back", ("rollback",))
-DECOMMISSION = Step("decommission", "decommissioned", ("decommission",))
-RETIRE = Step("retire", "retired", ("retire",))
+ROLLBACK = _step(names.ROLLBACK, ROLLED_BACK)
+DECOMMISSION = _step(names.DECOMMISSION, "decommissioned")
+RETIRE = _step(names.RETIRE, "retired")
 """A zombie's retirement (playbooks/retire.yml): archived, stopped, off its front end; in the `retire` record."""
-FINAL = frozenset({"done", "rolled_back", "decommissioned", "retired"})
+FINAL = frozenset({DONE, ROLLED_BACK, DECOMMISSION.after, RETIRE.after})
 RUN_STATE_ZH = {
     "pending": "待迁移",
     "prechecked": "已预检",
@@ -47,13 +56,13 @@ RUN_STATE_ZH = {
     "rolled_back": "已回退",
 }
 """A system's state in a wave run, in Chinese (the English is the state's own name)."""
-BEFORE = {"pending": STEPS[0], **{STEPS[i].after: STEPS[i + 1] for i in range(len(STEPS) - 1)}}
+BEFORE = {PENDING: STEPS[0], **{STEPS[i].after: STEPS[i + 1] for i in range(len(STEPS) - 1)}}
 
 
 def next_step(state: str) -> Step | None:
     """The step to run from `state`: None when the system is finished, ROLLBACK when it failed."""
     if state in FINAL:
         return None
-    if state == "failed":
+    if state == FAILED:
         return ROLLBACK
     return BEFORE[state]

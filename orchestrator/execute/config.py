@@ -1,0 +1,42 @@
+"""What a `WaveExecutor` is built from: its ports to the world and its settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from ..store import RunLog
+from .ports.applier import ManifestApplier
+from .ports.health import Judge
+from .ports.runner import PlaybookRunner
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where the executor reaches the world."""
+
+    store: RunLog
+    runner: PlaybookRunner
+    applier: ManifestApplier | None = None
+    """Where a cloud system's objects go; None: to GitOps."""
+    gate: Judge | None = None
+    """The health gate before a cutover, judging the target's health URL."""
+    watch: Judge | None = None
+    """The monitor's verdict before a cutover, judging the system's key."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How the executor runs: the rendered tree it runs and the site's settings."""
+
+    tree: Path
+    actor: str = "govmig"
+    concurrency: int = 2
+    """Systems at once: a play reaches at most two hosts of a system (a source and a target)."""
+    failure_budget: int = 1
+    """Failed systems a wave bears before it pauses."""
+    observation: timedelta = timedelta(0)
+    """After the department's acceptance, how long the source is kept before it may be decommissioned."""
+    lease_heartbeat: float = 5.0
+    lease_stale_after: float = 30.0
