@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..contracts import tree as layout
+from ..plan import engine_profile
 from . import naming
 from .kubernetes import _kustomization
 from .settings import RenderSettings
@@ -61,7 +62,8 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
     ns, patches = v.namespace, []
     for db in v.databases if v.kind == "container" else []:
         target = {"kind": db_kind(db.engine), "name": db.name, "namespace": ns}
-        if db.engine == "postgresql":
+        dr = engine_profile(db.engine).dr
+        if dr == "replica-cluster":
             primary = {
                 "name": "primary",
                 "connectionParameters": {
@@ -97,7 +99,7 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
                     ],
                 )
             )
-        elif db.engine == "mysql":  # restored from the primary's scheduled dumps; it schedules none itself
+        elif dr == "dump-restore":  # restored from the primary's scheduled dumps; it schedules none itself
             b = settings.dr_backup
             s3 = {
                 "bucketName": b.bucket,
@@ -114,7 +116,7 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
             ]
             ops += [{"op": "remove", "path": f"/spec/{k}"} for k in ("backupProfiles", "backupSchedules")]
             patches.append(_json(target, ops))
-        elif db.engine == "mariadb":
+        elif dr == "s3-bootstrap":
             b = settings.dr_backup
             bucket: dict[str, object] = {
                 "bucket": b.bucket,
@@ -145,9 +147,8 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
 
 
 def db_kind(engine: str) -> str:
-    return {"postgresql": "Cluster", "mysql": "InnoDBCluster", "mariadb": "MariaDB"}.get(
-        engine, "StatefulSet"
-    )
+    operator = engine_profile(engine).operator
+    return operator.kind if operator else "StatefulSet"
 
 
 def dr_overlays(views: Sequence[SystemView], settings: RenderSettings) -> Files:

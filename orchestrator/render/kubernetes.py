@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from jinja2 import Environment
 
 from ..contracts import tree as layout
+from ..plan import engine_profile
 from . import cloud, naming, quantities
 from .quota import DEFAULTS, Need
 from .serialize import to_yaml
@@ -108,7 +109,7 @@ def system_files(env: Environment, s: SystemView, settings: RenderSettings) -> F
         if s.kind == "container"
         else [],
         api_cidrs=settings.api_server_cidrs
-        if s.kind == "container" and any(d.engine == "postgresql" for d in s.databases)
+        if s.kind == "container" and any(_operator_needs_api(d.engine) for d in s.databases)
         else [],
         **common,
     )
@@ -138,3 +139,8 @@ def overlay_files(
             resources, {"labels": [{"pairs": {"govmig.gov.cn/overlay": zone}, "includeSelectors": False}]}
         )
     return files
+
+
+def _operator_needs_api(engine: str) -> bool:
+    operator = engine_profile(engine).operator
+    return operator is not None and operator.needs_api_server
