@@ -251,6 +251,15 @@ PROFILES: tuple[EngineProfile, ...] = (
             file_env="MONGO_INITDB_ROOT_PASSWORD_FILE",
         ),
     ),
+    EngineProfile(
+        "oceanbase",
+        "OceanBase",
+        port=2881,
+        checkpoint=(
+            "OceanBase obdumper/obloader（逻辑导出导入），增量用 OMS 数据同步",
+            "OceanBase obdumper/obloader (logical export and import); the delta with OMS",
+        ),
+    ),
     EngineProfile("other", "其他"),
 )
 
