@@ -102,8 +102,11 @@ FACES = {
     "render": [
         "DEFAULT_RENDER",
         "Files",
+        "KUSTOMIZE",
+        "Kustomize",
         "RenderSettings",
         "SystemView",
+        "Target",
         "dump_inventory",
         "load_inventory",
         "render_artifacts",

@@ -18,8 +18,8 @@ import yaml
 from ..contracts import tree as layout
 from ..plan import engine_profile
 from . import naming
-from .kubernetes import _kustomization
 from .settings import RenderSettings
+from .targets import DEFAULT_TARGET, Target
 from .views import Files, SystemView
 
 
@@ -151,21 +151,21 @@ def db_kind(engine: str) -> str:
     return operator.kind if operator else "StatefulSet"
 
 
-def dr_overlays(views: Sequence[SystemView], settings: RenderSettings) -> Files:
+def dr_overlays(
+    views: Sequence[SystemView], settings: RenderSettings, target: Target = DEFAULT_TARGET
+) -> Files:
     files: Files = {}
     for side, classified in (("dr-external", False), ("dr-internal", True)):
         dr = [v for v in views if v.on_kubernetes and v.dr and v.classified == classified]
         if not dr:
             continue
         spaces = sorted({(v.department, v.zone.value) for v in dr})
-        resources = (
-            [layout.from_overlay(layout.platform_base(n)) for n in sorted({v.network.value for v in dr})]
-            + [layout.from_overlay(layout.namespace_base(d, z)) for d, z in spaces]
-            + [layout.from_overlay(layout.system_base(v.department, v.system)) for v in dr]
+        bases = (
+            [layout.platform_base(n) for n in sorted({v.network.value for v in dr})]
+            + [layout.namespace_base(d, z) for d, z in spaces]
+            + [layout.system_base(v.department, v.system) for v in dr]
         )
         patches = _storage(settings) + [p for v in dr for p in _system(v, settings)]
         labels = {"govmig.gov.cn/site": "dr", "govmig.gov.cn/overlay": side}
-        files[layout.overlay(side)] = _kustomization(
-            resources, {"labels": [{"pairs": labels, "includeSelectors": False}], "patches": patches}
-        )
+        files.update(target.overlay(side, bases, labels, patches))
     return files
