@@ -22,13 +22,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-SERVER_ENGINE = {
-    "postgresql": "postgresql",
-    "kingbase": "postgresql",
-    "mysql": "mariadb",
-    "mariadb": "mariadb",
-}
-"""The server a declared engine is rehearsed on; engines not listed cannot run on this machine."""
+from ..plan import ENGINE_PROFILES
+
+SERVER_ENGINE: dict[str, str] = {p.name: p.rehearsal for p in ENGINE_PROFILES if p.rehearsal}
+"""The server a declared engine is rehearsed on (its profile's `rehearsal`); engines not listed cannot run on
+this machine."""
 ROWS = 10_000
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ..contracts import Tree
+from ..plan import engine_profile
 from ..render import dump_inventory, load_inventory
 from . import netns, servers, services
 
@@ -344,7 +345,7 @@ def _database(
     inventory, its secret (None for an engine left to a checkpoint) and its site.json entry."""
     engine = servers.SERVER_ENGINE.get(db["engine"])
     if db.get("move") == "operator":  # no cluster here: the cloud's operator path is rehearsed as a host's
-        db = {**db, "move": "logical" if engine == "postgresql" else "binlog"}
+        db = {**db, "move": engine_profile(db["engine"]).moved_by}
         say(f"  {stand.key}: {db['name']} 无集群，按主机方式演练 no cluster here: rehearsed as on a host")
     if engine is None or db.get("move") not in ("logical", "binlog"):
         say(

@@ -3,6 +3,9 @@
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy as _lazy
+from .engines import PROFILES as ENGINE_PROFILES
+from .engines import EngineProfile
+from .engines import profile as engine_profile
 from .errors import IntakeError
 from .intake import Intake, LoadedPlan, check_portfolio, load_bytes, load_file, load_paths
 from .limits import DEFAULT_LIMITS, Limits
@@ -36,10 +39,12 @@ __getattr__ = _lazy(
 __all__ = [
     "DEFAULT_LIMITS",
     "DEPT_CODE",
+    "ENGINE_PROFILES",
     "REPLICATED_ENGINES",
     "BaseData",
     "DatabaseEngine",
     "DeploymentKind",
+    "EngineProfile",
     "Frequency",
     "Intake",
     "IntakeError",
@@ -56,6 +61,7 @@ __all__ = [
     "Zone",
     "build_template",
     "check_portfolio",
+    "engine_profile",
     "keep_text",
     "load_bytes",
     "load_file",

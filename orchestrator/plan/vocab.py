@@ -7,6 +7,9 @@ lists, the validators and the reports are generated from this one place.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from . import engines
 
 
 class Level(StrEnum):
@@ -69,25 +72,19 @@ class SourcePlatform(StrEnum):
     physical = "physical"
 
 
-class DatabaseEngine(StrEnum):
-    """`deployment.databases[].engine` (contract v1.1): the engines a province's systems run on."""
+if TYPE_CHECKING:
 
-    postgresql = "postgresql"
-    mysql = "mysql"
-    mariadb = "mariadb"
-    oracle = "oracle"
-    dameng = "dameng"
-    kingbase = "kingbase"
-    """人大金仓: PostgreSQL-compatible."""
-    sqlserver = "sqlserver"
-    db2 = "db2"
-    mongodb = "mongodb"
-    other = "other"
+    class DatabaseEngine(StrEnum):
+        """`deployment.databases[].engine` (contract v1.1): the engines a province's systems run on."""
+
+else:  # one value per engine profile (plan/engines.py): adding an engine is adding its profile
+    DatabaseEngine = StrEnum("DatabaseEngine", [(n, n) for n in engines.NAMES], module=__name__)
+    DatabaseEngine.__doc__ = (
+        "`deployment.databases[].engine` (contract v1.1): the engines a province's systems run on."
+    )
 
 
-REPLICATED_ENGINES = frozenset(
-    {DatabaseEngine.postgresql, DatabaseEngine.kingbase, DatabaseEngine.mysql, DatabaseEngine.mariadb}
-)
+REPLICATED_ENGINES = frozenset(DatabaseEngine(n) for n in engines.replicated())
 """Engines govmig moves warm with their own replication (a replica filled while the source serves): the window
 holds only their delta. The others move at a checkpoint, with their engine's tools, in the window."""
 
@@ -144,17 +141,6 @@ ZH: dict[str, str] = {
     "vm": "虚拟机",
     "container": "容器",
     "physical": "物理机",
-    # database engines
-    "postgresql": "PostgreSQL",
-    "mysql": "MySQL",
-    "mariadb": "MariaDB",
-    "oracle": "Oracle",
-    "dameng": "达梦",
-    "kingbase": "人大金仓",
-    "sqlserver": "SQL Server",
-    "db2": "DB2",
-    "mongodb": "MongoDB",
-    "other": "其他",
     # sharing
     "unconditional": "无条件共享",
     "conditional": "有条件共享",
@@ -170,6 +156,9 @@ ZH: dict[str, str] = {
     "egov_internal": "电子政务内网",
     "egov_external": "电子政务外网",
 }
+
+
+ZH.update({p.name: p.label_zh for p in engines.PROFILES})  # the database engines, from their profiles
 
 
 def zh(value: str) -> str:

@@ -7,13 +7,17 @@ identical input. The CLI writes them.
 from .ansible import dump_inventory, load_inventory
 from .artifacts import render_artifacts
 from .settings import DEFAULT_RENDER, RenderSettings
+from .targets import KUSTOMIZE, Kustomize, Target
 from .views import Files, SystemView
 
 __all__ = [
     "DEFAULT_RENDER",
+    "KUSTOMIZE",
     "Files",
+    "Kustomize",
     "RenderSettings",
     "SystemView",
+    "Target",
     "dump_inventory",
     "load_inventory",
     "render_artifacts",

@@ -18,10 +18,9 @@ from jinja2 import Environment
 
 from ..contracts import steps
 from ..contracts import tree as layout
-from ..plan import Network
+from ..plan import Network, engine_profile
 from ..waves import Roadmap
 from . import naming
-from .cloud import OPERATED
 from .datamoves import data_moves
 from .runbook import runbook
 from .serialize import Dumper, folds
@@ -133,7 +132,8 @@ def _databases(s: SystemView, settings: RenderSettings) -> list[dict[str, object
     out: list[dict[str, object]] = []
     for m in moves:
         # on the cloud, an operator brings these in (render/cloud.py), driven by the executor, not the playbook
-        operated = m.driven and s.kind == "container" and m.engine in OPERATED
+        operator = engine_profile(m.engine).operator
+        operated = m.driven and s.kind == "container" and operator is not None
         out.append(
             {
                 "name": m.name,
@@ -142,7 +142,11 @@ def _databases(s: SystemView, settings: RenderSettings) -> list[dict[str, object
                 "source": {"host": s.source_host, "port": m.port, "dbname": m.name},
                 "target": {"host": s.target_host, "port": m.port, "dbname": m.name},
                 # the CloudNativePG replica streams as this user (its externalClusters): the catch-up's gate
-                **({"standby_user": settings.source_user} if operated and m.engine == "postgresql" else {}),
+                **(
+                    {"standby_user": settings.source_user}
+                    if operated and operator and operator.streams_as_source_user
+                    else {}
+                ),
                 **({"runbook": {"zh": m.runbook[0], "en": m.runbook[1]}} if m.runbook else {}),
             }
         )

@@ -22,6 +22,7 @@ from .quota import COUNTED, DEFAULTS, Need, forklift_vm, launcher_mib, needs
 from .retire import retire_files
 from .serialize import documents_of_kind
 from .settings import DEFAULT_RENDER, RenderSettings
+from .targets import DEFAULT_TARGET, Target
 from .templates import environment
 from .views import Files, SystemView, build_views, namespaces
 
@@ -33,24 +34,26 @@ def render_artifacts(
     settings: RenderSettings = DEFAULT_RENDER,
     loader: BaseLoader | None = None,
     progress: Callable[[int, int], None] | None = None,
+    target: Target = DEFAULT_TARGET,
 ) -> Files:
-    """Every file of the output tree, by path relative to it; `progress(done, total)` after each system."""
+    """Every file of the output tree, by path relative to it; `progress(done, total)` after each system; the
+    objects packaged for `target` (Kustomize unless another is given: render/targets.py)."""
     env = environment(loader)
     views = build_views(plans, decisions, roadmap, settings)
     spaces = namespaces(views)
     files: Files = {}
     for n, view in enumerate(views, start=1):
         if view.on_kubernetes:
-            files.update(system_files(env, view, settings))
+            files.update(system_files(env, view, settings, target))
         if progress:
             progress(n, len(views))
     need = _needs(files, views, settings)
     for ns in spaces:
-        files.update(namespace_files(env, ns, need.get(ns.name, Need()), settings))
-    files.update(platform_files(env, spaces, settings))
-    files.update(overlay_files(views, spaces, settings))
-    files.update(dr_overlays(views, settings))
-    files.update(monitoring_files(env, views, settings))
+        files.update(namespace_files(env, ns, need.get(ns.name, Need()), settings, target))
+    files.update(platform_files(env, spaces, settings, target))
+    files.update(overlay_files(views, spaces, settings, target))
+    files.update(dr_overlays(views, settings, target))
+    files.update(monitoring_files(env, views, settings, target))
     files.update(ansible_files(env, roadmap, views, settings))
     files.update(retire_files(env, plans, decisions, settings))
     files[layout.INDEX] = build_index(files, views, decisions, roadmap, plans).to_json()

@@ -18,12 +18,11 @@ Every object that holds data names where it comes from in `govmig.gov.cn/data-fr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from jinja2 import Environment
 
+from ..plan import engine_profile
 from . import naming
-from .datamoves import PORTS
 from .quantities import cpu, gib, memory
 from .settings import RenderSettings
 from .views import DatabaseView, Files, SystemView
@@ -32,47 +31,15 @@ DB_CPU, DB_MEMORY = (1000, 2000), (2048, 4096)
 """What each database instance asks for and may use (millicores, MiB)."""
 
 
-@dataclass(frozen=True)
-class ImageLayout:
-    """Where an engine's image keeps its data and takes its password (each vendor's image documents its own)."""
-
-    data_path: str
-    password_env: str = ""
-    password_file: str = ""
-    file_env: str = ""
-    """The variable that tells the image where the password file is, where it needs one."""
-
-
-LAYOUTS = {
-    "oracle": ImageLayout("/opt/oracle/oradata", password_file="/run/secrets/oracle_pwd"),
-    "dameng": ImageLayout("/opt/dmdbms/data", password_env="SYSDBA_PWD"),
-    "kingbase": ImageLayout("/home/kingbase/userdata", password_env="DB_PASSWORD"),
-    "sqlserver": ImageLayout("/var/opt/mssql", password_env="MSSQL_SA_PASSWORD"),
-    "db2": ImageLayout("/database", password_env="DB2INST1_PASSWORD"),
-    "mongodb": ImageLayout(
-        "/data/db",
-        password_file="/run/secrets/mongo_root_password",
-        file_env="MONGO_INITDB_ROOT_PASSWORD_FILE",
-    ),
-}
-OTHER = ImageLayout(
-    "/var/lib/database", password_file="/run/secrets/db_password", file_env="DB_PASSWORD_FILE"
-)
-OPERATED = {
-    "postgresql": "k8s/cnpg.yaml.j2",
-    "mysql": "k8s/innodbcluster.yaml.j2",
-    "mariadb": "k8s/mariadb.yaml.j2",
-}
-
-
 def _driven(db: DatabaseView) -> bool:
     return db.how in ("logical", "binlog")
 
 
 def data_from(s: SystemView, db: DatabaseView) -> str:
     if _driven(db):
-        scheme = "postgresql" if db.engine == "postgresql" else "mysql"
-        return f"{scheme}://{s.source_host}:{PORTS.get(db.engine, 0)}/{db.dbname}"
+        p = engine_profile(db.engine)
+        scheme = p.replication.url_scheme if p.replication else "mysql"
+        return f"{scheme}://{s.source_host}:{p.port or 0}/{db.dbname}"
     return f"checkpoint:{db.how}"
 
 
@@ -80,6 +47,7 @@ def database_files(env: Environment, s: SystemView, settings: RenderSettings, ba
     files: Files = {}
     instances = 2 if s.mlps >= 3 else 1
     for db in s.databases:
+        p = engine_profile(db.engine)
         common = {
             "s": s,
             "db": db,
@@ -88,7 +56,7 @@ def database_files(env: Environment, s: SystemView, settings: RenderSettings, ba
             "selector": {naming.PART_OF: s.system, naming.NAME: db.name},
             "secret": naming.k8s_name(db.name, "credentials"),
             "storage_class": settings.storage_class,
-            "port": PORTS.get(db.engine, 5432),
+            "port": p.port or 5432,
             "data_from": data_from(s, db),
             "driven": _driven(db),
             "source_host": s.source_host,
@@ -97,11 +65,11 @@ def database_files(env: Environment, s: SystemView, settings: RenderSettings, ba
             "memory": (memory(DB_MEMORY[0]), memory(DB_MEMORY[1])),
             "image": db.image,
             "image_repository": db.image.rsplit("/", 1)[0],
-            "instances": instances if db.engine != "mariadb" else 1,
-            "layout": LAYOUTS.get(db.engine, OTHER),
+            "instances": instances if p.operator is None or p.operator.instances_follow_level else 1,
+            "layout": p.image_layout,
             "dr": settings.dr_backup,
         }
-        template = OPERATED.get(db.engine, "k8s/database.yaml.j2")
+        template = p.operator.template if p.operator else "k8s/database.yaml.j2"
         files[f"{base}/{db.name}.yaml"] = env.get_template(template).render(**common)
     return files
 
@@ -183,7 +151,7 @@ def filesync_files(env: Environment, s: SystemView, settings: RenderSettings, ba
         )
     out = movers(s)
     if out:
-        ports = {PORTS.get(db.engine, 5432) for db in s.databases if db.name in out}
+        ports = {engine_profile(db.engine).port or 5432 for db in s.databases if db.name in out}
         ports |= {22} if s.claims_data else set()
         files[f"{base}/migration-path.yaml"] = env.get_template("k8s/migration_path.yaml.j2").render(
             s=s,

@@ -16,9 +16,10 @@ from typing import Any
 import yaml
 
 from ..contracts import tree as layout
+from ..plan import engine_profile
 from . import naming
-from .kubernetes import _kustomization
 from .settings import RenderSettings
+from .targets import DEFAULT_TARGET, Target
 from .views import Files, SystemView
 
 
@@ -61,7 +62,8 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
     ns, patches = v.namespace, []
     for db in v.databases if v.kind == "container" else []:
         target = {"kind": db_kind(db.engine), "name": db.name, "namespace": ns}
-        if db.engine == "postgresql":
+        dr = engine_profile(db.engine).dr
+        if dr == "replica-cluster":
             primary = {
                 "name": "primary",
                 "connectionParameters": {
@@ -97,7 +99,7 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
                     ],
                 )
             )
-        elif db.engine == "mysql":  # restored from the primary's scheduled dumps; it schedules none itself
+        elif dr == "dump-restore":  # restored from the primary's scheduled dumps; it schedules none itself
             b = settings.dr_backup
             s3 = {
                 "bucketName": b.bucket,
@@ -114,7 +116,7 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
             ]
             ops += [{"op": "remove", "path": f"/spec/{k}"} for k in ("backupProfiles", "backupSchedules")]
             patches.append(_json(target, ops))
-        elif db.engine == "mariadb":
+        elif dr == "s3-bootstrap":
             b = settings.dr_backup
             bucket: dict[str, object] = {
                 "bucket": b.bucket,
@@ -145,26 +147,25 @@ def _system(v: SystemView, settings: RenderSettings) -> list[dict[str, Any]]:
 
 
 def db_kind(engine: str) -> str:
-    return {"postgresql": "Cluster", "mysql": "InnoDBCluster", "mariadb": "MariaDB"}.get(
-        engine, "StatefulSet"
-    )
+    operator = engine_profile(engine).operator
+    return operator.kind if operator else "StatefulSet"
 
 
-def dr_overlays(views: Sequence[SystemView], settings: RenderSettings) -> Files:
+def dr_overlays(
+    views: Sequence[SystemView], settings: RenderSettings, target: Target = DEFAULT_TARGET
+) -> Files:
     files: Files = {}
     for side, classified in (("dr-external", False), ("dr-internal", True)):
         dr = [v for v in views if v.on_kubernetes and v.dr and v.classified == classified]
         if not dr:
             continue
         spaces = sorted({(v.department, v.zone.value) for v in dr})
-        resources = (
-            [layout.from_overlay(layout.platform_base(n)) for n in sorted({v.network.value for v in dr})]
-            + [layout.from_overlay(layout.namespace_base(d, z)) for d, z in spaces]
-            + [layout.from_overlay(layout.system_base(v.department, v.system)) for v in dr]
+        bases = (
+            [layout.platform_base(n) for n in sorted({v.network.value for v in dr})]
+            + [layout.namespace_base(d, z) for d, z in spaces]
+            + [layout.system_base(v.department, v.system) for v in dr]
         )
         patches = _storage(settings) + [p for v in dr for p in _system(v, settings)]
         labels = {"govmig.gov.cn/site": "dr", "govmig.gov.cn/overlay": side}
-        files[layout.overlay(side)] = _kustomization(
-            resources, {"labels": [{"pairs": labels, "includeSelectors": False}], "patches": patches}
-        )
+        files.update(target.overlay(side, bases, labels, patches))
     return files

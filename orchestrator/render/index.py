@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from ..contracts import IndexedSystem, RenderIndex
 from ..contracts import tree as layout
-from ..plan import MigrationPlan
+from ..plan import MigrationPlan, engine_profile
 from ..policy import Action, Decision
 from ..waves import Roadmap
 from .views import SystemView
@@ -16,9 +16,6 @@ from .views import SystemView
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-OPERATOR_PATHS = {"postgresql": "cnpg-replica", "mysql": "mysql-clone", "mariadb": "mariadb-restore"}
 
 
 def data_in(v: SystemView) -> dict[str, str]:
@@ -29,7 +26,8 @@ def data_in(v: SystemView) -> dict[str, str]:
     else:
         for db in v.databases:
             driven = db.how in ("logical", "binlog")
-            out[db.dbname] = OPERATOR_PATHS.get(db.engine, "checkpoint") if driven else db.how
+            operator = engine_profile(db.engine).operator
+            out[db.dbname] = (operator.path if operator else "checkpoint") if driven else db.how
         if v.claims_data:
             out["files"] = "rsync-jobs"
     return out

@@ -7,24 +7,17 @@ from collections.abc import Sequence
 from jinja2 import Environment
 
 from ..contracts import tree as layout
+from ..plan import engine_profile
 from . import cloud, naming, quantities
 from .quota import DEFAULTS, Need
-from .serialize import to_yaml
 from .settings import RenderSettings
+from .targets import DEFAULT_TARGET, Target
 from .views import Files, NamespaceView, SystemView
 
 
-def _kustomization(resources: Sequence[str], extra: dict[str, object] | None = None) -> str:
-    doc: dict[str, object] = {
-        "apiVersion": "kustomize.config.k8s.io/v1beta1",
-        "kind": "Kustomization",
-        "resources": list(resources),
-    }
-    doc.update(extra or {})
-    return to_yaml(doc)
-
-
-def namespace_files(env: Environment, ns: NamespaceView, need: Need, settings: RenderSettings) -> Files:
+def namespace_files(
+    env: Environment, ns: NamespaceView, need: Need, settings: RenderSettings, target: Target = DEFAULT_TARGET
+) -> Files:
     """The namespace, its quota summed from what is rendered into it (`render/quota.py`) with the site's
     headroom, and a LimitRange whose defaults cover every pod that comes without limits."""
     labels = {
@@ -59,11 +52,13 @@ def namespace_files(env: Environment, ns: NamespaceView, need: Need, settings: R
         f"{base}/namespace.yaml": env.get_template("k8s/namespace.yaml.j2").render(
             ns=ns, labels=labels, quota=quota
         ),
-        f"{base}/kustomization.yaml": _kustomization(["namespace.yaml"]),
+        **target.base(base, ["namespace.yaml"]),
     }
 
 
-def system_files(env: Environment, s: SystemView, settings: RenderSettings) -> Files:
+def system_files(
+    env: Environment, s: SystemView, settings: RenderSettings, target: Target = DEFAULT_TARGET
+) -> Files:
     base = layout.system_base(s.department, s.system)
     files: Files = {}
     config, claim = naming.k8s_name(s.system, "config"), naming.k8s_name(s.system, "data")
@@ -108,33 +103,37 @@ def system_files(env: Environment, s: SystemView, settings: RenderSettings) -> F
         if s.kind == "container"
         else [],
         api_cidrs=settings.api_server_cidrs
-        if s.kind == "container" and any(d.engine == "postgresql" for d in s.databases)
+        if s.kind == "container" and any(_operator_needs_api(d.engine) for d in s.databases)
         else [],
         **common,
     )
-    files[f"{base}/kustomization.yaml"] = _kustomization(sorted(p.rsplit("/", 1)[1] for p in files))
+    files.update(target.base(base, sorted(p.rsplit("/", 1)[1] for p in files)))
     return files
 
 
 def overlay_files(
-    views: Sequence[SystemView], namespaces: Sequence[NamespaceView], settings: RenderSettings
+    views: Sequence[SystemView],
+    namespaces: Sequence[NamespaceView],
+    settings: RenderSettings,
+    target: Target = DEFAULT_TARGET,
 ) -> Files:
     """One overlay per zone (the DR site's: render/dr.py)."""
     files: Files = {}
     zones = sorted({ns.zone.value for ns in namespaces})
     for zone in zones:
         network = next(ns.network.value for ns in namespaces if ns.zone.value == zone)
-        resources = [layout.from_overlay(layout.platform_base(network))] + [
-            layout.from_overlay(layout.namespace_base(ns.department, zone))
-            for ns in namespaces
-            if ns.zone.value == zone
+        bases = [layout.platform_base(network)] + [
+            layout.namespace_base(ns.department, zone) for ns in namespaces if ns.zone.value == zone
         ]
-        resources += [
-            layout.from_overlay(layout.system_base(v.department, v.system))
+        bases += [
+            layout.system_base(v.department, v.system)
             for v in views
             if v.on_kubernetes and v.zone.value == zone
         ]
-        files[layout.overlay(zone)] = _kustomization(
-            resources, {"labels": [{"pairs": {"govmig.gov.cn/overlay": zone}, "includeSelectors": False}]}
-        )
+        files.update(target.overlay(zone, bases, {"govmig.gov.cn/overlay": zone}))
     return files
+
+
+def _operator_needs_api(engine: str) -> bool:
+    operator = engine_profile(engine).operator
+    return operator is not None and operator.needs_api_server

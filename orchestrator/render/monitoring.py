@@ -14,17 +14,19 @@ from jinja2 import Environment
 from ..contracts import metrics
 from ..contracts import tree as layout
 from . import naming
-from .kubernetes import _kustomization
 from .rules import pipeline_groups, rule_groups
 from .serialize import unfolded_yaml
 from .settings import RenderSettings
+from .targets import DEFAULT_TARGET, Target
 from .views import Files, SystemView
 
 PIPELINE_RULE = "pipeline-prometheusrule.yaml"
 """Each zone's rules for the monitoring itself, beside the systems' (one Prometheus per zone loads them)."""
 
 
-def monitoring_files(env: Environment, views: Sequence[SystemView], settings: RenderSettings) -> Files:
+def monitoring_files(
+    env: Environment, views: Sequence[SystemView], settings: RenderSettings, target: Target = DEFAULT_TARGET
+) -> Files:
     files: Files = {}
     by_zone: dict[str, list[str]] = {}
     for s in views:
@@ -76,7 +78,5 @@ def monitoring_files(env: Environment, views: Sequence[SystemView], settings: Re
                 "spec": groups,
             },
         )
-        files[f"{layout.monitoring_zone(zone)}/{layout.KUSTOMIZATION}"] = _kustomization(
-            [PIPELINE_RULE, *resources]
-        )
+        files.update(target.base(layout.monitoring_zone(zone), [PIPELINE_RULE, *resources]))
     return files

@@ -15,12 +15,17 @@ from jinja2 import Environment
 from ..contracts import tree as layout
 from ..plan import Zone
 from . import naming
-from .kubernetes import _kustomization
 from .settings import RenderSettings
+from .targets import DEFAULT_TARGET, Target
 from .views import Files, NamespaceView
 
 
-def platform_files(env: Environment, spaces: Sequence[NamespaceView], settings: RenderSettings) -> Files:
+def platform_files(
+    env: Environment,
+    spaces: Sequence[NamespaceView],
+    settings: RenderSettings,
+    target: Target = DEFAULT_TARGET,
+) -> Files:
     """One platform base per network (a DR site may hold several zones of one network in one cluster): the
     monitoring and sharing namespaces, and each of its zones' Gateway with the Gateway's namespace."""
     files: Files = {}
@@ -50,5 +55,5 @@ def platform_files(env: Environment, spaces: Sequence[NamespaceView], settings: 
         files[f"{base}/platform.yaml"] = env.get_template("k8s/platform.yaml.j2").render(
             network=network.value, spaces=platform, gateways=gateways
         )
-        files[f"{base}/kustomization.yaml"] = _kustomization(["platform.yaml"])
+        files.update(target.base(base, ["platform.yaml"]))
     return files

@@ -14,18 +14,17 @@ from jinja2 import Environment
 
 from ..contracts import steps
 from ..contracts import tree as layout
-from ..plan import MigrationPlan
+from ..plan import MigrationPlan, engine_profile
 from ..policy import Action, Decision
 from . import naming
 from .ansible import dump_inventory
-from .datamoves import TOOLS, data_moves
+from .datamoves import data_moves
 from .settings import RenderSettings
 from .templates import ROOT, static_files
 from .views import Files
 
 WAVE = "retire"
 """The retirement's playbook and inventory sit where a wave's would (playbooks/retire.yml, inventories/retire/)."""
-DUMPED = ("postgresql", "kingbase", "mysql", "mariadb")
 
 
 def retire_files(
@@ -52,7 +51,7 @@ def retire_files(
                     "name": m.name,
                     "engine": m.engine,
                     # its own dump where govmig can make one; else archived by hand and confirmed
-                    "move": "archive" if m.engine in DUMPED else "checkpoint",
+                    "move": "archive" if engine_profile(m.engine).dump else "checkpoint",
                     "source": {
                         "host": naming.host(system.id, dept, settings.domain("src")),
                         "port": m.port,
@@ -60,10 +59,10 @@ def retire_files(
                     },
                     **(
                         {}
-                        if m.engine in DUMPED
+                        if engine_profile(m.engine).dump
                         else {
                             "runbook": dict(
-                                zip(("zh", "en"), TOOLS.get(m.engine, TOOLS["other"]), strict=True)
+                                zip(("zh", "en"), engine_profile(m.engine).checkpoint, strict=True)
                             )
                         }
                     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from ..plan import engine_profile
 from ..waves import Wave
 from .datamoves import data_moves
 from .settings import RenderSettings
@@ -30,19 +31,6 @@ HOW = {
         "checkpoint: moved with the engine's own tools, then confirmed",
     ),
     "offline": ("检查点：离线介质摆渡", "checkpoint: offline transfer on approved media"),
-    "postgresql@cloud": (
-        "CloudNativePG 副本集群（预同步时从源库 pg_basebackup；源库停写后等副本落盘源库最后位置，切换时提升）",
-        "a CloudNativePG replica cluster (pg_basebackup from the source ahead; once the source stops writing, "
-        "promoted at cutover only after it flushed the source's last position)",
-    ),
-    "mysql@cloud": (
-        "MySQL Operator：源库停写后在窗口内克隆（initDB.clone）",
-        "MySQL Operator: cloned in the window (initDB.clone) once the source's writes stopped",
-    ),
-    "mariadb@cloud": (
-        "mariadb-operator：源库停写后在窗口内备份并恢复",
-        "mariadb-operator: backed up and restored in the window once the source's writes stopped",
-    ),
 }
 
 
@@ -74,8 +62,9 @@ def runbook(wave: Wave, views: Sequence[SystemView], settings: RenderSettings) -
         if not moves:
             lines.append(f"| {v.key} {_text(v.title)} | – | – | 文件 files (rsync) | – |")
         for m in moves:
-            on_cloud = m.driven and v.kind == "container" and f"{m.engine}@cloud" in HOW
-            zh, en = HOW[f"{m.engine}@cloud" if on_cloud else m.how]
+            operator = engine_profile(m.engine).operator
+            on_cloud = m.driven and v.kind == "container" and operator is not None
+            zh, en = operator.runbook if on_cloud and operator else HOW[m.how]
             tools = f"{m.runbook[0]} / {m.runbook[1]}" if m.runbook else "govmig"
             lines.append(f"| {v.key} {_text(v.title)} | {m.name} | {m.engine} | {zh} / {en} | {tools} |")
             if not m.driven:

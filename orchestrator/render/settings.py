@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..plan import Zone
+from ..plan import ENGINE_PROFILES, Zone
 
 EXAMPLE = "govcloud.example"
 """The defaults' domain: under `.example`, which RFC 6761 reserves, so an unconfigured name never resolves."""
@@ -102,15 +102,9 @@ class RenderSettings(BaseModel):
     """Forklift's provider for the cluster itself (the one its operator creates)."""
     vm_root_disk_gb: Annotated[int, Field(ge=1)] = 50
     database_images: dict[str, str] = Field(
-        default_factory=lambda: {
-            "mysql": f"registry.{EXAMPLE}/base/mysql:8.0",
-            "mariadb": f"registry.{EXAMPLE}/base/mariadb:11.4",
-            "postgresql": f"registry.{EXAMPLE}/base/postgresql:16",
-            "dameng": f"registry.{EXAMPLE}/base/dameng:8",
-            "kingbase": f"registry.{EXAMPLE}/base/kingbase:v9",
-            "oracle": f"registry.{EXAMPLE}/base/oracle:19c",
-        }
+        default_factory=lambda: {p.name: p.image for p in ENGINE_PROFILES if p.image}
     )
+    """Each engine's image on the cloud (the engines' profiles give the defaults)."""
     file_sync_image: str = f"registry.{EXAMPLE}/base/rsync:3.2"
     """The image of the Jobs that bring a system's files into its claim (rsync over SSH from the source)."""
     source_ssh_secret: str = "govmig-source-ssh"
@@ -122,11 +116,7 @@ class RenderSettings(BaseModel):
     """The administrator the cloud's engines log in to a source database as (its password: the namespace's
     `DB-credentials` Secret, key `source-password`; never rendered)."""
     operator_namespaces: dict[str, str] = Field(
-        default_factory=lambda: {
-            "postgresql": "cnpg-system",
-            "mysql": "mysql-operator",
-            "mariadb": "mariadb-operator",
-        }
+        default_factory=lambda: {p.name: p.operator.namespace for p in ENGINE_PROFILES if p.operator}
     )
     """Where each database operator runs: its namespace may reach the instances it manages."""
     api_server_cidrs: list[str] = Field(default_factory=lambda: ["10.96.0.1/32"])

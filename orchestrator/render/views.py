@@ -11,15 +11,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..plan import DeploymentKind, MigrationPlan, Network, System, Zone, qualify
+from ..plan import DeploymentKind, MigrationPlan, Network, System, Zone, engine_profile, qualify
 from ..policy import Action, Decision, Flag
 from ..waves import Roadmap, volume_gb
 from . import naming, quantities
 from .datamoves import data_moves
 from .settings import EXAMPLE, RenderSettings
 
-NAME_LIMITS = {"mysql": 40}
-"""Operators that allow shorter names than Kubernetes: the MySQL Operator's InnoDBCluster (40)."""
 Files = dict[str, str]
 """A rendered tree: relative path -> content."""
 
@@ -214,7 +212,9 @@ def build_views(
         )
         dbs = [
             DatabaseView(
-                naming.k8s_name(system.id, "db", str(n), db.engine, limit=NAME_LIMITS.get(db.engine, 63)),
+                naming.k8s_name(
+                    system.id, "db", str(n), db.engine, limit=engine_profile(db.engine).name_limit
+                ),
                 db.engine,
                 settings.image(
                     settings.database_images.get(db.engine, f"registry.{EXAMPLE}/base/{db.engine}:latest")

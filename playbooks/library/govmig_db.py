@@ -33,8 +33,10 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule  # type: ignore[import-untyped]
 
 DOCUMENTATION = r"""
 module: govmig_db
@@ -56,7 +58,7 @@ MY = ("mysql", "mariadb")
 SLOT = "govmig_{}"
 
 
-def _slot(p):
+def _slot(p: dict[str, Any]) -> str:
     """The publication, subscription and slot of one database's move share this name."""
     return SLOT.format(re.sub(r"\W", "_", p["name"]))
 
@@ -64,7 +66,7 @@ def _slot(p):
 class Fail(Exception):
     """A refusal with its reason in Chinese and English."""
 
-    def __init__(self, zh, en, **figures):
+    def __init__(self, zh: str, en: str, **figures: Any) -> None:
         super().__init__(f"{zh} / {en}")
         self.figures = figures
 
@@ -72,7 +74,7 @@ class Fail(Exception):
 # --- connections -------------------------------------------------------------------------------------------
 
 
-def _pg(side, user="admin", autocommit=True):
+def _pg(side: dict[str, Any], user: str = "admin", autocommit: bool = True) -> Any:
     import psycopg
 
     return psycopg.connect(
@@ -89,7 +91,7 @@ def _pg(side, user="admin", autocommit=True):
     )
 
 
-def _my(side, user="admin", db=True):
+def _my(side: dict[str, Any], user: str = "admin", db: bool = True) -> Any:
     import pymysql
 
     return pymysql.connect(
@@ -105,13 +107,13 @@ def _my(side, user="admin", db=True):
     )
 
 
-def _rows(conn, sql, args=()):
+def _rows(conn: Any, sql: str, args: Sequence[Any] = ()) -> list[Any]:
     with conn.cursor() as cur:
         cur.execute(sql, args)
         return list(cur.fetchall()) if cur.description else []
 
 
-def _env(side, kind):
+def _env(side: dict[str, Any], kind: str) -> dict[str, str]:
     env = dict(os.environ)
     if kind == "pg":
         env["PGPASSWORD"] = side["admin_password"]
@@ -120,15 +122,15 @@ def _env(side, kind):
     return env
 
 
-def _pg_args(side):
+def _pg_args(side: dict[str, Any]) -> list[str]:
     return ["-h", side["host"], "-p", str(side.get("port") or 5432), "-U", side["admin_user"]]
 
 
-def _my_args(side):
+def _my_args(side: dict[str, Any]) -> list[str]:
     return ["-h", side["host"], "-P", str(side.get("port") or 3306), "-u", side["admin_user"]]
 
 
-def _wait(what_zh, what_en, timeout, done, pause=0.2):
+def _wait(what_zh: str, what_en: str, timeout: float, done: Callable[[], Any], pause: float = 0.2) -> None:
     """Polls done() until it is true or `timeout` seconds pass (bounded in time, and so in count)."""
     deadline = time.monotonic() + timeout
     last = None
@@ -141,13 +143,15 @@ def _wait(what_zh, what_en, timeout, done, pause=0.2):
         except Exception as exc:  # a cut link or a restarting server: retried until the deadline
             last = exc
         time.sleep(pause)
-    raise Fail(f"{what_zh}超时（{timeout:.0f} 秒）", f"{what_en} timed out after {timeout:.0f} s: {last or ''}")
+    raise Fail(
+        f"{what_zh}超时（{timeout:.0f} 秒）", f"{what_en} timed out after {timeout:.0f} s: {last or ''}"
+    )
 
 
 # --- PostgreSQL (and Kingbase, PostgreSQL-compatible) -------------------------------------------------------
 
 
-def _pg_tables(conn):
+def _pg_tables(conn: Any) -> list[Any]:
     return [
         (s, t)
         for s, t in _rows(
@@ -158,11 +162,11 @@ def _pg_tables(conn):
     ]
 
 
-def _q(*parts):
+def _q(*parts: str) -> str:
     return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
 
 
-def _pg_prepare(p, timeout):
+def _pg_prepare(p: dict[str, Any], timeout: float) -> dict[str, Any]:
     src, tgt, name = p["source"], p["target"], _slot(p)
     with _pg(src) as s:
         level = _rows(s, "SHOW wal_level")[0][0]
@@ -200,15 +204,31 @@ def _pg_prepare(p, timeout):
             tables = _pg_tables(t)
             if not tables:  # logical replication copies no schema: the engine's own dump does
                 dump = subprocess.run(
-                    ["pg_dump", "--schema-only", "--no-publications",
-                     "--no-subscriptions", *_pg_args(src), "-d", src["dbname"]],
-                    capture_output=True, env=_env(src, "pg"), timeout=timeout, check=False,
+                    [
+                        "pg_dump",
+                        "--schema-only",
+                        "--no-publications",
+                        "--no-subscriptions",
+                        *_pg_args(src),
+                        "-d",
+                        src["dbname"],
+                    ],
+                    capture_output=True,
+                    env=_env(src, "pg"),
+                    timeout=timeout,
+                    check=False,
                 )
                 if dump.returncode:
-                    raise Fail("导出表结构失败", "pg_dump --schema-only failed: " + dump.stderr.decode()[-400:])
+                    raise Fail(
+                        "导出表结构失败", "pg_dump --schema-only failed: " + dump.stderr.decode()[-400:]
+                    )
                 load = subprocess.run(
                     ["psql", "-v", "ON_ERROR_STOP=1", "-q", *_pg_args(tgt), "-d", tgt["dbname"]],
-                    input=dump.stdout, capture_output=True, env=_env(tgt, "pg"), timeout=timeout, check=False,
+                    input=dump.stdout,
+                    capture_output=True,
+                    env=_env(tgt, "pg"),
+                    timeout=timeout,
+                    check=False,
                 )
                 if load.returncode:
                     raise Fail("导入表结构失败", "loading the schema failed: " + load.stderr.decode()[-400:])
@@ -226,23 +246,27 @@ def _pg_prepare(p, timeout):
                 )
             )
 
-            def subscribe():
+            def subscribe() -> bool:
                 # CREATE SUBSCRIPTION reaches the source at once (to make its slot): over a cut link it fails,
                 # and is tried again until the deadline
                 with _pg(src) as s:
                     if _rows(s, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", (name,)):
                         s.execute("SELECT pg_drop_replication_slot(%s)", (name,))
-                t.execute(f"CREATE SUBSCRIPTION \"{name}\" CONNECTION '{conninfo.replace(chr(39), chr(39) * 2)}' "
-                          f'PUBLICATION "{name}"')
+                t.execute(
+                    f"CREATE SUBSCRIPTION \"{name}\" CONNECTION '{conninfo.replace(chr(39), chr(39) * 2)}' "
+                    f'PUBLICATION "{name}"'
+                )
                 return True
 
             _wait("创建订阅", "creating the subscription", timeout, subscribe, pause=0.5)
         # the application may not write on a replica: the role's setting, which the apply worker (running as
         # the subscription's owner) does not share
-        t.execute(f"ALTER ROLE {_q(tgt['app_user'])} IN DATABASE {_q(tgt['dbname'])} "
-                  "SET default_transaction_read_only = on")
+        t.execute(
+            f"ALTER ROLE {_q(tgt['app_user'])} IN DATABASE {_q(tgt['dbname'])} "
+            "SET default_transaction_read_only = on"
+        )
 
-    def ready():
+    def ready() -> Any:
         with _pg(tgt) as t:
             states = _rows(
                 t,
@@ -256,7 +280,7 @@ def _pg_prepare(p, timeout):
     return {"replication": "logical", "no_primary_key": [f"{n}.{t}" for n, t in no_key]}
 
 
-def _pg_quiesce(p):
+def _pg_quiesce(p: dict[str, Any]) -> dict[str, Any]:
     src = p["source"]
     with _pg(src) as s:
         s.execute(f"ALTER DATABASE {_q(src['dbname'])} SET default_transaction_read_only = on")
@@ -270,13 +294,13 @@ def _pg_quiesce(p):
     return {"sessions_ended": ended}
 
 
-def _pg_probe(side):
+def _pg_probe(side: dict[str, Any]) -> None:
     with _pg(side, "app") as a:
         a.execute("CREATE TABLE govmig_quiesce_probe (i int)")
         a.execute("DROP TABLE govmig_quiesce_probe")
 
 
-def _probe(write):
+def _probe(write: Callable[[], Any]) -> None:
     """The probe write as the application: it must be refused, or the quiesce failed."""
     try:
         write()
@@ -284,11 +308,15 @@ def _probe(write):
         text = str(exc)
         if "read-only" in text or "read_only" in text or "--read-only" in text or "1290" in text:
             return
-        raise Fail("探测写入失败但原因不是只读", f"the probe write failed, but not as read-only: {text}") from exc
-    raise Fail("停写后探测写入仍然成功：不能做最终同步", "a probe write still succeeded after stopping writes")
+        raise Fail(
+            "探测写入失败但原因不是只读", f"the probe write failed, but not as read-only: {text}"
+        ) from exc
+    raise Fail(
+        "停写后探测写入仍然成功：不能做最终同步", "a probe write still succeeded after stopping writes"
+    )
 
 
-def _pg_catchup(p, timeout):
+def _pg_catchup(p: dict[str, Any], timeout: float) -> dict[str, Any]:
     """Waits until the subscriber has confirmed the source's last WAL position. A replica already being
     detached (its subscription disabled or gone on the target) was promoted by an earlier attempt of this step,
     which got here only after its own catch-up, on a source read-only since: its slot confirms nothing any more,
@@ -302,7 +330,7 @@ def _pg_catchup(p, timeout):
     with _pg(src) as s:
         end = _rows(s, "SELECT pg_current_wal_lsn()::text")[0][0]
 
-    def equal():
+    def equal() -> Any:
         with _pg(src) as s:
             row = _rows(
                 s,
@@ -317,7 +345,7 @@ def _pg_catchup(p, timeout):
     return {"source_position": end, "catchup_seconds": round(time.monotonic() - started, 3)}
 
 
-def _pg_standby(p, timeout):
+def _pg_standby(p: dict[str, Any], timeout: float) -> dict[str, Any]:
     """After the quiesce, the standby that the cloud's operator keeps (a CloudNativePG replica cluster's
     designated primary streams from the source as `standby_user`) must hold the source's last WAL position
     before the window promotes it, or the writes acknowledged in between would be lost. Its flush position is
@@ -328,7 +356,7 @@ def _pg_standby(p, timeout):
         end = _rows(s, "SELECT pg_current_wal_lsn()::text")[0][0]
     seen = {}
 
-    def flushed():
+    def flushed() -> Any:
         with _pg(src) as s:
             found = _rows(
                 s,
@@ -353,7 +381,7 @@ def _pg_standby(p, timeout):
     return {"source_position": end, "catchup_seconds": round(time.monotonic() - started, 3), **seen}
 
 
-def _pg_sequences(src, tgt):
+def _pg_sequences(src: dict[str, Any], tgt: dict[str, Any]) -> dict[str, Any]:
     """Logical replication carries no sequence positions: each is set past its table's largest value (and at
     least where the source had it), or the application's first insert on the target would fail."""
     moved = {}
@@ -372,13 +400,15 @@ def _pg_sequences(src, tgt):
             )
             top = last
             for col, tschema, table in owned:
-                top = max(top, _rows(t, f"SELECT coalesce(max({_q(col)}), 0) FROM {_q(tschema, table)}")[0][0])
+                top = max(
+                    top, _rows(t, f"SELECT coalesce(max({_q(col)}), 0) FROM {_q(tschema, table)}")[0][0]
+                )
             t.execute("SELECT setval(%s, %s, true)", (_q(schema, seq), max(1, top)))
             moved[f"{schema}.{seq}"] = max(1, top)
     return moved
 
 
-def _pg_detach(p, abandon=False):
+def _pg_detach(p: dict[str, Any], abandon: bool = False) -> None:
     """Drops the subscription on the target, then the slot and the publication on the source. `abandon` (a
     rollback before cutover): a target that cannot be reached (its disk full, its server down) is given up
     and its walsender ended, so the source never keeps a slot that holds its WAL for ever."""
@@ -393,11 +423,13 @@ def _pg_detach(p, abandon=False):
         if not abandon:
             raise
 
-    def dropped():
+    def dropped() -> Any:
         # the walsender lets go of the slot shortly after the subscriber disconnects; a slot left behind would
         # hold the source's WAL for ever, so this waits (bounded) and fails rather than leave it
         with _pg(src) as s:
-            row = _rows(s, "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = %s", (name,))
+            row = _rows(
+                s, "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = %s", (name,)
+            )
             if row and row[0][0] and abandon:
                 s.execute("SELECT pg_terminate_backend(%s)", (row[0][1],))
             if row and not row[0][0]:
@@ -409,7 +441,7 @@ def _pg_detach(p, abandon=False):
         s.execute(f'DROP PUBLICATION IF EXISTS "{name}"')
 
 
-def _pg_figures(side):
+def _pg_figures(side: dict[str, Any]) -> dict[str, Any]:
     out = {}
     with _pg(side) as c:
         for schema, table in _pg_tables(c):
@@ -424,7 +456,7 @@ def _pg_figures(side):
     return out
 
 
-def _pg_reverse(p):
+def _pg_reverse(p: dict[str, Any]) -> None:
     """After cutover the target holds acknowledged writes: it stops taking them, and its whole content goes
     back to the source in one transaction (the source stayed read-only since the final sync, so nothing there
     is newer)."""
@@ -442,23 +474,26 @@ def _pg_reverse(p):
         s.execute("SET session_replication_role = replica")  # no triggers or FK checks while reloading
         s.execute("TRUNCATE " + ", ".join(_q(n, x) for n, x in tables))
         for n, x in tables:
-            with t.cursor().copy(f"COPY {_q(n, x)} TO STDOUT") as out, s.cursor().copy(
-                f"COPY {_q(n, x)} FROM STDIN"
-            ) as into:
+            with (
+                t.cursor().copy(f"COPY {_q(n, x)} TO STDOUT") as out,
+                s.cursor().copy(f"COPY {_q(n, x)} FROM STDIN") as into,
+            ):
                 for chunk in out:
                     into.write(chunk)
         s.commit()
     _pg_sequences(tgt, src)
 
 
-def _pg_open(side):
+def _pg_open(side: dict[str, Any]) -> None:
     with _pg(side) as c:
-        c.execute(f"ALTER ROLE {_q(side['app_user'])} IN DATABASE {_q(side['dbname'])} "
-                  "RESET default_transaction_read_only")
+        c.execute(
+            f"ALTER ROLE {_q(side['app_user'])} IN DATABASE {_q(side['dbname'])} "
+            "RESET default_transaction_read_only"
+        )
         c.execute(f"ALTER DATABASE {_q(side['dbname'])} RESET default_transaction_read_only")
 
 
-def _pg_release(side):
+def _pg_release(side: dict[str, Any]) -> None:
     with _pg(side) as c:
         c.execute(f"ALTER DATABASE {_q(side['dbname'])} RESET default_transaction_read_only")
 
@@ -466,24 +501,24 @@ def _pg_release(side):
 # --- MySQL and MariaDB --------------------------------------------------------------------------------------
 
 
-def _bq(name):
+def _bq(name: str) -> str:
     """A MySQL identifier, quoted."""
     return "`" + str(name).replace("`", "``") + "`"
 
 
-def _my_status(conn):
+def _my_status(conn: Any) -> dict[str, Any] | None:
     with conn.cursor() as cur:
         cur.execute("SHOW SLAVE STATUS")
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True)) if row else None
 
 
-def _my_prepare(p, timeout):
+def _my_prepare(p: dict[str, Any], timeout: float) -> dict[str, Any]:
     src, tgt = p["source"], p["target"]
     if src["dbname"] != tgt["dbname"]:
         raise Fail("源库和目标库名称不同", "source and target database names differ")
 
-    def replicate():
+    def replicate() -> Any:
         with _my(tgt, db=False) as t:
             status = _my_status(t)
             if status is not None and status.get("Slave_SQL_Running") == "Yes":
@@ -494,9 +529,22 @@ def _my_prepare(p, timeout):
             # a replica left by an earlier, rolled-back attempt is never authoritative: started afresh
             _rows(t, f"DROP DATABASE IF EXISTS {_bq(tgt['dbname'])}")
             dump = subprocess.run(
-                ["mariadb-dump", *_my_args(src), "--single-transaction", "--master-data=2", "--gtid",
-                 "--routines", "--triggers", "--events", "--databases", src["dbname"]],
-                capture_output=True, env=_env(src, "my"), timeout=timeout, check=False,
+                [
+                    "mariadb-dump",
+                    *_my_args(src),
+                    "--single-transaction",
+                    "--master-data=2",
+                    "--gtid",
+                    "--routines",
+                    "--triggers",
+                    "--events",
+                    "--databases",
+                    src["dbname"],
+                ],
+                capture_output=True,
+                env=_env(src, "my"),
+                timeout=timeout,
+                check=False,
             )
             if dump.returncode:  # over a cut link: tried again until the deadline
                 raise RuntimeError("mariadb-dump --single-transaction failed: " + dump.stderr.decode()[-400:])
@@ -504,14 +552,20 @@ def _my_prepare(p, timeout):
             gtid = re.search(r"gtid_slave_pos\s*=\s*'([^']*)'", head)
             file_pos = re.search(r"MASTER_LOG_FILE='([^']+)',\s*MASTER_LOG_POS=(\d+)", head)
             load = subprocess.run(
-                ["mariadb", *_my_args(tgt)], input=dump.stdout, capture_output=True,
-                env=_env(tgt, "my"), timeout=timeout, check=False,
+                ["mariadb", *_my_args(tgt)],
+                input=dump.stdout,
+                capture_output=True,
+                env=_env(tgt, "my"),
+                timeout=timeout,
+                check=False,
             )
             if load.returncode:
                 raise Fail("导入一致性导出失败", "loading the dump failed: " + load.stderr.decode()[-400:])
             host = p.get("replica_host") or src["host"]
-            change = "CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, " \
-                     "MASTER_CONNECT_RETRY=1"
+            change = (
+                "CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, "
+                "MASTER_CONNECT_RETRY=1"
+            )
             args = [host, int(src.get("port") or 3306), src["admin_user"], src["admin_password"]]
             if gtid is not None:  # the dump's exact position, as a GTID where both sides have one
                 _rows(t, "SET GLOBAL gtid_slave_pos = %s", (gtid.group(1),))
@@ -520,8 +574,10 @@ def _my_prepare(p, timeout):
                 change += ", MASTER_LOG_FILE=%s, MASTER_LOG_POS=%s"
                 args += [file_pos.group(1), int(file_pos.group(2))]
             else:
-                raise Fail("导出中没有二进制日志位置（源库需开启 log_bin）",
-                           "the dump carries no binlog position: the source needs log_bin")
+                raise Fail(
+                    "导出中没有二进制日志位置（源库需开启 log_bin）",
+                    "the dump carries no binlog position: the source needs log_bin",
+                )
             _rows(t, change, args)
             _rows(t, "SET GLOBAL read_only = ON")  # the application may not write on a replica
             _rows(t, "START SLAVE")
@@ -529,7 +585,7 @@ def _my_prepare(p, timeout):
 
     _wait("建立副本", "setting up the replica", timeout, replicate, pause=0.5)
 
-    def running():
+    def running() -> Any:
         with _my(tgt, db=False) as t:
             st = _my_status(t) or {}
             if st.get("Last_SQL_Error"):
@@ -540,25 +596,25 @@ def _my_prepare(p, timeout):
     return {"replication": "binlog+gtid"}
 
 
-def _my_quiesce(p):
+def _my_quiesce(p: dict[str, Any]) -> dict[str, Any]:
     with _my(p["source"], db=False) as s:
         _rows(s, "SET GLOBAL read_only = ON")
     _probe(lambda: _my_probe(p["source"]))
     return {}
 
 
-def _my_probe(side):
+def _my_probe(side: dict[str, Any]) -> None:
     with _my(side, "app") as a:
         _rows(a, "CREATE TABLE govmig_quiesce_probe (i int)")
         _rows(a, "DROP TABLE govmig_quiesce_probe")
 
 
-def _my_catchup(p, timeout):
+def _my_catchup(p: dict[str, Any], timeout: float) -> dict[str, Any]:
     with _my(p["source"], db=False) as s:
         pos = _rows(s, "SELECT @@gtid_binlog_pos")[0][0]
     started = time.monotonic()
 
-    def equal():
+    def equal() -> Any:
         with _my(p["target"], db=False) as t:
             return _rows(t, "SELECT MASTER_GTID_WAIT(%s, 1)", (pos,))[0][0] == 0
 
@@ -566,14 +622,14 @@ def _my_catchup(p, timeout):
     return {"source_position": pos, "catchup_seconds": round(time.monotonic() - started, 3)}
 
 
-def _my_detach(p):
+def _my_detach(p: dict[str, Any]) -> None:
     with _my(p["target"], db=False) as t:
         if _my_status(t) is not None:
             _rows(t, "STOP SLAVE")
             _rows(t, "RESET SLAVE ALL")
 
 
-def _my_figures(side):
+def _my_figures(side: dict[str, Any]) -> dict[str, Any]:
     out = {}
     with _my(side) as c:
         for table, _kind in _rows(c, "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'"):
@@ -585,27 +641,43 @@ def _my_figures(side):
     return out
 
 
-def _my_reverse(p):
+def _my_reverse(p: dict[str, Any]) -> None:
     src, tgt = p["source"], p["target"]
     with _my(tgt, db=False) as t:
         _rows(t, "SET GLOBAL read_only = ON")
     _probe(lambda: _my_probe(tgt))
     dump = subprocess.run(
-        ["mariadb-dump", *_my_args(tgt), "--single-transaction", "--routines", "--triggers", "--events",
-         tgt["dbname"]],
-        capture_output=True, env=_env(tgt, "my"), timeout=600, check=False,
+        [
+            "mariadb-dump",
+            *_my_args(tgt),
+            "--single-transaction",
+            "--routines",
+            "--triggers",
+            "--events",
+            tgt["dbname"],
+        ],
+        capture_output=True,
+        env=_env(tgt, "my"),
+        timeout=600,
+        check=False,
     )
     if dump.returncode:
         raise Fail("导出目标库失败", "dumping the target failed: " + dump.stderr.decode()[-400:])
     load = subprocess.run(  # the administrator may write on the read-only source; the application may not
         ["mariadb", *_my_args(src), src["dbname"]],
-        input=dump.stdout, capture_output=True, env=_env(src, "my"), timeout=600, check=False,
+        input=dump.stdout,
+        capture_output=True,
+        env=_env(src, "my"),
+        timeout=600,
+        check=False,
     )
     if load.returncode:
-        raise Fail("写回源库失败", "loading the target's data into the source failed: " + load.stderr.decode()[-400:])
+        raise Fail(
+            "写回源库失败", "loading the target's data into the source failed: " + load.stderr.decode()[-400:]
+        )
 
 
-def _my_release(side):
+def _my_release(side: dict[str, Any]) -> None:
     with _my(side, db=False) as c:
         _rows(c, "SET GLOBAL read_only = OFF")
 
@@ -613,7 +685,7 @@ def _my_release(side):
 # --- operations ---------------------------------------------------------------------------------------------
 
 
-def _sha256(path):
+def _sha256(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -621,7 +693,7 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def backup(p):
+def backup(p: dict[str, Any]) -> dict[str, Any]:
     src, path = p["source"], p["backup_file"]
     if os.path.exists(path) and os.path.exists(path + ".sha256"):
         return {"backup": path, "sha256": open(path + ".sha256").read().split()[0], "changed": False}
@@ -631,8 +703,17 @@ def backup(p):
         cmd = ["pg_dump", "-Fc", "-f", part, *_pg_args(src), "-d", src["dbname"]]
         env = _env(src, "pg")
     else:
-        cmd = ["mariadb-dump", *_my_args(src), "--single-transaction", "--routines", "--triggers", "--events",
-               f"--result-file={part}", "--databases", src["dbname"]]
+        cmd = [
+            "mariadb-dump",
+            *_my_args(src),
+            "--single-transaction",
+            "--routines",
+            "--triggers",
+            "--events",
+            f"--result-file={part}",
+            "--databases",
+            src["dbname"],
+        ]
         env = _env(src, "my")
     done = subprocess.run(cmd, capture_output=True, env=env, timeout=p["timeout"], check=False)
     if done.returncode:
@@ -644,7 +725,7 @@ def backup(p):
     return {"backup": path, "sha256": digest, "changed": True}
 
 
-def verify(p):
+def verify(p: dict[str, Any]) -> dict[str, Any]:
     figures = _pg_figures if p["engine"] in PG else _my_figures
     source, target = figures(p["source"]), figures(p["target"])
     differ = sorted(t for t in set(source) | set(target) if source.get(t) != target.get(t))
@@ -664,7 +745,7 @@ def verify(p):
     return result
 
 
-def run(p):  # noqa: PLR0912 (a dispatcher: one branch per operation)
+def run(p: dict[str, Any]) -> dict[str, Any]:  # noqa: PLR0912 (a dispatcher: one branch per operation)
     op, engine, timeout = p["op"], p["engine"], p["timeout"]
     pg = engine in PG
     if engine not in PG + MY:
@@ -678,7 +759,7 @@ def run(p):  # noqa: PLR0912 (a dispatcher: one branch per operation)
     if op == "catchup":
         return _pg_catchup(p, timeout) if pg else _my_catchup(p, timeout)
     if op == "promote":
-        moved = _pg_sequences(p["source"], p["target"]) if pg else {}
+        moved: dict[str, Any] = _pg_sequences(p["source"], p["target"]) if pg else {}
         (_pg_detach if pg else _my_detach)(p)
         return {"sequences": moved}
     if op == "standby":
@@ -713,7 +794,7 @@ def run(p):  # noqa: PLR0912 (a dispatcher: one branch per operation)
     raise Fail(f"未知操作 {op}", f"unknown op {op}")
 
 
-def check(p):
+def check(p: dict[str, Any]) -> dict[str, Any]:
     """Check mode: reach the source and say what it would do; the target may not exist yet."""
     said = []
     try:
@@ -729,7 +810,7 @@ def check(p):
     return {"checked": said}
 
 
-def main():
+def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "op": {"type": "str", "required": True},
@@ -757,8 +838,9 @@ def main():
             module.exit_json(changed=False, govmig_figures={"op": "check", "of": p["op"], **check(p)})
         figures = run(p)
         changed = bool(figures.pop("changed", p["op"] not in ("verify", "standby")))
-        figures.update(op=p["op"], engine=p["engine"], database=p["name"],
-                       seconds=round(time.monotonic() - started, 3))
+        figures.update(
+            op=p["op"], engine=p["engine"], database=p["name"], seconds=round(time.monotonic() - started, 3)
+        )
         module.exit_json(changed=changed, govmig_figures=figures)
     except Fail as exc:
         module.fail_json(msg=str(exc), govmig_figures={"op": p["op"], "database": p["name"], **exc.figures})
