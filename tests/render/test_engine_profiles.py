@@ -8,8 +8,8 @@ from pathlib import Path
 from types import ModuleType
 
 import yaml
-from orchestrator.execute.inventory import systems_in
 
+from orchestrator.execute.ports.inventory import systems_in
 from orchestrator.lab import SERVER_ENGINE
 from orchestrator.plan import (
     ENGINE_PROFILES,

@@ -38,6 +38,7 @@ class Served:
     db: Path
     ops: dict[str, str]
     supervisor: dict[str, str]
+    auditor: dict[str, str]
 
 
 def _user(db: str, name: str, role: str) -> dict[str, str]:
@@ -60,7 +61,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     before = os.umask(0o022)  # the usual umask: a file made without care would be world-readable
     try:
         with govmig_serve(db, root) as base:  # the service creates the store
-            yield Served(base, root, path, _user(db, "wang", "ops"), _user(db, "zhao", "supervisor"))
+            yield Served(
+                base,
+                root,
+                path,
+                _user(db, "wang", "ops"),
+                _user(db, "zhao", "supervisor"),
+                _user(db, "shen", "auditor"),
+            )
     finally:
         os.umask(before)
 
@@ -96,7 +104,8 @@ def test_every_route_family_answers_errors_in_one_shape_without_paths(served: Se
     assert "W99" in no_wave["en"]
 
     # validation: a query, a path, a body field (one: "field"), and several at once ("errors")
-    assert _one_shape(web.get("/api/audit?limit=many", headers=ops), 422, root)["field"] == "limit"
+    auditor = served.auditor  # the audit log is the auditor's alone
+    assert _one_shape(web.get("/api/audit?limit=many", headers=auditor), 422, root)["field"] == "limit"
     assert _one_shape(web.get("/api/waves/X1/status", headers=ops), 422, root)["field"] == "wave"
     one = _one_shape(web.post("/api/approvals/1", headers=ops, json={"comment": "?"}), 422, root)
     assert one["field"] == "decision" and "required" in one["en"] and "必填" in one["zh"]

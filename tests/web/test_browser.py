@@ -202,7 +202,7 @@ def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, brows
     assert [(a.actor, a.detail) for a in said] == [("czt", "业务核对无误 checked")]
 
     # accepted: ops may ask to switch the source off, in a dialog that names the system and wants its key
-    ops = sign_in(browser, server, "ops")
+    ops = sign_in(browser, server, web, "ops")
     ops.goto(f"{server}/waves/W01")  # type: ignore[attr-defined]
     ops.click(f'#systems tr:has-text("{KEY}") button.decommission')  # type: ignore[attr-defined]
     ops.wait_for_selector("#confirm-dialog[open]")  # type: ignore[attr-defined]
