@@ -185,7 +185,11 @@ def test_two_schedulers_collect_once_per_interval_and_a_dead_holders_clock_is_ta
         seen = cycles()
         assert len(seen) >= 6, "the schedulers collected nothing"
         gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(seen)]
-        assert min(gaps) > 0.5, gaps  # never two cycles for one interval (two schedulers, one clock)
+        span = (seen[-1] - seen[0]).total_seconds()
+        # never two cycles for one interval (two schedulers, one clock): two clocks would fit about twice as many
+        # cycles into the span, and one of each pair close to the other's instant; one cycle run late by a busy
+        # machine only shortens the gap after it
+        assert len(gaps) <= int(span) + 1 and min(gaps) > 0.2, gaps
         first = holder()
         assert first in {p.pid for p in schedulers}
         dying = next(p for p in schedulers if p.pid == first)
