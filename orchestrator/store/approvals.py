@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import sessionmaker
 
-from .repo import Clock, Store, aware, utcnow
+from .clock import Clock, aware, utcnow
+from .repo import Store
 from .schema import Approval
 
 KINDS: dict[str, tuple[str, str]] = {

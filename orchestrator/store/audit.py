@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Engine, delete, func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from . import audit_chain
+from .clock import Clock, utcnow
 from .engine import POSTGRES_GUARDS, SQLITE_GUARDS
-from .repo import Clock, utcnow
 from .schema import Audit, AuditHead
 
 RETENTION_DAYS = 180

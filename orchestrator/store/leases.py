@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .repo import Clock, aware, utcnow
+from .clock import Clock, aware, utcnow
 from .schema import Audit, WaveLease
 
 

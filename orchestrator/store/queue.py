@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, RowMapping, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .repo import Clock, aware, utcnow
+from .clock import Clock, aware, utcnow
 from .schema import Audit, QueuedRun
 
 ACTIVE = ("queued", "claimed")
