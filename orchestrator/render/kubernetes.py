@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from jinja2 import Environment
 
+from ..contracts import to_yaml
 from ..contracts import tree as layout
 from . import cloud, naming, quantities
 from .quota import DEFAULTS, Need
-from .serialize import to_yaml
 from .settings import RenderSettings
 from .views import Files, NamespaceView, SystemView
 

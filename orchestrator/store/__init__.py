@@ -6,7 +6,7 @@ from .accounts import Accounts
 from .approvals import ApprovalRefused, Approvals, Asked
 from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
 from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entry_json
-from .clock import Clock, aware, utcnow
+from .clock import aware, utcnow
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -41,7 +41,6 @@ __all__ = [
     "ChainBreak",
     "ChainReport",
     "Change",
-    "Clock",
     "Engine",
     "Event",
     "Figure",
