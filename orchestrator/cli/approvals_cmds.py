@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..contracts import JobKind
 from ..execute import ExecuteError, Outcome, WaveExecutor
 from ..store import ApprovalRefused, Approvals, Asked, Store
 from .execute_cmds import one_system
@@ -119,10 +120,10 @@ def approve_command(id_: int, by: str, comment: str, db: str | None, fmt: str) -
     system, wave = decided.system, decided.wave
 
     def act(ex: WaveExecutor) -> Outcome:
-        if decided.kind == "decommission":
+        if decided.kind == JobKind.decommission:
             ex.observation = timedelta(days=observation)
             return ex.decommission(wave, system)
-        if decided.kind == "retire":
+        if decided.kind == JobKind.retire:
             return ex.retire(system)
         return ex.rollback(wave, system, discard_target_writes=True)
 

@@ -28,6 +28,7 @@ from .metrics import (
     WINDOWS,
 )
 from .objectives import OBJECTIVE_HIGH, OBJECTIVE_LOW, Objectives, availability_objective
+from .run import ApprovalStatus, JobKind, JobStatus, SystemState, WaveState
 from .serialize import documents_of_kind, to_yaml, unfolded_yaml
 from .tree import MANAGED, IndexedSystem, RenderIndex, Tree
 
@@ -53,12 +54,17 @@ __all__ = [
     "TICKET",
     "WATCHDOG_ALERT",
     "WINDOWS",
+    "ApprovalStatus",
     "IndexedSystem",
     "InventoryLoader",
+    "JobKind",
+    "JobStatus",
     "Objectives",
     "RenderIndex",
+    "SystemState",
     "Tree",
     "Unsafe",
+    "WaveState",
     "availability_objective",
     "documents_of_kind",
     "dump_inventory",
