@@ -8,6 +8,7 @@ department has not accepted or whose observation period runs.
 
 from __future__ import annotations
 
+from ..contracts import JobKind
 from ..execute import RETIRE_RECORD, WaveExecutor, record_name
 from ..store import Job, Queued, RunQueue
 from .irreversible import admissible, refuse_finished
@@ -27,7 +28,7 @@ def ask(
     approved) on `wave` (and `system`), once it passes the checks. A real run of a finished wave is refused
     (WaveFinished) unless `rerun` (audited)."""
     tree = str(executor.tree)
-    if kind == "run":
+    if kind == JobKind.run:
         executor.files(wave)
         record = record_name(wave, check)
         refuse_finished(executor.store, wave, check, rerun, actor)
@@ -35,13 +36,13 @@ def ask(
         return queue.enqueue(kind, wave, record, tree, actor, check=check)
     if system is None:
         raise ValueError(f"{kind} needs a system")
-    if kind == "rollback":
+    if kind == JobKind.rollback:
         executor.hosts_of(
             wave, system
         )  # a system the wave does not have is refused now, not by a worker later
     else:
         admissible(executor, kind, wave, system)
-    if kind == "retire":
+    if kind == JobKind.retire:
         wave = RETIRE_RECORD
     executor.lease(wave).check_free()
     running = queue.active(record_name(wave, False))

@@ -7,6 +7,7 @@ runs on approval is what runs without one: the executor's own decommission, reti
 
 from __future__ import annotations
 
+from ..contracts import JobKind, WaveState
 from ..execute import RETIRE_RECORD, ExecuteError, WaveExecutor, record_name
 from ..store import RunLog
 
@@ -38,7 +39,7 @@ def admissible(executor: WaveExecutor, kind: str, wave: str, system: str) -> Non
     runs. Nothing is recorded for an ask that could never run."""
     if kind not in IRREVERSIBLE:
         raise ValueError(kind)
-    if kind == "retire":
+    if kind == JobKind.retire:
         try:
             executor.hosts_of(RETIRE_RECORD, system)
         except ExecuteError:
@@ -49,7 +50,7 @@ def admissible(executor: WaveExecutor, kind: str, wave: str, system: str) -> Non
         return
     executor.files(wave)
     executor.hosts_of(wave, system)
-    if kind == "decommission":
+    if kind == JobKind.decommission:
         executor.may_decommission(wave, system)
 
 
@@ -59,7 +60,7 @@ def refuse_finished(store: RunLog, wave: str, check: bool, rerun: bool, actor: s
     if check:
         return
     record = record_name(wave, False)
-    done = any(w.wave == record and w.status == "done" for w in store.waves())
+    done = any(w.wave == record and w.status == WaveState.done for w in store.waves())
     if not done:
         return
     if not rerun:

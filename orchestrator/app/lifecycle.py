@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..contracts import SystemState, WaveState
 from ..execute import (
     ACCEPT,
     PROBLEM,
@@ -188,21 +189,21 @@ def lifecycles(
 
 def _moved(store: RunLog, key: str, run: WaveRun, run_state: str) -> tuple[str, dict[str, str]]:
     """The state of a system that a real run took up, and the dates of what it went through."""
-    if run_state in ("pending", "rolled_back"):
+    if run_state in (SystemState.pending, SystemState.rolled_back):
         return "scheduled", {}
     steps = store.step_log(run.wave, key)
     dates = {"migrating": aware(steps[0].at).isoformat()} if steps else {}
     cutover = last_finished(steps, "cutover")
-    if run_state not in ("done", "decommissioned") or cutover is None:
+    if run_state not in (SystemState.done, SystemState.decommissioned) or cutover is None:
         return "migrating", dates
     dates["cut_over"] = cutover.isoformat()
     accepted = accepted_since(store, key, cutover)
     if accepted is not None:
         dates["accepted"] = aware(accepted.at).isoformat()
-    if run_state == "decommissioned":
+    if run_state == SystemState.decommissioned:
         ended = last_finished(steps, "decommission")
         dates["decommissioned"] = ended.isoformat() if ended else ""
         return "decommissioned", dates
     if accepted is not None:
         return "accepted", dates
-    return ("cut_over" if run.status == "running" else "awaiting_acceptance"), dates
+    return ("cut_over" if run.status == WaveState.running else "awaiting_acceptance"), dates

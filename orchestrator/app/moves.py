@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..contracts import SystemState
 from ..store import Store, aware
 from .lifecycle import department_words
 
@@ -91,7 +92,7 @@ def wave_documents(store: Store, record: str) -> list[dict[str, Any]]:
     """Each system of a wave run, as the CLI's JSON and the web API give it, with what its move measured."""
     moves = summarize(store, record)
     docs = store.system_documents(record)
-    words = department_words(store, record, [d["system"] for d in docs if d["state"] == "done"])
+    words = department_words(store, record, [d["system"] for d in docs if d["state"] == SystemState.done])
     return [
         {
             **doc,

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from ..contracts import JobKind, WaveState
 from ..execute import ExecuteError, WaveBusy, WaveExecutor, gone_here
 from ..store import Engine, Job, RunQueue, Store, StoreFailure
 
@@ -98,16 +99,20 @@ class Worker:
         beats = threading.Thread(target=self._beat, args=(job, executor, quit_beating), daemon=True)
         beats.start()
         try:
-            if job.kind == "run":
+            if job.kind == JobKind.run:
                 outcome = executor.run(job.wave, job.check)
-            elif job.kind in ("rollback", "rollback_discard"):
-                discard = job.kind == "rollback_discard"  # approved by a second person (store/approvals.py)
+            elif job.kind in (JobKind.rollback, JobKind.rollback_discard):
+                discard = (
+                    job.kind == JobKind.rollback_discard
+                )  # approved by a second person (store/approvals.py)
                 outcome = executor.rollback(job.wave, str(job.system), discard_target_writes=discard)
-            elif job.kind == "retire":
+            elif job.kind == JobKind.retire:
                 outcome = executor.retire(str(job.system))
             else:
                 outcome = executor.decommission(job.wave, str(job.system))
-            if outcome.status == "paused" and self._stopping:  # not asked for: the next worker resumes it
+            if (
+                outcome.status == WaveState.paused and self._stopping
+            ):  # not asked for: the next worker resumes it
                 return "queued", "the worker stopped; resumed by the next"
             return "done", outcome.status
         except WaveBusy as exc:

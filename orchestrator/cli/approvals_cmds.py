@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..contracts import JobKind
 from ..execute import ExecuteError, Outcome, WaveExecutor
 from ..store import Accounts, ApprovalRefused, Approvals, Asked, Engine, KeyFailure, SecondFactors, Store
 from .execute_cmds import one_system
@@ -158,9 +159,9 @@ def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, f
     system, wave = decided.system, decided.wave
 
     def act(ex: WaveExecutor) -> Outcome:
-        if decided.kind == "decommission":
+        if decided.kind == JobKind.decommission:
             return ex.decommission(wave, system)
-        if decided.kind == "retire":
+        if decided.kind == JobKind.retire:
             return ex.retire(system)
         return ex.rollback(wave, system, discard_target_writes=True)
 

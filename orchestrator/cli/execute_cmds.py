@@ -29,6 +29,7 @@ from ..app import (
     summarize,
     wave_documents,
 )
+from ..contracts import JobStatus, SystemState, WaveState
 from ..execute import RETIRE_RECORD, RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
 from ..store import ApprovalRefused, Approvals, Queued, RunQueue, Store
 from .options import DB, OBSERVATION, TREE, engine, gate_options
@@ -171,7 +172,13 @@ def _report(store: Store, record: str, fmt: str) -> None:
     for name in ("系统 System", "状态 State", "最近步骤 Last step", "次数 Attempts", "错误 Error"):
         table.add_column(name, overflow="fold")
     for s in systems:
-        colour = "green" if s.state == "done" else "red" if s.state in ("failed", "rolled_back") else "yellow"
+        colour = (
+            "green"
+            if s.state == SystemState.done
+            else "red"
+            if s.state in (SystemState.failed, SystemState.rolled_back)
+            else "yellow"
+        )
         table.add_row(
             s.system,
             f"[{colour}]{RUN_STATE_ZH.get(s.state, s.state)} {s.state}[/]",
@@ -218,7 +225,7 @@ def _not_queued(store: Store, record: str) -> None:
     """A wave queued for a worker (or run by one) is not run beside it from here: exit 1, saying whose job."""
     job = RunQueue(store.engine).active(record)
     if job is not None:
-        state = "等待执行器" if job.status == "queued" else f"执行器 {job.worker} 正在执行"
+        state = "等待执行器" if job.status == JobStatus.queued else f"执行器 {job.worker} 正在执行"
         fail(
             f"批次 {record} 已在队列中（任务 {job.id}，{job.actor} 提交，{state}）：请等待其结束或暂停",
             f"wave {record} is queued for a worker (job {job.id}, asked by {job.actor}, {job.status}): "
@@ -235,7 +242,7 @@ def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], O
         _refuse(exc)
         raise
     _report(store, outcome.wave, fmt)
-    raise SystemExit(OK if outcome.status == "done" else FAILED)
+    raise SystemExit(OK if outcome.status == WaveState.done else FAILED)
 
 
 def _queue(
@@ -337,7 +344,9 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
     store = _store(db)
     if wave is None:
         waves = store.waves()
-        jobs = [j for j in RunQueue(store.engine).jobs(50) if j.status in ("queued", "claimed")]
+        jobs = [
+            j for j in RunQueue(store.engine).jobs(50) if j.status in (JobStatus.queued, JobStatus.claimed)
+        ]
         if fmt == "json":
             emit_json(
                 {

@@ -16,7 +16,7 @@ from typing import Any
 import click
 import yaml
 
-from ..contracts import Tree
+from ..contracts import SystemState, Tree
 from ..contracts import tree as layout
 from ..monitor import (
     STATE_ZH,
@@ -50,7 +50,7 @@ def _migrated(db: str | None) -> set[str]:
         for w in store.waves()
         if not w.check_mode
         for s in store.systems(w.wave)
-        if s.state == "done"
+        if s.state == SystemState.done
     }
 
 

@@ -1,9 +1,12 @@
-"""Contracts between the stages: the render tree's layout and index, and the metric names render and monitor share.
+"""Contracts between the stages: the render tree's layout and index, the metric names render and monitor share, the
+wave inventory's text (render writes it, execute and lab read it), the YAML text render writes and reads, and the
+availability-objective rule (render's alerts and the reports' scores).
 
 Pure data and path arithmetic, below render, so the writer and every reader import one definition.
 """
 
 from . import metrics, steps, tree
+from .inventory import InventoryLoader, Unsafe, dump_inventory, load_inventory
 from .metrics import (
     AGGREGATION_LABELS,
     BURN_ALERT,
@@ -24,6 +27,9 @@ from .metrics import (
     WATCHDOG_ALERT,
     WINDOWS,
 )
+from .objectives import OBJECTIVE_HIGH, OBJECTIVE_LOW, Objectives, availability_objective
+from .run import ApprovalStatus, JobKind, JobStatus, SystemState, WaveState
+from .serialize import documents_of_kind, to_yaml, unfolded_yaml
 from .tree import MANAGED, IndexedSystem, RenderIndex, Tree
 
 __all__ = [
@@ -35,6 +41,8 @@ __all__ = [
     "LATENCY_P95",
     "MANAGED",
     "NO_DATA_ALERT",
+    "OBJECTIVE_HIGH",
+    "OBJECTIVE_LOW",
     "PAGE",
     "PIPELINE_DEPARTMENT",
     "PROBER_DOWN_ALERT",
@@ -46,10 +54,24 @@ __all__ = [
     "TICKET",
     "WATCHDOG_ALERT",
     "WINDOWS",
+    "ApprovalStatus",
     "IndexedSystem",
+    "InventoryLoader",
+    "JobKind",
+    "JobStatus",
+    "Objectives",
     "RenderIndex",
+    "SystemState",
     "Tree",
+    "Unsafe",
+    "WaveState",
+    "availability_objective",
+    "documents_of_kind",
+    "dump_inventory",
+    "load_inventory",
     "metrics",
     "steps",
+    "to_yaml",
     "tree",
+    "unfolded_yaml",
 ]

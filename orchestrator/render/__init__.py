@@ -4,7 +4,7 @@ Pure: plans, decisions and the roadmap in; a mapping of relative paths to file c
 identical input. The CLI writes them.
 """
 
-from .ansible import dump_inventory, load_inventory
+from ..contracts import dump_inventory, load_inventory
 from .artifacts import render_artifacts
 from .settings import DEFAULT_RENDER, RenderSettings
 from .targets import KUSTOMIZE, Kustomize, Target

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from jinja2 import BaseLoader
 
+from ..contracts import documents_of_kind
 from ..contracts import tree as layout
 from ..plan import MigrationPlan
 from ..policy import Decision
@@ -20,7 +21,6 @@ from .monitoring import monitoring_files
 from .platform import platform_files
 from .quota import COUNTED, DEFAULTS, Need, forklift_vm, launcher_mib, needs
 from .retire import retire_files
-from .serialize import documents_of_kind
 from .settings import DEFAULT_RENDER, RenderSettings
 from .targets import DEFAULT_TARGET, Target
 from .templates import environment

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 
 from jinja2 import Environment
 
-from ..contracts import metrics
+from ..contracts import metrics, unfolded_yaml
 from ..contracts import tree as layout
 from . import naming
 from .rules import pipeline_groups, rule_groups
-from .serialize import unfolded_yaml
 from .settings import RenderSettings
 from .targets import DEFAULT_TARGET, Target
 from .views import Files, SystemView

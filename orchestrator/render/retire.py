@@ -12,12 +12,11 @@ from collections.abc import Sequence
 
 from jinja2 import Environment
 
-from ..contracts import steps
+from ..contracts import dump_inventory, steps
 from ..contracts import tree as layout
 from ..plan import MigrationPlan, engine_profile
 from ..policy import Action, Decision
 from . import naming
-from .ansible import dump_inventory
 from .datamoves import data_moves
 from .settings import RenderSettings
 from .templates import ROOT, static_files

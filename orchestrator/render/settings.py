@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..contracts import OBJECTIVE_HIGH, OBJECTIVE_LOW
 from ..plan import ENGINE_PROFILES, Zone
 
 EXAMPLE = "govcloud.example"
@@ -70,9 +71,9 @@ class RenderSettings(BaseModel):
     release_label: str = "kube-prometheus-stack"
     """The `release` label kube-prometheus selects ServiceMonitors, Probes and PrometheusRules by."""
     blackbox_url: str = "blackbox-exporter.monitoring.svc:9115"
-    objective_low: Annotated[float, Field(gt=0, lt=100)] = 99.5
+    objective_low: Annotated[float, Field(gt=0, lt=100)] = OBJECTIVE_LOW
     """Availability objective (%) for MLPS 1-2 systems..."""
-    objective_high: Annotated[float, Field(gt=0, lt=100)] = 99.9
+    objective_high: Annotated[float, Field(gt=0, lt=100)] = OBJECTIVE_HIGH
     """...and for MLPS 3 and up."""
     execution_nodes: dict[
         Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")],

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from ..contracts import to_yaml
 from ..contracts import tree as layout
-from .serialize import to_yaml
 
 Files = dict[str, str]
 

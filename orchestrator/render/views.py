@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..contracts import availability_objective
 from ..plan import DeploymentKind, MigrationPlan, Network, System, Zone, engine_profile, qualify
 from ..policy import Action, Decision, Flag
 from ..waves import Roadmap, volume_gb
@@ -243,7 +244,7 @@ def build_views(
             public=d.zone is Zone.internet,
             dr=Flag.dr_required in d.flags,
             consolidate_into=d.consolidate_into,
-            objective=settings.objective_high if system.security.mlps_level >= 3 else settings.objective_low,
+            objective=availability_objective(system.security.mlps_level, settings),
             components=comps,
             databases=dbs,
             data_size=quantities.gib(system.deployment.data_gb) if system.deployment.data_gb else None,

@@ -13,8 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..contracts import Objectives, availability_objective
 from ..plan import MigrationPlan
-from ..render import RenderSettings
 from .annual import PROVINCE, Figures
 
 INDICATORS = {
@@ -91,11 +91,10 @@ def evaluate(figures: Sequence[Figures], settings: EvaluationSettings | None = N
     return out
 
 
-def objectives(plans: Sequence[MigrationPlan], settings: RenderSettings | None = None) -> Mapping[str, float]:
-    """Each system's availability objective, as render gives it to its alert rules."""
-    s = settings or RenderSettings()
+def objectives(plans: Sequence[MigrationPlan], settings: Objectives | None = None) -> Mapping[str, float]:
+    """Each system's availability objective, as render gives it to its alert rules (contracts/objectives.py)."""
     return {
-        f"{p.department.code}/{x.id}": s.objective_high if x.security.mlps_level >= 3 else s.objective_low
+        f"{p.department.code}/{x.id}": availability_objective(x.security.mlps_level, settings)
         for p in plans
         for x in p.systems
     }

@@ -6,6 +6,7 @@ from .accounts import Accounts
 from .approvals import ApprovalRefused, Approvals, Asked
 from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
 from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entry_json
+from .clock import aware, utcnow
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -15,7 +16,7 @@ from .keys import KeyFailure, key_path
 from .leases import Holder, Leases
 from .password_history import PasswordHistoryBook
 from .queue import Job, Queued, RunQueue
-from .repo import Store, aware, utcnow
+from .repo import Store
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 from .second_factor import SecondFactors

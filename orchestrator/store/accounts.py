@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .clock import Clock, utcnow
 from .password_history import remember_in
-from .repo import Clock, utcnow
 from .schema import Audit, Department, PlanReview, PlanVersion, User
 from .tokens import Tokens
 

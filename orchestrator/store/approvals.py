@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import sessionmaker
 
-from .repo import Clock, Store, aware, utcnow
+from ..contracts import ApprovalStatus
+from .clock import Clock, aware, utcnow
+from .repo import Store
 from .schema import Approval
 
 KINDS: dict[str, tuple[str, str]] = {
@@ -25,7 +27,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "rollback_discard": ("回退并丢弃目标上的写入", "roll back, discarding the target's writes"),
 }
 DECISIONS = {"approve": "approved", "reject": "rejected"}
-STATUSES = ("pending", "approved", "rejected", "refused")
+STATUSES = tuple(ApprovalStatus)
 """refused: approved, but what it asked for could not start (the executor said no); ask again once fixed."""
 MAX_COMMENT = 2000
 
@@ -105,7 +107,9 @@ class Approvals:
         with self.session.begin() as s:
             waiting = s.scalars(
                 select(Approval).where(
-                    Approval.kind == kind, Approval.system == system, Approval.status == "pending"
+                    Approval.kind == kind,
+                    Approval.system == system,
+                    Approval.status == ApprovalStatus.pending,
                 )
             ).first()
             if waiting is not None:
@@ -166,7 +170,7 @@ class Approvals:
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(Approval)
-                .where(Approval.id == id_, Approval.status == "pending")
+                .where(Approval.id == id_, Approval.status == ApprovalStatus.pending)
                 .values(
                     status=DECISIONS[decision],
                     decision=decision,

@@ -20,9 +20,9 @@ from sqlalchemy import Connection, Engine, delete, func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from . import audit_chain
+from .clock import Clock, utcnow
 from .engine import POSTGRES_GUARDS, SQLITE_GUARDS
 from .keys import SiteKeys
-from .repo import Clock, utcnow
 from .schema import Audit, AuditHead
 
 RETENTION_DAYS = 180

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from .repo import aware
+from .clock import aware
 from .schema import StepLog, SystemRun, UsageDay, WaveRun
 
 

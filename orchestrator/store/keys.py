@@ -19,6 +19,7 @@ import base64
 import hmac as std_hmac
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -137,12 +138,19 @@ def load_keys(path: Path, suite: Suite = "standard", create: bool = True) -> Sit
         if not create:
             raise KeyFailure(f"找不到密钥文件 {path.name}", f"the key file {path.name} does not exist")
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole to a private file, then linked into place: a second process opening the same fresh store
+        # at once finds either no key or the whole key, never an empty file (link fails where one exists).
+        fd, draft = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(_b64(secrets.token_bytes(KEY_BYTES)).encode() + b"\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.link(draft, path)
         except FileExistsError:  # another process made it first: read theirs
             return load_keys(path, suite, create=False)
-        with os.fdopen(fd, "wb") as out:
-            out.write(_b64(secrets.token_bytes(KEY_BYTES)).encode() + b"\n")
+        finally:
+            os.unlink(draft)
     if path.stat().st_mode & 0o077:
         raise KeyFailure(
             f"密钥文件 {path.name} 对其他用户可读，应为 0600",

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import audit_chain
-from .repo import Clock, aware, utcnow
+from .clock import Clock, aware, utcnow
 from .schema import WaveLease
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .repo import aware
+from .clock import aware
 from .schema import PasswordHistory, User
 
 

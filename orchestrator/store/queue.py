@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, RowMapping, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..contracts import JobKind, JobStatus
 from . import audit_chain
-from .repo import Clock, aware, utcnow
+from .clock import Clock, aware, utcnow
 from .schema import QueuedRun
 
-ACTIVE = ("queued", "claimed")
-KINDS = ("run", "rollback", "decommission", "retire", "rollback_discard")
+ACTIVE = (JobStatus.queued, JobStatus.claimed)
+KINDS = tuple(JobKind)
 
 
 @dataclass(frozen=True)
@@ -155,13 +156,13 @@ class RunQueue:
                 select(QueuedRun.id, QueuedRun.status, QueuedRun.worker, QueuedRun.heartbeat_at)
                 .where(
                     QueuedRun.tree == tree,
-                    or_(QueuedRun.status == "queued", QueuedRun.status == "claimed"),
+                    or_(QueuedRun.status == JobStatus.queued, QueuedRun.status == JobStatus.claimed),
                 )
                 .order_by(QueuedRun.id)  # every unfinished job of the tree: a province has dozens at most
                 .with_for_update(skip_locked=True)
             ).all()
             for id_, status, held_by, beat in candidates:
-                taking_over = status == "claimed"
+                taking_over = status == JobStatus.claimed
                 last = aware(beat) if beat is not None else None
                 if taking_over and not (last is None or last < quiet or (held_by and gone(held_by))):
                     continue
@@ -199,7 +200,7 @@ class RunQueue:
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(QueuedRun)
-                .where(QueuedRun.id == job, QueuedRun.worker == worker, QueuedRun.status == "claimed")
+                .where(QueuedRun.id == job, QueuedRun.worker == worker, QueuedRun.status == JobStatus.claimed)
                 .values(heartbeat_at=self.clock())
             ).rowcount
             pause = conn.scalar(select(QueuedRun.pause).where(QueuedRun.id == job))
@@ -209,7 +210,7 @@ class RunQueue:
         """Ends the job (done, failed, refused; or queued again: then another claim resumes it)."""
         now = self.clock()
         values: dict[str, object] = {"status": status, "detail": detail[:2000]}
-        if status == "queued":
+        if status == JobStatus.queued:
             values |= {"worker": None, "heartbeat_at": None}
         else:
             values["finished_at"] = now

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
+from .clock import Clock, aware, utcnow
+from .leases import Leases
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 
-if TYPE_CHECKING:
-    from .leases import Leases
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives timestamps back without their zone; the store only ever writes UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+__all__ = ["Clock", "Store", "aware", "utcnow"]  # the clock's names stay importable from here
 
 
 def _made(event: dict[str, Any]) -> datetime | None:
@@ -88,8 +78,6 @@ class Store:
             return list(s.scalars(select(WaveRun).order_by(WaveRun.wave)))
 
     def leases(self) -> Leases:
-        from .leases import Leases  # leases.py builds on this module's clock helpers
-
         return Leases(self.engine, self.clock)
 
     def set_wave(self, wave: str, status: str, actor: str, detail: str | None = None) -> None:

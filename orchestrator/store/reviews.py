@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .repo import Clock, utcnow
+from .clock import Clock, utcnow
 from .schema import Audit, PlanReview, PlanVersion
 
 DECISIONS = {"approve": "approved", "return": "returned"}

@@ -17,8 +17,8 @@ import pyotp
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import sessionmaker
 
+from .clock import Clock, utcnow
 from .keys import SiteKeys, site_keys
-from .repo import Clock, utcnow
 from .schema import Audit, TotpSeed, User
 
 ISSUER = "govmig"

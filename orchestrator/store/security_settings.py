@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
-from .repo import Clock, utcnow
+from .clock import Clock, utcnow
 from .schema import Audit, SecuritySetting
 
 

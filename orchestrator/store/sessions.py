@@ -15,8 +15,8 @@ from datetime import timedelta
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import sessionmaker
 
+from .clock import Clock, aware, utcnow
 from .password_history import remember_in
-from .repo import Clock, aware, utcnow
 from .schema import Audit, User, WebSession
 from .tokens import revoke_all_in
 

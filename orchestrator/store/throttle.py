@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select
 
-from .repo import Clock, utcnow
+from .clock import Clock, utcnow
 from .schema import SignInFailure
 
 KINDS = ("pair", "source", "user")

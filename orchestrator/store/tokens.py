@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .repo import Clock, aware, utcnow
+from .clock import Clock, aware, utcnow
 from .schema import ApiToken, ApiTokenTerm, Audit, User
 
 LEGACY_TERM = timedelta(days=90)

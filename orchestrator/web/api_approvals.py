@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from ..contracts import ApprovalStatus
 from ..execute import ExecuteError
 from ..store import ApprovalRefused, Asked
 from .api_ops import Confirmed, Service, asked_for, typed
@@ -49,7 +50,7 @@ def decide(
     except ApprovalRefused as exc:
         raise said(exc.status, exc.zh, exc.en) from None
     body = decided.as_json()
-    if decided.status != "approved":
+    if decided.status != ApprovalStatus.approved:
         return body
     try:
         job = service.carry_out(decided)

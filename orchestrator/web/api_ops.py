@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
 from ..app import WrongKey, check_key, wave_documents
-from ..contracts import Tree
+from ..contracts import JobStatus, Tree
 from ..execute import ExecuteError, record_name
 from ..store import ApprovalRefused, Asked
 from .deps import Ops, Watcher, context, said
@@ -197,7 +197,7 @@ def wave_state(request: Request, record: str) -> dict[str, Any]:
         else {
             "id": job.id,
             "status": job.status,
-            "status_zh": "排队等待执行器" if job.status == "queued" else "执行器执行中",
+            "status_zh": "排队等待执行器" if job.status == JobStatus.queued else "执行器执行中",
             "worker": job.worker,
             "queued_at": job.queued_at.isoformat(),
             "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,

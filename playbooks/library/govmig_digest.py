@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -29,7 +30,7 @@ options:
 CACHE = ".govmig-digest"
 
 
-def _read(path):
+def _read(path: str) -> str:
     one = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -37,7 +38,7 @@ def _read(path):
     return one.hexdigest()
 
 
-def _load(root):
+def _load(root: str) -> dict[str, Any]:
     try:
         with open(os.path.join(root, CACHE), encoding="utf-8") as f:
             kept = json.load(f)
@@ -46,16 +47,17 @@ def _load(root):
         return {}
 
 
-def _save(root, entries):
+def _save(root: str, entries: dict[str, list[Any]]) -> None:
     tmp = os.path.join(root, CACHE + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(entries, f)
     os.replace(tmp, os.path.join(root, CACHE))
 
 
-def digest(root, cache=False, write=True):
+def digest(root: str, cache: bool = False, write: bool = True) -> dict[str, Any]:
     kept = _load(root) if cache else {}
-    entries, total, files, size, read = {}, hashlib.sha256(), 0, 0, 0
+    entries: dict[str, list[Any]] = {}
+    total, files, size, read = hashlib.sha256(), 0, 0, 0
     for folder, dirs, names in os.walk(root):
         dirs.sort()
         for name in sorted(names):
@@ -81,7 +83,7 @@ def digest(root, cache=False, write=True):
     return {"files": files, "bytes": size, "sha256": total.hexdigest(), "read": read}
 
 
-def main():
+def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "path": {"type": "path", "required": True},

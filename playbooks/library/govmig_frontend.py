@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -29,7 +30,7 @@ options:
 """
 
 
-def _current(path):
+def _current(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as f:
             return f.read()
@@ -37,7 +38,7 @@ def _current(path):
         return None
 
 
-def _unwritable(path):
+def _unwritable(path: str) -> str | None:
     """Why the config cannot be replaced, or None: its folder must exist and be writable (the new file is made
     there and renamed over the old one), and an existing file writable."""
     folder = os.path.dirname(path) or "."
@@ -48,7 +49,7 @@ def _unwritable(path):
     return None
 
 
-def _write(module, path, content):
+def _write(module: AnsibleModule, path: str, content: str) -> None:
     """A new file beside the old one, then renamed over it: a reader sees the old file or the new, never half."""
     fd, tmp = tempfile.mkstemp(prefix=".govmig-frontend-", dir=os.path.dirname(path) or ".")
     try:
@@ -62,7 +63,7 @@ def _write(module, path, content):
             os.unlink(tmp)
 
 
-def main():
+def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "path": {"type": "path", "required": True},
@@ -78,9 +79,14 @@ def main():
         module.fail_json(msg=f"前端无法切换 / the front end cannot be switched: {why}", path=path)
     before = _current(path)
     changed = before != content
-    result = {"changed": changed, "path": path}
+    result: dict[str, Any] = {"changed": changed, "path": path}
     if module._diff:
-        result["diff"] = {"before": before or "", "after": content, "before_header": path, "after_header": path}
+        result["diff"] = {
+            "before": before or "",
+            "after": content,
+            "before_header": path,
+            "after_header": path,
+        }
     if module.check_mode:
         module.exit_json(**result)
     if changed:

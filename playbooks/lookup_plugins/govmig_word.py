@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from typing import Any
 
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
@@ -30,7 +31,7 @@ options:
 
 
 class LookupModule(LookupBase):
-    def run(self, terms, variables=None, **kwargs):  # type: ignore[no-untyped-def]
+    def run(self, terms: list[Any], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[str]:
         step, host = (str(t) for t in terms[:2])
         path = os.environ.get("GOVMIG_WORD")
         if not path:

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestrator.render.ansible import Unsafe, dump_inventory, load_inventory
+from orchestrator.contracts.inventory import Unsafe, dump_inventory, load_inventory
+from orchestrator.contracts.serialize import documents, documents_of_kind, folds, to_yaml
 from orchestrator.render.quota import COUNTED
-from orchestrator.render.serialize import documents, documents_of_kind, folds, to_yaml
 
 # the characters that part the emitters (line breaks of every kind, a tab, a control, the byte-order mark, one past
 # the Basic Multilingual Plane) beside printable ones, and lines long enough to fold at every width we use

@@ -21,11 +21,11 @@ import openpyxl
 import pytest
 import yaml
 
+from orchestrator.contracts.inventory import InventoryLoader
 from orchestrator.execute.ports.runner import search_path
 from orchestrator.plan import build_template
 from orchestrator.policy import Action
 from orchestrator.render import DEFAULT_RENDER, dump_inventory, load_inventory
-from orchestrator.render.ansible import InventoryLoader
 from orchestrator.render.rules import rule_groups
 from orchestrator.render.views import build_views
 from orchestrator.reports import build_ledger, inventory_rows, inventory_xlsx

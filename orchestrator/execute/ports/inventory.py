@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...render import load_inventory
+from ...contracts import load_inventory
 
 
 @dataclass

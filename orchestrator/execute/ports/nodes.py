@@ -26,9 +26,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...contracts import steps
+from ...contracts import load_inventory, steps
 from ...contracts import tree as layout
-from ...render import load_inventory
 from .inventory import systems_in
 from .runner import (
     ANSIBLE_ENV,

@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 Dumper = yaml.CSafeDumper
-"""The safe representer over the C emitter: subclass it to add a representer (the inventories' `!unsafe`)."""
+"""The safe representer over the C emitter: subclass it to add a representer (the inventories' `!unsafe`,
+contracts/inventory.py)."""
 
 
 SHORT = 40

@@ -1,0 +1,63 @@
+"""The run vocabulary: the states of a wave record and of a system in it, the run queue's job statuses and kinds,
+and the approvals' statuses. StrEnums, as `Flag` is (policy/flags.py): each member is the very string the store
+keeps and the JSON says, so a stored row and a response stay byte-identical; code compares members, never literals
+(tests/test_run_vocabulary.py reads the source to hold that outside contracts and execute)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class WaveState(StrEnum):
+    """A wave record's run (store WaveRun.status)."""
+
+    running = "running"
+    paused = "paused"
+    done = "done"
+    failed = "failed"
+
+
+class SystemState(StrEnum):
+    """A system in a wave run (store SystemRun.state): the state after its last finished step
+    (execute/states.py holds the steps between them)."""
+
+    pending = "pending"
+    prechecked = "prechecked"
+    backed_up = "backed_up"
+    presynced = "presynced"
+    deployed = "deployed"
+    synced = "synced"
+    verified = "verified"
+    done = "done"
+    decommissioned = "decommissioned"
+    retired = "retired"
+    failed = "failed"
+    rolled_back = "rolled_back"
+
+
+class JobStatus(StrEnum):
+    """A job of the run queue (store/queue.py): queued, then claimed by a worker, then how it ended."""
+
+    queued = "queued"
+    claimed = "claimed"
+    done = "done"
+    failed = "failed"
+
+
+class JobKind(StrEnum):
+    """What a job of the run queue asks a worker to do."""
+
+    run = "run"
+    rollback = "rollback"
+    decommission = "decommission"
+    retire = "retire"
+    rollback_discard = "rollback_discard"
+
+
+class ApprovalStatus(StrEnum):
+    """An ask for a second person's approval (store/approvals.py)."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    refused = "refused"
