@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ansible.module_utils.basic import AnsibleModule  # type: ignore[import-untyped]
+from ansible.module_utils.basic import AnsibleModule
 
 DOCUMENTATION = r"""
 module: govmig_db
@@ -474,10 +474,8 @@ def _pg_reverse(p: dict[str, Any]) -> None:
         s.execute("SET session_replication_role = replica")  # no triggers or FK checks while reloading
         s.execute("TRUNCATE " + ", ".join(_q(n, x) for n, x in tables))
         for n, x in tables:
-            with (
-                t.cursor().copy(f"COPY {_q(n, x)} TO STDOUT") as out,
-                s.cursor().copy(f"COPY {_q(n, x)} FROM STDIN") as into,
-            ):
+            reading = t.cursor().copy(f"COPY {_q(n, x)} TO STDOUT")
+            with reading as out, s.cursor().copy(f"COPY {_q(n, x)} FROM STDIN") as into:
                 for chunk in out:
                     into.write(chunk)
         s.commit()
