@@ -14,6 +14,8 @@ class WaveState(StrEnum):
     running = "running"
     paused = "paused"
     done = "done"
+    partial = "partial"
+    """Finished, with some systems rolled back (execute/machine/wave.py decides it)."""
     failed = "failed"
 
 
