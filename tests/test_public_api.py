@@ -111,6 +111,7 @@ FACES = {
         "dump_inventory",
         "load_inventory",
         "metrics",
+        "run",
         "steps",
         "to_yaml",
         "tree",

@@ -5,7 +5,7 @@ availability-objective rule (render's alerts and the reports' scores).
 Pure data and path arithmetic, below render, so the writer and every reader import one definition.
 """
 
-from . import metrics, steps, tree
+from . import metrics, run, steps, tree
 from .inventory import InventoryLoader, Unsafe, dump_inventory, load_inventory
 from .metrics import (
     AGGREGATION_LABELS,
@@ -70,6 +70,7 @@ __all__ = [
     "dump_inventory",
     "load_inventory",
     "metrics",
+    "run",
     "steps",
     "to_yaml",
     "tree",

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...contracts import SystemState
+from ...contracts import run
 from ...contracts import steps as names
 
 PENDING, FAILED, DONE, ROLLED_BACK = (
-    SystemState.pending,
-    SystemState.failed,
-    SystemState.done,
-    SystemState.rolled_back,
+    run.SystemState.pending,
+    run.SystemState.failed,
+    run.SystemState.done,
+    run.SystemState.rolled_back,
 )
 """The states the executor's own decisions turn on (the others are each step's `after`)."""
 
@@ -39,35 +39,35 @@ STEPS: tuple[Step, ...] = tuple(
     for name, after in zip(
         names.WAVE_STEPS,
         (
-            SystemState.prechecked,
-            SystemState.backed_up,
-            SystemState.presynced,
-            SystemState.deployed,
-            SystemState.synced,
-            SystemState.verified,
+            run.SystemState.prechecked,
+            run.SystemState.backed_up,
+            run.SystemState.presynced,
+            run.SystemState.deployed,
+            run.SystemState.synced,
+            run.SystemState.verified,
             DONE,
         ),
         strict=True,
     )
 )
 ROLLBACK = _step(names.ROLLBACK, ROLLED_BACK)
-DECOMMISSION = _step(names.DECOMMISSION, SystemState.decommissioned)
-RETIRE = _step(names.RETIRE, SystemState.retired)
+DECOMMISSION = _step(names.DECOMMISSION, run.SystemState.decommissioned)
+RETIRE = _step(names.RETIRE, run.SystemState.retired)
 """A zombie's retirement (playbooks/retire.yml): archived, stopped, off its front end; in the `retire` record."""
 FINAL = frozenset({DONE, ROLLED_BACK, DECOMMISSION.after, RETIRE.after})
 RUN_STATE_ZH: dict[str, str] = {
-    SystemState.pending: "待迁移",
-    SystemState.prechecked: "已预检",
-    SystemState.backed_up: "已备份",
-    SystemState.presynced: "已预同步",
-    SystemState.deployed: "已部署",
-    SystemState.synced: "已终同步",
-    SystemState.verified: "已验证",
-    SystemState.done: "已切换",
-    SystemState.decommissioned: "已下线",
-    SystemState.retired: "已清理",
-    SystemState.failed: "失败",
-    SystemState.rolled_back: "已回退",
+    run.SystemState.pending: "待迁移",
+    run.SystemState.prechecked: "已预检",
+    run.SystemState.backed_up: "已备份",
+    run.SystemState.presynced: "已预同步",
+    run.SystemState.deployed: "已部署",
+    run.SystemState.synced: "已终同步",
+    run.SystemState.verified: "已验证",
+    run.SystemState.done: "已切换",
+    run.SystemState.decommissioned: "已下线",
+    run.SystemState.retired: "已清理",
+    run.SystemState.failed: "失败",
+    run.SystemState.rolled_back: "已回退",
 }
 """A system's state in a wave run, in Chinese (the English is the state's own name)."""
 BEFORE = {PENDING: STEPS[0], **{STEPS[i].after: STEPS[i + 1] for i in range(len(STEPS) - 1)}}
