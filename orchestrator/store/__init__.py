@@ -6,7 +6,7 @@ from .accounts import Accounts
 from .approvals import ApprovalRefused, Approvals, Asked
 from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
 from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entry_json
-from .clock import aware, utcnow
+from .clock import Clock, aware, utcnow
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -14,6 +14,7 @@ from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
 from .keys import KeyFailure, key_path
 from .leases import Holder, Leases
+from .notices import ChainEntry, NoticeRow, Notices, Owed
 from .password_history import PasswordHistoryBook
 from .queue import Job, Queued, RunQueue
 from .repo import Store
@@ -39,8 +40,10 @@ __all__ = [
     "AuditLog",
     "AuditRefused",
     "ChainBreak",
+    "ChainEntry",
     "ChainReport",
     "Change",
+    "Clock",
     "Engine",
     "Event",
     "Figure",
@@ -50,6 +53,9 @@ __all__ = [
     "KeyFailure",
     "LeaseBook",
     "Leases",
+    "NoticeRow",
+    "Notices",
+    "Owed",
     "PasswordHistoryBook",
     "Pruned",
     "Queued",
