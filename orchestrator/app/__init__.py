@@ -7,6 +7,7 @@ from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, chec
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
 from .moves import MoveSummary, summarize, wave_documents
 from .portfolio import Portfolio
+from .preflight import PreflightMissing, require_preflight, run_preflight
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .tree_files import Written
 from .worker import Worker, worker_name
@@ -20,6 +21,7 @@ __all__ = [
     "MoveSummary",
     "PdfError",
     "Portfolio",
+    "PreflightMissing",
     "Report",
     "ReportKind",
     "ReportRequest",
@@ -41,6 +43,8 @@ __all__ = [
     "read_plans",
     "refuse_finished",
     "register",
+    "require_preflight",
+    "run_preflight",
     "say_on_system",
     "summarize",
     "wave_documents",

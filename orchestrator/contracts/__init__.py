@@ -28,7 +28,7 @@ from .metrics import (
     WINDOWS,
 )
 from .objectives import OBJECTIVE_HIGH, OBJECTIVE_LOW, Objectives, availability_objective
-from .run import ApprovalStatus, JobKind, JobStatus, SystemState, WaveState
+from .run import ApprovalStatus, JobKind, JobStatus, NoticeStatus, StepStatus, SystemState, WaveState
 from .serialize import documents_of_kind, to_yaml, unfolded_yaml
 from .tree import MANAGED, IndexedSystem, RenderIndex, Tree
 
@@ -59,8 +59,10 @@ __all__ = [
     "InventoryLoader",
     "JobKind",
     "JobStatus",
+    "NoticeStatus",
     "Objectives",
     "RenderIndex",
+    "StepStatus",
     "SystemState",
     "Tree",
     "Unsafe",

@@ -63,3 +63,20 @@ class ApprovalStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     refused = "refused"
+
+
+class StepStatus(StrEnum):
+    """A step of a system in a wave run (store StepLog.status and the audit's `step.STEP` result)."""
+
+    started = "started"
+    finished = "finished"
+    failed = "failed"
+
+
+class NoticeStatus(StrEnum):
+    """A notice owed to one recipient (store/notices.py): queued, being sent, sent, or given up."""
+
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"

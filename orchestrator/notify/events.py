@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..contracts import WaveState
+from ..contracts import ApprovalStatus, StepStatus, WaveState
 from ..contracts import steps as step_names
 from ..store import ChainEntry
 
@@ -55,7 +55,7 @@ def raised(entry: ChainEntry) -> Raised | None:
     """The event an audit entry raises, or None."""
     action, result, at = entry.action, entry.result, entry.at
     detail = (entry.detail or "").strip()
-    if action == "wave.run" and result == "started":
+    if action == "wave.run" and result == StepStatus.started:
         w = entry.target
         return Raised("wave_started", w, None, f"批次 {w} 开始执行", f"wave {w} started", at)
     if action in (f"wave.{WaveState.done}", f"wave.{WaveState.partial}"):
@@ -77,7 +77,7 @@ def raised(entry: ChainEntry) -> Raised | None:
         w, system = _wave_and_system(entry.target)
         if system is None:
             return None
-        if step == step_names.ROLLBACK and result == "started":
+        if step == step_names.ROLLBACK and result == StepStatus.started:
             return Raised(
                 "rollback_started",
                 w,
@@ -86,7 +86,7 @@ def raised(entry: ChainEntry) -> Raised | None:
                 f"wave {w}: {system} is rolling back",
                 at,
             )
-        if result == "failed":
+        if result == StepStatus.failed:
             why = f"：{detail[:300]}" if detail else ""
             because = f": {detail[:300]}" if detail else ""
             return Raised(
@@ -97,7 +97,7 @@ def raised(entry: ChainEntry) -> Raised | None:
                 f"wave {w}: {system} failed at {step}{because}",
                 at,
             )
-        if step == step_names.CUTOVER and result == "finished":
+        if step == step_names.CUTOVER and result == StepStatus.finished:
             return Raised(
                 "acceptance_requested",
                 w,
@@ -107,7 +107,7 @@ def raised(entry: ChainEntry) -> Raised | None:
                 at,
             )
         return None
-    if action == "approval.ask" and result == "pending":
+    if action == "approval.ask" and result == ApprovalStatus.pending:
         number, kind, wave = [*detail.split(), "", "", ""][:3]
         return Raised(
             "approval_waiting",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ..contracts import NoticeStatus
 from ..store import Clock, Engine, Notices, Owed, Store, StoreFailure, describe_failure, utcnow
 from .events import Raised, raised
 from .settings import NotificationSettings
@@ -127,7 +128,7 @@ class Notifier:
             except NotSent as failed:
                 status = self.notices.not_sent(notice, f"{failed.zh} / {failed.en}")
                 counts.errors.append(f"{notice.recipient}: {failed.zh} / {failed.en}")
-                if status == "failed":
+                if status == NoticeStatus.failed:
                     counts.given_up += 1
                     log.error(
                         "通知已放弃 notice given up #%s %s: %s / %s",

@@ -16,6 +16,7 @@ from .keys import KeyFailure, key_path
 from .leases import Holder, Leases
 from .notices import ChainEntry, NoticeRow, Notices, Owed
 from .password_history import PasswordHistoryBook
+from .preflights import Preflights, RecordedPreflight
 from .queue import Job, Queued, RunQueue
 from .repo import Store
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
@@ -57,8 +58,10 @@ __all__ = [
     "Notices",
     "Owed",
     "PasswordHistoryBook",
+    "Preflights",
     "Pruned",
     "Queued",
+    "RecordedPreflight",
     "Review",
     "ReviewRefused",
     "Reviews",

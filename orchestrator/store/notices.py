@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..contracts import NoticeStatus
 from .clock import Clock, aware, utcnow
 from .schema import Audit, Notice, NoticeCursor
 
@@ -29,7 +30,6 @@ MAX_ATTEMPTS = 8
 FIRST_PAUSE = timedelta(seconds=5)
 LONGEST_PAUSE = timedelta(minutes=30)
 CLAIM_TIMEOUT = timedelta(minutes=2)
-STATUSES = ("queued", "sending", "sent", "failed")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class NoticeRow:
             "status": self.status,
             "attempts": self.attempts,
             "due": self.due_at.isoformat(),
-            "sent": self.sent_at.isoformat() if self.sent_at else None,
+            NoticeStatus.sent: self.sent_at.isoformat() if self.sent_at else None,
             "error": self.error,
         }
 
@@ -131,7 +131,7 @@ class Notices:
                 "event": event,
                 "recipient": recipient,
                 "payload": payload,
-                "status": "queued",
+                "status": NoticeStatus.queued,
                 "attempts": 0,
                 "due_at": now,
             }
@@ -163,8 +163,11 @@ class Notices:
                 s.scalars(
                     select(Notice)
                     .where(
-                        ((Notice.status == "queued") & (Notice.due_at <= now))
-                        | ((Notice.status == "sending") & (Notice.claimed_at <= now - CLAIM_TIMEOUT))
+                        ((Notice.status == NoticeStatus.queued) & (Notice.due_at <= now))
+                        | (
+                            (Notice.status == NoticeStatus.sending)
+                            & (Notice.claimed_at <= now - CLAIM_TIMEOUT)
+                        )
                     )
                     .order_by(Notice.id)
                     .limit(limit)
@@ -176,7 +179,7 @@ class Notices:
                 won = conn.execute(
                     update(Notice)
                     .where(Notice.id == n.id, Notice.status == n.status, Notice.attempts == n.attempts)
-                    .values(status="sending", claimed_at=now, attempts=n.attempts + 1)
+                    .values(status=NoticeStatus.sending, claimed_at=now, attempts=n.attempts + 1)
                 ).rowcount
             if won:
                 claimed.append(Owed(n.id, n.seq, n.event, n.recipient, dict(n.payload), n.attempts + 1))
@@ -185,12 +188,14 @@ class Notices:
     def sent(self, id_: int) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                update(Notice).where(Notice.id == id_).values(status="sent", sent_at=self.clock(), error=None)
+                update(Notice)
+                .where(Notice.id == id_)
+                .values(status=NoticeStatus.sent, sent_at=self.clock(), error=None)
             )
 
     def not_sent(self, owed: Owed, error: str) -> str:
         """A try that failed: queued again after a pause, or given up after MAX_ATTEMPTS. The new status."""
-        status = "failed" if owed.attempts >= MAX_ATTEMPTS else "queued"
+        status = NoticeStatus.failed if owed.attempts >= MAX_ATTEMPTS else NoticeStatus.queued
         with self.engine.begin() as conn:
             conn.execute(
                 update(Notice)

@@ -405,3 +405,17 @@ class NoticeCursor(Base):
     __tablename__ = "notice_cursor"
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
+
+
+class PreflightRecord(Base):
+    """A wave's preflight (`govmig preflight`): when, on which tree, whether it was ready, what it found. A real
+    run asks for a ready one of the same tree, young enough (shared/DOMAIN.md v1.2)."""
+
+    __tablename__ = "preflights"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    wave: Mapped[str] = mapped_column(String(32), index=True)
+    tree: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ready: Mapped[bool] = mapped_column(default=False)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    actor: Mapped[str] = mapped_column(String(128))
