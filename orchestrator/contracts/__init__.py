@@ -30,6 +30,7 @@ from .metrics import (
 from .objectives import OBJECTIVE_HIGH, OBJECTIVE_LOW, Objectives, availability_objective
 from .run import ApprovalStatus, JobKind, JobStatus, NoticeStatus, StepStatus, SystemState, WaveState
 from .serialize import documents_of_kind, to_yaml, unfolded_yaml
+from .tasks import ManualTask, Runbook, WaveTasks, wave_tasks
 from .tree import MANAGED, IndexedSystem, RenderIndex, Tree
 
 __all__ = [
@@ -59,14 +60,17 @@ __all__ = [
     "InventoryLoader",
     "JobKind",
     "JobStatus",
+    "ManualTask",
     "NoticeStatus",
     "Objectives",
     "RenderIndex",
+    "Runbook",
     "StepStatus",
     "SystemState",
     "Tree",
     "Unsafe",
     "WaveState",
+    "WaveTasks",
     "availability_objective",
     "documents_of_kind",
     "dump_inventory",
@@ -77,4 +81,5 @@ __all__ = [
     "to_yaml",
     "tree",
     "unfolded_yaml",
+    "wave_tasks",
 ]
