@@ -14,6 +14,7 @@ from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
 from .keys import KeyFailure, key_path
 from .leases import Holder, Leases
+from .manual_tasks import ManualTasks, TaskClosed, TaskRow
 from .notices import ChainEntry, NoticeRow, Notices, Owed
 from .password_history import PasswordHistoryBook
 from .preflights import Preflights, RecordedPreflight
@@ -54,6 +55,7 @@ __all__ = [
     "KeyFailure",
     "LeaseBook",
     "Leases",
+    "ManualTasks",
     "NoticeRow",
     "Notices",
     "Owed",
@@ -79,6 +81,8 @@ __all__ = [
     "Store",
     "StoreFailure",
     "SystemRun",
+    "TaskClosed",
+    "TaskRow",
     "TokenInfo",
     "Tokens",
     "UsageSample",
