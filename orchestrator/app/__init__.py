@@ -1,11 +1,23 @@
 """The application layer: the one composition of the stages that the CLI and the web both stand on."""
 
 from .asking import ask
+from .discover_run import Discovered, DiscoverError, discover, waves_of
 from .executors import GatePolicy, build_executor
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
 from .moves import MoveSummary, summarize, wave_documents
+from .observed import (
+    Contradicted,
+    ObservedRoadmap,
+    check_observed,
+    discovery_runner,
+    plan_observed,
+    read_discovery_settings,
+    read_observation,
+    record,
+    write_observation,
+)
 from .portfolio import Portfolio
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .tree_files import Written
@@ -15,9 +27,13 @@ __all__ = [
     "IRREVERSIBLE",
     "REPORTS",
     "STATE_ZH",
+    "Contradicted",
+    "DiscoverError",
+    "Discovered",
     "GatePolicy",
     "Lifecycle",
     "MoveSummary",
+    "ObservedRoadmap",
     "PdfError",
     "Portfolio",
     "Report",
@@ -32,17 +48,26 @@ __all__ = [
     "build_executor",
     "build_report",
     "check_key",
+    "check_observed",
     "check_upload",
+    "discover",
+    "discovery_runner",
     "format_of",
     "ledger",
     "lifecycles",
     "moved_in",
+    "plan_observed",
+    "read_discovery_settings",
+    "read_observation",
     "read_plan",
     "read_plans",
+    "record",
     "refuse_finished",
     "register",
     "say_on_system",
     "summarize",
     "wave_documents",
+    "waves_of",
     "worker_name",
+    "write_observation",
 ]

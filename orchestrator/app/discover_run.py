@@ -1,0 +1,225 @@
+"""`govmig discover`'s run: the read-only playbook over a wave's (or every wave's) source hosts, through the same
+inventories, runner and execution nodes as a wave, and what the hosts said turned into one observation.
+
+The playbook and its two modules are staged in a private folder beside the run (the rendered tree is not
+touched, and a tree rendered before discovery existed works too); the run is in check mode, so no task of it can
+change a host; the sources are sampled `forks` at a time, each for the window, each for a bounded number of
+samples. Every address of every inventory is learned first (a province discovered wave by wave still maps a peer
+in another wave to its system), then what each observed host says of its own addresses and listening ports.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..contracts import Tree, load_inventory
+from ..contracts import tree as layout
+from ..discovery import (
+    DEFAULT_DISCOVERY,
+    AddressBook,
+    DiscoverySettings,
+    HostReport,
+    Observation,
+    Run,
+    dependencies,
+    facts_of,
+    learn,
+)
+from ..execute import PlaybookRunner, RunRequest
+
+PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
+PLAYBOOK = "discover.yml"
+MODULES = ("govmig_connections.py", "govmig_facts.py")
+SOURCES = "private"
+
+
+class DiscoverError(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+@dataclass(frozen=True)
+class SourceHost:
+    name: str
+    system: str
+    wave: str
+
+
+@dataclass
+class Discovered:
+    """One run: what it observed, and the hosts it could not (each with why)."""
+
+    observation: Observation
+    failed: dict[str, str] = field(default_factory=dict)
+    waves: list[str] = field(default_factory=list)
+
+
+def waves_of(tree: Path) -> list[str]:
+    """Every wave the tree has an inventory for."""
+    return sorted(
+        p.parent.name for p in Tree(tree).glob(layout.inventory("*")) if Tree(tree).has_wave(p.parent.name)
+    )
+
+
+def _groups(group: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for name, child in (group.get("children") or {}).items():
+        yield name, child or {}
+        yield from _groups(child or {})
+
+
+def read_inventory(path: Path, wave: str, book: AddressBook) -> list[SourceHost]:
+    """The wave's source hosts; every host's address and every database's endpoint into the book."""
+    doc = load_inventory(path.read_text(encoding="utf-8")) or {}
+    sources: dict[str, SourceHost] = {}
+    for group, body in _groups(doc.get("all") or {}):
+        for name, given in (body.get("hosts") or {}).items():
+            hostvars = given or {}
+            dept, system = hostvars.get("govmig_department"), hostvars.get("govmig_system")
+            if not dept or not system:
+                continue
+            key = f"{dept}/{system}"
+            if group != "frontends":  # the front end's address is the site's proxy, shared by every system
+                book.address(str(hostvars.get("ansible_host") or name), key)
+            if group == SOURCES:
+                sources[str(name)] = SourceHost(str(name), key, wave)
+                for db in hostvars.get("govmig_databases") or []:
+                    where = db.get("source") if isinstance(db, dict) else None
+                    if isinstance(where, dict) and where.get("host") and str(where.get("port", "")).isdigit():
+                        book.endpoint(str(where["host"]), int(where["port"]), key)
+    return list(sources.values())
+
+
+@contextmanager
+def staged(work: Path) -> Iterator[Path]:
+    """The playbook with its modules and the strategy every run uses, in a folder of the run's own."""
+    stage = work / "project"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "library").mkdir(parents=True)
+    (stage / "roles").mkdir()
+    shutil.copy2(PLAYBOOKS / PLAYBOOK, stage / PLAYBOOK)
+    for name in MODULES:
+        shutil.copy2(PLAYBOOKS / "library" / name, stage / "library" / name)
+    strategies = PLAYBOOKS / "strategy_plugins"
+    if strategies.is_dir():
+        shutil.copytree(strategies, stage / "strategy_plugins")
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+class _Heard:
+    """The two modules' results by host, from the run's events."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, dict[str, Mapping[str, Any]]] = {}
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        if event.get("event") != "runner_on_ok":
+            return
+        data = event.get("event_data") or {}
+        action = str(data.get("task_action") or data.get("resolved_action") or "")
+        res = data.get("res")
+        for module in ("govmig_connections", "govmig_facts"):
+            if action.endswith(module) and isinstance(res, dict):
+                self.results.setdefault(str(data.get("host", "")), {})[module] = res
+
+
+def discover(
+    tree: Path,
+    wave: str,
+    window: float,
+    runner: PlaybookRunner,
+    settings: DiscoverySettings = DEFAULT_DISCOVERY,
+    work: Path | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Discovered:
+    """Observes the sources of `wave` (or of every wave: "all") for `window` seconds."""
+    known = waves_of(tree)
+    if wave != "all" and wave not in known:
+        raise DiscoverError(
+            f"找不到批次 {wave} 的剧本或清单（先运行 govmig render）",
+            f"no playbook or inventory for wave {wave} in the tree (run govmig render first)",
+        )
+    if not known:
+        raise DiscoverError("制品树中没有任何批次的清单", "the tree holds no wave's inventory")
+    book = AddressBook()
+    sources = {w: read_inventory(Tree(tree).inventory(w), w, book) for w in known}
+    chosen = known if wave == "all" else [wave]
+    samples, interval = settings.samples_for(window)
+    reports: list[HostReport] = []
+    runs: list[Run] = []
+    failed: dict[str, str] = {}
+    own = work is None
+    folder = Path(tempfile.mkdtemp(prefix="govmig-discover-")) if work is None else work
+    try:
+        with staged(folder) as stage:
+            for w in chosen:
+                hosts = sources[w]
+                if not hosts:
+                    continue
+                heard = _Heard()
+                started = clock()
+                result = runner(
+                    RunRequest(
+                        wave=w,
+                        systems=tuple(sorted({h.system for h in hosts})),
+                        step="discover",
+                        attempt=1,
+                        tags=(),
+                        limit=tuple(h.name for h in hosts),
+                        check=True,
+                        playbook=stage / PLAYBOOK,
+                        inventory=Tree(tree).inventory(w).resolve(),
+                        roles=stage / "roles",
+                        private_dir=folder / "runs" / w,
+                        extravars={
+                            "govmig_discover_samples": samples,
+                            "govmig_discover_interval": interval,
+                            "govmig_discover_max_connections": settings.max_connections,
+                        },
+                        forks=settings.forks,
+                    ),
+                    heard,
+                    cancelled,
+                )
+                lost = []
+                for h in hosts:
+                    said = heard.results.get(h.name, {})
+                    if "govmig_connections" not in said or "govmig_facts" not in said:
+                        lost.append(h.name)
+                        failed[h.name] = result.why([h.name]) if not result.ok else "no result"
+                        continue
+                    conns = said["govmig_connections"]
+                    reports.append(
+                        HostReport(
+                            host=h.name,
+                            system=h.system,
+                            wave=w,
+                            addresses=[str(a) for a in conns.get("addresses") or []],
+                            listening=[str(a) for a in conns.get("listening") or []],
+                            connections=[c for c in conns.get("connections") or [] if isinstance(c, dict)],
+                            facts=said["govmig_facts"],
+                        )
+                    )
+                runs.append(Run(wave=w, at=started, window_seconds=window, hosts=len(hosts), failed=lost))
+    finally:
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)
+    learn(book, reports)
+    at = clock()
+    observation = Observation(
+        runs=runs,
+        connections=dependencies(reports, book),
+        hosts=sorted((facts_of(r, at) for r in reports), key=lambda h: (h.system, h.host)),
+    )
+    return Discovered(observation, failed, chosen)
