@@ -357,6 +357,7 @@ FACES = {
         "register",
         "say_on_system",
         "summarize",
+        "validate_observed",
         "wave_documents",
         "waves_of",
         "worker_name",

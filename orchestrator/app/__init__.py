@@ -16,6 +16,7 @@ from .observed import (
     read_discovery_settings,
     read_observation,
     record,
+    validate_observed,
     write_observation,
 )
 from .portfolio import Portfolio
@@ -66,6 +67,7 @@ __all__ = [
     "register",
     "say_on_system",
     "summarize",
+    "validate_observed",
     "wave_documents",
     "waves_of",
     "worker_name",

@@ -123,3 +123,17 @@ def check_observed(
     """The declared sizes and engines the facts contradict, and the window each such system needs."""
     found, needs = corrections(plans, observation, settings, waves)
     return Contradicted(found, needs)
+
+
+def validate_observed(
+    plans: Sequence[MigrationPlan], observed: Path, schedule: Path | None = None, settings: Path | None = None
+) -> tuple[Contradicted | None, list[IntakeError]]:
+    """`validate --observed`: the facts against the plans, with the schedule's link and window and discovery's
+    tolerance; None and every problem located when a file is not what it should be."""
+    observation, problems = read_observation(observed)
+    waves, more = (DEFAULT_WAVES, []) if schedule is None else load_model(schedule, WaveSettings)
+    tolerance, most = read_discovery_settings(settings)
+    problems = [*problems, *more, *most]
+    if observation is None or problems:
+        return None, problems
+    return check_observed(plans, observation, tolerance, waves or DEFAULT_WAVES), []

@@ -3,13 +3,25 @@ and each host's facts, as `govmig discover` writes it and `plan`/`validate --obs
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-SYSTEM_KEY = r"^[0-9A-Za-z][0-9A-Za-z-]*/[a-z0-9][a-z0-9-]*$"
+SYSTEM_KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]*/[a-z0-9][a-z0-9-]*")
 GIB = 1024**3
+
+
+def _system_key(value: str) -> str:
+    """A portfolio-wide system key, "DEPT/id" (intake's words for a reference when it is not one)."""
+    if not SYSTEM_KEY.fullmatch(value):
+        raise PydanticCustomError("reference", "not a system key DEPT/id")
+    return value
+
+
+SystemKey = Annotated[str, AfterValidator(_system_key)]
 
 
 class Connection(BaseModel):
@@ -17,7 +29,7 @@ class Connection(BaseModel):
     (`ADDRESS:PORT`), on `port`, in `samples` samples between `first_seen` and `last_seen`."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    from_: Annotated[str, Field(alias="from", pattern=SYSTEM_KEY)]
+    from_: Annotated[SystemKey, Field(alias="from")]
     to: Annotated[str, Field(min_length=3, max_length=300)]
     port: Annotated[int, Field(ge=1, le=65535)]
     first_seen: datetime
@@ -61,7 +73,7 @@ class DatabaseFact(BaseModel):
 class HostFacts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     host: str
-    system: Annotated[str, Field(pattern=SYSTEM_KEY)]
+    system: SystemKey
     wave: str | None = None
     observed_at: datetime
     cpus: Annotated[int, Field(ge=0)] = 0
