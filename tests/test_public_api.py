@@ -89,6 +89,7 @@ FACES = {
         "Run",
         "Undeclared",
         "WindowNeed",
+        "accepted",
         "as_declared",
         "corrections",
         "dependencies",
@@ -316,6 +317,7 @@ FACES = {
     ],
     "app": [
         "Contradicted",
+        "DepartmentFindings",
         "DiscoverError",
         "Discovered",
         "GatePolicy",
@@ -341,6 +343,7 @@ FACES = {
         "check_key",
         "check_observed",
         "check_upload",
+        "department_findings",
         "discover",
         "discovery_runner",
         "format_of",

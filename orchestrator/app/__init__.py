@@ -9,8 +9,10 @@ from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
 from .moves import MoveSummary, summarize, wave_documents
 from .observed import (
     Contradicted,
+    DepartmentFindings,
     ObservedRoadmap,
     check_observed,
+    department_findings,
     discovery_runner,
     plan_observed,
     read_discovery_settings,
@@ -29,6 +31,7 @@ __all__ = [
     "REPORTS",
     "STATE_ZH",
     "Contradicted",
+    "DepartmentFindings",
     "DiscoverError",
     "Discovered",
     "GatePolicy",
@@ -51,6 +54,7 @@ __all__ = [
     "check_key",
     "check_observed",
     "check_upload",
+    "department_findings",
     "discover",
     "discovery_runner",
     "format_of",

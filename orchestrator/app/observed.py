@@ -14,11 +14,13 @@ import yaml
 
 from ..discovery import (
     DEFAULT_DISCOVERY,
+    Connection,
     Correction,
     DiscoverySettings,
     Observation,
     Undeclared,
     WindowNeed,
+    accepted,
     as_declared,
     corrections,
     merge,
@@ -137,3 +139,46 @@ def validate_observed(
     if observation is None or problems:
         return None, problems
     return check_observed(plans, observation, tolerance, waves or DEFAULT_WAVES), []
+
+
+@dataclass(frozen=True)
+class DepartmentFindings:
+    """What discovery found for one department: its systems' undeclared dependencies (either end its own), the
+    peers outside the portfolio they talk to, the sizes and engines the facts contradict with the window each
+    needs, and its plan with all of it accepted (to submit as a new version)."""
+
+    department: str
+    undeclared: list[Undeclared]
+    outside: list[Connection]
+    corrections: list[Correction]
+    windows: list[WindowNeed]
+    proposal: MigrationPlan | None
+
+    def contract(self) -> dict[str, object]:
+        return {
+            "department": self.department,
+            "undeclared": [u.contract() for u in self.undeclared],
+            "outside": [c.model_dump(mode="json", by_alias=True) for c in self.outside],
+            "corrections": [c.contract() for c in self.corrections],
+            "windows": [w.contract() for w in self.windows],
+        }
+
+
+def department_findings(
+    plans: Sequence[MigrationPlan],
+    observation: Observation,
+    department: str,
+    settings: DiscoverySettings = DEFAULT_DISCOVERY,
+    waves: WaveSettings = DEFAULT_WAVES,
+) -> DepartmentFindings:
+    mine = f"{department}/"
+    found = [u for u in undeclared(plans, observation) if u.from_.startswith(mine) or u.to.startswith(mine)]
+    outside = [c for c in observation.outside() if c.from_.startswith(mine)]
+    own = [p for p in plans if p.department.code == department]
+    fixes, needs = corrections(own, observation, settings, waves)
+    proposal = (
+        accepted(own[0], found, fixes)
+        if own and (fixes or any(u.from_.startswith(mine) for u in found))
+        else None
+    )
+    return DepartmentFindings(department, found, outside, fixes, needs, proposal)

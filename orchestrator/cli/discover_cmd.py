@@ -29,9 +29,8 @@ from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, pro
     "-o",
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("observed.yaml"),
-    show_default=True,
-    help="观测文件（已有则合并）The observation file (merged into when it exists)",
+    help="观测文件（已有则合并；默认 TREE/observed.yaml，网页读它）The observation file, merged into when it "
+    "exists (default TREE/observed.yaml, which the web pages read)",
 )
 @click.option(
     "--nodes",
@@ -46,9 +45,16 @@ from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, pro
 )
 @FORMAT
 def discover_command(
-    tree: Path, wave: str, window: float, out: Path, nodes: Path | None, settings_path: Path | None, fmt: str
+    tree: Path,
+    wave: str,
+    window: float,
+    out: Path | None,
+    nodes: Path | None,
+    settings_path: Path | None,
+    fmt: str,
 ) -> None:
     """观测源主机的连接与事实 Observe the sources' connections and facts (read-only), merged into OUT."""
+    out = out or tree / "observed.yaml"
     settings, problems = read_discovery_settings(settings_path)
     if problems:
         _bad(problems, fmt)

@@ -1,6 +1,7 @@
 """Discovery's pure core: the observation file, dependencies from what the hosts reported, runs merged, what the
 plans do not declare (and the plans as if they did, for W2), and the sizes the facts contradict."""
 
+from .accept import accepted
 from .attribute import AddressBook, HostReport, dependencies, facts_of, learn
 from .compare import Undeclared, as_declared, undeclared
 from .corrections import Correction, WindowNeed, corrections
@@ -22,6 +23,7 @@ __all__ = [
     "Run",
     "Undeclared",
     "WindowNeed",
+    "accepted",
     "as_declared",
     "corrections",
     "dependencies",
