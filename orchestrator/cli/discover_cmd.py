@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 import click
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.table import Table
 
 from ..app import Discovered, DiscoverError, discover, discovery_runner, read_discovery_settings, record
@@ -122,11 +123,13 @@ def _show(found: Discovered, out: Path) -> None:
     for name in ("系统 system", "主机 host", "CPU", "内存 memory GiB", "数据 data GB", "数据库 databases"):
         facts.add_column(name, overflow="fold")
     for h in found.observation.hosts:
-        dbs = ", ".join(
-            f"{d.name}: {d.engine} {d.version or ''} {(d.size_bytes or 0) / 1024**3:.4f} GB"
-            if d.measured
-            else f"{d.name}: 未测 not measured ({d.why})"
-            for d in h.databases
+        dbs = escape(
+            ", ".join(
+                f"{d.name}: {d.engine} {d.version or ''} {(d.size_bytes or 0) / 1024**3:.4f} GB"
+                if d.measured
+                else f"{d.name}: 未测 not measured ({d.why})"
+                for d in h.databases
+            )
         )
         facts.add_row(
             h.system,
@@ -138,5 +141,5 @@ def _show(found: Discovered, out: Path) -> None:
         )
     screen.print(facts)
     for host, why in sorted(found.failed.items()):
-        screen.print(f"[red]未能观测 not observed: {host}: {why}[/]")
-    screen.print(f"已写入 Written: {out}")
+        screen.print(f"[red]未能观测 not observed: {escape(host)}: {escape(why)}[/]")
+    screen.print(f"已写入 Written: {escape(str(out))}")

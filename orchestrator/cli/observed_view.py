@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..app import validate_observed
@@ -63,10 +64,10 @@ def _show(found: dict[str, Any]) -> None:
     for name in ("系统 system", "字段 field", "申报 declared", "实测 measured", "说明", "note"):
         table.add_column(name, overflow="fold")
     for c in found["corrections"]:
-        table.add_row(c["system"], c["field"], str(c["declared"]), str(c["measured"]), c["zh"], c["en"])
+        table.add_row(*(escape(str(c[k])) for k in ("system", "field", "declared", "measured", "zh", "en")))
     if found["corrections"]:
         out.print(table)
     for w in found["windows"]:
-        out.print(f"{w['system']}：{w['zh']}\n{w['system']}: {w['en']}")
+        out.print(escape(f"{w['system']}：{w['zh']}\n{w['system']}: {w['en']}"))
     if not found["corrections"]:
         out.print("[green]实测与申报相符 the facts contradict no declared size[/]")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import yaml
+from rich.markup import escape
 from rich.table import Table
 
 from ..app import plan_observed, read_observation
@@ -92,7 +93,7 @@ def plan_command(
         _timetable(roadmap, inputs)
         for u in amended.undeclared if amended else []:
             console().print(
-                f"[yellow]未申报的依赖 undeclared dependency[/]：{u.from_} → {u.to}（端口 port {u.port}），"
+                f"[yellow]未申报的依赖 undeclared dependency[/]：{escape(u.from_)} → {escape(u.to)}（端口 port {u.port}），"
                 "已按已申报排期 scheduled as if declared (W2)"
             )
         for path in written:

@@ -18,7 +18,7 @@ ALPHA, BETA = "630000-OBS/alpha", "630000-OBS/beta"
 SEEN = {"first_seen": "2026-12-06T08:00:00Z", "last_seen": "2026-12-06T08:00:05Z", "samples": 3}
 
 
-def _observed(tmp: Path, size_bytes: int = 9 * 1024**3) -> Path:
+def _observed(tmp: Path, size_bytes: int = 9 * 1024**3, name: str = "beta") -> Path:
     doc = {
         "version": 1,
         "connections": [
@@ -33,7 +33,7 @@ def _observed(tmp: Path, size_bytes: int = 9 * 1024**3) -> Path:
                 "databases": [
                     {
                         "index": 0,
-                        "name": "beta",
+                        "name": name,
                         "measured": True,
                         "engine": "postgresql",
                         "version": "PostgreSQL 15.18",
@@ -137,3 +137,9 @@ def test_discover_refuses_an_unknown_wave_and_a_bad_window(tmp_path: Path) -> No
     status, _, err = run("discover", str(tmp_path / "tree"), "W01", "--window", "-1")
     assert status == 2 and "Traceback" not in err
     assert not (tmp_path / "o.yaml").exists()
+
+
+def test_what_the_hosts_said_is_shown_as_text_never_as_markup(tmp_path: Path) -> None:
+    observed = _observed(tmp_path, name="[red]x[/red]")
+    status, out, _ = run("validate", str(PLAN), "--observed", str(observed))
+    assert status == 1 and "[red]x[/red]" in out
