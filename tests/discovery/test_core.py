@@ -228,3 +228,20 @@ def test_facts_as_the_modules_report_them() -> None:
         0,
         "no_credentials",
     )
+
+
+def test_the_plan_with_the_findings_accepted() -> None:
+    from orchestrator.discovery import accepted
+
+    plans = _plans()
+    found, _ = corrections(
+        plans, _facts(int(0.0123 * 1024**3), engine="mariadb"), DiscoverySettings(), DEFAULT_WAVES
+    )
+    plan = accepted(plans[0], [Undeclared(ALPHA, BETA, 5432)], found)
+    alpha, beta = plan.systems
+    assert alpha.depends_on == ["beta"]
+    assert (str(beta.deployment.databases[0].engine), beta.deployment.databases[0].size_gb) == (
+        "mariadb",
+        0.013,
+    )
+    assert beta.depends_on == ["alpha"] and plans[0].systems[1].deployment.databases[0].size_gb == 0.001
