@@ -48,6 +48,17 @@ class WindowNeed:
         return asdict(self)
 
 
+def _short(version: str | None) -> str:
+    """A server's version as people say it: "PostgreSQL 15.18", not its whole build line."""
+    return " ".join((version or "").replace(",", " ").split()[:2])
+
+
+def _duration(hours: float) -> tuple[str, str]:
+    if hours < 1:
+        return f"{hours * 60:.1f} 分钟", f"{hours * 60:.1f} min"
+    return f"{hours:.1f} 小时", f"{hours:.1f} h"
+
+
 def _gb(n: int) -> float:
     return round(n / GIB, 6)
 
@@ -107,8 +118,8 @@ def _system(
                     "engine_differs",
                     declared,
                     fact.engine,
-                    f"数据库 {fact.name} 实为 {fact.engine}（{fact.version}），申报为 {declared}",
-                    f"database {fact.name} is {fact.engine} ({fact.version}), declared {declared}",
+                    f"数据库 {fact.name} 实为 {fact.engine}（{_short(fact.version)}），申报为 {declared}",
+                    f"database {fact.name} is {fact.engine} ({_short(fact.version)}), declared {declared}",
                 )
             )
         size = _gb(fact.size_bytes or 0)
@@ -120,8 +131,8 @@ def _system(
                     "database_larger",
                     db.size_gb,
                     size,
-                    f"数据库 {fact.name}（{fact.engine} {fact.version}）实测 {size:g} GB，大于申报的 {db.size_gb:g} GB",
-                    f"database {fact.name} ({fact.engine} {fact.version}) measures {size:g} GB, more than the "
+                    f"数据库 {fact.name}（{_short(fact.version) or fact.engine}）实测 {size:g} GB，大于申报的 {db.size_gb:g} GB",
+                    f"database {fact.name} ({_short(fact.version) or fact.engine}) measures {size:g} GB, more than the "
                     f"{db.size_gb:g} GB declared",
                 )
             )
@@ -136,6 +147,7 @@ def _window(key: str, declared: System, measured: System, s: WaveSettings) -> Wi
     window_gb = s.window_load_gb(warm_gb(measured), cold_gb(measured))
     hours, presync = window_gb / s.gb_in(1), warm_gb(measured) / s.gb_in(1)
     fits = window_gb <= s.window_data_gb and warm_gb(measured) <= s.presync_data_gb
+    (in_zh, in_en), (pre_zh, pre_en) = _duration(hours), _duration(presync)
     verdict_zh = "仍可在一个维护窗口内完成" if fits else "一个维护窗口已容纳不下"
     verdict_en = "still fits one maintenance window" if fits else "no longer fits one maintenance window"
     return WindowNeed(
@@ -146,8 +158,8 @@ def _window(key: str, declared: System, measured: System, s: WaveSettings) -> Wi
         round(hours, 4),
         round(presync, 4),
         fits,
-        f"按实测 {volume_gb(measured):g} GB：窗口内需同步 {window_gb:g} GB，约 {hours:.2f} 小时"
-        f"（窗口 {s.window.hours:g} 小时），预同步约 {presync:.2f} 小时；{verdict_zh}",
-        f"measured {volume_gb(measured):g} GB: the window must carry {window_gb:g} GB, about {hours:.2f} h "
-        f"(of a {s.window.hours:g} h window), the pre-sync about {presync:.2f} h; it {verdict_en}",
+        f"按实测 {volume_gb(measured):g} GB：窗口内需同步 {window_gb:g} GB，约 {in_zh}"
+        f"（窗口 {s.window.hours:g} 小时），预同步约 {pre_zh}；{verdict_zh}",
+        f"measured {volume_gb(measured):g} GB: the window must carry {window_gb:g} GB, about {in_en} "
+        f"(of a {s.window.hours:g} h window), the pre-sync about {pre_en}; it {verdict_en}",
     )
