@@ -10,9 +10,12 @@ in another wave to its system), then what each observed host says of its own add
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
+import socket
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,6 +41,31 @@ PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 PLAYBOOK = "discover.yml"
 MODULES = ("govmig_connections.py", "govmig_facts.py")
 SOURCES = "private"
+
+
+Resolver = Callable[[Sequence[str]], dict[str, list[str]]]
+"""Host names (as the inventories give them) to their addresses: the seam to the site's DNS."""
+
+
+def resolve_names(names: Sequence[str], workers: int = 16) -> dict[str, list[str]]:
+    """Each name's addresses by the system's resolver, a few at a time; a name that does not resolve has none."""
+
+    def one(name: str) -> list[str]:
+        try:
+            return sorted({str(a[4][0]) for a in socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)})
+        except (OSError, UnicodeError):
+            return []
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(names, pool.map(one, names), strict=True))
+
+
+def _literal(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
 
 
 class DiscoverError(Exception):
@@ -75,8 +103,11 @@ def _groups(group: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]
         yield from _groups(child or {})
 
 
-def read_inventory(path: Path, wave: str, book: AddressBook) -> list[SourceHost]:
-    """The wave's source hosts; every host's address and every database's endpoint into the book."""
+def read_inventory(
+    path: Path, wave: str, book: AddressBook, names: dict[str, set[str]] | None = None
+) -> list[SourceHost]:
+    """The wave's source hosts; every host's address and every database's endpoint into the book (a host known
+    by name only goes into `names`, to be resolved)."""
     doc = load_inventory(path.read_text(encoding="utf-8")) or {}
     sources: dict[str, SourceHost] = {}
     for group, body in _groups(doc.get("all") or {}):
@@ -87,13 +118,16 @@ def read_inventory(path: Path, wave: str, book: AddressBook) -> list[SourceHost]
                 continue
             key = f"{dept}/{system}"
             if group != "frontends":  # the front end's address is the site's proxy, shared by every system
-                book.address(str(hostvars.get("ansible_host") or name), key)
+                where = str(hostvars.get("ansible_host") or name)
+                book.address(where, key)
+                if names is not None and not _literal(where):
+                    names.setdefault(where, set()).add(key)
             if group == SOURCES:
                 sources[str(name)] = SourceHost(str(name), key, wave)
                 for db in hostvars.get("govmig_databases") or []:
-                    where = db.get("source") if isinstance(db, dict) else None
-                    if isinstance(where, dict) and where.get("host") and str(where.get("port", "")).isdigit():
-                        book.endpoint(str(where["host"]), int(where["port"]), key)
+                    end = db.get("source") if isinstance(db, dict) else None
+                    if isinstance(end, dict) and end.get("host") and str(end.get("port", "")).isdigit():
+                        book.endpoint(str(end["host"]), int(end["port"]), key)
     return list(sources.values())
 
 
@@ -142,6 +176,7 @@ def discover(
     work: Path | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     cancelled: Callable[[], bool] = lambda: False,
+    resolve: Resolver = resolve_names,
 ) -> Discovered:
     """Observes the sources of `wave` (or of every wave: "all") for `window` seconds."""
     known = waves_of(tree)
@@ -153,7 +188,12 @@ def discover(
     if not known:
         raise DiscoverError("制品树中没有任何批次的清单", "the tree holds no wave's inventory")
     book = AddressBook()
-    sources = {w: read_inventory(Tree(tree).inventory(w), w, book) for w in known}
+    names: dict[str, set[str]] = {}
+    sources = {w: read_inventory(Tree(tree).inventory(w), w, book, names) for w in known}
+    for name, addresses in resolve(sorted(names)).items():
+        for address in addresses:
+            for key in names[name]:
+                book.address(address, key)
     chosen = known if wave == "all" else [wave]
     samples, interval = settings.samples_for(window)
     reports: list[HostReport] = []
