@@ -91,7 +91,7 @@ def _ports(report: HostReport) -> set[int]:
 
 def dependencies(reports: Sequence[HostReport], book: AddressBook) -> list[Connection]:
     """One run's dependencies, one per (from, to, port)."""
-    found: dict[tuple[str, str, int], Connection] = {}
+    found: dict[tuple[str, str, int], tuple[datetime, datetime, int]] = {}
     for r in reports:
         listens, own = _ports(r), set(r.addresses)
         for c in r.connections:
@@ -109,28 +109,26 @@ def dependencies(reports: Sequence[HostReport], book: AddressBook) -> list[Conne
                     continue
                 edge = (r.system, server or f"{remote[0]}:{remote[1]}", remote[1])
             _add(found, edge, c)
-    return sorted(found.values(), key=lambda c: c.key)
+    return [
+        Connection.model_validate(
+            {"from": e[0], "to": e[1], "port": e[2], "first_seen": f, "last_seen": la, "samples": n}
+        )
+        for e, (f, la, n) in sorted(found.items())
+    ]
 
 
 def _add(
-    found: dict[tuple[str, str, int], Connection], edge: tuple[str, str, int], c: Mapping[str, Any]
+    found: dict[tuple[str, str, int], tuple[datetime, datetime, int]],
+    edge: tuple[str, str, int],
+    c: Mapping[str, Any],
 ) -> None:
     first = datetime.fromisoformat(str(c["first_seen"]))
     last = datetime.fromisoformat(str(c.get("last_seen") or c["first_seen"]))
     samples = max(1, int(c.get("samples") or 1))
     old = found.get(edge)
     if old is not None:
-        first, last, samples = min(first, old.first_seen), max(last, old.last_seen), max(samples, old.samples)
-    found[edge] = Connection.model_validate(
-        {
-            "from": edge[0],
-            "to": edge[1],
-            "port": edge[2],
-            "first_seen": first,
-            "last_seen": last,
-            "samples": samples,
-        }
-    )
+        first, last, samples = min(first, old[0]), max(last, old[1]), max(samples, old[2])
+    found[edge] = (first, last, samples)
 
 
 def facts_of(report: HostReport, at: datetime) -> HostFacts:
