@@ -167,6 +167,64 @@ class _Heard:
                 self.results.setdefault(str(data.get("host", "")), {})[module] = res
 
 
+def _observe(
+    tree: Path,
+    wave: str,
+    hosts: list[SourceHost],
+    runner: PlaybookRunner,
+    stage: Path,
+    folder: Path,
+    settings: DiscoverySettings,
+    window: float,
+    cancelled: Callable[[], bool],
+) -> tuple[list[HostReport], dict[str, str]]:
+    """One wave's sources through the runner: what each host reported, and each host that did not, with why."""
+    samples, interval = settings.samples_for(window)
+    heard = _Heard()
+    result = runner(
+        RunRequest(
+            wave=wave,
+            systems=tuple(sorted({h.system for h in hosts})),
+            step="discover",
+            attempt=1,
+            tags=(),
+            limit=tuple(h.name for h in hosts),
+            check=True,
+            playbook=stage / PLAYBOOK,
+            inventory=Tree(tree).inventory(wave).resolve(),
+            roles=stage / "roles",
+            private_dir=folder / "runs" / wave,
+            extravars={
+                "govmig_discover_samples": samples,
+                "govmig_discover_interval": interval,
+                "govmig_discover_max_connections": settings.max_connections,
+            },
+            forks=settings.forks,
+        ),
+        heard,
+        cancelled,
+    )
+    reports, lost = [], {}
+    for h in hosts:
+        said = heard.results.get(h.name, {})
+        if "govmig_connections" not in said or "govmig_facts" not in said:
+            lost[h.name] = result.why([h.name]) if not result.ok else "no result"
+            continue
+        conns = said["govmig_connections"]
+        reports.append(
+            HostReport(
+                host=h.name,
+                system=h.system,
+                wave=wave,
+                addresses=[str(a) for a in conns.get("addresses") or []],
+                listening=[str(a) for a in conns.get("listening") or []],
+                connections=[c for c in conns.get("connections") or [] if isinstance(c, dict)],
+                facts=said["govmig_facts"],
+            )
+        )
+    return reports, lost
+
+
 def discover(
     tree: Path,
     wave: str,
@@ -195,7 +253,6 @@ def discover(
             for key in names[name]:
                 book.address(address, key)
     chosen = known if wave == "all" else [wave]
-    samples, interval = settings.samples_for(window)
     reports: list[HostReport] = []
     runs: list[Run] = []
     failed: dict[str, str] = {}
@@ -204,62 +261,31 @@ def discover(
     try:
         with staged(folder) as stage:
             for w in chosen:
-                hosts = sources[w]
-                if not hosts:
+                if not sources[w]:
                     continue
-                heard = _Heard()
                 started = clock()
-                result = runner(
-                    RunRequest(
-                        wave=w,
-                        systems=tuple(sorted({h.system for h in hosts})),
-                        step="discover",
-                        attempt=1,
-                        tags=(),
-                        limit=tuple(h.name for h in hosts),
-                        check=True,
-                        playbook=stage / PLAYBOOK,
-                        inventory=Tree(tree).inventory(w).resolve(),
-                        roles=stage / "roles",
-                        private_dir=folder / "runs" / w,
-                        extravars={
-                            "govmig_discover_samples": samples,
-                            "govmig_discover_interval": interval,
-                            "govmig_discover_max_connections": settings.max_connections,
-                        },
-                        forks=settings.forks,
-                    ),
-                    heard,
-                    cancelled,
+                heard, lost = _observe(
+                    tree, w, sources[w], runner, stage, folder, settings, window, cancelled
                 )
-                lost = []
-                for h in hosts:
-                    said = heard.results.get(h.name, {})
-                    if "govmig_connections" not in said or "govmig_facts" not in said:
-                        lost.append(h.name)
-                        failed[h.name] = result.why([h.name]) if not result.ok else "no result"
-                        continue
-                    conns = said["govmig_connections"]
-                    reports.append(
-                        HostReport(
-                            host=h.name,
-                            system=h.system,
-                            wave=w,
-                            addresses=[str(a) for a in conns.get("addresses") or []],
-                            listening=[str(a) for a in conns.get("listening") or []],
-                            connections=[c for c in conns.get("connections") or [] if isinstance(c, dict)],
-                            facts=said["govmig_facts"],
-                        )
-                    )
-                runs.append(Run(wave=w, at=started, window_seconds=window, hosts=len(hosts), failed=lost))
+                reports += heard
+                failed.update(lost)
+                runs.append(
+                    Run(wave=w, at=started, window_seconds=window, hosts=len(sources[w]), failed=list(lost))
+                )
     finally:
         if own:
             shutil.rmtree(folder, ignore_errors=True)
     learn(book, reports)
     at = clock()
+    facts = []
+    for r in reports:
+        try:
+            facts.append(facts_of(r, at))
+        except ValueError:  # a report the facts model refuses (pydantic's ValidationError is a ValueError)
+            failed[r.host] = "unreadable facts"
     observation = Observation(
         runs=runs,
         connections=dependencies(reports, book),
-        hosts=sorted((facts_of(r, at) for r in reports), key=lambda h: (h.system, h.host)),
+        hosts=sorted(facts, key=lambda h: (h.system, h.host)),
     )
     return Discovered(observation, failed, chosen)

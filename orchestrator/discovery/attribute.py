@@ -108,7 +108,10 @@ def dependencies(reports: Sequence[HostReport], book: AddressBook) -> list[Conne
                 if server == r.system:
                     continue
                 edge = (r.system, server or f"{remote[0]}:{remote[1]}", remote[1])
-            _add(found, edge, c)
+            try:
+                _add(found, edge, c)
+            except (KeyError, ValueError, TypeError):  # a sighting without its times: not evidence
+                continue
     return [
         Connection.model_validate(
             {"from": e[0], "to": e[1], "port": e[2], "first_seen": f, "last_seen": la, "samples": n}

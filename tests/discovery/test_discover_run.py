@@ -94,3 +94,27 @@ def test_all_waves_run_in_turn_and_a_silent_host_is_failed(tmp_path: Path) -> No
         ("W02", ["beta.630000-obs.src.govcloud.example"]),
     ]
     assert [h.system for h in found.observation.hosts] == [ALPHA]
+
+
+class Garbled(Hosts):
+    """A host whose answers are not what the modules say: a sighting without times, facts of the wrong shape."""
+
+    def __call__(
+        self, request: RunRequest, on_event: Callable[[dict[str, Any]], None], cancelled: Callable[[], bool]
+    ) -> RunResult:
+        for host in request.limit:
+            conns = {
+                "addresses": ["10.0.0.2"],
+                "connections": [{"local": "10.0.0.2:1", "remote": "10.0.0.3:2"}],
+            }
+            for action, res in (("govmig_connections", conns), ("govmig_facts", {"data": [{"path": 1}]})):
+                on_event(
+                    {"event": "runner_on_ok", "event_data": {"host": host, "task_action": action, "res": res}}
+                )
+        return RunResult(ok=True, status="successful", rc=0)
+
+
+def test_a_garbled_answer_is_no_evidence_and_its_host_is_failed_not_a_traceback(tmp_path: Path) -> None:
+    found = discover(_tree(tmp_path), "W01", 1, Garbled(), resolve=_dns)
+    assert found.observation.connections == [] and found.observation.hosts == []
+    assert found.failed == {"alpha.630000-obs.src.govcloud.example": "unreadable facts"}
