@@ -1,7 +1,8 @@
 """The application layer: the one composition of the stages that the CLI and the web both stand on."""
 
 from .asking import ask
-from .discover_run import Discovered, DiscoverError, discover, waves_of
+from .discover_inventory import waves_of
+from .discover_run import Discovered, DiscoverError, discover
 from .executors import GatePolicy, build_executor
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
