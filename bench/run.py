@@ -17,6 +17,7 @@ BENCHMARKS = (
     "bench_intake",
     "bench_assess",
     "bench_waves",
+    "bench_discovery",
     "bench_render",
     "bench_execute",
     "bench_datamove",

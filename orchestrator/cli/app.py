@@ -16,6 +16,7 @@ COMMANDS = {
     "assess": "assess_cmd:assess_command",
     "policy": "assess_cmd:policy_group",
     "plan": "plan_cmd:plan_command",
+    "discover": "discover_cmd:discover_command",
     "render": "render_cmd:render_command",
     "run": "execute_cmds:run_command",
     "resume": "execute_cmds:resume_command",

@@ -8,17 +8,22 @@ import click
 
 from ..app import read_plan, read_plans
 from ..plan import LoadedPlan, build_template
-from .output import BAD_INPUT, FORMAT, OK, console, emit_json, fail, problems_table
+from .observed_view import against_facts, observed_options
+from .output import BAD_INPUT, FORMAT, console, emit_json, fail, problems_table
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@observed_options
 @FORMAT
-def validate(paths: tuple[Path, ...], fmt: str) -> None:
+def validate(
+    paths: tuple[Path, ...], observed: Path | None, schedule: Path | None, settings: Path | None, fmt: str
+) -> None:
     """检查迁移计划 Check migration plans (files or folders): every problem, located."""
     intake = read_plans(paths)
     if not intake.loaded:
         fail("没有找到计划文件（.yaml .yml .json .xlsx）", "no plan files found (.yaml .yml .json .xlsx)")
+    facts, status = against_facts(intake, observed, schedule, settings, fmt)
     if fmt == "json":
         emit_json(
             {
@@ -26,6 +31,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
                 "plans": [_summary(item) for item in intake.loaded],
                 "errors": [p.as_json() for p in intake.errors],
                 "warnings": [p.as_json() for p in intake.warnings],
+                **facts,
             }
         )
     else:
@@ -38,7 +44,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
             f"{verdict}：{len(intake.loaded)} 个文件 files，{len(intake.plans)} 个有效计划 valid plans，"
             f"{systems} 个系统 systems，{len(intake.errors)} 个错误 errors，{len(intake.warnings)} 个警告 warnings"
         )
-    raise SystemExit(OK if intake.ok else BAD_INPUT)
+    raise SystemExit(status if intake.ok else BAD_INPUT)
 
 
 def _summary(item: LoadedPlan) -> dict[str, object]:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 import yaml
+from rich.markup import escape
 from rich.table import Table
 
+from ..app import plan_observed, read_observation
 from ..reports import gantt
 from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings
 from .inputs import Inputs, gather, portfolio_options, settings_file
@@ -42,6 +44,11 @@ from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, pro
     show_default=True,
     help="甘特图着色 Colour the chart by",
 )
+@click.option(
+    "--observed",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="观测文件 Observation file (govmig discover): undeclared dependencies scheduled as if declared",
+)
 @FORMAT
 def plan_command(
     paths: tuple[Path, ...],
@@ -51,11 +58,14 @@ def plan_command(
     schedule: Path | None,
     out: Path,
     colour_by: str,
+    observed: Path | None,
     fmt: str,
 ) -> None:
     """规划迁移批次和路线图 Plan the waves and the roadmap against each department's deadline."""
     inputs = gather(paths, policy, usage, as_of)
     settings = settings_file(inputs, schedule, WaveSettings, DEFAULT_WAVES)
+    observation, observation_problems = read_observation(observed) if observed else (None, [])
+    inputs.problems += observation_problems
     if not inputs.intake.loaded:
         fail("没有找到计划文件", "no plan files found")
     if inputs.errors and fmt != "json":
@@ -66,18 +76,26 @@ def plan_command(
                 {"waves": [], "unscheduled": [], "late": [], "errors": [p.as_json() for p in inputs.errors]}
             )
         raise SystemExit(BAD_INPUT)
-    roadmap = inputs.portfolio(settings).roadmap
+    amended = plan_observed(inputs.portfolio(settings), observation) if observation is not None else None
+    roadmap = amended.roadmap if amended else inputs.portfolio(settings).roadmap
+    undeclared = {"undeclared": [u.contract() for u in amended.undeclared]} if amended else {}
     written = _write(out, roadmap, inputs, colour_by)
     if fmt == "json":
         emit_json(
             {
                 **roadmap.contract(),
+                **undeclared,
                 "errors": [p.as_json() for p in inputs.errors],
                 "written": [str(p) for p in written],
             }
         )
     else:
         _timetable(roadmap, inputs)
+        for u in amended.undeclared if amended else []:
+            console().print(
+                f"[yellow]未申报的依赖 undeclared dependency[/]：{escape(u.from_)} → {escape(u.to)}（端口 port {u.port}），"
+                "已按已申报排期 scheduled as if declared (W2)"
+            )
         for path in written:
             console().print(f"已写入 Written: {path}")
     raise SystemExit(BAD_INPUT if inputs.errors else OK)

@@ -26,6 +26,7 @@ from . import (
     api_reports,
     api_systems,
     api_watch,
+    discovery_page,
     pages,
 )
 from .api_watch import HealthCache
@@ -128,6 +129,8 @@ def create_app(config: WebConfig) -> FastAPI:
         api_admin.router,
         api_audit.router,
         api_audit.pages,
+        discovery_page.api,
+        discovery_page.pages,
         pages.router,
     ):
         app.include_router(router)

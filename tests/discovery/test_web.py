@@ -1,0 +1,62 @@
+"""The department's page of what discovery found: its undeclared dependencies, the peers outside, the corrections
+with the window each needs, and its plan with them accepted; another department sees none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orchestrator.plan import MigrationPlan
+from orchestrator.policy import PolicySettings
+from tests.discovery.test_cli import ALPHA, BETA, PLAN, _observed
+from tests.web.conftest import Web, build
+
+DEPT = "630000-OBS"
+USERS = {"obs": ("department", DEPT), "czt": ("department", "630000-CZT"), "ops": ("ops", None)}
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[Web]:
+    w = build(None, PolicySettings(), site=False, plans=(PLAN,), users=USERS)
+    yield w
+    w.close()
+
+
+def test_before_any_observation_the_department_is_told_so(web: Web) -> None:
+    r = web.client("obs").get(f"/api/plans/{DEPT}/observed")
+    assert r.status_code == 200 and r.json()["observed"] is False
+    page = web.login("obs").get(f"/plans/{DEPT}/observed")
+    assert page.status_code == 200 and "还没有观测结果" in page.text and "No observation yet" in page.text
+
+
+def test_the_department_sees_its_findings_and_its_plan_with_them_accepted(web: Web) -> None:
+    _observed(web.root / "render")
+    r = web.client("obs").get(f"/api/plans/{DEPT}/observed")
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["undeclared"] == [{"from": ALPHA, "to": BETA, "port": 5432}]
+    assert [c["to"] for c in doc["outside"]] == ["172.16.8.8:443"]
+    assert [(c["field"], c["measured"]) for c in doc["corrections"]] == [
+        ("deployment.databases[0].size_gb", 9.0)
+    ]
+    proposal = MigrationPlan.model_validate(yaml.safe_load(doc["proposal"]))
+    alpha, beta = proposal.systems
+    assert alpha.depends_on == ["beta"] and beta.deployment.databases[0].size_gb == 9.0
+    page = web.login("obs").get(f"/plans/{DEPT}/observed")
+    assert page.status_code == 200
+    for text in ("未申报的依赖", "Undeclared dependencies", "172.16.8.8:443", "与申报不符", "measures 9 GB"):
+        assert text in page.text
+    assert 'id="proposal"' in page.text
+
+
+def test_another_department_sees_nothing_and_a_broken_file_says_so_without_a_path(web: Web) -> None:
+    assert web.client("czt").get(f"/api/plans/{DEPT}/observed").status_code == 404
+    assert web.client("ops").get(f"/api/plans/{DEPT}/observed").status_code == 200
+    broken: Path = web.root / "render" / "observed.yaml"
+    broken.write_text("connections: [{from: x}]\n", encoding="utf-8")
+    r = web.client("obs").get(f"/api/plans/{DEPT}/observed")
+    assert r.status_code == 503 and r.json()["zh"] and r.json()["en"]
+    assert str(web.root) not in r.text
