@@ -5,6 +5,17 @@ from .executors import GatePolicy, build_executor
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
+from .money import (
+    MoneyFailure,
+    MoneyReport,
+    Prices,
+    SlaTerms,
+    UtilizationSettings,
+    fees_report,
+    plan_names,
+    sla_report,
+    utilization_report,
+)
 from .moves import MoveSummary, summarize, wave_documents
 from .portfolio import Portfolio
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
@@ -17,12 +28,17 @@ __all__ = [
     "STATE_ZH",
     "GatePolicy",
     "Lifecycle",
+    "MoneyFailure",
+    "MoneyReport",
     "MoveSummary",
     "PdfError",
     "Portfolio",
+    "Prices",
     "Report",
     "ReportKind",
     "ReportRequest",
+    "SlaTerms",
+    "UtilizationSettings",
     "WaveFinished",
     "Worker",
     "Written",
@@ -33,16 +49,20 @@ __all__ = [
     "build_report",
     "check_key",
     "check_upload",
+    "fees_report",
     "format_of",
     "ledger",
     "lifecycles",
     "moved_in",
+    "plan_names",
     "read_plan",
     "read_plans",
     "refuse_finished",
     "register",
     "say_on_system",
+    "sla_report",
     "summarize",
+    "utilization_report",
     "wave_documents",
     "worker_name",
 ]
