@@ -314,6 +314,7 @@ FACES = {
         "GatePolicy",
         "IRREVERSIBLE",
         "Lifecycle",
+        "MeasuredUsage",
         "MoneyFailure",
         "MoneyReport",
         "MoveSummary",

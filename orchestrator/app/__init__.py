@@ -6,6 +6,7 @@ from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
 from .money import (
+    MeasuredUsage,
     MoneyFailure,
     MoneyReport,
     Prices,
@@ -28,6 +29,7 @@ __all__ = [
     "STATE_ZH",
     "GatePolicy",
     "Lifecycle",
+    "MeasuredUsage",
     "MoneyFailure",
     "MoneyReport",
     "MoveSummary",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..monitor import Unanswered, ask, hourly_allocation, month_figures, zone_minutes
-from ..plan import MigrationPlan
+from ..plan import MeasuredUsage, Measurement, MigrationPlan
 from ..reports import (
     HeldHours,
     Month,
@@ -30,6 +30,7 @@ from ..reports import (
 )
 
 __all__ = [
+    "MeasuredUsage",
     "MoneyFailure",
     "MoneyReport",
     "Prices",
@@ -58,6 +59,36 @@ class MoneyFailure(Exception):
 class MoneyReport:
     document: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    usage: MeasuredUsage | None = None
+    """The utilization's CPU against allocation as measured usage (Z3 reads it through `assess --usage`)."""
+
+
+def measured_cpu(figures: Sequence[SystemFigures], month: Month, base: MeasuredUsage | None) -> MeasuredUsage:
+    """Each measured system's mean CPU as a share of what it holds, over the days measured, merged into `base`
+    (the monitor's requests, from `govmig usage`), so Z3 sees idle requests and idle CPU together."""
+    known = base.by_system() if base else {}
+    systems = dict(known)
+    for f in figures:
+        if f.cpu_allocated <= 0 or f.samples == 0:
+            continue
+        key = f"{f.department}/{f.system}"
+        cpu = min(100.0, round(100 * f.cpu_mean / f.cpu_allocated, 2))
+        had = known.get(key)
+        days = max(1, int(f.measured_days))
+        systems[key] = (
+            had.model_copy(update={"cpu_percent": cpu})
+            if had
+            else Measurement(system=key, window_days=days, cpu_percent=cpu, source="prometheus")
+        )
+    measured_at = base.measured_at if base else month.after.date()
+    return MeasuredUsage.model_validate(
+        {
+            "apiVersion": "govmig/v1",
+            "kind": "MeasuredUsage",
+            "measured_at": measured_at,
+            "systems": [systems[k] for k in sorted(systems)],
+        }
+    )
 
 
 def month_of(text: str) -> Month:
@@ -99,6 +130,7 @@ def utilization_report(
     settings: UtilizationSettings,
     prices: Prices | None = None,
     timeout: float = 60,
+    usage: MeasuredUsage | None = None,
 ) -> MoneyReport:
     """The month's utilization of the plans' systems that Prometheus measured; `unmeasured` names the others."""
     m = month_of(month)
@@ -125,7 +157,7 @@ def utilization_report(
     ]
     document = utilization(figures, m, plan_names(plans), settings, prices)
     document["unmeasured"] = sorted(keys - {f"{f.department}/{f.system}" for f in figures})
-    return MoneyReport(document)
+    return MoneyReport(document, usage=measured_cpu(figures, m, usage))
 
 
 def fees_report(

@@ -11,6 +11,7 @@ import click
 
 from ..app import (
     REPORTS,
+    MeasuredUsage,
     MoneyFailure,
     MoneyReport,
     Prices,
@@ -22,6 +23,7 @@ from ..app import (
     sla_report,
     utilization_report,
 )
+from ..contracts import to_yaml
 from .options import model_or_exit, write_files
 from .output import BAD_INPUT, FORMAT, console, emit_json, fail, problems_table
 
@@ -82,6 +84,17 @@ def _num(value: Any) -> str:
     type=click.Path(path_type=Path, dir_okay=False),
     help="价格表：给出建议的节省金额 Price list: the savings of the recommendations",
 )
+@click.option(
+    "--usage",
+    "usage_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="合并到这份实测使用情况 Merge into this MeasuredUsage (from `govmig usage`)",
+)
+@click.option(
+    "--usage-out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="写出实测使用情况（CPU 占分配比例）供 assess --usage / Z3 Write MeasuredUsage for Z3",
+)
 @TIMEOUT
 @FORMAT
 def utilization_command(
@@ -90,6 +103,8 @@ def utilization_command(
     prometheus: str,
     settings_path: Path | None,
     prices_path: Path | None,
+    usage_path: Path | None,
+    usage_out: Path | None,
     timeout: float,
     fmt: str,
 ) -> None:
@@ -101,8 +116,16 @@ def utilization_command(
     prices = (
         model_or_exit(prices_path, Prices, "价格表有误 The price list is invalid") if prices_path else None
     )
-    report = _made(lambda: utilization_report(plans, month, prometheus, settings, prices, timeout))
+    base = (
+        model_or_exit(usage_path, MeasuredUsage, "实测使用情况有误 Measured usage is invalid")
+        if usage_path
+        else None
+    )
+    report = _made(lambda: utilization_report(plans, month, prometheus, settings, prices, timeout, base))
     doc = report.document
+    if usage_out is not None and report.usage is not None:
+        text = to_yaml(report.usage.model_dump(mode="json", by_alias=True, exclude_none=True))
+        write_files(usage_out.parent, {usage_out.name: text.encode()})
     if fmt == "json":
         emit_json(doc)
         return

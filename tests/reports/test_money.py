@@ -270,6 +270,35 @@ def test_utilization_matches_the_synthetic_month(prometheus: str) -> None:
     assert doc["departments"][0]["name"]  # the department's name beside its code
 
 
+def test_the_cpu_measured_against_allocation_feeds_z3_through_measured_usage(
+    prometheus: str, tmp_path: Path
+) -> None:
+    """`--usage-out` writes each system's mean CPU as a share of what it holds into the monitor's MeasuredUsage
+    (`--usage`), which `govmig assess --usage` gives Z3: idle requests and idle CPU together."""
+    base, out = tmp_path / "usage.yaml", tmp_path / "measured.yaml"
+    idle = "630000-FGW/credit-platform"
+    base.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "govmig/v1",
+                "kind": "MeasuredUsage",
+                "measured_at": "2026-05-01",
+                "systems": [{"system": idle, "window_days": 30, "requests_per_day": 0.2}],
+            }
+        )
+    )
+    report("utilization", prometheus, "--usage", str(base), "--usage-out", str(out))
+    measured = {m["system"]: m for m in yaml.safe_load(out.read_text())["systems"]}
+    assert measured[idle]["requests_per_day"] == 0.2  # the monitor's figure kept
+    assert set(measured) == {s.key for s in KNOWN}
+    for s in KNOWN:
+        times = _grid(s, 300)
+        mean = sum(s.cpu_used(t) for t in times) / len(times)
+        assert measured[s.key]["cpu_percent"] == pytest.approx(100 * mean / s.cpus(times[-1]), abs=0.05), (
+            s.key
+        )
+
+
 def test_a_recommendations_saving_is_what_it_frees_at_the_price_list(prometheus: str, tmp_path: Path) -> None:
     prices = tmp_path / "prices.yaml"
     prices.write_text(yaml.safe_dump(PRICES))
