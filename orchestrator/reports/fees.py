@@ -177,6 +177,6 @@ def fees_pdf(document: Mapping[str, Any], names: Mapping[str, str], printer: Cal
         "按系统四舍五入到分，合计为各系统金额之和 / rounded per system to the fen, totals are sums of the lines",
         headers=HEADERS,
         rows=[[c if not isinstance(c, Decimal) else str(c) for c in r] for r in _rows(document, names)],
-        keep=(0, 2),
+        keep=(0, 1, 2, 3),
     )
     return printer(html("云服务费用核算 Cloud service fees", document["month"], [section]))
