@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from ..monitor import Unanswered, ask, hourly_allocation, month_figures, zone_minutes
 from ..plan import MeasuredUsage, Measurement, MigrationPlan
@@ -109,6 +110,17 @@ def plan_names(plans: Sequence[MigrationPlan]) -> dict[str, str]:
 
 
 def _asked(url: str, timeout: float, question: Callable[[Any], T]) -> T:
+    try:
+        parts = urlsplit(url)
+        well_formed = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # an unclosed IPv6 bracket, a port that is no number
+        well_formed = False
+    if not well_formed:
+        raise MoneyFailure(
+            f"「{url}」不是有效的 Prometheus 地址（应为 http(s)://主机:端口）",
+            f"'{url}' is not a Prometheus URL (http(s)://host:port)",
+            BAD_INPUT,
+        )
     try:
         return ask(url, timeout, question)
     except Unanswered as exc:

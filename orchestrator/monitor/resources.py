@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import httpx
+
 from ..contracts import HEALTH_JOB, metrics
 from .prometheus import QUERY_ERRORS, Prometheus, connect
 
@@ -142,5 +144,5 @@ def ask(url: str, timeout: float, question: Callable[[Prometheus], T]) -> T:
     """`question` asked of the Prometheus at `url`; Unanswered instead of a client's own exception."""
     try:
         return question(connect(url, timeout))
-    except QUERY_ERRORS as exc:
+    except (*QUERY_ERRORS, httpx.InvalidURL) as exc:
         raise Unanswered(f"{type(exc).__name__}: {exc}") from None

@@ -425,3 +425,6 @@ def test_an_unreachable_prometheus_fails_with_exit_1(monkeypatch: pytest.MonkeyP
     )
     assert code == 1 and "无法从 Prometheus" in err and "could not read from Prometheus" in err
     assert "Traceback" not in err
+    for bad in ("http://[::1", "ftp://prom", "prom:9090"):  # not a URL at all: bad input
+        code, _, err = run("report", "utilization", *PLANS, "--month", "2026-04", "--prometheus", bad)
+        assert code == 2 and "不是有效的 Prometheus 地址" in err and "is not a Prometheus URL" in err, bad
