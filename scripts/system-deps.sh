@@ -15,6 +15,7 @@ PACKAGES=(
   mariadb-client     # mariadb-dump and mariadb: the data roles' tools
   prometheus-blackbox-exporter  # probes the health URLs in the monitor's tests and the demo
   prometheus-alertmanager       # receives the monitor's health alerts in its tests
+  prometheus-node-exporter      # the hosts' CPUs, memory and filesystems: the resource collection's tests
   curl                          # the demo asks the web service for its dashboard
   chromium                      # the web tests drive it headless through Playwright
   poppler-utils                 # pdftoppm: the report tests turn the PDF into pages

@@ -29,7 +29,7 @@ COMMANDS = {
     "preflight": "preflight_cmd:preflight_command",
     "lab": "lab_cmds:lab_group",
     "alertmanager-config": "alert_cmds:alertmanager_config_command",
-    "report": "report_cmd:report_command",
+    "report": "money_cmds:report_group",
     "serve": "web_cmds:serve_command",
     "worker": "worker_cmd:worker_command",
     "user": "account_cmds:user_group",

@@ -43,3 +43,23 @@ PROBER_DOWN_ALERT = "GovmigProberDown"
 PROBES_ABSENT_ALERT = "GovmigProbesAbsent"
 PIPELINE_DEPARTMENT = "govmig-monitoring"
 """The `department` label of the monitoring's own alerts: routed to the supervisors, never to a department."""
+
+# Resources and money (资源监管): what render records per system from cAdvisor, kube-state-metrics and
+# node_exporter, and what the utilization, fees and SLA reports read back. Gauges per system, recorded every
+# RESOURCES_INTERVAL: a month of them is a few thousand points a system, whatever the workloads' series count.
+RESOURCES_JOB = "govmig-resources"
+"""The job of render's own cAdvisor and kube-state-metrics scrapes (only govmig's namespaces, relabelled)."""
+NODE_JOB = "govmig-node"
+"""The job of the node_exporter scrape of every host and VM govmig moved."""
+RESOURCES_INTERVAL = "5m"
+CPU_USED = "department_system:cpu_used:cores"
+CPU_ALLOCATED = "department_system:cpu_allocated:cores"
+MEMORY_USED = "department_system:memory_used:bytes"
+MEMORY_ALLOCATED = "department_system:memory_allocated:bytes"
+STORAGE_USED = "department_system:storage_used:bytes"
+STORAGE_ALLOCATED = "department_system:storage_allocated:bytes"
+CPU_P95_DAY = "department_system:cpu_used:p95_1d"
+CPU_PEAK_DAY = "department_system:cpu_used:max_1d"
+MEMORY_P95_DAY = "department_system:memory_used:p95_1d"
+MEMORY_PEAK_DAY = "department_system:memory_used:max_1d"
+STORAGE_PEAK_DAY = "department_system:storage_used:max_1d"

@@ -33,6 +33,9 @@ PROBES = f"{MONITORING}/*/*/*/probe.yaml"
 RULE_FILES = f"{RULES}/*/*.rules.yaml"
 PIPELINE = "_pipeline"
 """The rules directory of the monitoring's own rules: no department code starts with an underscore."""
+RESOURCES = "_resources"
+"""The rules directory of each zone's resource recording rules and its node_exporter scrape job (plain Prometheus
+files, for promtool and for sites without prometheus-operator)."""
 KUSTOMIZATION = "kustomization.yaml"
 
 
@@ -97,6 +100,16 @@ def rules_file(department: str, system: str) -> str:
 def pipeline_rules_file(zone: str) -> str:
     """The monitoring's own rules for one zone's Prometheus (watchdog, prober), as promtool checks them."""
     return f"{RULES}/{PIPELINE}/{zone}.rules.yaml"
+
+
+def resources_rules_file(zone: str) -> str:
+    """A zone's resource recording rules (used against allocated, per system), as promtool checks them."""
+    return f"{RULES}/{RESOURCES}/{zone}.rules.yaml"
+
+
+def node_scrape_file(zone: str) -> str:
+    """A zone's node_exporter scrape job (`scrape_configs` entries) for hosts and VMs, labelled per system."""
+    return f"{RULES}/{RESOURCES}/{zone}.scrape.yaml"
 
 
 def system_prefixes(department: str, system: str, zone: str) -> tuple[str, ...]:

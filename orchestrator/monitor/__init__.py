@@ -10,6 +10,7 @@ from .gate import Held, ProbeHeld
 from .model import STATE_ZH, Observation, Snapshot, State, Target, Track
 from .queries import Query, cycle_queries
 from .reasons import REASONS, reason_said, state_said
+from .resources import Hourly, SystemMonth, Unanswered, ask, hourly_allocation, month_figures, zone_minutes
 from .routing import AlertRouting, Receiver, alertmanager_config
 from .scheduler import MonitorConfig, run, run_cycle
 from .scrape import scrape_config
@@ -26,6 +27,7 @@ __all__ = [
     "Collector",
     "CycleResult",
     "Held",
+    "Hourly",
     "Monitor",
     "MonitorConfig",
     "MonitorSettings",
@@ -36,16 +38,21 @@ __all__ = [
     "Receiver",
     "Snapshot",
     "State",
+    "SystemMonth",
     "Target",
     "Track",
+    "Unanswered",
     "advance",
     "alertmanager_config",
+    "ask",
     "connect",
     "cycle_queries",
     "dashboard",
     "health_document",
+    "hourly_allocation",
     "load_catalog",
     "measured_usage",
+    "month_figures",
     "observe",
     "ordered",
     "reason_said",
@@ -53,4 +60,5 @@ __all__ = [
     "run_cycle",
     "scrape_config",
     "state_said",
+    "zone_minutes",
 ]

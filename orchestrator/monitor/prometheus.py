@@ -50,6 +50,26 @@ class Prometheus:
         result = body.get("data", {}).get("result")
         return result if isinstance(result, list) else []
 
+    def custom_query_range(
+        self, query: str, start: float, end: float, step: float, timeout: int | None = None
+    ) -> list[dict[str, Any]]:
+        """`GET /api/v1/query_range`: each series' `values` from start to end (Unix seconds) every `step`."""
+        params = {"start": f"{start:.3f}", "end": f"{end:.3f}", "step": f"{step:g}"}
+        response = self.client.get(
+            f"{self.url}/api/v1/query_range",
+            params={"query": query, **params},
+            timeout=timeout or self.timeout,
+        )
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise QueryError(f"HTTP {response.status_code}, not JSON") from exc
+        if response.status_code != 200 or not isinstance(body, dict) or body.get("status") != "success":
+            error = body.get("error") if isinstance(body, dict) else None
+            raise QueryError(f"HTTP {response.status_code}: {error or 'no result'}")
+        result = body.get("data", {}).get("result")
+        return result if isinstance(result, list) else []
+
 
 def connect(url: str, timeout: float, client: httpx.Client | None = None) -> Prometheus:
     """A client for `url` that never retries and never waits longer than `timeout` seconds for an answer."""

@@ -14,6 +14,7 @@ from jinja2 import Environment
 from ..contracts import metrics, unfolded_yaml
 from ..contracts import tree as layout
 from . import naming
+from .resources import resource_files
 from .rules import pipeline_groups, rule_groups
 from .settings import RenderSettings
 from .targets import DEFAULT_TARGET, Target
@@ -77,5 +78,7 @@ def monitoring_files(
                 "spec": groups,
             },
         )
-        files.update(target.base(layout.monitoring_zone(zone), [PIPELINE_RULE, *resources]))
+        extra, objects = resource_files(zone, [v for v in views if v.zone.value == zone], settings)
+        files.update(extra)
+        files.update(target.base(layout.monitoring_zone(zone), [PIPELINE_RULE, *objects, *resources]))
     return files

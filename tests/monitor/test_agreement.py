@@ -30,8 +30,9 @@ def test_every_probe_and_service_monitor_carries_the_aggregation_labels(rendered
             assert (labels["zone"], labels["wave"]) == (entry["zone"], entry["wave"]), path
         elif doc["kind"] == "ServiceMonitor":
             monitors += 1
-            for endpoint in doc["spec"]["endpoints"]:
-                assert {r["targetLabel"] for r in endpoint["relabelings"]} >= REQUIRED, path
+            for endpoint in doc["spec"]["endpoints"]:  # per target, or per series (the resource scrapes)
+                relabelled = endpoint["relabelings"] + endpoint.get("metricRelabelings", [])
+                assert {r.get("targetLabel") for r in relabelled} >= REQUIRED, path
     assert probes > 50 and monitors > 10
 
 

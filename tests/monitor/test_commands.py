@@ -144,7 +144,7 @@ def test_prometheus_config_keeps_the_rendered_labels_and_maps_addresses(
     assert job["job_name"] == "govmig-health" and mine == [
         {"targets": ["http://127.0.0.1:8080/healthz"], "labels": labels}
     ]
-    assert len(config["rule_files"]) == sum(1 for p in rendered.files if "/rules/" in p)
+    assert len(config["rule_files"]) == sum(1 for p in rendered.files if p.endswith(".rules.yaml"))
     status, _, err = run(
         "prometheus-config", "--tree", str(rendered.out), "--all", "--map", "nonsense", "-o", str(out)
     )

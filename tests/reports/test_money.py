@@ -1,0 +1,430 @@
+"""Utilization, fees and the vendor's SLA for a month, read from a real Prometheus holding a month of known usage.
+
+The month (tests/reports/money_month.py) is written as OpenMetrics and loaded with `promtool tsdb
+create-blocks-from openmetrics`; Prometheus starts on loopback over that data; the rendered resource recording
+rules are backfilled over it with `promtool tsdb create-blocks-from rules`, and Prometheus restarts with both. Every
+figure `govmig report utilization|fees|sla` prints is checked against what the test works out from the synthetic
+inputs itself.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+
+from orchestrator.cli.app import main
+from orchestrator.render import render_artifacts
+from tests.monitor import lab
+from tests.reports import money_month as mm
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANS = [
+    str(ROOT / "examples" / "province" / f"{d}.yaml") for d in ("630000-FGW", "630000-RST", "630000-CZT")
+]
+PRICES = {"currency": "CNY", "vcpu_month": "120.50", "memory_gib_month": "15.30", "storage_gib_month": "0.35"}
+TERMS = {
+    "objective": 99.95,
+    "unavailable_below": 0.5,
+    "penalties": [
+        {"below": 99.95, "percent": 5},
+        {"below": 99.9, "percent": 10},
+        {"below": 99.5, "percent": 20},
+    ],
+}
+HOUR = 3600
+KNOWN = [s for s in mm.SYSTEMS if s.department != "630000-ZZZ"]
+
+
+def _rules_file(rendered_rules: Path, out: Path) -> Path:
+    """The rendered extranet and internal resource rules, their five-minute group only (the daily group reads
+    what this one records: a backfill from the raw data has nothing for it)."""
+    groups = []
+    for zone in ("extranet", "internal"):
+        doc = yaml.safe_load((rendered_rules / f"{zone}.rules.yaml").read_text())
+        groups += [g for g in doc["groups"] if not g["name"].endswith(".daily")]
+    out.write_text(yaml.safe_dump({"groups": groups}))
+    return out
+
+
+BLOCK = 2 * HOUR
+
+
+def _openmetrics_windows(folder: Path) -> list[Path]:
+    """The month as one OpenMetrics file per two-hour block (promtool's block range, aligned to the epoch as its
+    blocks are): promtool reads its whole input once per block it writes, so one file a block keeps the load
+    linear in the month's length."""
+    folder.mkdir()
+    files: dict[int, Any] = {}
+    try:
+        for line in mm.openmetrics():
+            if line == "# EOF":
+                break
+            window = int(line.rsplit(" ", 1)[1]) // BLOCK * BLOCK
+            if window not in files:
+                files[window] = (folder / f"{window}.txt").open("w")
+            files[window].write(line + "\n")
+    finally:
+        for out in files.values():
+            out.write("# EOF\n")
+            out.close()
+    return [folder / f"{w}.txt" for w in sorted(files)]
+
+
+@pytest.fixture(scope="module")
+def prometheus(tmp_path_factory: pytest.TempPathFactory, province_plans: Any, province: Any) -> Iterator[str]:
+    if shutil.which("prometheus") is None or shutil.which("promtool") is None:
+        pytest.skip("prometheus is not installed (scripts/system-deps.sh installs it)")
+    root = tmp_path_factory.mktemp("money")
+    from orchestrator.waves import WaveSettings, plan_waves
+    from tests.conftest import AS_OF
+
+    schedule = WaveSettings.model_validate(yaml.safe_load((ROOT / "examples" / "schedule.yaml").read_text()))
+    roadmap = plan_waves(province_plans, list(province.values()), AS_OF, schedule)
+    files = render_artifacts(province_plans, list(province.values()), roadmap)
+    rules_dir = root / "rendered"
+    rules_dir.mkdir()
+    for zone in ("extranet", "internal"):
+        (rules_dir / f"{zone}.rules.yaml").write_text(files[f"monitoring/rules/_resources/{zone}.rules.yaml"])
+    rules = _rules_file(rules_dir, root / "resources.rules.yaml")
+    tsdb = root / "tsdb"
+    for window in _openmetrics_windows(root / "openmetrics"):
+        subprocess.run(
+            ["promtool", "tsdb", "create-blocks-from", "openmetrics", "-q", str(window), str(tsdb)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        window.unlink()
+    config = "global: {scrape_interval: 1m}\n"
+    flags = ("--storage.tsdb.retention.time=100y", "--query.max-samples=100000000")
+    daemon = lab.prometheus(root, config)
+    daemon.argv += flags
+    daemon.start()
+    try:
+        subprocess.run(
+            [
+                "promtool",
+                "tsdb",
+                "create-blocks-from",
+                "rules",
+                "-q",
+                f"--url={daemon.url}",
+                f"--start={mm.MONTH.start - mm.MARGIN}",
+                f"--end={mm.MONTH.end + mm.MARGIN}",
+                f"--output-dir={root / 'recorded'}",
+                str(rules),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
+    finally:
+        daemon.stop()
+    for block in (root / "recorded").iterdir():
+        block.rename(tsdb / block.name)
+    daemon.start()
+    try:
+        yield daemon.url
+    finally:
+        daemon.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def report(kind: str, prometheus: str, *extra: str) -> dict[str, Any]:
+    code, out, err = run(
+        "report",
+        kind,
+        *PLANS,
+        "--month",
+        mm.MONTH.label,
+        "--prometheus",
+        prometheus,
+        *extra,
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    return dict(json.loads(out))
+
+
+# --- what the test works out itself -------------------------------------------------------------------------
+
+
+def _grid(s: mm.Synthetic, step: int) -> list[int]:
+    """The recording rules' evaluation times in the month at which the system had data."""
+    return [t for t in range(mm.MONTH.start, mm.MONTH.end, step) if s.begins <= t < s.ends]
+
+
+def _quantile(values: list[float], q: float) -> float:
+    """Prometheus' quantile_over_time: linear interpolation between the ranks of the sorted values."""
+    ordered = sorted(values)
+    rank = q * (len(ordered) - 1)
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def expected_figures(s: mm.Synthetic) -> dict[str, float]:
+    times = _grid(s, 300)
+    cpu = [s.cpu_used(t) for t in times]
+    memory = [s.memory_used(t) for t in times]
+    return {
+        "cpu_allocated": s.cpus(times[-1]),
+        "cpu_p95": _quantile(cpu, 0.95),
+        "cpu_peak": max(cpu),
+        "memory_allocated_gib": s.memory / mm.GIB,
+        "memory_p95_gib": _quantile(memory, 0.95) / mm.GIB,
+        "storage_allocated_gib": s.storage / mm.GIB,
+        "storage_used_gib": s.storage_used / mm.GIB,
+        "days": len(times) / 288,
+    }
+
+
+def expected_idle(s: mm.Synthetic) -> bool:
+    f = expected_figures(s)
+    return (
+        f["days"] >= mm.MONTH.days
+        and f["cpu_p95"] <= 0.05 * f["cpu_allocated"]
+        and f["memory_p95_gib"] <= 0.10 * f["memory_allocated_gib"]
+    )
+
+
+def held_hours(s: mm.Synthetic) -> list[int]:
+    """The month's hours in which the system held anything: from its cutover's hour to its decommission's."""
+    return [h for h in range(mm.MONTH.start, mm.MONTH.end, HOUR) if s.begins < h + HOUR and h < s.ends]
+
+
+def expected_fee(s: mm.Synthetic) -> dict[str, Decimal]:
+    hours = held_hours(s)
+    vcpu = sum((Decimal(repr(float(s.cpus(h)))) for h in hours), Decimal(0))
+    memory = Decimal(len(hours)) * Decimal(int(s.memory)) / Decimal(mm.GIB)
+    storage = Decimal(len(hours)) * Decimal(int(s.storage)) / Decimal(mm.GIB)
+    raw = (
+        vcpu * Decimal(PRICES["vcpu_month"])
+        + memory * Decimal(PRICES["memory_gib_month"])
+        + storage * Decimal(PRICES["storage_gib_month"])
+    ) / Decimal(mm.MONTH.hours)
+    return {
+        "vcpu_hours": vcpu,
+        "memory_gib_hours": memory,
+        "amount": raw.quantize(Decimal("0.01"), ROUND_HALF_UP),
+    }
+
+
+# --- the tests --------------------------------------------------------------------------------------------
+
+
+def test_utilization_matches_the_synthetic_month(prometheus: str) -> None:
+    doc = report("utilization", prometheus)
+    rows = {f"{r['department']}/{r['system']}": r for r in doc["systems"]}
+    assert set(rows) == {s.key for s in KNOWN}  # the stranger no plan names is left out
+    for s in KNOWN:
+        row, want = rows[s.key], expected_figures(s)
+        assert set(row) == {
+            "department", "system", "cpu_allocated", "cpu_p95", "cpu_peak", "memory_allocated_gib",
+            "memory_p95_gib", "storage_allocated_gib", "storage_used_gib", "cpu_utilization", "idle",
+            "recommendation",
+        }  # fmt: skip
+        for key in (
+            "cpu_allocated",
+            "cpu_p95",
+            "cpu_peak",
+            "memory_allocated_gib",
+            "memory_p95_gib",
+            "storage_allocated_gib",
+            "storage_used_gib",
+        ):
+            assert row[key] == pytest.approx(round(want[key], 3), abs=0.0015), (s.key, key)
+        assert row["cpu_utilization"] == pytest.approx(want["cpu_p95"] / want["cpu_allocated"], abs=1e-3)
+        assert row["idle"] is expected_idle(s), s.key
+    assert doc["idle"] == sorted(s.key for s in KNOWN if expected_idle(s)) == ["630000-FGW/credit-platform"]
+    assert rows["630000-FGW/credit-platform"]["recommendation"]["action"] == "reclaim"
+    assert rows["630000-RST/social-insurance"]["recommendation"]["action"] == "resize"  # low use, not a month
+    by_dept: dict[str, list[float]] = {}
+    for s in KNOWN:
+        f = expected_figures(s)
+        by_dept.setdefault(s.department, [0.0, 0.0])
+        by_dept[s.department][0] += f["cpu_p95"]
+        by_dept[s.department][1] += f["cpu_allocated"]
+    ranked = sorted(by_dept, key=lambda d: -by_dept[d][0] / by_dept[d][1])
+    assert [d["department"] for d in doc["departments"]] == ranked
+    assert [d["rank"] for d in doc["departments"]] == [1, 2, 3]
+    assert doc["departments"][0]["name"]  # the department's name beside its code
+
+
+def test_the_cpu_measured_against_allocation_feeds_z3_through_measured_usage(
+    prometheus: str, tmp_path: Path
+) -> None:
+    """`--usage-out` writes each system's mean CPU as a share of what it holds into the monitor's MeasuredUsage
+    (`--usage`), which `govmig assess --usage` gives Z3: idle requests and idle CPU together."""
+    base, out = tmp_path / "usage.yaml", tmp_path / "measured.yaml"
+    idle = "630000-FGW/credit-platform"
+    base.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "govmig/v1",
+                "kind": "MeasuredUsage",
+                "measured_at": "2026-05-01",
+                "systems": [{"system": idle, "window_days": 30, "requests_per_day": 0.2}],
+            }
+        )
+    )
+    report("utilization", prometheus, "--usage", str(base), "--usage-out", str(out))
+    measured = {m["system"]: m for m in yaml.safe_load(out.read_text())["systems"]}
+    assert measured[idle]["requests_per_day"] == 0.2  # the monitor's figure kept
+    assert set(measured) == {s.key for s in KNOWN}
+    for s in KNOWN:
+        times = _grid(s, 300)
+        mean = sum(s.cpu_used(t) for t in times) / len(times)
+        assert measured[s.key]["cpu_percent"] == pytest.approx(100 * mean / s.cpus(times[-1]), abs=0.05), (
+            s.key
+        )
+
+
+def test_a_recommendations_saving_is_what_it_frees_at_the_price_list(prometheus: str, tmp_path: Path) -> None:
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(yaml.safe_dump(PRICES))
+    doc = report("utilization", prometheus, "--prices", str(prices))
+    rows = {f"{r['department']}/{r['system']}": r for r in doc["systems"]}
+    idle = rows["630000-FGW/credit-platform"]["recommendation"]
+    want = (
+        Decimal(2) * Decimal(PRICES["vcpu_month"]) + Decimal(4) * Decimal(PRICES["memory_gib_month"])
+    ).quantize(Decimal("0.01"))
+    assert Decimal(idle["monthly_saving"]) == want
+    resize = rows["630000-RST/social-insurance"]["recommendation"]
+    freed_cpu, freed_memory = (
+        Decimal(2) - Decimal(repr(resize["cpu"])),
+        Decimal(4) - Decimal(repr(resize["memory_gib"])),
+    )
+    assert (resize["cpu"], resize["memory_gib"]) == (0.5, 0.5)  # max(p95 × 1.3, peak) rounded up to 0.5
+    assert Decimal(resize["monthly_saving"]) == (
+        freed_cpu * Decimal(PRICES["vcpu_month"]) + freed_memory * Decimal(PRICES["memory_gib_month"])
+    ).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def test_fees_reconcile_to_the_fen_with_the_price_list(prometheus: str, tmp_path: Path) -> None:
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(yaml.safe_dump(PRICES))
+    out = tmp_path / "out"
+    doc = report("fees", prometheus, "--prices", str(prices), "--no-pdf", "-o", str(out))
+    rows = {f"{r['department']}/{r['system']}": r for r in doc["systems"]}
+    assert set(rows) == {s.key for s in KNOWN}
+    for s in KNOWN:
+        want = expected_fee(s)
+        row = rows[s.key]
+        assert set(row) == {
+            "department",
+            "system",
+            "vcpu_hours",
+            "memory_gib_hours",
+            "storage_gib_hours",
+            "amount",
+        }
+        assert Decimal(row["vcpu_hours"]) == want["vcpu_hours"], s.key
+        assert Decimal(row["memory_gib_hours"]) == want["memory_gib_hours"], s.key
+        assert Decimal(row["amount"]) == want["amount"], s.key
+    assert Decimal(rows["630000-RST/pension-calc"]["vcpu_hours"]) == 4 * (19 * 24 + 14)  # to its decommission
+    assert (
+        Decimal(rows["630000-CZT/budget-mgmt"]["vcpu_hours"]) == 8 * 14 * 24 + 4 * 16 * 24
+    )  # resized on the 15th
+    for d in doc["departments"]:
+        assert Decimal(d["amount"]) == sum(
+            (expected_fee(s)["amount"] for s in KNOWN if s.department == d["department"]), Decimal(0)
+        )
+    assert Decimal(doc["total"]) == sum((expected_fee(s)["amount"] for s in KNOWN), Decimal(0))
+    book = openpyxl.load_workbook(out / f"fees-{mm.MONTH.label}.xlsx")
+    sheet = book.worksheets[0]
+    cells = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert cells[-1][0] == "合计 Total" and Decimal(str(cells[-1][7])) == Decimal(doc["total"])
+    lines = [r for r in cells if r[2] not in ("小计 Subtotal", "") and r[0] != "合计 Total"]
+    assert sum((Decimal(str(r[7])) for r in lines), Decimal(0)) == Decimal(doc["total"])
+    assert any(r[1] == "青海省发展和改革委员会" for r in cells)  # names beside the codes
+
+
+def _zone_minutes(zone: str) -> dict[int, list[int]]:
+    """Per minute of the month, the latest result of each of the zone's probes within Prometheus' 5-minute
+    look-back."""
+    found: dict[int, list[int]] = {}
+    for s in (s for s in mm.SYSTEMS if s.zone == zone):
+        samples = {t: 0 if any(a <= t < b for a, b in s.probe_down) else 1 for t in s.times(mm.PROBE_STEP)}
+        for t in range(mm.MONTH.start, mm.MONTH.end, 60):
+            latest = next((samples[u] for u in range(t, t - 301, -60) if u in samples), None)
+            if latest is not None:
+                found.setdefault(t, []).append(latest)
+    return found
+
+
+def test_sla_availability_incidents_and_penalty_per_zone(prometheus: str, tmp_path: Path) -> None:
+    terms = tmp_path / "sla.yaml"
+    terms.write_text(yaml.safe_dump(TERMS))
+    doc = report("sla", prometheus, "--terms", str(terms))
+    zones = {z["zone"]: z for z in doc["zones"]}
+    assert set(zones) == {"extranet", "internal"}
+    for zone, got in zones.items():
+        minutes = _zone_minutes(zone)
+        down = sorted(
+            t for t, results in minutes.items() if sum(results) / len(results) < TERMS["unavailable_below"]
+        )
+        availability = round(100 * (len(minutes) - len(down)) / len(minutes), 4)
+        assert got["measured_minutes"] == len(minutes)
+        assert got["unavailable_minutes"] == len(down)
+        assert got["availability"] == availability
+        runs = sum(1 for i, t in enumerate(down) if i == 0 or down[i - 1] != t - 60)
+        assert len(got["incidents"]) == runs
+        tiers = [p for p in TERMS["penalties"] if availability < p["below"]]
+        assert got["penalty_percent"] == max((p["percent"] for p in tiers), default=0)
+        assert got["met"] is (availability >= TERMS["objective"])
+    assert [i["minutes"] for i in zones["extranet"]["incidents"]] == [
+        90
+    ]  # one system alone down is no incident
+    assert zones["extranet"]["incidents"][0]["start"].startswith("2026-04-05T02:00:00+08:00")
+
+
+def test_bad_inputs_are_said_located_and_exit_2(
+    prometheus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # the problems table on one line a problem
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("currency: CNY\nvcpu_month: [12\n")
+    code, _, err = run(
+        "report", "fees", *PLANS, "--month", "2026-04", "--prometheus", prometheus, "--prices", str(prices)
+    )
+    assert code == 2 and "Traceback" not in err and "prices.yaml" in err and "line" in err
+    prices.write_text(yaml.safe_dump({**PRICES, "vcpu_month": "-1"}))
+    code, _, err = run(
+        "report", "fees", *PLANS, "--month", "2026-04", "--prometheus", prometheus, "--prices", str(prices)
+    )
+    assert code == 2 and "vcpu_month" in err
+    code, _, err = run("report", "utilization", *PLANS, "--month", "2026-13", "--prometheus", prometheus)
+    assert code == 2 and "不是有效月份" in err and "not a month" in err and "Traceback" not in err
+
+
+def test_an_unreachable_prometheus_fails_with_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    port = lab.free_port()  # nothing listens there
+    code, _, err = run(
+        "report", "utilization", *PLANS, "--month", "2026-04", "--prometheus", f"http://127.0.0.1:{port}"
+    )
+    assert code == 1 and "无法从 Prometheus" in err and "could not read from Prometheus" in err
+    assert "Traceback" not in err
+    for bad in ("http://[::1", "ftp://prom", "prom:9090"):  # not a URL at all: bad input
+        code, _, err = run("report", "utilization", *PLANS, "--month", "2026-04", "--prometheus", bad)
+        assert code == 2 and "不是有效的 Prometheus 地址" in err and "is not a Prometheus URL" in err, bad
