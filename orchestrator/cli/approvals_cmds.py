@@ -13,9 +13,20 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..app import AccountBook as Accounts
+from ..app import (
+    ApprovalRefused,
+    Approvals,
+    Asked,
+    Engine,
+    ExecuteError,
+    KeyFailure,
+    Outcome,
+    SecondFactors,
+    Store,
+    WaveExecutor,
+)
 from ..contracts import JobKind
-from ..execute import ExecuteError, Outcome, WaveExecutor
-from ..store import Accounts, ApprovalRefused, Approvals, Asked, Engine, KeyFailure, SecondFactors, Store
 from .execute_cmds import one_system
 from .options import DB, engine
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail

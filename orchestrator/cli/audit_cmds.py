@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from ..store import AUDIT_RETENTION_DAYS as RETENTION_DAYS
-from ..store import DEFAULT_URL, AuditLog, AuditRefused, Engine, Store, entry_json, key_path
+from ..app import AUDIT_RETENTION_DAYS as RETENTION_DAYS
+from ..app import DEFAULT_URL, AuditLog, AuditRefused, Engine, Store, entry_json, key_path
 from .options import DB, engine
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 

@@ -20,18 +20,28 @@ from rich.live import Live
 from rich.table import Table
 
 from ..app import (
+    RETIRE_RECORD,
+    RUN_STATE_ZH,
+    ApprovalRefused,
+    Approvals,
+    ExecuteError,
     GatePolicy,
+    Outcome,
+    Queued,
+    RunQueue,
+    Store,
+    WaveBusy,
+    WaveExecutor,
     WaveFinished,
     admissible,
     ask,
     build_executor,
+    record_name,
     refuse_finished,
     summarize,
     wave_documents,
 )
 from ..contracts import JobStatus, SystemState, WaveState
-from ..execute import RETIRE_RECORD, RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
-from ..store import ApprovalRefused, Approvals, Queued, RunQueue, Store
 from .options import DB, OBSERVATION, TREE, engine, gate_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..app import read_plan, read_plans
-from ..plan import LoadedPlan, build_template
+from ..app import LoadedPlan, build_template, read_plan, read_plans
 from .output import BAD_INPUT, FORMAT, OK, console, emit_json, fail, problems_table
 
 

@@ -11,8 +11,7 @@ import click
 import yaml
 from rich.table import Table
 
-from ..reports import gantt
-from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings
+from ..app import DEFAULT_WAVES, Roadmap, WaveSettings, gantt
 from .inputs import Inputs, gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 

@@ -20,8 +20,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
+from ..app import health_document
 from ..app import ledger as decision_ledger
-from ..monitor import health_document
 from .api_plans import Port
 from .deps import User, Watcher, context, visible
 from .security import Principal

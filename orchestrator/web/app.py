@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from ..store import SignInThrottle, StoreFailure, describe_failure
+from ..app import SignInThrottle, StoreFailure, describe_failure
 from . import (
     api_admin,
     api_approvals,
@@ -33,8 +33,6 @@ from .body_limits import BodyLimits
 from .context import Context, WebConfig
 from .errors import answer, http_error, server_error, validation_error
 from .intake_pool import IntakePool
-from .portfolio import Portfolio
-from .runs import Runs
 
 STATIC = Path(__file__).parent / "static"
 DOCS_STATIC = Path(fastapi_offline.__file__).parent / "static"
@@ -103,8 +101,8 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     ctx = Context(config)
     app.state.ctx = ctx
-    app.state.portfolio = Portfolio(ctx)
-    app.state.runs = Runs(ctx, app.state.portfolio)
+    app.state.portfolio = ctx.site.plans
+    app.state.runs = ctx.site.waves
     app.state.health_cache = HealthCache()
     app.state.throttle = SignInThrottle(config.engine)
     app.state.intake = IntakePool(config.intake_workers, config.intake_per_department)
@@ -124,7 +122,7 @@ def create_app(config: WebConfig) -> FastAPI:
         api_approvals.router,
         api_systems.router,
         api_watch.router,
-        api_reports.router,
+        api_reports.router(),
         api_admin.router,
         api_audit.router,
         api_audit.pages,

@@ -1,4 +1,4 @@
-"""Waves asked for from the browser: checked here, queued in the store, carried out by a worker (`govmig worker`).
+"""Waves and runs: asked for from the browser or the console, checked here, queued in the store, carried out by a worker (`govmig worker`).
 
 The web never runs a playbook itself, so any replica can take the request and the run goes on when that replica
 is gone. What can be refused at once is refused before anything is queued: a wave the tree has no playbook for,
@@ -10,22 +10,27 @@ discarding the target's writes) is only asked here, and queued once a second per
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from ..app import Written, admissible, ask
-from ..store import Approvals, Asked, Job, Queued, RunQueue
-from .context import Context
-from .portfolio import Portfolio
+from ..store import Asked, Job, Queued, RunQueue
+from .asking import ask
+from .irreversible import admissible
+from .plans import Plans
+from .tree_files import Written
+
+if TYPE_CHECKING:
+    from .site import Site
 
 
 class Busy(Exception):
     pass
 
 
-class Runs:
-    def __init__(self, ctx: Context, portfolio: Portfolio) -> None:
-        self.ctx, self.portfolio = ctx, portfolio
-        self.queue = RunQueue(ctx.config.engine)
-        self.approvals = Approvals(ctx.config.engine)
+class Waves:
+    def __init__(self, site: Site, plans: Plans) -> None:
+        self.site, self.portfolio = site, plans
+        self.queue = RunQueue(site.engine)
+        self.approvals = site.accounts.approvals
 
     def active(self, record: str) -> bool:
         return self.queue.active(record) is not None
@@ -35,11 +40,11 @@ class Runs:
         return self.queue.active(record)
 
     def render(self, actor: str) -> Written:
-        counts = self.portfolio.view().portfolio.write(self.ctx.config.tree)
-        self.ctx.store.audit(
+        counts = self.portfolio.view().portfolio.write(self.site.tree)
+        self.site.store.audit(
             actor,
             "render",
-            str(self.ctx.config.tree),
+            str(self.site.tree),
             "ok",
             f"written={counts.written} removed={counts.removed}",
         )
@@ -54,7 +59,7 @@ class Runs:
         check: bool = False,
         rerun: bool = False,
     ) -> Job:
-        executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
+        executor = self.site.executor(actor)
         try:
             return ask(self.queue, executor, kind, wave, actor, system=system, check=check, rerun=rerun)
         except Queued as exc:
@@ -69,13 +74,12 @@ class Runs:
     def ask_irreversible(self, kind: str, wave: str, system: str, actor: str) -> Asked:
         """Records the ask for a second person (ApprovalRefused when the same waits already), having refused at
         once (ExecuteError) what could never run."""
-        executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
+        executor = self.site.executor(actor)
         admissible(executor, kind, wave, system)
-        config = self.ctx.config
         options = {
             "channel": "web",
-            "tree": str(config.tree.resolve()),  # approved from the console, it runs on the same tree
-            "observation_days": config.observation_days,
+            "tree": str(self.site.tree.resolve()),  # approved from the console, it runs on the same tree
+            "observation_days": self.site.observation_days,
         }
         return self.approvals.ask(kind, system, wave, actor, options)
 
