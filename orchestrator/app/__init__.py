@@ -6,6 +6,9 @@ and the run queue once and groups the use cases: `site.plans` (plans and reviews
 The names below the groups are what the adapters present: the stages' models, settings and refusals.
 """
 
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy as _lazy
 from ..policy import PolicySettings
 from ..render import RenderSettings
 from ..store import Accounts as AccountBook
@@ -95,7 +98,6 @@ from .vocabulary import (
     Queued,
     ReviewRefused,
     Roadmap,
-    RunQueue,
     SecuritySettings,
     Signed,
     SignInThrottle,
@@ -104,29 +106,31 @@ from .vocabulary import (
     WaveExecutor,
     alertmanager_config,
     aware,
-    build_template,
     by_department,
     counts,
     describe_failure,
     entry_json,
     gantt,
     grafana,
-    health_document,
     key_path,
     lab_down,
     lab_up,
     load_catalog,
     load_model,
-    reason_said,
     record_name,
     run_monitor,
     scrape_config,
-    state_said,
     utcnow,
     zh,
 )
 from .waves import Busy, Waves
 from .worker import Worker, worker_name
+
+if TYPE_CHECKING:
+    from .workbooks import build_template
+
+# openpyxl (and numpy under it) loads only when a workbook is made
+__getattr__ = _lazy(__name__, {"build_template": "workbooks"})
 
 __all__ = [
     "ADMINISTRATORS",
@@ -202,7 +206,6 @@ __all__ = [
     "ReviewRefused",
     "Reviews",
     "Roadmap",
-    "RunQueue",
     "SecondFactors",
     "SecurityPolicy",
     "SecuritySettings",
@@ -241,7 +244,6 @@ __all__ = [
     "gantt",
     "grafana",
     "hash_password",
-    "health_document",
     "key_path",
     "lab_down",
     "lab_up",
@@ -257,7 +259,6 @@ __all__ = [
     "plan_yaml",
     "read_plan",
     "read_plans",
-    "reason_said",
     "record_name",
     "refuse_finished",
     "register",
@@ -268,7 +269,6 @@ __all__ = [
     "say_on_system",
     "scrape_config",
     "seed_versions",
-    "state_said",
     "summarize",
     "token_digest",
     "utcnow",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from ..contracts import SystemState
 from ..store import Asked, Job, Queued, RunQueue
 from .asking import ask
 from .irreversible import admissible
@@ -103,3 +104,14 @@ class Waves:
                 return False
             time.sleep(0.1)
         return True
+
+    def migrated(self) -> set[str]:
+        """Systems a real (not check-mode) wave run has finished moving: what the monitor watches by default."""
+        store = self.site.store
+        return {
+            s.system
+            for w in store.waves()
+            if not w.check_mode
+            for s in store.systems(w.wave)
+            if s.state == SystemState.done
+        }

@@ -22,17 +22,16 @@ from ..app import (
     CycleResult,
     MonitorConfig,
     MonitorSettings,
-    Store,
     grafana,
     load_catalog,
     scrape_config,
 )
 from ..app import HealthState as State
 from ..app import run_monitor as run
-from ..contracts import SystemState, Tree
+from ..contracts import Tree
 from ..contracts import tree as layout
 from .health_view import health_table
-from .options import DB, TREE, engine, model_or_exit, site, write_files
+from .options import DB, TREE, model_or_exit, site, write_files
 from .output import FAILED, FORMAT, console, emit_json, fail
 
 OUT = click.option(
@@ -42,14 +41,7 @@ OUT = click.option(
 
 def _migrated(db: str | None) -> set[str]:
     """Systems a real (not check-mode) wave run has finished moving."""
-    store = Store(engine(db))
-    return {
-        s.system
-        for w in store.waves()
-        if not w.check_mode
-        for s in store.systems(w.wave)
-        if s.state == SystemState.done
-    }
+    return site(db).waves.migrated()
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -111,7 +103,7 @@ def monitor_command(
             "nothing to watch (no system has finished migrating; --all watches every rendered one)",
         )
     url = db or "sqlite:///govmig.db"
-    engine(url)  # tables in place before the scheduler's job store opens the same database
+    site(url)  # tables in place before the scheduler's job store opens the same database
     config = MonitorConfig(
         prometheus,
         url,

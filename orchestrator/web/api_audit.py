@@ -41,7 +41,7 @@ def _since(value: str | None) -> datetime | None:
 
 
 def _log(request: Request) -> AuditLog:
-    return AuditLog(context(request).config.engine)
+    return context(request).site.accounts.audit
 
 
 @router.get("")

@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from ..app import SignInThrottle, StoreFailure, describe_failure
+from ..app import StoreFailure, describe_failure
 from . import (
     api_admin,
     api_approvals,
@@ -104,7 +104,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.portfolio = ctx.site.plans
     app.state.runs = ctx.site.waves
     app.state.health_cache = HealthCache()
-    app.state.throttle = SignInThrottle(config.engine)
+    app.state.throttle = ctx.site.accounts.throttle
     app.state.intake = IntakePool(config.intake_workers, config.intake_per_department)
     app.add_middleware(BodyLimits)  # innermost of these: its 413 carries the security headers too
     app.add_middleware(SecurityHeaders, tls=config.secure_cookies)
