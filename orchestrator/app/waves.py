@@ -10,9 +10,11 @@ discarding the target's writes) is only asked here, and queued once a second per
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..contracts import SystemState
+from ..execute import WaveExecutor
 from ..store import Asked, Job, Queued, RunQueue
 from .asking import ask
 from .irreversible import admissible
@@ -72,15 +74,27 @@ class Waves:
         (WaveFinished, 409) unless `rerun` (audited)."""
         return self._ask("run", wave, actor, check=check, rerun=rerun).record
 
-    def ask_irreversible(self, kind: str, wave: str, system: str, actor: str) -> Asked:
+    def ask_irreversible(
+        self,
+        kind: str,
+        wave: str,
+        system: str,
+        actor: str,
+        channel: str = "web",
+        tree: Path | None = None,
+        observation_days: float | None = None,
+        executor: WaveExecutor | None = None,
+    ) -> Asked:
         """Records the ask for a second person (ApprovalRefused when the same waits already), having refused at
-        once (ExecuteError) what could never run."""
-        executor = self.site.executor(actor)
-        admissible(executor, kind, wave, system)
+        once (ExecuteError) what could never run: the web's ask and the console's alike (`channel`, and the tree,
+        observation period and executor the console was given; the site's by default)."""
+        where = self.site.tree if tree is None else tree
+        checked = self.site.executor(actor, where) if executor is None else executor
+        admissible(checked, kind, wave, system)
         options = {
-            "channel": "web",
-            "tree": str(self.site.tree.resolve()),  # approved from the console, it runs on the same tree
-            "observation_days": self.site.observation_days,
+            "channel": channel,
+            "tree": str(where.resolve()),  # approved from the console, it runs on the same tree
+            "observation_days": self.site.observation_days if observation_days is None else observation_days,
         }
         return self.approvals.ask(kind, system, wave, actor, options)
 

@@ -32,7 +32,6 @@ from ..app import (
     WaveBusy,
     WaveExecutor,
     WaveFinished,
-    admissible,
     ask,
     build_executor,
     record_name,
@@ -78,14 +77,7 @@ def _ask_second_person(
     gates = GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0, observation_days=observation_days)
     executor = _executor(here.store, tree, gates)
     try:
-        admissible(executor, kind, wave, system)
-        asked = here.accounts.approvals.ask(
-            kind,
-            system,
-            wave,
-            by,
-            {"channel": "cli", "tree": str(tree.resolve()), "observation_days": observation_days},
-        )
+        asked = here.waves.ask_irreversible(kind, wave, system, by, "cli", tree, observation_days, executor)
     except ExecuteError as exc:
         _refuse(exc)
         raise
