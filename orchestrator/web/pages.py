@@ -231,4 +231,5 @@ async def reports_page(request: Request) -> Response:
         principal,
         year=request.app.state.portfolio.view().as_of.year - 1,
         departments=context(request).accounts.departments(),
+        reports=context(request).site.reports.kinds,
     )
