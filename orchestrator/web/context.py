@@ -61,7 +61,7 @@ class WebConfig:
     """The site's observation period after acceptance, as the pages tell it (`govmig serve --observation-days`
     gives the executor the same figure, and its gate is what enforces it)."""
 
-    def site(self) -> SiteConfig:
+    def site_config(self) -> SiteConfig:
         """The one configuration the application layer is built from."""
         return SiteConfig(
             store=self.engine,
@@ -94,7 +94,7 @@ class Context:
     history: PasswordHistoryBook = field(init=False)
 
     def __post_init__(self) -> None:
-        self.site = site = Site(self.config.site())
+        self.site = site = Site(self.config.site_config())
         self.store = site.store
         self.accounts = site.accounts.book
         self.health = site.health.records
