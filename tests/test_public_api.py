@@ -323,7 +323,6 @@ FACES = {
         "HEALTH_STATE_ZH",
         "Health",
         "HealthState",
-        "HealthStore",
         "IRREVERSIBLE",
         "Intake",
         "IntakeError",

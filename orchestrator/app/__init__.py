@@ -14,7 +14,6 @@ from ..render import RenderSettings
 from ..store import Accounts as AccountBook
 from ..store import (
     Engine,
-    HealthStore,
     PasswordHistoryBook,
     Reviews,
     SecondFactors,
@@ -175,7 +174,6 @@ __all__ = [
     "GatePolicy",
     "Health",
     "HealthState",
-    "HealthStore",
     "Intake",
     "IntakeError",
     "Job",

@@ -12,7 +12,6 @@ from ..app import (
     AccountBook,
     Engine,
     ExecutorFactory,
-    HealthStore,
     PasswordHistoryBook,
     PolicySettings,
     RenderSettings,
@@ -85,7 +84,6 @@ class Context:
     site: Site = field(init=False)
     store: Store = field(init=False)
     accounts: AccountBook = field(init=False)
-    health: HealthStore = field(init=False)
     reviews: Reviews = field(init=False)
     sessions: Sessions = field(init=False)
     tokens: Tokens = field(init=False)
@@ -97,7 +95,6 @@ class Context:
         self.site = site = Site(self.config.site_config())
         self.store = site.store
         self.accounts = site.accounts.book
-        self.health = site.health.records
         self.reviews = site.plans.reviews
         self.sessions = site.accounts.sessions
         self.tokens = site.accounts.tokens
