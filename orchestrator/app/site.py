@@ -55,8 +55,9 @@ class SiteConfig:
     executor: ExecutorFactory | None = None
     """None: every wave's executor from `gates` (as `govmig run` builds it)."""
     today: Callable[[], date] = date.today
-    observation_days: float | None = None
-    """The observation period the pages and the lifecycle tell; None: the gate policy's."""
+    observation_days: float | Callable[[], float] | None = None
+    """The observation period the pages and the lifecycle tell (or where to read it, when the site's setting can
+    change while it serves); None: the gate policy's."""
     session_idle_minutes: float = 30
     totp_seconds: Callable[[], float] = time.time
     check: bool = False
@@ -75,15 +76,19 @@ class Site:
                 raise StoreDamaged(damage)
         self.engine = engine
         self.store = Store(engine)
-        observation = (
-            config.gates.observation_days if config.observation_days is None else config.observation_days
-        )
-        self.observation_days = observation
         self.accounts = Accounts(engine, self.store, config.session_idle_minutes, config.totp_seconds)
         self.health = Health(engine)
         self.plans = Plans(self, self.accounts.book)
         self.waves = Waves(self, self.plans)
         self.reports = Reporting(self)
+
+    @property
+    def observation_days(self) -> float:
+        """The site's observation period after acceptance, in days, as it stands now."""
+        given = self.config.observation_days
+        if given is None:
+            return self.config.gates.observation_days
+        return given() if callable(given) else given
 
     @property
     def tree(self) -> Path:

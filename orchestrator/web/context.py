@@ -70,7 +70,7 @@ class WebConfig:
             render=self.render,
             executor=self.executor,
             today=self.today,
-            observation_days=self.observation_days,
+            observation_days=lambda: self.observation_days,  # as it stands: the setting may change
             session_idle_minutes=self.session_idle_minutes,
             totp_seconds=self.totp_seconds,
         )
