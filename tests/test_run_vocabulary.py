@@ -11,7 +11,7 @@ from pathlib import Path
 from orchestrator.contracts import ApprovalStatus, JobKind, JobStatus, SystemState, WaveState
 
 ROOT = Path(__file__).resolve().parents[1] / "orchestrator"
-EXEMPT = ("contracts", "execute")
+EXEMPT = ("contracts",)
 STATES = {str(m) for e in (WaveState, SystemState, JobStatus, ApprovalStatus) for m in e}
 KINDS = {str(m) for m in JobKind}
 
@@ -41,7 +41,7 @@ def _compared(tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def test_the_vocabulary_is_the_stored_strings() -> None:
-    assert [str(s) for s in WaveState] == ["running", "paused", "done", "failed"]
+    assert [str(s) for s in WaveState] == ["running", "paused", "done", "partial", "failed"]
     assert {str(k) for k in JobKind} == {"run", "rollback", "decommission", "retire", "rollback_discard"}
     assert JobStatus.queued == "queued" and f"{SystemState.rolled_back}" == "rolled_back"
 

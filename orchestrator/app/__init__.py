@@ -48,6 +48,7 @@ from .passwords import Problem, password_problem, reused
 from .plan_documents import plan_document, plan_yaml, seed_versions
 from .plans import Plans, View
 from .portfolio import Portfolio
+from .preflight import PreflightMissing, require_preflight, run_preflight
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
@@ -194,6 +195,7 @@ __all__ = [
     "Plans",
     "PolicySettings",
     "Portfolio",
+    "PreflightMissing",
     "Problem",
     "Queued",
     "RenderSettings",
@@ -260,8 +262,10 @@ __all__ = [
     "record_name",
     "refuse_finished",
     "register",
+    "require_preflight",
     "reused",
     "run_monitor",
+    "run_preflight",
     "said",
     "same",
     "say_on_system",

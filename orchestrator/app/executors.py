@@ -60,9 +60,10 @@ def _monitor_gate(prometheus: str, hold_seconds: float) -> Callable[[str], GateR
     return gate
 
 
-def _runner(policy: GatePolicy) -> PlaybookRunner:
+def playbook_runner(nodes: Nodes | None) -> PlaybookRunner:
+    """ansible-runner here, or split by execution node where the site has nodes (`--nodes`)."""
     local = AnsibleRunner()
-    return ZonedRunner(policy.nodes, local) if policy.nodes and policy.nodes.nodes else local
+    return ZonedRunner(nodes, local) if nodes and nodes.nodes else local
 
 
 def build_executor(
@@ -79,7 +80,7 @@ def build_executor(
     return WaveExecutor(
         Ports(
             store,
-            runner or _runner(policy),
+            runner or playbook_runner(policy.nodes),
             applier=KubeApplier(api) if api is not None else None,
             gate=HealthGate(hold_seconds=hold, timeout=policy.gate_timeout) if hold > 0 else None,
             watch=_monitor_gate(policy.prometheus, hold or 60) if policy.prometheus else None,

@@ -25,6 +25,7 @@ COMMANDS = {
     "confirm": "execute_cmds:confirm_command",
     "decommission": "execute_cmds:decommission_command",
     "approvals": "approvals_cmds:approvals_group",
+    "preflight": "preflight_cmd:preflight_command",
     "lab": "lab_cmds:lab_group",
     "alertmanager-config": "alert_cmds:alertmanager_config_command",
     "report": "report_cmd:report_command",

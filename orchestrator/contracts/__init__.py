@@ -5,7 +5,7 @@ availability-objective rule (render's alerts and the reports' scores).
 Pure data and path arithmetic, below render, so the writer and every reader import one definition.
 """
 
-from . import metrics, steps, tree
+from . import metrics, run, steps, tree
 from .inventory import InventoryLoader, Unsafe, dump_inventory, load_inventory
 from .metrics import (
     AGGREGATION_LABELS,
@@ -28,8 +28,9 @@ from .metrics import (
     WINDOWS,
 )
 from .objectives import OBJECTIVE_HIGH, OBJECTIVE_LOW, Objectives, availability_objective
-from .run import ApprovalStatus, JobKind, JobStatus, SystemState, WaveState
+from .run import ApprovalStatus, JobKind, JobStatus, NoticeStatus, StepStatus, SystemState, WaveState
 from .serialize import documents_of_kind, to_yaml, unfolded_yaml
+from .tasks import ManualTask, Runbook, WaveTasks, wave_tasks
 from .tree import MANAGED, IndexedSystem, RenderIndex, Tree
 
 __all__ = [
@@ -59,19 +60,26 @@ __all__ = [
     "InventoryLoader",
     "JobKind",
     "JobStatus",
+    "ManualTask",
+    "NoticeStatus",
     "Objectives",
     "RenderIndex",
+    "Runbook",
+    "StepStatus",
     "SystemState",
     "Tree",
     "Unsafe",
     "WaveState",
+    "WaveTasks",
     "availability_objective",
     "documents_of_kind",
     "dump_inventory",
     "load_inventory",
     "metrics",
+    "run",
     "steps",
     "to_yaml",
     "tree",
     "unfolded_yaml",
+    "wave_tasks",
 ]

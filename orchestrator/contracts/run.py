@@ -14,6 +14,8 @@ class WaveState(StrEnum):
     running = "running"
     paused = "paused"
     done = "done"
+    partial = "partial"
+    """Finished, with some systems rolled back (execute/machine/wave.py decides it)."""
     failed = "failed"
 
 
@@ -61,3 +63,20 @@ class ApprovalStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     refused = "refused"
+
+
+class StepStatus(StrEnum):
+    """A step of a system in a wave run (store StepLog.status and the audit's `step.STEP` result)."""
+
+    started = "started"
+    finished = "finished"
+    failed = "failed"
+
+
+class NoticeStatus(StrEnum):
+    """A notice owed to one recipient (store/notices.py): queued, being sent, sent, or given up."""
+
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"

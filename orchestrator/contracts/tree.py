@@ -45,6 +45,11 @@ def runbook(wave: str) -> str:
     return f"{PLAYBOOKS}/{wave}.runbook.md"
 
 
+def tasks(wave: str) -> str:
+    """The wave's manual tasks per system (contracts/tasks.py), when the site gave a runbook."""
+    return f"{PLAYBOOKS}/{wave}.tasks.json"
+
+
 def inventory(wave: str) -> str:
     return f"{INVENTORIES}/{wave}/hosts.yml"
 

@@ -25,6 +25,7 @@ from .machine.states import ROLLBACK, RUN_STATE_ZH, STEPS, Step, next_step
 from .machine.verdicts import GateResult
 from .ports.applier import ApplyResult, ManifestApplier
 from .ports.health import HealthGate
+from .ports.inventory import SystemHosts, systems_in
 from .ports.kube import KubeApplier, api_client
 from .ports.nodes import Node, Nodes, ZonedRunner, load_nodes
 from .ports.runner import AnsibleRunner, PlaybookRunner, RunRequest, RunResult
@@ -53,6 +54,7 @@ __all__ = [
     "RunRequest",
     "RunResult",
     "Step",
+    "SystemHosts",
     "WaveBusy",
     "WaveExecutor",
     "WaveLock",
@@ -68,4 +70,5 @@ __all__ = [
     "problems",
     "record_name",
     "said_since",
+    "systems_in",
 ]

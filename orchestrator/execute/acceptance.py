@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..contracts import SystemState
 from ..store import Audit, RunLog, StepLog, aware
 from .errors import ExecuteError
 
@@ -34,7 +35,10 @@ def last_finished(steps: Sequence[StepLog], step: str) -> datetime | None:
 
 def cut_over(store: RunLog, key: str, record: str) -> CutOver | None:
     """When the system's cutover last finished in that wave run, if it did and it was not rolled back since."""
-    if key not in {s.system for s in store.systems(record)} or store.system(record, key).state != "done":
+    if (
+        key not in {s.system for s in store.systems(record)}
+        or store.system(record, key).state != SystemState.done
+    ):
         return None
     at = last_finished(store.step_log(record, key), "cutover")
     return CutOver(record, at) if at else None

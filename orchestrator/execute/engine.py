@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..contracts import SystemState
 from ..store import RunLog, utcnow
 from .acceptance import may_decommission
 from .config import Ports, RunConfig
@@ -144,7 +145,9 @@ class WaveExecutor:
                 )
             ok = self._run(wave, wave, False).roll_back([found], discard_target_writes)[system]
         return Outcome(
-            wave, "rolled_back" if ok else "failed", {system: self.store.system(wave, system).state}
+            wave,
+            SystemState.rolled_back if ok else SystemState.failed,
+            {system: self.store.system(wave, system).state},
         )
 
     def may_decommission(self, wave: str, system: str) -> SystemHosts:
@@ -167,7 +170,9 @@ class WaveExecutor:
             host = self.may_decommission(wave, system)
             ok = self.step(wave, host, DECOMMISSION)
         return Outcome(
-            wave, "decommissioned" if ok else "failed", {system: self.store.system(wave, system).state}
+            wave,
+            SystemState.decommissioned if ok else SystemState.failed,
+            {system: self.store.system(wave, system).state},
         )
 
     def retire(self, system: str, lease: WaveLock | None = None) -> Outcome:
@@ -198,7 +203,7 @@ class WaveExecutor:
                 )
         return Outcome(
             RETIRE_RECORD,
-            "retired" if ok else "failed",
+            SystemState.retired if ok else SystemState.failed,
             {system: self.store.system(RETIRE_RECORD, system).state},
         )
 

@@ -102,6 +102,10 @@ def translate(error: ErrorDetails) -> tuple[str, str, str]:
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     path = tuple(error["loc"])
     zl, en_field, value = label(path), _field(path), _shown(error.get("input"))
+    if isinstance(ctx.get("zh"), str) and isinstance(
+        ctx.get("en"), str
+    ):  # a check that says it in both itself
+        return kind, f"「{zl}」：{ctx['zh']}", f"'{en_field}': {ctx['en']}"
     table: dict[str, tuple[str, str]] = {
         "missing": (f"缺少必填字段「{zl}」", f"required field '{en_field}' is missing"),
         "dns_label": (

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from jinja2 import Environment
 
-from ..contracts import dump_inventory, steps
+from ..contracts import Runbook, dump_inventory, steps, wave_tasks
 from ..contracts import tree as layout
 from ..plan import Network, engine_profile
 from ..waves import Roadmap
@@ -109,7 +109,11 @@ def _databases(s: SystemView, settings: RenderSettings) -> list[dict[str, object
 
 
 def ansible_files(
-    env: Environment, roadmap: Roadmap, views: Sequence[SystemView], settings: RenderSettings
+    env: Environment,
+    roadmap: Roadmap,
+    views: Sequence[SystemView],
+    settings: RenderSettings,
+    manual: Runbook | None = None,
 ) -> Files:
     files: Files = {}
     by_wave: dict[str, list[SystemView]] = {}
@@ -121,7 +125,10 @@ def ansible_files(
             wave=wave, steps=steps.for_templates()
         )
         files[layout.inventory(wave.id)] = inventory(wave.id, members, settings)
-        files[layout.runbook(wave.id)] = runbook(wave, members, settings)
+        tasks = wave_tasks(wave.id, manual, [(v.key, v.deployment) for v in members]) if manual else None
+        files[layout.runbook(wave.id)] = runbook(wave, members, settings, tasks)
+        if tasks is not None:
+            files[layout.tasks(wave.id)] = tasks.model_dump_json(indent=2, exclude_defaults=True) + "\n"
         for name, text in static_files(ROOT / "inventories" / "group_vars").items():
             node = settings.execution_nodes.get(name.removesuffix(".yml"))
             files[layout.group_vars(wave.id, name)] = text + (

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from jinja2 import BaseLoader
 
-from ..contracts import documents_of_kind
+from ..contracts import Runbook, documents_of_kind
 from ..contracts import tree as layout
 from ..plan import MigrationPlan
 from ..policy import Decision
@@ -35,9 +35,11 @@ def render_artifacts(
     loader: BaseLoader | None = None,
     progress: Callable[[int, int], None] | None = None,
     target: Target = DEFAULT_TARGET,
+    runbook: Runbook | None = None,
 ) -> Files:
     """Every file of the output tree, by path relative to it; `progress(done, total)` after each system; the
-    objects packaged for `target` (Kustomize unless another is given: render/targets.py)."""
+    objects packaged for `target` (Kustomize unless another is given: render/targets.py); the site's manual tasks
+    (`runbook`) per wave and system beside each playbook."""
     env = environment(loader)
     views = build_views(plans, decisions, roadmap, settings)
     spaces = namespaces(views)
@@ -54,7 +56,7 @@ def render_artifacts(
     files.update(overlay_files(views, spaces, settings, target))
     files.update(dr_overlays(views, settings, target))
     files.update(monitoring_files(env, views, settings, target))
-    files.update(ansible_files(env, roadmap, views, settings))
+    files.update(ansible_files(env, roadmap, views, settings, runbook))
     files.update(retire_files(env, plans, decisions, settings))
     files[layout.INDEX] = build_index(files, views, decisions, roadmap, plans).to_json()
     return dict(sorted(files.items()))

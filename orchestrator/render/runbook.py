@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from ..contracts import WaveTasks
 from ..plan import engine_profile
 from ..waves import Wave
 from .datamoves import data_moves
@@ -38,7 +39,27 @@ def _text(value: object) -> str:
     return html.escape(oneline(value), quote=False).replace("|", "\\|").replace("`", "'")
 
 
-def runbook(wave: Wave, views: Sequence[SystemView], settings: RenderSettings) -> str:
+def _tasks(tasks: WaveTasks) -> list[str]:
+    """The site's manual tasks per system, as the run waits for them (`govmig task done` closes one)."""
+    if not tasks.systems:
+        return []
+    lines = [
+        "",
+        "## 人工任务 Manual tasks",
+        "",
+        "| 系统 System | 任务 Task | 时机 When | 负责 Role | 内容 What |",
+        "|---|---|---|---|---|",
+    ]
+    for key, mine in sorted(tasks.systems.items()):
+        for t in mine:
+            when = f"{t.before} 之前 before" if t.before else f"{t.after} 之后 after"
+            lines.append(f"| {key} | {t.id} | {when} | {t.role} | {_text(t.zh)} / {_text(t.en)} |")
+    return lines
+
+
+def runbook(
+    wave: Wave, views: Sequence[SystemView], settings: RenderSettings, tasks: WaveTasks | None = None
+) -> str:
     lines = [
         f"# 迁移批次 {wave.id} 操作手册 · Runbook for wave {wave.id}",
         "",
@@ -69,14 +90,22 @@ def runbook(wave: Wave, views: Sequence[SystemView], settings: RenderSettings) -
             lines.append(f"| {v.key} {_text(v.title)} | {m.name} | {m.engine} | {zh} / {en} | {tools} |")
             if not m.driven:
                 checkpoints.append(v.key)
+    lines += _tasks(tasks) if tasks else []
     lines += [
         "",
         "## 当晚步骤 The night, in order",
         "",
+        f"1. `govmig preflight {wave.id} --tree TREE`：预检 preflight (the tree unchanged, the hosts reachable and "
+        "passing their precheck; a real run needs a ready one)",
         f"1. `govmig run {wave.id} --check`：检查模式 check mode (changes nothing; says what it cannot check)",
         f"1. `govmig run {wave.id}`：预检、备份、预同步、部署、停写与终同步、校验、切换 precheck, backup, pre-sync, "
         "deploy, stop writes and final sync, verify, cut over",
     ]
+    if tasks and tasks.systems:
+        lines.append(
+            f"1. 人工任务完成后 When a manual task is done: `govmig task done {wave.id} DEPT/ID TASK --by NAME`"
+            "（运行在未完成的任务处等待 the run waits at an open task）"
+        )
     for key in sorted(set(checkpoints)):
         lines.append(
             f'1. `govmig confirm {wave.id} {key} --note "…"`：{key} 在检查点等待，人工迁移并核对后确认 waits at a '

@@ -89,6 +89,8 @@ class SystemView:
     depends_on: list[Peer] = field(default_factory=list)
     dependents: list[Peer] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    deployment: str = ""
+    """How it is deployed today (vm | container | physical): what a runbook's task `applies_to`."""
 
     @property
     def labels(self) -> dict[str, str]:
@@ -241,6 +243,7 @@ def build_views(
             namespace=ns,
             wave=wave_of[key],
             kind=kind,
+            deployment=str(system.deployment.kind),
             public=d.zone is Zone.internet,
             dr=Flag.dr_required in d.flags,
             consolidate_into=d.consolidate_into,

@@ -6,7 +6,7 @@ from .accounts import Accounts
 from .approvals import ApprovalRefused, Approvals, Asked
 from .audit import RETENTION_DAYS as AUDIT_RETENTION_DAYS
 from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entry_json
-from .clock import aware, utcnow
+from .clock import Clock, aware, utcnow
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
@@ -14,7 +14,10 @@ from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
 from .keys import KeyFailure, key_path
 from .leases import Holder, Leases
+from .manual_tasks import ManualTasks, TaskClosed, TaskRow
+from .notices import ChainEntry, NoticeRow, Notices, Owed
 from .password_history import PasswordHistoryBook
+from .preflights import Preflights, RecordedPreflight
 from .queue import Job, Queued, RunQueue
 from .repo import Store
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
@@ -39,8 +42,10 @@ __all__ = [
     "AuditLog",
     "AuditRefused",
     "ChainBreak",
+    "ChainEntry",
     "ChainReport",
     "Change",
+    "Clock",
     "Engine",
     "Event",
     "Figure",
@@ -50,9 +55,15 @@ __all__ = [
     "KeyFailure",
     "LeaseBook",
     "Leases",
+    "ManualTasks",
+    "NoticeRow",
+    "Notices",
+    "Owed",
     "PasswordHistoryBook",
+    "Preflights",
     "Pruned",
     "Queued",
+    "RecordedPreflight",
     "Review",
     "ReviewRefused",
     "Reviews",
@@ -70,6 +81,8 @@ __all__ = [
     "Store",
     "StoreFailure",
     "SystemRun",
+    "TaskClosed",
+    "TaskRow",
     "TokenInfo",
     "Tokens",
     "UsageSample",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from ..contracts import ApprovalStatus
 from .clock import Clock, aware, utcnow
 from .repo import Store
-from .schema import Approval
+from .schema import Approval, User
 
 KINDS: dict[str, tuple[str, str]] = {
     "decommission": ("下线源系统", "decommission the source"),
@@ -150,8 +150,9 @@ class Approvals:
 
     def settle(self, id_: int, decision: str, by: str, comment: str = "") -> Asked:
         """Approves or rejects a pending ask (audited `approval.approve` / `approval.reject`). Refused: a decision
-        other than approve or reject (422), no such ask (404), one decided already (409), and the asker deciding
-        their own ask (403, audited `approval.self`)."""
+        other than approve or reject (422), no such ask (404), one decided already (409), the asker deciding
+        their own ask (403, audited `approval.self`), and approving an ask whose asker's account is disabled
+        since (409, audited `approval.disabled_asker`; rejecting it stays possible)."""
         if decision not in DECISIONS:
             raise ApprovalRefused(
                 422, "审批结论只能是 approve 或 reject", "decision must be approve or reject"
@@ -166,6 +167,14 @@ class Approvals:
                 403,
                 "不能审批自己提出的操作：须由另一人审批",
                 "you cannot decide your own ask: a second person must",
+            )
+        if decision == "approve" and self._asker_disabled(found.asked_by):
+            self.log.audit(by, "approval.disabled_asker", found.system, "refused", f"#{id_} {found.asked_by}")
+            raise ApprovalRefused(
+                409,
+                f"提出者 {found.asked_by} 的账号已停用：不能批准其提出的操作，请驳回后由在职人员重新提出",
+                f"the asker {found.asked_by}'s account is disabled: their ask cannot be approved; reject it, "
+                "and let someone in post ask again",
             )
         with self.engine.begin() as conn:
             changed = conn.execute(
@@ -192,6 +201,12 @@ class Approvals:
         decided = self.get(id_)
         assert decided is not None
         return decided
+
+    def _asker_disabled(self, username: str) -> bool:
+        """Whether the asker holds an account that has since been disabled (an ask outlives no one's duty: a
+        person who left, or whose account was shut for cause, cannot have their operation carried out)."""
+        with self.session() as s:
+            return bool(s.scalar(select(User.disabled).where(User.username == username)))
 
     def refused(self, id_: int, by: str, en: str) -> None:
         """An approved ask whose operation could not start (the executor refused it): recorded and audited."""

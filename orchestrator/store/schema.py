@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -365,3 +377,59 @@ class Approval(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending | approved | rejected
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Notice(Base):
+    """A notification owed to one recipient (issue 40; shared/DOMAIN.md v1.2 "Notifications"): raised from the
+    audit entry `seq` (one entry, one event, one recipient: unique, so two collectors never owe it twice), sent by
+    whichever notifier claims it first, retried with a growing pause until `sent` or given up (`failed`)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("seq", "event", "recipient", name="notices_once"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(255))  # webhook:NAME | mail:ADDRESS
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class NoticeCursor(Base):
+    """How far the notifiers have read the audit chain (its `seq`): one row, moved forward only."""
+
+    __tablename__ = "notice_cursor"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
+class PreflightRecord(Base):
+    """A wave's preflight (`govmig preflight`): when, on which tree, whether it was ready, what it found. A real
+    run asks for a ready one of the same tree, young enough (shared/DOMAIN.md v1.2)."""
+
+    __tablename__ = "preflights"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    wave: Mapped[str] = mapped_column(String(32), index=True)
+    tree: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ready: Mapped[bool] = mapped_column(default=False)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    actor: Mapped[str] = mapped_column(String(128))
+
+
+class TaskState(Base):
+    """A manual task of the night's runbook for one system of a wave record: since when the run waits for it,
+    and who closed it, when, with what note (contracts/tasks.py)."""
+
+    __tablename__ = "manual_tasks"
+    wave: Mapped[str] = mapped_column(String(48), primary_key=True)
+    system: Mapped[str] = mapped_column(String(140), primary_key=True)
+    task: Mapped[str] = mapped_column(String(64), primary_key=True)
+    waiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.store import ApprovalRefused, Approvals, Store, open_store
+from orchestrator.store import Accounts, ApprovalRefused, Approvals, Sessions, Store, open_store
 
 KEY = "630000-T/alpha"
+BETA = "630000-T/beta"
 
 
 def test_an_ask_is_decided_once_by_someone_else(store_url: str) -> None:
@@ -45,4 +46,24 @@ def test_an_ask_is_decided_once_by_someone_else(store_url: str) -> None:
         ("approval.self", "wang"),
         ("approval.approve", "li"),
         ("approval.reject", "wang"),
+    ]
+
+
+def test_an_ask_whose_asker_was_disabled_since_cannot_be_approved(store_url: str) -> None:
+    engine = open_store(store_url)
+    sessions = Sessions(engine)
+    Accounts(engine).add_user("wang", "ops", None, "argon2-hash-not-checked-here", actor="admin")
+    approvals = Approvals(engine)
+    asked = approvals.ask("decommission", BETA, "W01", "wang")
+    sessions.disable("wang", "admin")
+    with pytest.raises(ApprovalRefused) as refused:
+        approvals.settle(asked.id, "approve", "li")
+    assert refused.value.status == 409 and "disabled" in refused.value.en and "停用" in refused.value.zh
+    assert approvals.get(asked.id) is not None and approvals.get(asked.id).status == "pending"  # type: ignore[union-attr]
+    assert approvals.settle(asked.id, "reject", "li").status == "rejected"
+    said = [(a.action, a.result) for a in Store(engine).audit_log(BETA) if a.action.startswith("approval.")]
+    assert said == [
+        ("approval.ask", "pending"),
+        ("approval.disabled_asker", "refused"),
+        ("approval.reject", "rejected"),
     ]

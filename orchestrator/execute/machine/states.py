@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...contracts import run
 from ...contracts import steps as names
 
-PENDING, FAILED, DONE, ROLLED_BACK = "pending", "failed", "done", "rolled_back"
+PENDING, FAILED, DONE, ROLLED_BACK = (
+    run.SystemState.pending,
+    run.SystemState.failed,
+    run.SystemState.done,
+    run.SystemState.rolled_back,
+)
 """The states the executor's own decisions turn on (the others are each step's `after`)."""
 
 
@@ -32,28 +38,36 @@ STEPS: tuple[Step, ...] = tuple(
     _step(name, after)
     for name, after in zip(
         names.WAVE_STEPS,
-        ("prechecked", "backed_up", "presynced", "deployed", "synced", "verified", DONE),
+        (
+            run.SystemState.prechecked,
+            run.SystemState.backed_up,
+            run.SystemState.presynced,
+            run.SystemState.deployed,
+            run.SystemState.synced,
+            run.SystemState.verified,
+            DONE,
+        ),
         strict=True,
     )
 )
 ROLLBACK = _step(names.ROLLBACK, ROLLED_BACK)
-DECOMMISSION = _step(names.DECOMMISSION, "decommissioned")
-RETIRE = _step(names.RETIRE, "retired")
+DECOMMISSION = _step(names.DECOMMISSION, run.SystemState.decommissioned)
+RETIRE = _step(names.RETIRE, run.SystemState.retired)
 """A zombie's retirement (playbooks/retire.yml): archived, stopped, off its front end; in the `retire` record."""
 FINAL = frozenset({DONE, ROLLED_BACK, DECOMMISSION.after, RETIRE.after})
-RUN_STATE_ZH = {
-    "pending": "待迁移",
-    "prechecked": "已预检",
-    "backed_up": "已备份",
-    "presynced": "已预同步",
-    "deployed": "已部署",
-    "synced": "已终同步",
-    "verified": "已验证",
-    "done": "已切换",
-    "decommissioned": "已下线",
-    "retired": "已清理",
-    "failed": "失败",
-    "rolled_back": "已回退",
+RUN_STATE_ZH: dict[str, str] = {
+    run.SystemState.pending: "待迁移",
+    run.SystemState.prechecked: "已预检",
+    run.SystemState.backed_up: "已备份",
+    run.SystemState.presynced: "已预同步",
+    run.SystemState.deployed: "已部署",
+    run.SystemState.synced: "已终同步",
+    run.SystemState.verified: "已验证",
+    run.SystemState.done: "已切换",
+    run.SystemState.decommissioned: "已下线",
+    run.SystemState.retired: "已清理",
+    run.SystemState.failed: "失败",
+    run.SystemState.rolled_back: "已回退",
 }
 """A system's state in a wave run, in Chinese (the English is the state's own name)."""
 BEFORE = {PENDING: STEPS[0], **{STEPS[i].after: STEPS[i + 1] for i in range(len(STEPS) - 1)}}

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ...contracts import run
 from .states import DONE, FAILED, PENDING, ROLLBACK, ROLLED_BACK, STEPS, Step, next_step
 
-PAUSED, PARTIAL = "paused", "partial"
+PAUSED, PARTIAL = run.WaveState.paused, run.WaveState.partial
 """A wave's outcomes besides DONE: stopped with systems not finished, or finished with some rolled back."""
 
 

@@ -1,0 +1,8 @@
+"""Preflight: what a wave's night will lean on, checked before it (the tree unchanged since render, the hosts
+reachable and passing their precheck in check mode), as findings in the contract's shape."""
+
+from .findings import Finding, Preflight, Severity
+from .host_checks import check_hosts
+from .tree_checks import check_tree
+
+__all__ = ["Finding", "Preflight", "Severity", "check_hosts", "check_tree"]
