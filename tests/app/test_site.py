@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from orchestrator.app import (
     REPORTS,
     Accounts,
+    GatePolicy,
     Health,
     Plans,
     Reporting,
@@ -90,3 +91,14 @@ def test_a_report_kind_registered_is_a_web_route_too(tmp_path: Path) -> None:
         paths
     )
     assert "department" in [p["name"] for p in paths["/api/reports/annual.{fmt}"]["get"]["parameters"]]
+
+
+def test_the_observation_period_is_the_gate_policys_unless_the_site_says_it_as_it_stands(
+    tmp_path: Path,
+) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'govmig.db'}")
+    assert Site(SiteConfig(store=engine, gates=GatePolicy(observation_days=3))).observation_days == 3
+    config = WebConfig(engine=engine, tree=tmp_path, secret="s" * 32, executor=lambda *_: None)  # type: ignore[arg-type,return-value]
+    site = create_app(config).state.ctx.site
+    config.observation_days = 7  # `govmig serve --observation-days`, or a test, changes the web's setting
+    assert site.observation_days == 7
