@@ -103,3 +103,22 @@ def test_adapters_leave_composing_the_stages_to_the_application_layer(adapter: s
                 if name in STAGE_ENTRY_POINTS:
                     called.append((path.name, node.lineno, name))
     assert called == []
+
+
+DOOR = {"orchestrator.app", "orchestrator.contracts", "orchestrator._lazy", "orchestrator._gcpause"}
+DOOR_CROSSINGS = {("orchestrator.cli.web_cmds", "orchestrator.web")}
+"""`govmig serve` starting the web service: the one crossing besides the door (pyproject.toml says so too)."""
+
+
+@pytest.mark.parametrize("adapter", ["cli", "web"])
+def test_adapters_import_of_the_orchestrator_only_the_door(adapter: str) -> None:
+    """cli and web stand on the application layer (`Site` and its use cases) and the contracts, nothing else."""
+    past = []
+    for path in sorted((ROOT / adapter).rglob("*.py")):
+        importer = ".".join(path.relative_to(ROOT.parent).with_suffix("").parts)
+        for target in _imports(path):
+            package = ".".join(target.split(".")[:2])
+            own = package == f"orchestrator.{adapter}"
+            if package not in DOOR and not own and (importer, package) not in DOOR_CROSSINGS:
+                past.append((importer, target))
+    assert past == []

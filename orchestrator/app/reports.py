@@ -85,6 +85,10 @@ class ReportKind:
     build: Builder
     yearly: bool = True
     """Built for a year from the store's history (the inventory is not)."""
+    formats: tuple[str, ...] = ("html", "xlsx", "pdf")
+    """The files it is offered as (the web's routes: one per kind, from this registry)."""
+    by_department: bool = False
+    """Also built for one department (`--department`, `?department=`)."""
 
 
 REPORTS: dict[str, ReportKind] = {}
@@ -133,6 +137,6 @@ def _evaluation(portfolio: Portfolio, records: Records, request: ReportRequest, 
     return Report("evaluation", year, files, list(scores))
 
 
-register(ReportKind("inventory", "审计清单", "audit inventory", _inventory, yearly=False))
-register(ReportKind("annual", "年度报告", "annual report", _annual))
+register(ReportKind("inventory", "审计清单", "audit inventory", _inventory, yearly=False, formats=("xlsx",)))
+register(ReportKind("annual", "年度报告", "annual report", _annual, by_department=True))
 register(ReportKind("evaluation", "考核评价", "evaluation", _evaluation))

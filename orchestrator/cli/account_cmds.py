@@ -9,31 +9,18 @@ from typing import NoReturn
 
 import click
 
-from ..store import (
-    Accounts,
-    Engine,
-    KeyFailure,
-    PasswordHistoryBook,
-    SecondFactors,
-    SecurityPolicy,
-    Sessions,
-    Tokens,
-)
-from ..web import ROLES, hash_password, needs_second_factor, new_token, password_problem, reused, token_digest
-from .options import DB, engine
+from ..app import ROLES, KeyFailure, Site, hash_password, needs_second_factor, new_token, token_digest
+from .options import DB, site
 from .output import FAILED, FORMAT, console, emit_json, fail
 
 
-def _password(stdin: bool, username: str, eng: Engine, check_history: bool) -> str:
+def _password(stdin: bool, username: str, here: Site, check_history: bool) -> str:
     password = (
         sys.stdin.readline().rstrip("\n")
         if stdin
         else click.prompt("密码 Password", hide_input=True, confirmation_prompt=True)
     )
-    settings = SecurityPolicy(eng).read()
-    problem = password_problem(password, username, settings)
-    if problem is None and check_history:
-        problem = reused(password, PasswordHistoryBook(eng).recent(username, settings.password_history))
+    problem = here.accounts.refused_password(password, username, check_history)
     if problem is not None:
         fail(*problem)
     return password
@@ -83,12 +70,12 @@ def user_add(
             "部门角色必须且只有它需要 --department",
             "--department is required for, and only for, the department role",
         )
-    eng = engine(db)
-    password = _password(password_stdin, username, eng, check_history=False)
-    accounts = Accounts(eng)
+    here = site(db)
+    password = _password(password_stdin, username, here, check_history=False)
+    accounts = here.accounts.book
     try:
-        factors = SecondFactors(eng)
-        needs = needs_second_factor(role, SecurityPolicy(eng).read().totp_for_department)
+        factors = here.accounts.factors
+        needs = needs_second_factor(role, here.accounts.security.read().totp_for_department)
         if needs:
             factors.keys  # noqa: B018  the site's key is there (or made) before the user is
     except KeyFailure as error:
@@ -124,7 +111,7 @@ def user_add(
 def user_totp(username: str, db: str | None, fmt: str) -> None:
     """换新 TOTP 种子（旧的随即失效，URI 只显示一次）Replace the user's TOTP seed (the old one stops working)."""
     try:
-        uri = SecondFactors(engine(db)).replace(username, "govmig-cli")
+        uri = site(db).accounts.factors.replace(username, "govmig-cli")
     except KeyError:
         _no_user(username)
     except KeyFailure as error:
@@ -140,7 +127,7 @@ def user_totp(username: str, db: str | None, fmt: str) -> None:
 @FORMAT
 def user_list(db: str | None, fmt: str) -> None:
     """列出用户 List users."""
-    users = Accounts(engine(db)).users()
+    users = site(db).accounts.book.users()
     rows = [
         {"username": u.username, "role": u.role, "department": u.department, "disabled": u.disabled}
         for u in users
@@ -166,12 +153,14 @@ def user_list(db: str | None, fmt: str) -> None:
 def user_passwd(username: str, password_stdin: bool, db: str | None, fmt: str) -> None:
     """修改密码（同一密码策略）：该用户的所有会话和 API 令牌随即失效 Set a new password (the same policy); every session
     and API token of the user ends."""
-    eng = engine(db)
-    if Accounts(eng).user(username) is None:
+    here = site(db)
+    if here.accounts.book.user(username) is None:
         _no_user(username)
-    password = _password(password_stdin, username, eng, check_history=True)
+    password = _password(password_stdin, username, here, check_history=True)
     try:
-        ended = Sessions(eng).set_password(username, hash_password(password), "govmig-cli", given=True)
+        ended = here.accounts.sessions.set_password(
+            username, hash_password(password), "govmig-cli", given=True
+        )
     except KeyError:
         _no_user(username)
     _said(
@@ -186,7 +175,7 @@ def user_passwd(username: str, password_stdin: bool, db: str | None, fmt: str) -
 def user_disable(username: str, db: str | None, fmt: str) -> None:
     """停用用户：不能再登录，会话和令牌随即失效 Disable a user: no sign-in, sessions and tokens end."""
     try:
-        ended = Sessions(engine(db)).disable(username, "govmig-cli")
+        ended = site(db).accounts.sessions.disable(username, "govmig-cli")
     except KeyError:
         _no_user(username)
     _said(
@@ -222,12 +211,12 @@ def token_group() -> None:
 @FORMAT
 def token_add(username: str, expires_days: int, db: str | None, fmt: str) -> None:
     """为用户生成 API 令牌（只显示一次）Make an API token for a user (shown once)."""
-    eng = engine(db)
-    user = Accounts(eng).user(username)
+    here = site(db)
+    user = here.accounts.book.user(username)
     if user is None:
         _no_user(username)
     token = new_token()
-    tokens = Tokens(eng)
+    tokens = here.accounts.tokens
     token_id = tokens.add(user, token_digest(token), "cli", "govmig-cli", expires_days)
     [info] = [t for t in tokens.list(username) if t.id == token_id]
     if fmt == "json":
@@ -243,7 +232,7 @@ def token_add(username: str, expires_days: int, db: str | None, fmt: str) -> Non
 @FORMAT
 def token_list(username: str | None, db: str | None, fmt: str) -> None:
     """列出 API 令牌（不含令牌本身）List API tokens (never the tokens themselves)."""
-    rows = [t.document() for t in Tokens(engine(db)).list(username)]
+    rows = [t.document() for t in site(db).accounts.tokens.list(username)]
     if fmt == "json":
         emit_json(rows)
         return
@@ -265,7 +254,7 @@ def token_list(username: str | None, db: str | None, fmt: str) -> None:
 @FORMAT
 def token_revoke(token_id: int, db: str | None, fmt: str) -> None:
     """吊销 API 令牌 Revoke an API token."""
-    if not Tokens(engine(db)).revoke(token_id, "govmig-cli"):
+    if not site(db).accounts.tokens.revoke(token_id, "govmig-cli"):
         fail(f"没有令牌 {token_id}", f"no token {token_id}")
     if fmt == "json":
         emit_json({"id": token_id, "revoked": True})

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import yaml
 
-from ..monitor import AlertRouting, alertmanager_config
+from ..app import AlertRouting, alertmanager_config
 from .options import model_or_exit, write_files
 from .output import FORMAT, console, emit_json
 

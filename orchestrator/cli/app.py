@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return FAILED
     except Exception as exc:  # the store failing under a command (locked, disk full, corrupt): said, exit 1
-        from ..store import describe_failure  # the store's words for its own failures, loaded only then
+        from ..app import describe_failure  # the store's words for its own failures, loaded only then
 
         said = describe_failure(exc)
         if said is None:

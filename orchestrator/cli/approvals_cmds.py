@@ -13,11 +13,19 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from ..app import (
+    ApprovalRefused,
+    Approvals,
+    Asked,
+    ExecuteError,
+    KeyFailure,
+    Outcome,
+    Site,
+    WaveExecutor,
+)
 from ..contracts import JobKind
-from ..execute import ExecuteError, Outcome, WaveExecutor
-from ..store import Accounts, ApprovalRefused, Approvals, Asked, Engine, KeyFailure, SecondFactors, Store
 from .execute_cmds import one_system
-from .options import DB, engine
+from .options import DB, site
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
 BY = click.option(
@@ -34,12 +42,12 @@ COMMENT = click.option("--comment", default="", help="意见 Comment")
 DECIDERS = ("ops", "supervisor")
 
 
-def _second_person(store_engine: Engine, approvals: Approvals, id_: int, by: str, otp: str) -> None:
+def _second_person(here: Site, approvals: Approvals, id_: int, by: str, otp: str) -> None:
     """The one who decides is an enabled ops or supervisor account and proves it with their current TOTP code
     (used once), so the asker cannot decide their own ask by typing another name."""
     if approvals.get(id_) is None:
         fail(f"没有 {id_} 号审批", f"no approval #{id_}")
-    user = Accounts(store_engine).user(by)
+    user = here.accounts.book.user(by)
     if user is None or user.role not in DECIDERS:
         fail(
             f"审批人「{by}」不是启用的运维或监管账户",
@@ -48,7 +56,7 @@ def _second_person(store_engine: Engine, approvals: Approvals, id_: int, by: str
         )
         return
     try:
-        proved = SecondFactors(store_engine).accept(user.id, otp)
+        proved = here.accounts.factors.accept(user.id, otp)
     except KeyFailure as exc:
         fail(exc.zh, exc.en, FAILED)
         return
@@ -60,9 +68,9 @@ def _second_person(store_engine: Engine, approvals: Approvals, id_: int, by: str
         )
 
 
-def _approvals(db: str | None) -> tuple[Store, Approvals]:
-    store_engine = engine(db, True)
-    return Store(store_engine), Approvals(store_engine)
+def _approvals(db: str | None) -> tuple[Site, Approvals]:
+    here = site(db, True)
+    return here, here.accounts.approvals
 
 
 def _decide(approvals: Approvals, id_: int, decision: str, by: str, comment: str) -> Asked:
@@ -128,8 +136,8 @@ def list_command(status: str | None, db: str | None, fmt: str) -> None:
 @FORMAT
 def reject_command(id_: int, by: str, otp: str, comment: str, db: str | None, fmt: str) -> None:
     """驳回 Reject an ask: nothing runs."""
-    store, approvals = _approvals(db)
-    _second_person(store.engine, approvals, id_, by, otp)
+    here, approvals = _approvals(db)
+    _second_person(here, approvals, id_, by, otp)
     decided = _decide(approvals, id_, "reject", by, comment)
     if fmt == "json":
         emit_json(decided.as_json())
@@ -147,8 +155,8 @@ def reject_command(id_: int, by: str, otp: str, comment: str, db: str | None, fm
 @FORMAT
 def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, fmt: str) -> None:
     """批准并执行 Approve an ask and carry it out now, in the foreground: exit 0 when it ended as asked."""
-    store, approvals = _approvals(db)
-    _second_person(store.engine, approvals, id_, by, otp)
+    here, approvals = _approvals(db)
+    _second_person(here, approvals, id_, by, otp)
     decided = _decide(approvals, id_, "approve", by, comment)
     if fmt != "json":
         console(stderr=True).print(
@@ -169,4 +177,4 @@ def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, f
         approvals.refused(decided.id, by, exc.en)
 
     success = {"decommission": "decommissioned", "retire": "retired"}.get(decided.kind, "rolled_back")
-    one_system(store, tree, wave, act, fmt, success, decided.asked_by, refused, observation)
+    one_system(here, tree, wave, act, fmt, success, decided.asked_by, refused, observation)

@@ -9,11 +9,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..app import Portfolio
+from ..app import Action, Decision, Portfolio, by_department, counts, zh
 from ..app import ledger as decision_ledger
-from ..plan import zh
-from ..policy import Action, Decision
-from ..reports import by_department, counts
 from .inputs import Inputs, gather, portfolio_options
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
@@ -127,7 +124,7 @@ def policy_group() -> None:
 @FORMAT
 def policy_show(policy: Path | None, fmt: str) -> None:
     """显示生效的规则和阈值 Print the rules and the thresholds in force."""
-    from ..policy import CATALOG
+    from ..app import CATALOG
     from .inputs import load_settings
 
     settings, problems = load_settings(policy)

@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from ..store import AUDIT_RETENTION_DAYS as RETENTION_DAYS
-from ..store import DEFAULT_URL, AuditLog, AuditRefused, Engine, Store, entry_json, key_path
-from .options import DB, engine
+from ..app import AUDIT_RETENTION_DAYS as RETENTION_DAYS
+from ..app import DEFAULT_URL, AuditRefused, Site, entry_json, key_path
+from .options import DB, site
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 
 
@@ -44,7 +44,7 @@ class Moment(click.ParamType[datetime, Any]):
 MOMENT = Moment()
 
 
-def _keyed(db: str | None) -> Engine:
+def _keyed(db: str | None) -> Site:
     """The store, refused before it is opened when the site's key is not where the store's key belongs: the chain
     can only be checked with the key it was made with, and a new key (which opening would make) would report every
     entry as changed."""
@@ -57,7 +57,7 @@ def _keyed(db: str | None) -> Engine:
             "only be checked with the key that made it; nothing was written",
             status=FAILED,
         )
-    return engine(db)
+    return site(db)
 
 
 @click.group("audit")
@@ -70,7 +70,7 @@ def audit_group() -> None:
 @FORMAT
 def audit_verify(db: str | None, fmt: str) -> None:
     """校验审计链 Check that no audit entry was changed, removed, added or reordered (exit 1 names the first)."""
-    report = AuditLog(_keyed(db)).verify()
+    report = _keyed(db).accounts.audit.verify()
     if fmt == "json":
         emit_json(report.as_json())
     elif report.broken is None:
@@ -105,9 +105,9 @@ def audit_verify(db: str | None, fmt: str) -> None:
 def audit_export(since: datetime, out: Path, db: str | None, fmt: str) -> None:
     """导出审计记录 Export the audit entries from a date, oldest first, each with its place and MAC in the chain
     (the file is made owner-only: the log names people and systems; the export is itself audited)."""
-    store = _keyed(db)
-    log = AuditLog(store)
-    Store(store).audit(getpass.getuser(), "audit.export", "audit", "ok", f"since={since.isoformat()}")
+    here = _keyed(db)
+    log = here.accounts.audit
+    here.store.audit(getpass.getuser(), "audit.export", "audit", "ok", f"since={since.isoformat()}")
     count, first, last = 0, None, None
     tmp = out.with_name(out.name + ".tmp")
     try:
@@ -144,7 +144,7 @@ def audit_export(since: datetime, out: Path, db: str | None, fmt: str) -> None:
 @FORMAT
 def audit_prune(before: datetime, retention_days: int, db: str | None, fmt: str) -> None:
     """清理超过保留期的审计记录 Remove entries older than the retention period; an anchor keeps the chain whole."""
-    log = AuditLog(_keyed(db))
+    log = _keyed(db).accounts.audit
     try:
         pruned = log.prune(before, getpass.getuser(), retention_days)
     except AuditRefused as refused:

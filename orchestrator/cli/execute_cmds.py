@@ -20,24 +20,32 @@ from rich.live import Live
 from rich.table import Table
 
 from ..app import (
+    RETIRE_RECORD,
+    RUN_STATE_ZH,
+    ApprovalRefused,
+    ExecuteError,
     GatePolicy,
+    Outcome,
+    Queued,
+    Site,
+    Store,
+    WaveBusy,
+    WaveExecutor,
     WaveFinished,
-    admissible,
     ask,
     build_executor,
+    record_name,
     refuse_finished,
     summarize,
     wave_documents,
 )
 from ..contracts import JobStatus, SystemState, WaveState
-from ..execute import RETIRE_RECORD, RUN_STATE_ZH, ExecuteError, Outcome, WaveBusy, WaveExecutor, record_name
-from ..store import ApprovalRefused, Approvals, Queued, RunQueue, Store
-from .options import DB, OBSERVATION, TREE, engine, gate_options
+from .options import DB, OBSERVATION, TREE, gate_options, site
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
 
-def _store(db: str | None, check: bool = False) -> Store:
-    return Store(engine(db, check))
+def _site(db: str | None, check: bool = False) -> Site:
+    return site(db, check)
 
 
 def _refuse(exc: ExecuteError) -> None:
@@ -55,7 +63,7 @@ BY = click.option(
 
 
 def _ask_second_person(
-    store: Store,
+    here: Site,
     tree: Path,
     kind: str,
     wave: str,
@@ -67,16 +75,9 @@ def _ask_second_person(
     """Records an irreversible operation's ask for a second person and exits 0 with its id; refused at once
     (exit 2, or 1 when the same ask waits already) when it could never run."""
     gates = GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0, observation_days=observation_days)
-    executor = _executor(store, tree, gates)
+    executor = _executor(here.store, tree, gates)
     try:
-        admissible(executor, kind, wave, system)
-        asked = Approvals(store.engine).ask(
-            kind,
-            system,
-            wave,
-            by,
-            {"channel": "cli", "tree": str(tree.resolve()), "observation_days": observation_days},
-        )
+        asked = here.waves.ask_irreversible(kind, wave, system, by, "cli", tree, observation_days, executor)
     except ExecuteError as exc:
         _refuse(exc)
         raise
@@ -221,9 +222,9 @@ def _moves_table(moves: dict[str, Any]) -> Table:
     return table
 
 
-def _not_queued(store: Store, record: str) -> None:
+def _not_queued(here: Site, record: str) -> None:
     """A wave queued for a worker (or run by one) is not run beside it from here: exit 1, saying whose job."""
-    job = RunQueue(store.engine).active(record)
+    job = here.waves.job(record)
     if job is not None:
         state = "等待执行器" if job.status == JobStatus.queued else f"执行器 {job.worker} 正在执行"
         fail(
@@ -246,7 +247,7 @@ def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], O
 
 
 def _queue(
-    store: Store, executor: WaveExecutor, wave: str, check: bool, only: str | None, fmt: str, rerun: bool
+    here: Site, executor: WaveExecutor, wave: str, check: bool, only: str | None, fmt: str, rerun: bool
 ) -> None:
     if only is not None:
         fail(
@@ -254,7 +255,7 @@ def _queue(
             "--queue queues the whole wave: it cannot go with --only",
         )
     try:
-        job = ask(RunQueue(store.engine), executor, "run", wave, executor.actor, check=check, rerun=rerun)
+        job = ask(here.waves.queue, executor, "run", wave, executor.actor, check=check, rerun=rerun)
     except ExecuteError as exc:
         _refuse(exc)
         raise
@@ -306,11 +307,12 @@ def run_command(
 ) -> None:
     """执行迁移批次 Run a wave: every system through precheck … decommission. A wave whose record is done is
     not run again (exit 1) unless --rerun (audited)."""
-    store = _store(db, check=True)
+    here = _site(db, check=True)
+    store = here.store
     executor = _executor(store, tree, gates)
     if queued:
-        _queue(store, executor, wave, check, only, fmt, rerun)
-    _not_queued(store, record_name(wave, check))
+        _queue(here, executor, wave, check, only, fmt, rerun)
+    _not_queued(here, record_name(wave, check))
     try:
         refuse_finished(store, wave, check, rerun, executor.actor)
     except ExecuteError as exc:
@@ -326,10 +328,11 @@ def run_command(
 @FORMAT
 def resume_command(wave: str, tree: Path, db: str | None, gates: GatePolicy, fmt: str) -> None:
     """继续暂停或中断的批次 Resume a paused or interrupted wave where it stopped."""
-    store = _store(db, check=True)
+    here = _site(db, check=True)
+    store = here.store
     if store.wave(wave) is None:
         fail(f"批次 {wave} 还没有运行过", f"wave {wave} has not been run")
-    _not_queued(store, wave)
+    _not_queued(here, wave)
     executor = _executor(store, tree, gates)
     _run_and_report(store, executor, lambda: executor.run(wave), fmt)
 
@@ -341,12 +344,11 @@ def resume_command(wave: str, tree: Path, db: str | None, gates: GatePolicy, fmt
 @FORMAT
 def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> None:
     """批次与系统的状态 State of the waves and their systems."""
-    store = _store(db)
+    here = _site(db)
+    store = here.store
     if wave is None:
         waves = store.waves()
-        jobs = [
-            j for j in RunQueue(store.engine).jobs(50) if j.status in (JobStatus.queued, JobStatus.claimed)
-        ]
+        jobs = [j for j in here.waves.queue.jobs(50) if j.status in (JobStatus.queued, JobStatus.claimed)]
         if fmt == "json":
             emit_json(
                 {
@@ -393,7 +395,7 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
 
 
 def one_system(
-    store: Store,
+    here: Site,
     tree: Path,
     wave: str,
     act: Callable[[WaveExecutor], Outcome],
@@ -405,7 +407,8 @@ def one_system(
 ) -> None:
     """Carries out one system's later step in the foreground (what an approval runs): exit 0 when it ended
     `success`, 1 when it failed, and the executor's refusal (`on_refused` told) as the house says."""
-    _not_queued(store, wave)
+    _not_queued(here, wave)
+    store = here.store
     gates = GatePolicy(hold_seconds=0, concurrency=1, failure_budget=0, observation_days=observation_days)
     executor = build_executor(store, tree, actor or getpass.getuser(), gates)
     try:
@@ -436,16 +439,16 @@ def rollback_command(
 ) -> None:
     """回退一个系统 Roll one system back to its source (after cutover, its writes on the target go back first).
     With --discard-target-writes it is only asked: it runs once a second person approves it."""
-    store = _store(db, check=True)
+    here = _site(db, check=True)
     if discard_target_writes:
         console(stderr=True).print(
             "[bold red]警告：切换后在目标上写入的数据将被丢弃，不会带回源系统；此操作记入审计，须另一人批准。[/]\n"
             "[bold red]warning: every write made on the target since cutover is discarded, not carried back to the "
             "source; this is audited and needs a second person's approval.[/]"
         )
-        _ask_second_person(store, tree, "rollback_discard", wave, system, by, fmt)
+        _ask_second_person(here, tree, "rollback_discard", wave, system, by, fmt)
         raise SystemExit(OK)
-    one_system(store, tree, wave, lambda ex: ex.rollback(wave, system), fmt, "rolled_back", by)
+    one_system(here, tree, wave, lambda ex: ex.rollback(wave, system), fmt, "rolled_back", by)
 
 
 @click.command("decommission")
@@ -462,8 +465,7 @@ def decommission_command(
     """申请下线源系统 Ask to decommission a cut-over system's source: only after its department accepted the move
     (and the observation period since), a later step than the wave; no way back after, so it runs once a second
     person approves it (govmig approvals approve ID --by NAME)."""
-    store = _store(db, check=True)
-    _ask_second_person(store, tree, "decommission", wave, system, by, fmt, observation_days)
+    _ask_second_person(_site(db, check=True), tree, "decommission", wave, system, by, fmt, observation_days)
 
 
 @click.command("retire")
@@ -476,8 +478,7 @@ def retire_command(system: str, tree: Path, db: str | None, by: str, fmt: str) -
     """申请清理僵尸系统 Ask to retire a zombie (decision retire): archive its data with checksums, stop it, take
     it off its front end (playbooks/retire.yml); refused for any other decision. It runs once a second person
     approves it (govmig approvals approve ID --by NAME)."""
-    store = _store(db, check=True)
-    _ask_second_person(store, tree, "retire", RETIRE_RECORD, system, by, fmt)
+    _ask_second_person(_site(db, check=True), tree, "retire", RETIRE_RECORD, system, by, fmt)
 
 
 @click.command("confirm")
@@ -489,7 +490,7 @@ def retire_command(system: str, tree: Path, db: str | None, by: str, fmt: str) -
 @FORMAT
 def confirm_command(wave: str, system: str, note: str, tree: Path, db: str | None, fmt: str) -> None:
     """确认检查点已完成 Confirm a checkpoint (a manual database move, an offline transfer) so the wave goes on."""
-    store = _store(db)
+    store = _site(db).store
     if store.wave(wave) is None or system not in {s.system for s in store.systems(wave)}:
         fail(f"批次 {wave} 中没有运行过系统 {system}", f"wave {wave} has no run of system {system}")
     _executor(store, tree, GatePolicy()).confirm(wave, system, note)

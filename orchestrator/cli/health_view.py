@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.markup import escape
 from rich.table import Table
 
-from ..monitor import STATE_ZH, State, ordered
-from ..store import HealthStore, aware
+from ..app import Health, aware, said
 
 STYLE = {"up": "green", "degraded": "yellow", "down": "bold red", "unknown": "dim"}
 
@@ -17,13 +17,12 @@ def _figure(metrics: dict[str, float], name: str, fmt: str) -> str:
     return fmt.format(value) if value is not None else "–"
 
 
-def health_table(store: HealthStore, department: str | None) -> Table:
-    rows = ordered(store.states(department))
-    last = store.cycles(1)
-    when = f"{last[0].at:%Y-%m-%d %H:%M:%S}" if last else "还没有采集 no cycle yet"
-    counts = " · ".join(
-        f"{STATE_ZH[s]} {s.value} {sum(1 for h in rows if h.state == s.value)}" for s in State
-    )
+def health_table(health: Health, department: str | None) -> Table:
+    """The reasons in words, Chinese and English, with the code beside (as the web's pages show them)."""
+    shown = health.table(department)
+    rows, last = shown.rows, shown.last_cycle
+    when = f"{last:%Y-%m-%d %H:%M:%S}" if last else "还没有采集 no cycle yet"
+    counts = " · ".join(f"{zh} {state} {n}" for state, zh, n in shown.counts)
     table = Table(title=f"系统健康 System health — {when}", caption=counts)
     table.add_column("系统 System", no_wrap=True)
     for name in ("区域 Zone", "批次 Wave", "状态 State", "原因 Reason", "持续 For"):
@@ -34,12 +33,13 @@ def health_table(store: HealthStore, department: str | None) -> Table:
     for h in rows:
         minutes = max(0, int((now - aware(h.since)).total_seconds() // 60))
         style = STYLE.get(h.state, "")
+        words = said(h.state, h.reason)
         table.add_row(
             h.system,
             h.zone,
             h.wave,
-            f"[{style}]{STATE_ZH[State(h.state)]} {h.state}[/]",
-            h.reason,
+            f"[{style}]{words['state_zh']} {h.state}[/]",
+            escape(f"{words['reason_zh']} {words['reason_en']} ({h.reason})"),
             f"{minutes // 60}h{minutes % 60:02d}m",
             _figure(
                 {k: v * 1000 for k, v in h.metrics.items() if k == "probe_seconds"}, "probe_seconds", "{:.0f}"

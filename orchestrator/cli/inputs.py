@@ -14,11 +14,21 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel
 
-from ..app import Portfolio, read_plans
-from ..plan import Intake, IntakeError, MeasuredUsage, Measurement, load_model
-from ..policy import DEFAULTS, PolicySettings
-from ..render import DEFAULT_RENDER, RenderSettings
-from ..waves import DEFAULT_WAVES, WaveSettings
+from ..app import (
+    DEFAULT_RENDER,
+    DEFAULT_WAVES,
+    DEFAULTS,
+    Intake,
+    IntakeError,
+    MeasuredUsage,
+    Measurement,
+    PolicySettings,
+    Portfolio,
+    RenderSettings,
+    WaveSettings,
+    load_model,
+    read_plans,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M", bound=BaseModel)

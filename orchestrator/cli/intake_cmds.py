@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..app import read_plan, read_plans
-from ..plan import LoadedPlan, build_template
+from ..app import LoadedPlan, build_template, read_plan, read_plans
 from .observed_view import against_facts, observed_options
 from .output import BAD_INPUT, FORMAT, console, emit_json, fail, problems_table
 

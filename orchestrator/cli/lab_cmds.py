@@ -8,7 +8,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..lab import SITE, LabError, Site, down, up
+from ..app import SITE, LabError
+from ..app import LabSite as Site
+from ..app import lab_down as down
+from ..app import lab_up as up
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 
 

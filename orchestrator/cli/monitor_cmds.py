@@ -16,25 +16,22 @@ from typing import Any
 import click
 import yaml
 
-from ..contracts import SystemState, Tree
-from ..contracts import tree as layout
-from ..monitor import (
-    STATE_ZH,
+from ..app import HEALTH_STATE_ZH as STATE_ZH
+from ..app import (
     CatalogError,
     CycleResult,
     MonitorConfig,
     MonitorSettings,
-    State,
-    health_document,
+    grafana,
     load_catalog,
-    measured_usage,
-    run,
     scrape_config,
 )
-from ..monitor import dashboard as grafana
-from ..store import HealthStore, Store
+from ..app import HealthState as State
+from ..app import run_monitor as run
+from ..contracts import Tree
+from ..contracts import tree as layout
 from .health_view import health_table
-from .options import DB, TREE, engine, model_or_exit, write_files
+from .options import DB, TREE, model_or_exit, site, write_files
 from .output import FAILED, FORMAT, console, emit_json, fail
 
 OUT = click.option(
@@ -44,14 +41,7 @@ OUT = click.option(
 
 def _migrated(db: str | None) -> set[str]:
     """Systems a real (not check-mode) wave run has finished moving."""
-    store = Store(engine(db))
-    return {
-        s.system
-        for w in store.waves()
-        if not w.check_mode
-        for s in store.systems(w.wave)
-        if s.state == SystemState.done
-    }
+    return site(db).waves.migrated()
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -113,7 +103,7 @@ def monitor_command(
             "nothing to watch (no system has finished migrating; --all watches every rendered one)",
         )
     url = db or "sqlite:///govmig.db"
-    engine(url)  # tables in place before the scheduler's job store opens the same database
+    site(url)  # tables in place before the scheduler's job store opens the same database
     config = MonitorConfig(
         prometheus,
         url,
@@ -180,21 +170,21 @@ def health_command(
     db: str | None, department: str | None, watch: bool, refresh: float, times: int | None, fmt: str
 ) -> None:
     """各系统健康状态 Health of the watched systems."""
-    store = HealthStore(engine(db))
+    health = site(db).health
     if fmt == "json":
-        emit_json(health_document(store, department))
+        emit_json(health.document(department))
         return
     if not watch:
-        console().print(health_table(store, department))
+        console().print(health_table(health, department))
         return
     from rich.live import Live
 
     stop = threading.Event()
     shown = 0
-    with Live(health_table(store, department), console=console(), refresh_per_second=4) as live:
+    with Live(health_table(health, department), console=console(), refresh_per_second=4) as live:
         try:
             while not stop.wait(0 if shown == 0 else refresh):
-                live.update(health_table(store, department))
+                live.update(health_table(health, department))
                 shown += 1
                 if times is not None and shown >= times:
                     break
@@ -280,7 +270,7 @@ def prometheus_config_command(
 def usage_command(db: str | None, as_of: Any, window: int, out: Path, fmt: str) -> None:
     """导出实测使用情况 Export measured usage (MeasuredUsage) for `govmig assess --usage`."""
     day = as_of.date() if as_of else date.today()
-    report = measured_usage(HealthStore(engine(db)).usage(), day, window)
+    report = site(db).health.usage(day, window)
     doc = report.model_dump(mode="json", by_alias=True, exclude_none=True)
     _write_text(out, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     if fmt == "json":

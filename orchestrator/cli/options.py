@@ -10,10 +10,16 @@ from typing import Any, TypeVar, cast
 import click
 from pydantic import BaseModel
 
-from ..app import GatePolicy
-from ..execute import Nodes
-from ..plan import load_model
-from ..store import Engine, describe_failure, integrity_problem, open_store
+from ..app import (
+    Engine,
+    GatePolicy,
+    Nodes,
+    Site,
+    SiteConfig,
+    StoreDamaged,
+    describe_failure,
+    load_model,
+)
 from .output import BAD_INPUT, FAILED, console, fail, problems_table
 
 M = TypeVar("M", bound=BaseModel)
@@ -110,24 +116,28 @@ def gate_options(fn: F) -> F:
     return cast(F, wrapped)
 
 
-def engine(db: str | None, check: bool = False) -> Engine:
-    """The store for `db`; with `check`, SQLite's quick check first (before a wave starts or resumes)."""
+def site(db: str | None, check: bool = False, **settings: Any) -> Site:
+    """The site over the store `db` (the rest of its configuration from `settings`, SiteConfig's fields); with
+    `check`, SQLite's quick check first (before a wave starts or resumes)."""
     try:
-        opened = open_store(db)
-        damage = integrity_problem(opened) if check else None
+        return Site(SiteConfig(store=db, check=check, **settings))
+    except StoreDamaged as damage:
+        fail(
+            f"状态库完整性检查未通过（{damage.problem}）：请从备份恢复后再运行",
+            f"the store failed its integrity check ({damage.problem}): restore it from a backup before running",
+            status=FAILED,
+        )
     except Exception as exc:
         said = describe_failure(exc)
         if said is not None:  # locked, full, corrupt, unreachable: a failure, exit 1
             fail(*said, status=FAILED)
         fail(f"无法打开状态库：{exc}", f"cannot open the store: {exc}")  # a bad URL: bad input, exit 2
-        raise  # unreachable: fail() exits
-    if damage is not None:
-        fail(
-            f"状态库完整性检查未通过（{damage}）：请从备份恢复后再运行",
-            f"the store failed its integrity check ({damage}): restore it from a backup before running",
-            status=FAILED,
-        )
-    return opened
+    raise SystemExit(FAILED)  # unreachable: fail() exits
+
+
+def engine(db: str | None, check: bool = False) -> Engine:
+    """The store for `db`; with `check`, SQLite's quick check first (before a wave starts or resumes)."""
+    return site(db, check).engine
 
 
 def model_or_exit(path: Path | None, model: type[M], title: str) -> M:

@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..plan import IntakeError
+from ..app import IntakeError
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 

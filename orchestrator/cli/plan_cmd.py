@@ -12,9 +12,7 @@ import yaml
 from rich.markup import escape
 from rich.table import Table
 
-from ..app import plan_observed, read_observation
-from ..reports import gantt
-from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings
+from ..app import DEFAULT_WAVES, Roadmap, WaveSettings, gantt, plan_observed, read_observation
 from .inputs import Inputs, gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 

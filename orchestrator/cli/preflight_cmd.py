@@ -9,10 +9,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..app import run_preflight
-from ..execute import Nodes
-from ..store import Store
-from .options import DB, TREE, engine, model_or_exit
+from ..app import Nodes, run_preflight
+from .options import DB, TREE, model_or_exit, site
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
 SEVERITY_ZH = {"critical": "[red]严重 critical[/]", "warning": "[yellow]提醒 warning[/]"}
@@ -42,7 +40,7 @@ def preflight_command(wave: str, tree: Path, db: str | None, nodes_file: Path | 
         if nodes_file is None
         else model_or_exit(nodes_file, Nodes, "执行节点文件有误 The nodes file is invalid")
     )
-    store = Store(engine(db))
+    store = site(db).store
     if fmt == "table":
         console(stderr=True).print(
             f"预检批次 {wave}：检查渲染目录和各主机…  preflight of {wave}: the tree, then the hosts…"

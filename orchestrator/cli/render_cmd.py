@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..app import DEFAULT_RENDER, DEFAULT_WAVES, RenderSettings, WaveSettings
 from ..contracts import Tree
-from ..render import DEFAULT_RENDER, RenderSettings
-from ..waves import DEFAULT_WAVES, WaveSettings
 from .inputs import gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 

@@ -8,9 +8,15 @@ from pathlib import Path
 
 import click
 
-from ..app import REPORTS, PdfError, ReportRequest, build_report
-from ..reports import EvaluationSettings
-from ..waves import DEFAULT_WAVES, WaveSettings
+from ..app import (
+    DEFAULT_WAVES,
+    REPORTS,
+    EvaluationSettings,
+    PdfError,
+    ReportRequest,
+    WaveSettings,
+    build_report,
+)
 from .inputs import gather, portfolio_options
 from .options import DB, engine, model_or_exit, write_files
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problems_table

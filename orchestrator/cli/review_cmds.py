@@ -11,8 +11,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..store import MAX_COMMENT, PENDING, Accounts, ReviewRefused, Reviews
-from .options import DB, engine
+from ..app import MAX_COMMENT, ReviewRefused
+from .options import DB, site
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 
 
@@ -30,28 +30,7 @@ def review_group() -> None:
 @FORMAT
 def review_list(department: str | None, everything: bool, db: str | None, fmt: str) -> None:
     """列出待审核的版本 List the versions waiting for review (unreviewed or returned, newer than the one in force)."""
-    store = engine(db)
-    accounts, reviews = Accounts(store), Reviews(store)
-    if everything:
-        codes = [department] if department else accounts.departments()
-        versions = [v for code in codes for v in accounts.versions(code)]
-    else:
-        versions = [v for v in reviews.waiting() if department in (None, v.department)]
-    seen = {code: reviews.of(code) for code in {v.department for v in versions}}
-    force = {code: reviews.in_force(code) for code in seen}
-    rows = [
-        {
-            "department": v.department,
-            "version": v.version,
-            "filename": v.filename,
-            "valid": v.valid,
-            "submitted_by": v.submitted_by,
-            "submitted_at": v.submitted_at.isoformat(),
-            "review": seen[v.department].get(v.version, PENDING).as_json(),
-            "in_force": v.version == force[v.department],
-        }
-        for v in versions
-    ]
+    rows = site(db).plans.versions(department, everything)
     if fmt == "json":
         emit_json(rows)
         return
@@ -83,16 +62,15 @@ STATUS = {"pending": "待审核 pending", "approved": "已通过 approved", "ret
 def _review(
     decision: str, department: str, version: int, comment: str, by: str, db: str | None, fmt: str
 ) -> None:
-    store = engine(db)
-    user = Accounts(store).user(by)
-    if user is None or user.disabled or user.role != "supervisor":
+    plans = site(db).plans
+    if not plans.is_supervisor(by):
         fail(
             f"「{by}」不是有效的监管用户：只有监管方可以审核",
             f"'{by}' is not an active supervisor's account: only supervisors review plans",
             BAD_INPUT,
         )
     try:
-        done = Reviews(store).review(department, version, decision, comment, by)
+        done = plans.review(department, version, decision, comment, by)
     except ReviewRefused as refused:
         fail(refused.zh, refused.en, BAD_INPUT if refused.status in (404, 422) else FAILED)
         return

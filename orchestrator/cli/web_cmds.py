@@ -12,13 +12,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from ..app import GatePolicy, build_executor, read_plans
-from ..execute import WaveExecutor
-from ..plan import DEPT_CODE, MigrationPlan
-from ..render import RenderSettings
-from ..store import Accounts, Reviews, Store, seeding
-from ..web import WebConfig, plan_document, plan_yaml
-from .options import DB, TREE, engine, gate_options, model_or_exit
+from ..app import (
+    DEPT_CODE,
+    AccountBook,
+    GatePolicy,
+    PolicySettings,
+    RenderSettings,
+    Store,
+    WaveExecutor,
+    WaveSettings,
+    build_executor,
+    read_plans,
+    seed_versions,
+)
+from .options import DB, TREE, gate_options, model_or_exit, site
 from .output import FORMAT, console, emit_json, fail, problems_table
 
 
@@ -52,32 +59,14 @@ def secure_by_default(host: str) -> bool:
         return True
 
 
-def seed(accounts: Accounts, paths: tuple[Path, ...], actor: str) -> int:
+def seed(accounts: AccountBook, paths: tuple[Path, ...], actor: str) -> int:
     """Loads plan files as the first versions of departments that have none yet, approved (audited) as the
     portfolio filed and reviewed before the service: the versions departments submit later wait for review."""
     intake = read_plans(paths)
     if intake.errors:
         console(stderr=True).print(problems_table(intake.errors, "种子计划有误 The seed plans have errors"))
         raise SystemExit(2)
-    reviews = Reviews(accounts.engine, accounts.clock)
-    with seeding(accounts.engine):  # replicas started together: one seeds, the others then find its versions
-        added = _seed_each(accounts, reviews, intake.plans, actor)
-    return added
-
-
-def _seed_each(accounts: Accounts, reviews: Reviews, plans: list[MigrationPlan], actor: str) -> int:
-    added = 0
-    for plan in plans:
-        code = plan.department.code
-        accounts.add_department(code, plan.department.name, actor)  # ops brought the file: that creates it
-        if not accounts.versions(code):
-            doc = plan_document(plan)
-            row = accounts.add_version(
-                plan.department.code, f"{plan.department.code}.yaml", plan_yaml(doc), doc, [], actor
-            )
-            reviews.review(code, row.version, "approve", "载入时已审核 reviewed before the service", actor)
-            added += 1
-    return added
+    return seed_versions(accounts, intake.plans, actor)
 
 
 def _time_zone(_: click.Context, __: click.Parameter, value: str) -> str:
@@ -168,11 +157,8 @@ def serve_command(
     """启动网页服务 Start the web service (departments, ops, supervisors)."""
     import uvicorn
 
-    from ..policy import PolicySettings
-    from ..waves import WaveSettings
-
-    eng = engine(db)
-    accounts = Accounts(eng)
+    here = site(db)
+    accounts = here.accounts.book
     if seed_paths:
         console().print(f"载入计划 loaded plans: {seed(accounts, seed_paths, 'govmig-serve')}")
     day = as_of.date() if isinstance(as_of, datetime) else None
@@ -181,8 +167,10 @@ def serve_command(
         """The same gates as `govmig run` with the same options: health URL, monitor, cluster or GitOps."""
         return build_executor(store, path, actor, gates)
 
+    from ..web import WebConfig, create_app  # FastAPI and the routes, loaded by this command alone
+
     config = WebConfig(
-        engine=eng,
+        engine=here.engine,
         tree=tree.resolve(),
         secret=_secret(secret_file),
         executor=executor,
@@ -195,7 +183,6 @@ def serve_command(
         time_zone=time_zone,
     )
     console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
-    from ..web import create_app  # FastAPI and the routes, loaded by this command alone
 
     uvicorn.run(
         create_app(config),
@@ -222,7 +209,7 @@ def department_add(code: str, name: str | None, db: str | None, fmt: str) -> Non
     """新增部门 Add a department."""
     if not DEPT_CODE.match(code) or len(code) > 64:
         fail(f"「{code}」不是合法的部门编码：只能用字母、数字和“-”", f"'{code}' is not a department code")
-    created = Accounts(engine(db)).add_department(code, name, "govmig-cli")
+    created = site(db).accounts.book.add_department(code, name, "govmig-cli")
     if fmt == "json":
         emit_json({"code": code, "name": name, "created": created})
     else:
@@ -234,7 +221,7 @@ def department_add(code: str, name: str | None, db: str | None, fmt: str) -> Non
 @FORMAT
 def department_list(db: str | None, fmt: str) -> None:
     """列出部门 List departments."""
-    codes = Accounts(engine(db)).departments()
+    codes = site(db).accounts.book.departments()
     if fmt == "json":
         emit_json(codes)
     else:

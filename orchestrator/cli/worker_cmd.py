@@ -15,9 +15,7 @@ from types import FrameType
 
 import click
 
-from ..app import GatePolicy, Worker, build_executor
-from ..execute import WaveExecutor
-from ..store import Job, Store
+from ..app import GatePolicy, Job, Store, WaveExecutor, Worker, build_executor
 from .options import DB, TREE, engine, gate_options
 from .output import FORMAT, OK, console
 

@@ -3,18 +3,21 @@
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy as _lazy
-from .context import ExecutorFactory, WebConfig
-from .passwords import password_problem, reused
-from .portfolio import plan_document, plan_yaml
-from .security import (
+from ..app import (
     ROLES,
-    Principal,
+    ExecutorFactory,
     hash_password,
     needs_second_factor,
     new_token,
+    password_problem,
+    plan_document,
+    plan_yaml,
+    reused,
     token_digest,
     verify_password,
 )
+from .context import WebConfig
+from .security import Principal
 
 if TYPE_CHECKING:
     from .app import create_app

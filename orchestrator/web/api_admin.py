@@ -15,10 +15,8 @@ from fastapi import APIRouter, Body, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..plan import DEPT_CODE
+from ..app import BUSINESS, DEPT_CODE, hash_password, needs_second_factor, password_problem
 from .deps import Anyone, SecAdmin, SysAdmin, context, said, signed_in
-from .passwords import password_problem
-from .security import BUSINESS, hash_password, needs_second_factor
 from .sign_in import apply_settings, change_password, restart, site_key, source_of
 
 router = APIRouter(prefix="/api", tags=["administration 管理"])

@@ -13,12 +13,10 @@ from fastapi import APIRouter, Body, Query
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from ..app import ApprovalRefused, Asked, Busy, ExecuteError
 from ..contracts import ApprovalStatus
-from ..execute import ExecuteError
-from ..store import ApprovalRefused, Asked
 from .api_ops import Confirmed, Service, asked_for, typed
 from .deps import Approver, Ops, said
-from .runs import Busy
 
 router = APIRouter(prefix="/api", tags=["approvals 双人审批"])
 Status = Literal["pending", "approved", "rejected", "refused"]

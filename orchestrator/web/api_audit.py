@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
-from ..store import AuditLog, aware, entry_json
+from ..app import AuditLog, aware, entry_json
 from .deps import BEARER, context, resolve, role, said
 from .pages import page
 from .security import Principal
@@ -41,7 +41,7 @@ def _since(value: str | None) -> datetime | None:
 
 
 def _log(request: Request) -> AuditLog:
-    return AuditLog(context(request).config.engine)
+    return context(request).site.accounts.audit
 
 
 @router.get("")

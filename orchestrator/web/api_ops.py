@@ -13,12 +13,19 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from ..app import WrongKey, check_key, wave_documents
+from ..app import (
+    ApprovalRefused,
+    Asked,
+    Busy,
+    ExecuteError,
+    Waves,
+    WrongKey,
+    check_key,
+    record_name,
+    wave_documents,
+)
 from ..contracts import JobStatus, Tree
-from ..execute import ExecuteError, record_name
-from ..store import ApprovalRefused, Asked
 from .deps import Ops, Watcher, context, said
-from .runs import Busy, Runs
 
 router = APIRouter(prefix="/api", tags=["operations 运维"])
 WAVE = r"^W[0-9]{2,3}$"
@@ -26,12 +33,12 @@ Wave = Annotated[str, PathParam(pattern=WAVE, description="批次 wave, e.g. W01
 Check = Annotated[bool, Query(description="检查模式：不做任何改变 check mode: change nothing")]
 
 
-def runs(request: Request) -> Runs:
-    r: Runs = request.app.state.runs
+def runs(request: Request) -> Waves:
+    r: Waves = request.app.state.runs
     return r
 
 
-Service = Annotated[Runs, Depends(runs)]
+Service = Annotated[Waves, Depends(runs)]
 
 
 def _refused(exc: ExecuteError) -> Exception:
@@ -69,7 +76,7 @@ def typed(key: str, confirm: str | None) -> None:
         raise said(422, exc.zh, exc.en, field="confirm") from None
 
 
-def asked_for(service: Runs, kind: str, wave: str, key: str, actor: str) -> dict[str, Any]:
+def asked_for(service: Waves, kind: str, wave: str, key: str, actor: str) -> dict[str, Any]:
     """Records an irreversible operation's ask for a second person: 202 and the approval's id; refused at once
     (409) when it could never run or the same ask waits already."""
     try:

@@ -12,25 +12,22 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..policy import Decision
-from ..reports import gantt
-from ..store import MAX_COMMENT, PENDING, ReviewRefused
+from ..app import MAX_COMMENT, Decision, Plans, ReviewRefused, gantt, plan_document, plan_yaml
 from .context import Context
 from .deps import Anyone, Submitter, Supervisor, User, Watcher, context, said, visible
 from .intake_pool import intake_pool
-from .portfolio import Portfolio, plan_document, plan_yaml
 from .security import Principal
 from .uploads import FORM, read_upload
 
 router = APIRouter(prefix="/api", tags=["plans 计划"])
 
 
-def portfolio(request: Request) -> Portfolio:
-    p: Portfolio = request.app.state.portfolio
+def portfolio(request: Request) -> Plans:
+    p: Plans = request.app.state.portfolio
     return p
 
 
-Port = Annotated[Portfolio, Depends(portfolio)]
+Port = Annotated[Plans, Depends(portfolio)]
 
 
 def _known(request: Request, principal: Principal, department: str) -> None:
@@ -40,7 +37,7 @@ def _known(request: Request, principal: Principal, department: str) -> None:
         raise said(404, "没有这个部门的数据", "no such department")
 
 
-def _checked(port: Portfolio, department: str, raw: bytes, name: str) -> dict[str, Any]:
+def _checked(port: Plans, department: str, raw: bytes, name: str) -> dict[str, Any]:
     loaded = port.check(raw, name)
     claimed = loaded.department_code
     if claimed is not None and claimed != department:
@@ -127,7 +124,7 @@ async def submit(request: Request, department: str, principal: Submitter, port: 
         return await pool.run(lambda: _stored(ctx, port, department, raw, name, principal.username))
 
 
-def _stored(ctx: Context, port: Portfolio, department: str, raw: bytes, name: str, by: str) -> dict[str, Any]:
+def _stored(ctx: Context, port: Plans, department: str, raw: bytes, name: str, by: str) -> dict[str, Any]:
     """Checks the upload and keeps it as the department's next version (in a pool thread: parsing, the
     assessment and the YAML of a large plan take seconds)."""
     if not name.lower().endswith(".xlsx"):
@@ -160,21 +157,7 @@ def _version_row(request: Request, principal: Principal, department: str, versio
 def versions(request: Request, department: str, principal: User) -> list[dict[str, Any]]:
     """每个版本及其审核状态 Each version with its review: only the approved version in force feeds the waves."""
     visible(principal, department)
-    ctx = context(request)
-    reviews, in_force = ctx.reviews.of(department), ctx.reviews.in_force(department)
-    return [
-        {
-            "version": v.version,
-            "filename": v.filename,
-            "valid": v.valid,
-            "problems": len(v.problems),
-            "submitted_by": v.submitted_by,
-            "submitted_at": v.submitted_at.isoformat(),
-            "review": reviews.get(v.version, PENDING).as_json(),
-            "in_force": v.version == in_force,
-        }
-        for v in ctx.accounts.versions(department)
-    ]
+    return context(request).site.plans.versions(department)
 
 
 class ReviewBody(BaseModel):
@@ -190,7 +173,7 @@ def review(
     """审核：通过或退回（附意见）Approve a version, or return it with a comment (supervisors only, audited)."""
     _known(request, principal, department)
     try:
-        done = context(request).reviews.review(
+        done = context(request).site.plans.review(
             department, version, body.decision, body.comment, principal.username
         )
     except ReviewRefused as refused:
@@ -228,7 +211,7 @@ def diff(
     return {"a": a, "b": b, "parsed": both, "diff": "\n".join(lines)}
 
 
-def _decisions(port: Portfolio, principal: Principal, department: str | None) -> list[Decision]:
+def _decisions(port: Plans, principal: Principal, department: str | None) -> list[Decision]:
     if department is not None:
         visible(principal, department)
     return [

@@ -1,19 +1,19 @@
-"""The supervisors' reports over the web: the audit inventory, the annual report and the evaluation, the same
-documents `govmig report` writes (HTML, XLSX, PDF), built from the current portfolio and the store's history."""
+"""The supervisors' reports over the web: one route per kind in the report registry (orchestrator/app: the
+inventory, the annual report, the evaluation, and whatever kind is registered later), the same documents
+`govmig report` writes (HTML, XLSX, PDF), built from the current portfolio and the store's history."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ..app import PdfError, ReportRequest, build_report
-from .api_plans import Port
+from ..app import REPORTS, PdfError, ReportKind
 from .deps import Watcher, context, said
 
-router = APIRouter(prefix="/api/reports", tags=["reports 报告"])
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="报告年度 year (default: last year)")]
 Kind = Literal["html", "xlsx", "pdf"]
 MEDIA = {
@@ -21,6 +21,7 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
+Endpoint = Callable[..., Awaitable[Response]]
 
 
 def _send(files: dict[str, bytes], fmt: str) -> Response:
@@ -29,21 +30,14 @@ def _send(files: dict[str, bytes], fmt: str) -> Response:
     return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
 
 
-@router.get("/inventory.xlsx", response_class=Response)
-async def inventory(request: Request, principal: Watcher, port: Port) -> Response:
-    """审计清单 The audit inventory (every system, its approval, funding and decision, its lifecycle)."""
-    return await _report(request, port, "inventory", "xlsx", None)
-
-
 async def _report(
-    request: Request, port: Port, kind: str, fmt: Kind, year: int | None, department: str | None = None
+    request: Request, kind: ReportKind, fmt: str, year: int | None, department: str | None = None
 ) -> Response:
-    view = port.view()
-    lifecycles = await run_in_threadpool(port.lifecycles, view.decisions)
-    asked = ReportRequest(year, department, pdf=fmt == "pdf", lifecycles=lifecycles)
-    engine = context(request).config.engine
+    if fmt not in kind.formats:
+        raise said(404, f"{kind.zh}没有 {fmt} 格式", f"the {kind.en} is not offered as {fmt}")
+    reports = context(request).site.reports
     try:
-        report = await run_in_threadpool(build_report, kind, view.portfolio, engine, asked)
+        report = await run_in_threadpool(reports.build, kind.name, year, department, fmt == "pdf")
     except PdfError:
         raise said(  # the printer's own words are never sent: they may name the server's paths
             503,
@@ -55,22 +49,47 @@ async def _report(
     return _send(report.files, fmt)
 
 
-@router.get("/annual.{fmt}", response_class=Response)
-async def annual(
-    request: Request,
-    fmt: Kind,
-    principal: Watcher,
-    port: Port,
-    year: Year = None,
-    department: str | None = None,
-) -> Response:
-    """年度报告 The annual report on sharing work (002 三(二)), for the province or one department."""
-    return await _report(request, port, "annual", fmt, year, department)
+def _endpoint(kind: ReportKind) -> tuple[str, Endpoint]:
+    """The route's path and its function for `kind`: a single format is in the path, several are `{fmt}`; the
+    year is asked for a yearly kind, the department for one built per department too."""
+    if len(kind.formats) == 1:
+        [only] = kind.formats
+
+        async def single(request: Request, principal: Watcher) -> Response:
+            return await _report(request, kind, only, None)
+
+        return f"/{kind.name}.{only}", single
+    if kind.by_department:
+
+        async def by_department(
+            request: Request, fmt: Kind, principal: Watcher, year: Year = None, department: str | None = None
+        ) -> Response:
+            return await _report(request, kind, fmt, year, department)
+
+        return f"/{kind.name}.{{fmt}}", by_department
+
+    async def yearly(request: Request, fmt: Kind, principal: Watcher, year: Year = None) -> Response:
+        return await _report(request, kind, fmt, year)
+
+    return f"/{kind.name}.{{fmt}}", yearly
 
 
-@router.get("/evaluation.{fmt}", response_class=Response)
-async def evaluation(
-    request: Request, fmt: Kind, principal: Watcher, port: Port, year: Year = None
-) -> Response:
-    """考核评价 The department evaluation: scores, breakdown, ranking, funds withheld."""
-    return await _report(request, port, "evaluation", fmt, year)
+def router() -> APIRouter:
+    """The reports' routes, one per kind registered when the service is made."""
+    routes = APIRouter(prefix="/api/reports", tags=["reports 报告"])
+    for kind in REPORTS.values():
+        _add(routes, kind)
+    return routes
+
+
+def _add(routes: APIRouter, kind: ReportKind) -> None:
+    path, endpoint = _endpoint(kind)
+    endpoint.__name__ = kind.name
+    routes.add_api_route(
+        path,
+        endpoint,
+        methods=["GET"],
+        response_class=Response,
+        summary=f"{kind.zh} {kind.en}",
+        description=f"{kind.zh} The {kind.en}, as `govmig report {kind.name}` writes it.",
+    )

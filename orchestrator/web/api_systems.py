@@ -12,9 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..app import say_on_system
-from ..execute import ExecuteError
-from ..store import MAX_COMMENT, aware
+from ..app import MAX_COMMENT, ExecuteError, aware, say_on_system
 from .deps import context, role, said, visible
 from .security import Principal
 

@@ -21,7 +21,6 @@ from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
 from ..app import ledger as decision_ledger
-from ..monitor import health_document
 from .api_plans import Port
 from .deps import User, Watcher, context, visible
 from .security import Principal
@@ -47,12 +46,12 @@ class HealthCache:
         now = time.monotonic()
         if now - self._checked < self._recheck:
             return
-        health = context(request).health
-        last = health.cycles(1)
+        health = context(request).site.health
+        last = health.records.cycles(1)
         key = (last[0].id if last else None, len(last))
         self._checked = now
         if key != self._key:
-            self._doc = health_document(health)
+            self._doc = health.document()
             self._body = json.dumps(self._doc, ensure_ascii=False).encode()
             self._gzip = gzip.compress(self._body, compresslevel=6, mtime=0)
             self._key = key

@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from ..store import SignInThrottle, StoreFailure, describe_failure
+from ..app import StoreFailure, describe_failure
 from . import (
     api_admin,
     api_approvals,
@@ -34,8 +34,6 @@ from .body_limits import BodyLimits
 from .context import Context, WebConfig
 from .errors import answer, http_error, server_error, validation_error
 from .intake_pool import IntakePool
-from .portfolio import Portfolio
-from .runs import Runs
 
 STATIC = Path(__file__).parent / "static"
 DOCS_STATIC = Path(fastapi_offline.__file__).parent / "static"
@@ -104,10 +102,10 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     ctx = Context(config)
     app.state.ctx = ctx
-    app.state.portfolio = Portfolio(ctx)
-    app.state.runs = Runs(ctx, app.state.portfolio)
+    app.state.portfolio = ctx.site.plans
+    app.state.runs = ctx.site.waves
     app.state.health_cache = HealthCache()
-    app.state.throttle = SignInThrottle(config.engine)
+    app.state.throttle = ctx.site.accounts.throttle
     app.state.intake = IntakePool(config.intake_workers, config.intake_per_department)
     app.add_middleware(BodyLimits)  # innermost of these: its 413 carries the security headers too
     app.add_middleware(SecurityHeaders, tls=config.secure_cookies)
@@ -125,7 +123,7 @@ def create_app(config: WebConfig) -> FastAPI:
         api_approvals.router,
         api_systems.router,
         api_watch.router,
-        api_reports.router,
+        api_reports.router(),
         api_admin.router,
         api_audit.router,
         api_audit.pages,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..plan import DEFAULT_LIMITS
+from ..app import DEFAULT_LIMITS
 
 KiB, MiB = 1024, 1024 * 1024
 FORM_OVERHEAD = 64 * KiB

@@ -5,27 +5,26 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
-from ..execute import WaveExecutor
-from ..policy import PolicySettings
-from ..render import RenderSettings
-from ..store import (
-    Accounts,
+from ..app import (
+    AccountBook,
     Engine,
-    HealthStore,
+    ExecutorFactory,
     PasswordHistoryBook,
+    PolicySettings,
+    RenderSettings,
     Reviews,
     SecondFactors,
     SecurityPolicy,
     Sessions,
+    Site,
+    SiteConfig,
     Store,
     Tokens,
+    WaveSettings,
 )
-from ..waves import WaveSettings
-
-ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
 
 
 @dataclass
@@ -61,13 +60,30 @@ class WebConfig:
     """The site's observation period after acceptance, as the pages tell it (`govmig serve --observation-days`
     gives the executor the same figure, and its gate is what enforces it)."""
 
+    def site_config(self) -> SiteConfig:
+        """The one configuration the application layer is built from."""
+        return SiteConfig(
+            store=self.engine,
+            tree=self.tree,
+            policy=self.policy,
+            schedule=self.schedule,
+            render=self.render,
+            executor=self.executor,
+            today=self.today,
+            observation_days=lambda: self.observation_days,  # as it stands: the setting may change
+            session_idle_minutes=self.session_idle_minutes,
+            totp_seconds=self.totp_seconds,
+        )
+
 
 @dataclass
 class Context:
+    """The site (store and queue opened once, the use cases) and, by their old names, its parts the routes use."""
+
     config: WebConfig
+    site: Site = field(init=False)
     store: Store = field(init=False)
-    accounts: Accounts = field(init=False)
-    health: HealthStore = field(init=False)
+    accounts: AccountBook = field(init=False)
     reviews: Reviews = field(init=False)
     sessions: Sessions = field(init=False)
     tokens: Tokens = field(init=False)
@@ -76,12 +92,12 @@ class Context:
     history: PasswordHistoryBook = field(init=False)
 
     def __post_init__(self) -> None:
-        self.store = Store(self.config.engine)
-        self.accounts = Accounts(self.config.engine)
-        self.health = HealthStore(self.config.engine)
-        self.reviews = Reviews(self.config.engine)
-        self.sessions = Sessions(self.config.engine, idle=timedelta(minutes=self.config.session_idle_minutes))
-        self.tokens = Tokens(self.config.engine)
-        self.factors = SecondFactors(self.config.engine, seconds=self.config.totp_seconds)
-        self.security = SecurityPolicy(self.config.engine)
-        self.history = PasswordHistoryBook(self.config.engine)
+        self.site = site = Site(self.config.site_config())
+        self.store = site.store
+        self.accounts = site.accounts.book
+        self.reviews = site.plans.reviews
+        self.sessions = site.accounts.sessions
+        self.tokens = site.accounts.tokens
+        self.factors = site.accounts.factors
+        self.security = site.accounts.security
+        self.history = site.accounts.history

@@ -19,9 +19,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..store import Signed
+from ..app import BUSINESS, Signed, same, token_digest
 from .context import Context
-from .security import BUSINESS, Principal, same, token_digest
+from .security import Principal
 
 BEARER = HTTPBearer(auto_error=False, description="API 令牌 token (govmig user add --token)")
 SAFE = {"GET", "HEAD", "OPTIONS"}

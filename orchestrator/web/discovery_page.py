@@ -15,10 +15,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ..app import DepartmentFindings, department_findings, read_observation
+from ..app import DepartmentFindings, Plans, department_findings, plan_document, plan_yaml, read_observation
 from .deps import User, context, said, visible
 from .pages import _viewer, page
-from .portfolio import Portfolio, plan_document, plan_yaml
 
 OBSERVED = "observed.yaml"
 api = APIRouter(prefix="/api", tags=["discovery 发现"])
@@ -37,7 +36,7 @@ def _findings(request: Request, department: str) -> DepartmentFindings | None:
             "观测文件无法读取，请运维重新运行 govmig discover",
             "the observation file cannot be read: ops should run govmig discover again",
         )
-    portfolio: Portfolio = request.app.state.portfolio
+    portfolio: Plans = request.app.state.portfolio
     return department_findings(portfolio.view().plans, observation, department, waves=ctx.config.schedule)
 
 

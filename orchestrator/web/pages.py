@@ -13,10 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from ..execute import record_name
-from ..store import PENDING, SignInThrottle
+from ..app import ADMINISTRATORS, PENDING, ROLE_ZH, SignInThrottle, record_name
 from .deps import BEARER, check_csrf, context, csrf_token, resolve, said, signed_in, visible
-from .security import ADMINISTRATORS, ROLE_ZH, Principal
+from .security import Principal
 from .sign_in import attempt, change_password, restart, source_of
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -232,4 +231,5 @@ async def reports_page(request: Request) -> Response:
         principal,
         year=request.app.state.portfolio.view().as_of.year - 1,
         departments=context(request).accounts.departments(),
+        reports=context(request).site.reports.kinds,
     )

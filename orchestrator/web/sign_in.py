@@ -18,11 +18,20 @@ from typing import Any, Literal
 
 from fastapi import Request
 
-from ..store import KeyFailure, SecuritySettings, SignInThrottle, utcnow
+from ..app import (
+    KeyFailure,
+    Problem,
+    SecuritySettings,
+    SignInThrottle,
+    hash_password,
+    needs_second_factor,
+    password_problem,
+    reused,
+    utcnow,
+    verify_or_dummy,
+)
 from .context import Context
 from .deps import context, said, signed_in
-from .passwords import Problem, password_problem, reused
-from .security import hash_password, needs_second_factor, verify_or_dummy
 
 Outcome = Literal["ok", "wrong", "throttled", "user_locked"]
 

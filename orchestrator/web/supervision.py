@@ -12,10 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..app import STATE_ZH
-from ..monitor import reason_said, state_said
-from ..policy import Flag
-from .portfolio import Portfolio
+from ..app import STATE_ZH, Flag, Plans, said
 
 WORST = 200
 """How many systems, worst first, the dashboard lists one by one (the full list is GET /api/health)."""
@@ -30,21 +27,18 @@ def local_time(iso: str | None, zone: str) -> str | None:
 
 def _said(s: dict[str, Any], names: dict[str, str], titles: dict[str, str], zone: str) -> dict[str, Any]:
     """One system's row as people read it: its name and department's name beside the codes, the local time."""
-    zh, en = reason_said(s["reason"])
     return {
         "system": s["system"],
         "name": titles.get(s["system"], s["system"]),
         "department_name": names.get(s["department"], s["department"]),
-        **{k: s[k] for k in ("zone", "wave", "state", "reason")},
-        "state_zh": state_said(s["state"]),
-        "reason_zh": zh,
-        "reason_en": en,
+        **{k: s[k] for k in ("zone", "wave")},
+        **said(s["state"], s["reason"]),  # the words beside the codes, as `govmig health` prints them
         "since": s["since"],
         "since_local": local_time(s["since"], zone),
     }
 
 
-def dashboard_document(doc: dict[str, Any], port: Portfolio, zone: str = "Asia/Shanghai") -> dict[str, Any]:
+def dashboard_document(doc: dict[str, Any], port: Plans, zone: str = "Asia/Shanghai") -> dict[str, Any]:
     groups: dict[str, dict[str, Counter[str]]] = {
         k: defaultdict(Counter) for k in ("department", "wave", "zone")
     }

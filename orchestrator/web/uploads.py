@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.datastructures import UploadFile
 
-from ..plan import DEFAULT_LIMITS
+from ..app import DEFAULT_LIMITS
 from .body_limits import FORM_OVERHEAD, size_text
 from .deps import said
 

@@ -327,7 +327,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const reportLinks = () => {
     const dept = $("#department")?.value;
     for (const a of document.querySelectorAll("a[data-report]")) {
-      const scope = dept && a.dataset.report === "annual" ? `&department=${encodeURIComponent(dept)}` : "";
+      const scope = dept && a.dataset.department ? `&department=${encodeURIComponent(dept)}` : "";
       a.href = `/api/reports/${a.dataset.report}.${a.dataset.fmt}?year=${$("#year").value}${scope}`;
     }
   };

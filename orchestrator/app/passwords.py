@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..store import SecuritySettings
-from .security import verify_password
+from .credentials import verify_password
 
 Problem = tuple[str, str]
 CLASSES = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())

@@ -1,4 +1,4 @@
-"""Waves asked for from the browser: checked here, queued in the store, carried out by a worker (`govmig worker`).
+"""Waves and runs: asked for from the browser or the console, checked here, queued in the store, carried out by a worker (`govmig worker`).
 
 The web never runs a playbook itself, so any replica can take the request and the run goes on when that replica
 is gone. What can be refused at once is refused before anything is queued: a wave the tree has no playbook for,
@@ -10,22 +10,30 @@ discarding the target's writes) is only asked here, and queued once a second per
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..app import Written, admissible, ask
-from ..store import Approvals, Asked, Job, Queued, RunQueue
-from .context import Context
-from .portfolio import Portfolio
+from ..contracts import SystemState
+from ..execute import WaveExecutor
+from ..store import Asked, Job, Queued, RunQueue
+from .asking import ask
+from .irreversible import admissible
+from .plans import Plans
+from .tree_files import Written
+
+if TYPE_CHECKING:
+    from .site import Site
 
 
 class Busy(Exception):
     pass
 
 
-class Runs:
-    def __init__(self, ctx: Context, portfolio: Portfolio) -> None:
-        self.ctx, self.portfolio = ctx, portfolio
-        self.queue = RunQueue(ctx.config.engine)
-        self.approvals = Approvals(ctx.config.engine)
+class Waves:
+    def __init__(self, site: Site, plans: Plans) -> None:
+        self.site, self.portfolio = site, plans
+        self.queue = RunQueue(site.engine)
+        self.approvals = site.accounts.approvals
 
     def active(self, record: str) -> bool:
         return self.queue.active(record) is not None
@@ -35,11 +43,11 @@ class Runs:
         return self.queue.active(record)
 
     def render(self, actor: str) -> Written:
-        counts = self.portfolio.view().portfolio.write(self.ctx.config.tree)
-        self.ctx.store.audit(
+        counts = self.portfolio.view().portfolio.write(self.site.tree)
+        self.site.store.audit(
             actor,
             "render",
-            str(self.ctx.config.tree),
+            str(self.site.tree),
             "ok",
             f"written={counts.written} removed={counts.removed}",
         )
@@ -54,7 +62,7 @@ class Runs:
         check: bool = False,
         rerun: bool = False,
     ) -> Job:
-        executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
+        executor = self.site.executor(actor)
         try:
             return ask(self.queue, executor, kind, wave, actor, system=system, check=check, rerun=rerun)
         except Queued as exc:
@@ -66,16 +74,27 @@ class Runs:
         (WaveFinished, 409) unless `rerun` (audited)."""
         return self._ask("run", wave, actor, check=check, rerun=rerun).record
 
-    def ask_irreversible(self, kind: str, wave: str, system: str, actor: str) -> Asked:
+    def ask_irreversible(
+        self,
+        kind: str,
+        wave: str,
+        system: str,
+        actor: str,
+        channel: str = "web",
+        tree: Path | None = None,
+        observation_days: float | None = None,
+        executor: WaveExecutor | None = None,
+    ) -> Asked:
         """Records the ask for a second person (ApprovalRefused when the same waits already), having refused at
-        once (ExecuteError) what could never run."""
-        executor = self.ctx.config.executor(self.ctx.store, self.ctx.config.tree, actor)
-        admissible(executor, kind, wave, system)
-        config = self.ctx.config
+        once (ExecuteError) what could never run: the web's ask and the console's alike (`channel`, and the tree,
+        observation period and executor the console was given; the site's by default)."""
+        where = self.site.tree if tree is None else tree
+        checked = self.site.executor(actor, where) if executor is None else executor
+        admissible(checked, kind, wave, system)
         options = {
-            "channel": "web",
-            "tree": str(config.tree.resolve()),  # approved from the console, it runs on the same tree
-            "observation_days": config.observation_days,
+            "channel": channel,
+            "tree": str(where.resolve()),  # approved from the console, it runs on the same tree
+            "observation_days": self.site.observation_days if observation_days is None else observation_days,
         }
         return self.approvals.ask(kind, system, wave, actor, options)
 
@@ -99,3 +118,14 @@ class Runs:
                 return False
             time.sleep(0.1)
         return True
+
+    def migrated(self) -> set[str]:
+        """Systems a real (not check-mode) wave run has finished moving: what the monitor watches by default."""
+        store = self.site.store
+        return {
+            s.system
+            for w in store.waves()
+            if not w.check_mode
+            for s in store.systems(w.wave)
+            if s.state == SystemState.done
+        }

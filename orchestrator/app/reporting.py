@@ -1,0 +1,27 @@
+"""Reports: the registry's kinds, built over the portfolio in force and the store's history, with each system's
+lifecycle as the site knows it (its plan reviews too)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .reports import REPORTS, Report, ReportKind, ReportRequest, build_report
+
+if TYPE_CHECKING:
+    from .site import Site
+
+
+class Reporting:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    @property
+    def kinds(self) -> list[ReportKind]:
+        return list(REPORTS.values())
+
+    def build(self, kind: str, year: int | None, department: str | None, pdf: bool) -> Report:
+        """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now)."""
+        plans = self.site.plans
+        view = plans.view()
+        asked = ReportRequest(year, department, pdf=pdf, lifecycles=plans.lifecycles(view.decisions))
+        return build_report(kind, view.portfolio, self.site.engine, asked)

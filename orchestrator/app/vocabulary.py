@@ -1,0 +1,142 @@
+"""The stages' own words that the CLI and the web present: their models and settings, their refusals and
+errors, their constants, and the few tools the commands still call as they are. Named once here, so that the
+adapters import the application layer and the contracts only (pyproject.toml: the one-door contract)."""
+
+from ..execute import (
+    RETIRE_RECORD,
+    RUN_STATE_ZH,
+    ExecuteError,
+    Nodes,
+    Outcome,
+    WaveBusy,
+    WaveExecutor,
+    record_name,
+)
+from ..lab import SITE, LabError
+from ..lab import Site as LabSite
+from ..lab import down as lab_down
+from ..lab import up as lab_up
+from ..monitor import STATE_ZH as HEALTH_STATE_ZH
+from ..monitor import (
+    AlertRouting,
+    CatalogError,
+    CycleResult,
+    MonitorConfig,
+    MonitorSettings,
+    alertmanager_config,
+    load_catalog,
+    scrape_config,
+)
+from ..monitor import State as HealthState
+from ..monitor import dashboard as grafana
+from ..monitor import run as run_monitor
+from ..plan import (
+    DEFAULT_LIMITS,
+    DEPT_CODE,
+    Intake,
+    IntakeError,
+    LoadedPlan,
+    MeasuredUsage,
+    Measurement,
+    load_model,
+    zh,
+)
+from ..policy import CATALOG, DEFAULTS, Action, Decision, Flag
+from ..render import DEFAULT_RENDER
+from ..reports import EvaluationSettings, by_department, counts, gantt
+from ..store import (
+    AUDIT_RETENTION_DAYS,
+    DEFAULT_URL,
+    MAX_COMMENT,
+    PENDING,
+    ApprovalRefused,
+    Approvals,
+    Asked,
+    AuditLog,
+    AuditRefused,
+    Job,
+    KeyFailure,
+    Queued,
+    ReviewRefused,
+    SecuritySettings,
+    Signed,
+    SignInThrottle,
+    StoreFailure,
+    aware,
+    describe_failure,
+    entry_json,
+    key_path,
+    utcnow,
+)
+from ..waves import DEFAULT_WAVES, Roadmap
+
+__all__ = [
+    "AUDIT_RETENTION_DAYS",
+    "CATALOG",
+    "DEFAULTS",
+    "DEFAULT_LIMITS",
+    "DEFAULT_RENDER",
+    "DEFAULT_URL",
+    "DEFAULT_WAVES",
+    "DEPT_CODE",
+    "HEALTH_STATE_ZH",
+    "MAX_COMMENT",
+    "PENDING",
+    "RETIRE_RECORD",
+    "RUN_STATE_ZH",
+    "SITE",
+    "Action",
+    "AlertRouting",
+    "ApprovalRefused",
+    "Approvals",
+    "Asked",
+    "AuditLog",
+    "AuditRefused",
+    "CatalogError",
+    "CycleResult",
+    "Decision",
+    "EvaluationSettings",
+    "ExecuteError",
+    "Flag",
+    "HealthState",
+    "Intake",
+    "IntakeError",
+    "Job",
+    "KeyFailure",
+    "LabError",
+    "LabSite",
+    "LoadedPlan",
+    "MeasuredUsage",
+    "Measurement",
+    "MonitorConfig",
+    "MonitorSettings",
+    "Nodes",
+    "Outcome",
+    "Queued",
+    "ReviewRefused",
+    "Roadmap",
+    "SecuritySettings",
+    "SignInThrottle",
+    "Signed",
+    "StoreFailure",
+    "WaveBusy",
+    "WaveExecutor",
+    "alertmanager_config",
+    "aware",
+    "by_department",
+    "counts",
+    "describe_failure",
+    "entry_json",
+    "gantt",
+    "grafana",
+    "key_path",
+    "lab_down",
+    "lab_up",
+    "load_catalog",
+    "load_model",
+    "record_name",
+    "run_monitor",
+    "scrape_config",
+    "utcnow",
+    "zh",
+]
