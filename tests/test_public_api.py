@@ -184,6 +184,8 @@ FACES = {
         "DEFAULT_URL",
         "Engine",
         "Event",
+        "Fence",
+        "Fenced",
         "Figure",
         "HealthStore",
         "Holder",

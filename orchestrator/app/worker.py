@@ -6,6 +6,11 @@ A worker claims the oldest job of its tree, keeps the claim alive with a heartbe
 steps. A worker that dies leaves its job claimed and quiet: the next worker takes it over and runs it again,
 and the executor resumes from the step log (every finished step stays finished). The wave's own lease still
 guards the wave itself, so a CLI `govmig run` and a queued run never go side by side.
+
+A worker that was frozen (SIGSTOP, a paused VM, a partition) past its staleness and woke up after another took its
+job over is fenced: its heartbeat finds the claim gone, its run's writes are refused by the wave's fencing token
+(store/fences.py), and it stops that job where it is, writing nothing (not even the job's end), says so once in
+Chinese and English, and goes on serving.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 
 from ..contracts import JobKind, WaveState
 from ..execute import ExecuteError, WaveBusy, WaveExecutor, gone_here
-from ..store import Engine, Job, RunQueue, Store, StoreFailure
+from ..store import Engine, Fenced, Job, RunQueue, Store, StoreFailure
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
 LOG = logging.getLogger("govmig.worker")
@@ -69,8 +74,12 @@ class Worker:
         job = self.queue.claim(self.name, str(self.tree), self.stale_after, gone)
         if job is None:
             return None
-        status, detail = self._carry_out(job)
-        self.queue.finish(job.id, self.name, status, detail)
+        try:
+            status, detail = self._carry_out(job)
+        except Fenced as fenced:  # another worker has the job: its end is that worker's to write
+            LOG.warning("%s\n%s", fenced.zh, fenced.en)
+            return None
+        self.queue.finish(job.id, self.name, status, detail, token=job.claims)
         ended = self.queue.get(job.id)
         if ended is not None:
             self.on_finished(ended)
@@ -125,6 +134,8 @@ class Worker:
         except ExecuteError as exc:
             self.store.audit(job.actor, "wave.refused", job.record, "refused", exc.en)
             return "refused", exc.en
+        except Fenced:
+            raise
         except Exception as exc:  # a bug or the world failing: the job says so; the step log keeps the state
             LOG.exception("job %s failed", job.id)
             return "failed", f"{type(exc).__name__}: {exc}"
@@ -136,8 +147,11 @@ class Worker:
     def _beat(self, job: Job, executor: WaveExecutor, stop: threading.Event) -> None:
         while not stop.wait(self.heartbeat):
             try:
-                mine, pause = self.queue.beat(job.id, self.name)
+                mine, pause = self.queue.beat(job.id, self.name, token=job.claims)
             except StoreFailure:
                 continue
-            if pause or not mine:
+            if not mine:  # taken over: another worker runs it now
+                executor.fence()
+                return
+            if pause:
                 executor.pause()

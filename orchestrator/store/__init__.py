@@ -9,6 +9,7 @@ from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entr
 from .clock import aware, utcnow
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
+from .fences import Fence, Fenced
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
 from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
@@ -43,6 +44,8 @@ __all__ = [
     "Change",
     "Engine",
     "Event",
+    "Fence",
+    "Fenced",
     "Figure",
     "HealthStore",
     "Holder",

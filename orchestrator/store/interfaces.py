@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from .fences import Fence
 from .leases import Holder
 from .schema import Audit, StepLog, SystemRun, WaveRun
 
@@ -44,6 +45,14 @@ class RunLog(Protocol):
     def step_log(self, wave: str, system: str | None = None) -> list[StepLog]: ...
     def audit(self, actor: str, action: str, target: str, result: str, detail: str | None = None) -> None: ...
     def audit_log(self, target_prefix: str = "") -> list[Audit]: ...
+    def fenced(self, fence: Fence) -> RunLog:
+        """The same log as a run holding `fence` writes to it: every write refused (Fenced) once it is stale."""
+        ...
+
+    def still_held(self) -> None:
+        """Raises Fenced when this view's token is stale (nothing for an unfenced log)."""
+        ...
+
     def leases(self) -> LeaseBook:
         """The lease book over the same database."""
         ...

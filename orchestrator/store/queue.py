@@ -5,6 +5,8 @@ followed by an UPDATE that names the row's state it saw (compare and swap), whic
 where one writer at a time is the rule anyway. A claimed row lives while its worker's heartbeat does; a row whose
 heartbeat is older than `stale_after` (or whose worker, on this machine, is gone) is claimed again by the next
 worker, which resumes the wave from its step log: the queue never decides what was done, the step log does.
+A claim's fencing token is the job's `claims` count, raised by one at every claim: a worker's heartbeat and its
+finish name it, so a worker whose claim was taken over (and even taken back by itself later) changes nothing.
 """
 
 from __future__ import annotations
@@ -195,19 +197,21 @@ class RunQueue:
                 return _job(row)
         return None
 
-    def beat(self, job: int, worker: str) -> tuple[bool, bool]:
-        """(the job is still this worker's, a pause was asked for)."""
+    def beat(self, job: int, worker: str, token: int | None = None) -> tuple[bool, bool]:
+        """(the job is still this worker's under this claim's `token`, a pause was asked for)."""
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(QueuedRun)
                 .where(QueuedRun.id == job, QueuedRun.worker == worker, QueuedRun.status == JobStatus.claimed)
+                .where(QueuedRun.claims == token if token is not None else QueuedRun.id == job)
                 .values(heartbeat_at=self.clock())
             ).rowcount
             pause = conn.scalar(select(QueuedRun.pause).where(QueuedRun.id == job))
         return bool(changed), bool(pause)
 
-    def finish(self, job: int, worker: str, status: str, detail: str) -> bool:
-        """Ends the job (done, failed, refused; or queued again: then another claim resumes it)."""
+    def finish(self, job: int, worker: str, status: str, detail: str, token: int | None = None) -> bool:
+        """Ends the job (done, failed, refused; or queued again: then another claim resumes it), if it is still
+        this worker's under this claim's `token`."""
         now = self.clock()
         values: dict[str, object] = {"status": status, "detail": detail[:2000]}
         if status == JobStatus.queued:
@@ -216,7 +220,10 @@ class RunQueue:
             values["finished_at"] = now
         with self.engine.begin() as conn:
             changed = conn.execute(
-                update(QueuedRun).where(QueuedRun.id == job, QueuedRun.worker == worker).values(**values)
+                update(QueuedRun)
+                .where(QueuedRun.id == job, QueuedRun.worker == worker)
+                .where(QueuedRun.claims == token if token is not None else QueuedRun.id == job)
+                .values(**values)
             ).rowcount
         return bool(changed)
 

@@ -1,14 +1,20 @@
-"""The store's operations: each one transaction, so state on disk is always a state the executor can resume from."""
+"""The store's operations: each one transaction, so state on disk is always a state the executor can resume from.
+
+A run writes through `fenced(fence)`, a view of the same store whose every write first checks the run's fencing
+token in its own transaction (store/fences.py) and raises `Fenced`, writing nothing, when another runner took the
+wave over."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from . import fences
 from .clock import Clock, aware, utcnow
 from .leases import Leases
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
@@ -30,6 +36,34 @@ class Store:
         self.engine = engine
         self.clock = clock
         self.session = sessionmaker(engine, expire_on_commit=False)
+        self.fence: fences.Fence | None = None
+        """The token every write checks first (a run's view of the store), or None: unchecked."""
+
+    def fenced(self, fence: fences.Fence) -> Store:
+        """This store as a run holding `fence` writes to it: each write refused (Fenced) once the token is stale."""
+        view = copy.copy(self)
+        view.fence = fence
+        return view
+
+    def _guard(self, s: Session) -> None:
+        if self.fence is not None:
+            fences.check(s.connection(), self.fence)
+
+    def still_held(self) -> None:
+        """Raises Fenced when this view's token is no longer its record's (a read: before an action outside the
+        store, a playbook's start or a cluster's change, that no transaction could hold back)."""
+        fence = self.fence
+        if fence is None:
+            return
+        with self.engine.connect() as conn:
+            now = fences.current(conn, fence.record)
+        if fence.revoked.is_set() or now != fence.token:
+            raise fences.Fenced(fence.record, fence.token, now)
+
+    def fence_token(self, record: str) -> int | None:
+        """The record's current fencing token (None: never leased)."""
+        with self.engine.connect() as conn:
+            return fences.current(conn, record)
 
     # waves -------------------------------------------------------------------------------------------------
     def open_wave(
@@ -38,6 +72,7 @@ class Store:
         """Creates the wave's records the first time; later calls (resume) leave existing state untouched."""
         now = self.clock()
         with self.session.begin() as s:
+            self._guard(s)
             run = s.get(WaveRun, wave)
             if run is None:
                 run = WaveRun(
@@ -82,6 +117,7 @@ class Store:
 
     def set_wave(self, wave: str, status: str, actor: str, detail: str | None = None) -> None:
         with self.session.begin() as s:
+            self._guard(s)
             run = s.get(WaveRun, wave)
             if run is None:
                 raise KeyError(wave)
@@ -113,6 +149,7 @@ class Store:
         """Recorded before the step runs: a crash from here on leaves it 'started', to be re-run on resume."""
         now = self.clock()
         with self.session.begin() as s:
+            self._guard(s)
             run = s.get(SystemRun, (wave, system))
             assert run is not None
             run.step, run.step_status, run.attempts, run.updated_at = step, "started", run.attempts + 1, now
@@ -128,6 +165,7 @@ class Store:
         now = self.clock()
         status = "finished" if ok else "failed"
         with self.session.begin() as s:
+            self._guard(s)
             run = s.get(SystemRun, (wave, system))
             assert run is not None
             run.state, run.step_status, run.error, run.updated_at = state, status, error, now
@@ -167,6 +205,7 @@ class Store:
     # events and audit --------------------------------------------------------------------------------------
     def add_events(self, wave: str, system: str, step: str, events: Iterable[dict[str, Any]]) -> None:
         with self.session.begin() as s:
+            self._guard(s)
             for e in events:
                 data = e.get("event_data") or {}
                 s.add(
@@ -212,6 +251,7 @@ class Store:
     ) -> None:
         """(host, figures) pairs a step reported."""
         with self.session.begin() as s:
+            self._guard(s)
             for host, data in figures:
                 s.add(Figure(wave=wave, system=system, step=step, host=host, at=self.clock(), data=data))
 
@@ -224,6 +264,7 @@ class Store:
 
     def audit(self, actor: str, action: str, target: str, result: str, detail: str | None = None) -> None:
         with self.session.begin() as s:
+            self._guard(s)
             s.add(
                 Audit(
                     at=self.clock(), actor=actor, action=action, target=target, result=result, detail=detail

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -35,6 +35,17 @@ class WaveLease(Base):
     pid: Mapped[int] = mapped_column(Integer)
     acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FenceToken(Base):
+    """A wave record's fencing token: raised by one at every take and takeover of its lease, never lowered nor
+    deleted (a released lease keeps its record's token), so a runner that lost the lease holds a smaller one and
+    every state write it tries is refused (store/fences.py)."""
+
+    __tablename__ = "fence_tokens"
+    record: Mapped[str] = mapped_column(String(48), primary_key=True)
+    token: Mapped[int] = mapped_column(BigInteger)
+    owner: Mapped[str] = mapped_column(String(64))
 
 
 class SystemRun(Base):

@@ -3,7 +3,9 @@
 A second `run`, a `resume` or a web-started run of a running wave is refused with who runs it since when. After
 a crash the lease is taken over: at once when its holder was a process on this machine that no longer exists
 (kill -9, then `resume`), otherwise once its heartbeat is older than `stale_after`. A holder whose lease was taken
-over finds out at its next heartbeat and pauses, so two runners never go on side by side.
+over finds out at its next heartbeat and is fenced (`on_lost`); every take and takeover raises the record's fencing
+token (store/fences.py), and the run writes through it, so a holder that woke up after a takeover (frozen, cut off
+from the store) has every write refused even before its heartbeat tells it: two runners never go on side by side.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from types import TracebackType
 
-from ...store import Holder, LeaseBook
+from ...store import Fence, Holder, LeaseBook
 from ..errors import WaveBusy
 
 
@@ -58,6 +60,8 @@ class WaveLock:
         self.heartbeat, self.stale_after, self.on_lost = heartbeat, stale_after, on_lost
         self.owner, self.host, self.pid = uuid.uuid4().hex, socket.gethostname(), os.getpid()
         self.held = False
+        self.fence: Fence | None = None
+        """The fencing token this lock holds the record with, once acquired."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -72,6 +76,15 @@ class WaveLock:
                 holder = None
         if holder is not None:
             raise busy(holder, self.record)
+        mine = self.leases.holder(self.record)
+        if mine is None or mine.owner != self.owner:  # taken over (or let go) between our take and our look
+            if mine is not None:
+                raise busy(mine, self.record)
+            raise WaveBusy(
+                f"批次 {self.record} 的租约刚被释放，请重试",
+                f"wave {self.record}'s lease was just let go; try again",
+            )
+        self.fence = mine.fence()
         self.held = True
         self._stop.clear()
         self._thread = threading.Thread(target=self._beat, name=f"govmig-lease-{self.record}", daemon=True)
@@ -97,6 +110,8 @@ class WaveLock:
                 continue
             if not alive:
                 self.held = False
+                if self.fence is not None:
+                    self.fence.revoke()
                 self.on_lost()
                 return
 
