@@ -1,7 +1,8 @@
 """The application layer: the one composition of the stages that the CLI and the web both stand on."""
 
 from .asking import ask
-from .executors import GatePolicy, build_executor
+from .executors import GatePolicy, RunGuard, build_executor
+from .holding import holding
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
@@ -23,6 +24,7 @@ __all__ = [
     "Report",
     "ReportKind",
     "ReportRequest",
+    "RunGuard",
     "WaveFinished",
     "Worker",
     "Written",
@@ -34,6 +36,7 @@ __all__ = [
     "check_key",
     "check_upload",
     "format_of",
+    "holding",
     "ledger",
     "lifecycles",
     "moved_in",

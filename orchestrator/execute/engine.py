@@ -17,17 +17,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..store import Fence, Fenced, RunLog, utcnow
+from ..store import Fence, Fenced, Patience, RunLog, StoreGone, utcnow
 from .acceptance import may_decommission
 from .config import Ports, RunConfig
 from .errors import ExecuteError
 from .loop.batch import Context
 from .loop.cluster import ClusterSteps
 from .loop.controls import Controls, Progress
-from .loop.lease import WaveLock
+from .loop.lease import WaveLock, Window, log_notify
 from .loop.record import Record
 from .loop.wave import CONFIRM, WaveRun
 from .machine.states import DECOMMISSION, DONE, PENDING, RETIRE, Step
+from .machine.wave import in_window
 from .ports.inventory import SystemHosts
 from .ports.rendered import RenderedTree, WaveFiles
 
@@ -125,7 +126,23 @@ class WaveExecutor:
             heartbeat=self.config.lease_heartbeat,
             stale_after=self.config.lease_stale_after,
             on_lost=self.fence,
+            window=Window(
+                heartbeat=min(self.config.window_heartbeat, self.config.lease_heartbeat),
+                stale_after=min(self.config.window_stale_after, self.config.lease_stale_after),
+                unreachable=self.config.window_unreachable,
+                inside=lambda: in_window(
+                    (s.state, s.step, s.step_status) for s in self.ports.store.systems(record)
+                ),
+                notify=self.ports.notify or log_notify,
+                recorded=lambda _zh, en: self.ports.store.audit(
+                    self.actor, "wave.window_unreachable", record, "recorded", en
+                ),
+            ),
         )
+
+    def patience(self) -> Patience:
+        """How the run waits for its store: up to `store_outage` seconds, then it pauses (StoreGone)."""
+        return Patience(bound=self.config.store_outage)
 
     @contextmanager
     def _holding(self, lease: WaveLock | None, record: str) -> Iterator[RunLog]:
@@ -133,13 +150,17 @@ class WaveExecutor:
         with lease or self.lease(record) as lock:
             fence = lock.fence
             self._fence = fence
-            self._log = self.ports.store.fenced(fence) if fence is not None else self.ports.store
+            log = self.ports.store.fenced(fence) if fence is not None else self.ports.store
+            self._log = log.patient(self.patience())
             if fence is not None and self.controls.fenced:
                 fence.revoke()
             try:
                 yield self._log
             except Fenced:
                 self.controls.fence()
+                raise
+            except StoreGone:  # nothing can be recorded: the playbook stops, each system at its recorded step
+                self.controls.abort()
                 raise
             finally:
                 self._log, self._fence = self.ports.store, None

@@ -16,6 +16,7 @@ from .interfaces import LeaseBook, RunLog
 from .keys import KeyFailure, key_path
 from .leases import Holder, Leases
 from .password_history import PasswordHistoryBook
+from .patience import Patience, StoreGone, unreachable
 from .queue import Job, Queued, RunQueue
 from .repo import Store
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
@@ -54,6 +55,7 @@ __all__ = [
     "LeaseBook",
     "Leases",
     "PasswordHistoryBook",
+    "Patience",
     "Pruned",
     "Queued",
     "Review",
@@ -72,6 +74,7 @@ __all__ = [
     "StepLog",
     "Store",
     "StoreFailure",
+    "StoreGone",
     "SystemRun",
     "TokenInfo",
     "Tokens",
@@ -86,6 +89,7 @@ __all__ = [
     "open_store",
     "retired",
     "seeding",
+    "unreachable",
     "utcnow",
     "watched",
 ]

@@ -56,7 +56,7 @@ def bump(conn: Connection, record: str, owner: str) -> int:
     token = conn.execute(
         update(FenceToken)
         .where(FenceToken.record == record)
-        .values(token=FenceToken.token + 1, owner=owner)
+        .values(token=FenceToken.token + 1, owner=owner, stale_after=None)
         .returning(FenceToken.token)
     ).scalar()
     if token is None:  # the record's first lease ever: the lease's own primary key let only this one get here

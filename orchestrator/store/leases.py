@@ -31,6 +31,8 @@ class Holder:
     heartbeat_at: datetime
     token: int = 0
     """The record's fencing token this holder took it with (store/fences.py)."""
+    stale_after: float | None = None
+    """The quiet seconds after which the holder asks to be taken over (shorter while its wave is in its window)."""
 
     def fence(self) -> fences.Fence:
         return fences.Fence(self.wave, self.token)
@@ -92,26 +94,39 @@ class Leases:
                 )
         return bool(changed)
 
-    def beat(self, wave: str, owner: str) -> bool:
-        """The holder is alive; False when the lease is no longer this owner's (taken over: stop at once)."""
+    def beat(self, wave: str, owner: str, stale_after: float | None = None) -> bool:
+        """The holder is alive (and, with `stale_after`, asks to be taken over after that many quiet seconds);
+        False when the lease is no longer this owner's (taken over: stop at once)."""
         with self.engine.begin() as conn:
-            return bool(
+            alive = bool(
                 conn.execute(
                     update(WaveLease)
                     .where(WaveLease.wave == wave, WaveLease.owner == owner)
                     .values(heartbeat_at=self.clock())
                 ).rowcount
             )
+            if alive and stale_after is not None:
+                conn.execute(
+                    update(FenceToken)
+                    .where(FenceToken.record == wave, FenceToken.owner == owner)
+                    .values(stale_after=stale_after)
+                )
+            return alive
 
     def release(self, wave: str, owner: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(WaveLease).where(WaveLease.wave == wave, WaveLease.owner == owner))
+            conn.execute(
+                update(FenceToken)
+                .where(FenceToken.record == wave, FenceToken.owner == owner)
+                .values(stale_after=None)
+            )
 
     def holder(self, wave: str) -> Holder | None:
         with self.engine.connect() as conn:
             row = (
                 conn.execute(
-                    select(WaveLease, FenceToken.token)
+                    select(WaveLease, FenceToken.token, FenceToken.stale_after)
                     .outerjoin(FenceToken, FenceToken.record == WaveLease.wave)
                     .where(WaveLease.wave == wave)
                 )
@@ -129,4 +144,5 @@ class Leases:
             aware(row["acquired_at"]),
             aware(row["heartbeat_at"]),
             int(row["token"] or 0),
+            row["stale_after"],
         )

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..contracts import JobKind, JobStatus
 from . import audit_chain
 from .clock import Clock, aware, utcnow
-from .schema import QueuedRun
+from .schema import FenceToken, QueuedRun
 
 ACTIVE = (JobStatus.queued, JobStatus.claimed)
 KINDS = tuple(JobKind)
@@ -150,22 +150,30 @@ class RunQueue:
         self, worker: str, tree: str, stale_after: float, gone: Callable[[str], bool] = lambda _: False
     ) -> Job | None:
         """The oldest job of `tree` that is queued or whose worker went quiet (or `gone` says died), now this
-        worker's; None when there is none. A takeover is audited with whose heartbeat stopped when."""
+        worker's; None when there is none. Quiet is `stale_after` seconds, or less where the wave's holder asks
+        for less (its wave in its window). A takeover is audited with whose heartbeat stopped when."""
         now = self.clock()
-        quiet = now - timedelta(seconds=stale_after)
         with self.engine.begin() as conn:
             candidates = conn.execute(
-                select(QueuedRun.id, QueuedRun.status, QueuedRun.worker, QueuedRun.heartbeat_at)
+                select(
+                    QueuedRun.id,
+                    QueuedRun.status,
+                    QueuedRun.worker,
+                    QueuedRun.heartbeat_at,
+                    FenceToken.stale_after,
+                )
+                .outerjoin(FenceToken, FenceToken.record == QueuedRun.record)
                 .where(
                     QueuedRun.tree == tree,
                     or_(QueuedRun.status == JobStatus.queued, QueuedRun.status == JobStatus.claimed),
                 )
                 .order_by(QueuedRun.id)  # every unfinished job of the tree: a province has dozens at most
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=True, of=QueuedRun)
             ).all()
-            for id_, status, held_by, beat in candidates:
+            for id_, status, held_by, beat, asked in candidates:
                 taking_over = status == JobStatus.claimed
                 last = aware(beat) if beat is not None else None
+                quiet = now - timedelta(seconds=min(stale_after, asked or stale_after))
                 if taking_over and not (last is None or last < quiet or (held_by and gone(held_by))):
                     continue
                 changed = conn.execute(

@@ -46,6 +46,8 @@ class FenceToken(Base):
     record: Mapped[str] = mapped_column(String(48), primary_key=True)
     token: Mapped[int] = mapped_column(BigInteger)
     owner: Mapped[str] = mapped_column(String(64))
+    stale_after: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """What the holder asks of a taker: take over after this many quiet seconds (shorter in the window)."""
 
 
 class SystemRun(Base):

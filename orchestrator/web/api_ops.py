@@ -13,7 +13,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from ..app import WrongKey, check_key, wave_documents
+from ..app import WrongKey, check_key, holding, wave_documents
 from ..contracts import JobStatus, Tree
 from ..execute import ExecuteError, record_name
 from ..store import ApprovalRefused, Asked
@@ -203,6 +203,7 @@ def wave_state(request: Request, record: str) -> dict[str, Any]:
             "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
         },
         "systems": wave_documents(ctx.store, record) if run_ is not None else [],
+        **holding(ctx.store, record),
     }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...contracts import steps
-from ...store import Fenced, RunLog
+from ...store import Fenced, RunLog, StoreGone
 from ..machine.states import FAILED, Step
 from ..machine.verdicts import GateResult, refusal
 from ..ports.health import Judge
@@ -134,10 +134,10 @@ class Routed:
                 self.context.store.add_events(self.record, key, step, events)
             if figures:
                 self.context.store.add_figures(self.record, key, step, figures)
-        except (
-            Fenced
-        ):  # the runner's thread: the run stops, what the playbook said is another runner's to tell
+        except Fenced:  # the runner's thread: the run stops; the new holder tells what happened
             self.context.controls.fence()
+        except StoreGone:  # the store is gone past the run's bound: the run stops at its recorded steps
+            self.context.controls.abort()
 
 
 def run_step(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...contracts import steps as names
-from ...store import Fenced
+from ...store import Fenced, StoreGone
 from ..machine.states import FAILED, Step
 from ..ports.inventory import SystemHosts
 from ..ports.runner import RunResult, failure_message
@@ -101,6 +101,8 @@ class Through:
                 except Exception as exc:  # the store failing, or fenced: stop; the run's caller hears of it
                     if isinstance(exc, Fenced):
                         self.c.controls.fence()  # our own playbook ends now; nothing more is written
+                    elif isinstance(exc, StoreGone):
+                        self.c.controls.abort()  # nothing can be recorded: stop at a recorded step
                     self.errors.append(exc)
                     go = False
                 self.said[(key, step)] = go
@@ -150,10 +152,10 @@ class Through:
     def finish(self, result: RunResult | None, crashed: str) -> None:
         """The run ended: each system's open step ends by the playbook's tally; a system the run never reached
         (it failed before its first word: cancelled, a syntax error) fails its first step. A fenced run ends
-        nothing: the wave is another runner's."""
-        fenced = next((e for e in self.errors if isinstance(e, Fenced)), None)
-        if fenced is not None:
-            raise fenced
+        nothing (the wave is another runner's), nor does one whose store is gone (it resumes from the record)."""
+        stopped = next((e for e in self.errors if isinstance(e, (Fenced, StoreGone))), None)
+        if stopped is not None:  # fenced, or the store gone past its bound: nothing to end, nothing to record
+            raise stopped
         for key, m in self.members.items():
             with self.locks[key]:
                 self.closed = True
