@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from orchestrator.execute import STEPS
-from orchestrator.store import Store, open_store
+from orchestrator.store import Store, aware, open_store
 from orchestrator.store.patience import MOST
 from tests.conftest import new_database
 from tests.execute.harness import Site, govmig, site
@@ -62,7 +63,7 @@ class Server:
         )
 
     def restart(self, mode: str) -> None:
-        self._ctl("-m", mode, "-w", "restart")
+        self._ctl("-m", mode, "-w", "-l", str(self.root / "pg.log"), "restart")
 
     def stop(self) -> None:
         self._ctl("-m", "fast", "-w", "stop")
@@ -95,6 +96,10 @@ class Trial:
     """Seconds the store was away (0 without a fault)."""
     claims: int
     log: str
+    start: float
+    """Seconds from the wave's run begun to its first step begun (a playbook's start)."""
+    back: datetime | None
+    """When the store answered again."""
 
 
 def _begun(store: Store, systems: list[str], step: str) -> bool:
@@ -104,7 +109,7 @@ def _begun(store: Store, systems: list[str], step: str) -> bool:
         return False
 
 
-def _trial(
+def trial(
     where: Site, url: str, fault: Callable[[], None] | None, at: str, *, outage_bound: float = 60.0
 ) -> Trial:
     """Runs W01 through a worker, `fault()` once both systems began `at`; what it cost."""
@@ -114,7 +119,7 @@ def _trial(
     store = Store(open_store(url))
     options = ["--heartbeat", "0.2", "--stale-after", str(STALE), "--store-outage", str(outage_bound)]
     worker = govmig("worker", *common, *options, "--jobs", "1", cwd=where.root)
-    outage = 0.0
+    outage, back = 0.0, None
     try:
         if fault is not None:
             deadline = time.monotonic() + 180
@@ -124,7 +129,7 @@ def _trial(
             assert worker.poll() is None, "the run ended before its fault"
             began = time.monotonic()
             fault()
-            outage = time.monotonic() - began
+            outage, back = time.monotonic() - began, datetime.now(UTC)
         out, err = worker.communicate(timeout=400)
     finally:
         if worker.poll() is None:
@@ -143,60 +148,68 @@ def _trial(
     entries = [e for k in where.systems for e in store.step_log("W01", k)]
     quiesced = min(e.at for e in entries if e.step == "final_sync")
     switched = max(e.at for e in entries if e.step == "cutover" and e.status == "finished")
-    return Trial((switched - quiesced).total_seconds(), outage, ended["claims"], err)
+    began = store.wave("W01").started_at  # type: ignore[union-attr]
+    start = (min(e.at for e in entries) - began).total_seconds()
+    return Trial((switched - quiesced).total_seconds(), outage, ended["claims"], err, start, back)
 
 
-def _fresh(server: Server, tmp_path: Path, name: str) -> tuple[Site, str]:
+def fresh(server: Server, tmp_path: Path, name: str) -> tuple[Site, str]:
     return site(tmp_path / name, ["alpha", "beta"]), new_database(server.url)
 
 
 def test_store_restarts_and_a_stop_cost_the_window_the_outage_and_seconds_more(
     server: Server, tmp_path: Path
 ) -> None:
-    clean = _trial(*_fresh(server, tmp_path, "clean"), None, "final_sync")
-    fast = _trial(*_fresh(server, tmp_path, "fast"), lambda: server.restart("fast"), "final_sync")
-    immediate = _trial(*_fresh(server, tmp_path, "immediate"), lambda: server.restart("immediate"), "deploy")
+    clean = trial(*fresh(server, tmp_path, "clean"), None, "final_sync")
+    fast = trial(*fresh(server, tmp_path, "fast"), lambda: server.restart("fast"), "final_sync")
+    immediate = trial(*fresh(server, tmp_path, "immediate"), lambda: server.restart("immediate"), "deploy")
 
     def stop_15() -> None:
         server.stop()
         time.sleep(15)
         server.start()
 
-    stopped = _trial(*_fresh(server, tmp_path, "stop"), stop_15, "final_sync")
+    stopped = trial(*fresh(server, tmp_path, "stop"), stop_15, "final_sync")
     print(
         f"\nwindow without a fault {clean.window:.1f} s; restart fast in the window: {fast.window:.1f} s "
         f"(outage {fast.outage:.1f} s); restart immediate at the deploy: window {immediate.window:.1f} s "
         f"(outage {immediate.outage:.1f} s); stopped in the window: {stopped.window:.1f} s "
         f"(outage {stopped.outage:.1f} s)"
     )
-    for trial in (fast, immediate, stopped):
-        assert trial.claims == 1  # waited for, not taken over nor put back
+    for faulted in (fast, immediate, stopped):
+        assert faulted.claims == 1  # waited for, not taken over nor put back
         # the outage and no more than a fault-free window and the longest wait between two tries on top
-        assert trial.window - trial.outage < clean.window + 2 * MOST, (trial.window, trial.outage, clean)
+        assert faulted.window - faulted.outage < clean.window + 2 * MOST, (faulted, clean)
     assert stopped.window - stopped.outage < STALE / 2
 
 
 def test_a_stop_past_the_runs_bound_pauses_it_and_the_worker_claims_it_back_at_once(
     server: Server, tmp_path: Path
 ) -> None:
-    clean = _trial(*_fresh(server, tmp_path, "clean"), None, "final_sync")
-    where, url = _fresh(server, tmp_path, "bound")
+    clean = trial(*fresh(server, tmp_path, "clean"), None, "final_sync")
+    where, url = fresh(server, tmp_path, "bound")
 
     def stop_15() -> None:
         server.stop()
         time.sleep(15)
         server.start()
 
-    paused = _trial(where, url, stop_15, "final_sync", outage_bound=3.0)
+    paused = trial(where, url, stop_15, "final_sync", outage_bound=3.0)
     print(
         f"\nwindow without a fault {clean.window:.1f} s; stopped 15 s in the window with a 3 s bound: "
         f"{paused.window:.1f} s (outage {paused.outage:.1f} s)"
     )
     assert paused.claims == 2  # put back once the store was back, and claimed again by itself
     assert "状态库已" in paused.log and "out of reach" in paused.log, paused.log
-    # paused, then resumed at once: a window's worth more at most (the step it stopped in runs again)
-    assert paused.window - paused.outage < 2 * clean.window + 2 * MOST + 2, (paused, clean)
-    assert paused.window - paused.outage < STALE / 2
+    # paused, then resumed at once: a playbook's start and a window more at most (its step runs again)
+    assert paused.window - paused.outage < 2 * clean.window + clean.start + 2 * MOST, (paused, clean)
     with open_store(url).connect() as conn:
         said = conn.execute(text("select result, detail from audit where action = 'wave.outage'")).all()
+        claimed = conn.execute(
+            text("select at from audit where action = 'queue.claim' order by id")
+        ).scalars()
+        again = [aware(at) for at in claimed][1:]
     assert len(said) == 1 and said[0][0] == "paused", said
+    assert paused.back is not None and len(again) == 1
+    # claimed back as soon as the store answered, long before --stale-after
+    assert (again[0] - paused.back).total_seconds() < STALE / 3, (again, paused.back)
