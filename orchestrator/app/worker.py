@@ -92,6 +92,8 @@ class Worker:
         self._again = False
         """A job was put back after an outage: claim again at once."""
         self._said_down = False
+        self._grace_until = 0.0
+        """Until then (monotonic) takes over no other worker's job: the store was just back, nobody could beat."""
 
     def pause_current(self) -> None:
         """The running job pauses after its running steps (a stopping worker); it is then claimed again."""
@@ -102,7 +104,8 @@ class Worker:
 
     def once(self) -> Job | None:
         """Claims one job and carries it out; the job as it ended, or None when there was nothing to do."""
-        job = self.queue.claim(self.name, str(self.tree), self.stale_after, gone)
+        take_over = time.monotonic() >= self._grace_until
+        job = self.queue.claim(self.name, str(self.tree), self.stale_after, gone, take_over=take_over)
         if job is None:
             return None
         try:
@@ -126,8 +129,11 @@ class Worker:
         while not stop.is_set() and (jobs is None or done < jobs):
             try:
                 finished = self.once()
+                if self._said_down:  # back: the others beat again before anyone is taken over
+                    self._grace_until = time.monotonic() + self.stale_after
                 self._said_down = False
             except StoreFailure as exc:  # the store went away for a moment: the next poll tries again
+                self._grace_until = float("inf")  # no takeovers until the others could beat again
                 if not self._said_down:  # said once per outage, not once per poll
                     zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
                     LOG.warning("执行器暂停领取任务：%s\nthe worker claims nothing for now: %s", zh, en)

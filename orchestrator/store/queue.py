@@ -147,11 +147,18 @@ class RunQueue:
         return _job(row) if row else None
 
     def claim(
-        self, worker: str, tree: str, stale_after: float, gone: Callable[[str], bool] = lambda _: False
+        self,
+        worker: str,
+        tree: str,
+        stale_after: float,
+        gone: Callable[[str], bool] = lambda _: False,
+        take_over: bool = True,
     ) -> Job | None:
         """The oldest job of `tree` that is queued or whose worker went quiet (or `gone` says died), now this
         worker's; None when there is none. Quiet is `stale_after` seconds, or less where the wave's holder asks
-        for less (its wave in its window). A takeover is audited with whose heartbeat stopped when."""
+        for less (its wave in its window); with `take_over` False only queued jobs (a worker just back from a
+        store outage: the others' heartbeats are old because they could not beat either). A takeover is audited
+        with whose heartbeat stopped when."""
         now = self.clock()
         with self.engine.begin() as conn:
             candidates = conn.execute(
@@ -174,6 +181,8 @@ class RunQueue:
                 taking_over = status == JobStatus.claimed
                 last = aware(beat) if beat is not None else None
                 quiet = now - timedelta(seconds=min(stale_after, asked or stale_after))
+                if taking_over and not take_over:
+                    continue
                 if taking_over and not (last is None or last < quiet or (held_by and gone(held_by))):
                     continue
                 changed = conn.execute(

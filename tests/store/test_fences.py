@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from orchestrator.store import Fenced, Leases, RunQueue, Store, open_store
+from orchestrator.store import Fenced, Leases, RunQueue, Store, describe_failure, open_store
 
 
 def test_a_taken_over_runner_writes_nothing(store_url: str) -> None:
@@ -37,6 +37,7 @@ def test_a_taken_over_runner_writes_nothing(store_url: str) -> None:
             write()
         assert refused.value.token == held.token and refused.value.current == now.token
         assert "已由其他执行器接管" in refused.value.zh and "taken over" in refused.value.en
+        assert describe_failure(refused.value) == (refused.value.zh, refused.value.en)  # the CLI says it
     assert [(e.step, e.status) for e in store.step_log(wave)] == before  # nothing of it written
     assert store.system(wave, "630000-T/a").state == "pending" and store.wave(wave).status == "running"  # type: ignore[union-attr]
     second = store.fenced(now.fence())
@@ -68,6 +69,8 @@ def test_a_queue_claim_is_fenced_by_its_count(store_url: str) -> None:
     job = queue.enqueue("run", "W01", f"W{uuid.uuid4().hex[:8]}", tree, "ops")
     first = queue.claim("host-a:1:x", tree, stale_after=0.0)
     assert first is not None and first.claims == 1
+    # a worker just back from a store outage takes nobody's job over: nobody could beat meanwhile
+    assert queue.claim("host-b:2:y", tree, stale_after=0.0, take_over=False) is None
     again = queue.claim("host-a:1:x", tree, stale_after=0.0)  # the same worker took its own quiet job back
     assert again is not None and again.claims == 2
     assert queue.beat(job.id, "host-a:1:x", token=1) == (False, False)  # the first claim is over
