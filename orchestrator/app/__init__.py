@@ -40,8 +40,9 @@ from .credentials import (
 )
 from .discover_inventory import waves_of
 from .discover_run import Discovered, DiscoverError, discover
-from .executors import GatePolicy, build_executor
+from .executors import GatePolicy, RunGuard, build_executor
 from .health import Health, said
+from .holding import holding
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
@@ -241,6 +242,7 @@ __all__ = [
     "ReviewRefused",
     "Reviews",
     "Roadmap",
+    "RunGuard",
     "SecondFactors",
     "SecurityPolicy",
     "SecuritySettings",
@@ -286,6 +288,7 @@ __all__ = [
     "gantt",
     "grafana",
     "hash_password",
+    "holding",
     "key_path",
     "lab_down",
     "lab_up",

@@ -49,6 +49,16 @@ class GatePolicy:
     site's observation period, 观察期); 0: right after the acceptance."""
 
 
+@dataclass(frozen=True)
+class RunGuard:
+    """How a run bears faults of its control plane (execute/config.py says each one)."""
+
+    store_outage: float = 60.0
+    window_heartbeat: float = 1.0
+    window_stale_after: float = 10.0
+    window_unreachable: float = 5.0
+
+
 def _monitor_gate(prometheus: str, hold_seconds: float) -> Callable[[str], GateResult]:
     """The monitor's verdict on a target's probe, as the executor's cutover gate."""
     held = ProbeHeld(connect(prometheus, 10), hold_seconds)
@@ -73,8 +83,11 @@ def build_executor(
     policy: GatePolicy,
     runner: PlaybookRunner | None = None,
     lease: tuple[float, float] = (5.0, 30.0),
+    guard: RunGuard | None = None,
 ) -> WaveExecutor:
-    """The executor for `policy`; `lease`: the wave lease's heartbeat and the age at which it is stale (s)."""
+    """The executor for `policy`; `lease`: the wave lease's heartbeat and the age at which it is stale (s);
+    `guard`: how the run bears a store outage and keeps its lease in the window (defaults: RunGuard())."""
+    guard = guard or RunGuard()
     api = api_client(policy.kubeconfig)
     hold = policy.hold_seconds
     return WaveExecutor(
@@ -93,5 +106,9 @@ def build_executor(
             observation=timedelta(days=policy.observation_days),
             lease_heartbeat=lease[0],
             lease_stale_after=lease[1],
+            store_outage=guard.store_outage,
+            window_heartbeat=guard.window_heartbeat,
+            window_stale_after=guard.window_stale_after,
+            window_unreachable=guard.window_unreachable,
         ),
     )

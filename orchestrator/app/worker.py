@@ -6,6 +6,16 @@ A worker claims the oldest job of its tree, keeps the claim alive with a heartbe
 steps. A worker that dies leaves its job claimed and quiet: the next worker takes it over and runs it again,
 and the executor resumes from the step log (every finished step stays finished). The wave's own lease still
 guards the wave itself, so a CLI `govmig run` and a queued run never go side by side.
+
+A worker that was frozen (SIGSTOP, a paused VM, a partition) past its staleness and woke up after another took its
+job over is fenced: its heartbeat finds the claim gone, its run's writes are refused by the wave's fencing token
+(store/fences.py), and it stops that job where it is, writing nothing (not even the job's end), says so once in
+Chinese and English, and goes on serving.
+
+A store that goes away for a moment is waited for: the run's own calls retry (store/patience.py) up to the run's
+bound; past it the run stops at its recorded steps, and the worker waits for the store, records the pause (an
+audit entry, the job queued again with why) and claims the job back at once, not after `--stale-after`. An
+outage is said in Chinese and English, without a traceback, and never ends a job `failed`.
 """
 
 from __future__ import annotations
@@ -14,13 +24,24 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from ..contracts import JobKind, WaveState
-from ..execute import ExecuteError, WaveBusy, WaveExecutor, gone_here
-from ..store import Engine, Job, RunQueue, Store, StoreFailure
+from ..execute import ExecuteError, Outcome, WaveBusy, WaveExecutor, gone_here
+from ..store import (
+    Engine,
+    Fenced,
+    Job,
+    RunQueue,
+    Store,
+    StoreFailure,
+    StoreGone,
+    describe_failure,
+    unreachable,
+)
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
 LOG = logging.getLogger("govmig.worker")
@@ -35,6 +56,18 @@ def gone(name: str) -> bool:
     host, _, rest = name.partition(":")
     pid = rest.partition(":")[0]
     return pid.isdigit() and gone_here(host, int(pid))
+
+
+def _act(executor: WaveExecutor, job: Job) -> Outcome:
+    """What the job asks of the executor."""
+    if job.kind == JobKind.run:
+        return executor.run(job.wave, job.check)
+    if job.kind in (JobKind.rollback, JobKind.rollback_discard):
+        discard = job.kind == JobKind.rollback_discard  # approved by a second person (store/approvals.py)
+        return executor.rollback(job.wave, str(job.system), discard_target_writes=discard)
+    if job.kind == JobKind.retire:
+        return executor.retire(str(job.system))
+    return executor.decommission(job.wave, str(job.system))
 
 
 class Worker:
@@ -56,6 +89,11 @@ class Worker:
         self.on_finished: Callable[[Job], None] = lambda _: None
         self._current: WaveExecutor | None = None
         self._stopping = False
+        self._again = False
+        """A job was put back after an outage: claim again at once."""
+        self._said_down = False
+        self._grace_until = 0.0
+        """Until then (monotonic) takes over no other worker's job: the store was just back, nobody could beat."""
 
     def pause_current(self) -> None:
         """The running job pauses after its running steps (a stopping worker); it is then claimed again."""
@@ -66,11 +104,20 @@ class Worker:
 
     def once(self) -> Job | None:
         """Claims one job and carries it out; the job as it ended, or None when there was nothing to do."""
-        job = self.queue.claim(self.name, str(self.tree), self.stale_after, gone)
+        take_over = time.monotonic() >= self._grace_until
+        job = self.queue.claim(self.name, str(self.tree), self.stale_after, gone, take_over=take_over)
         if job is None:
             return None
-        status, detail = self._carry_out(job)
-        self.queue.finish(job.id, self.name, status, detail)
+        try:
+            status, detail = self._carry_out(job)
+        except Fenced as fenced:  # another worker has the job: its end is that worker's to write
+            LOG.warning("%s\n%s", fenced.zh, fenced.en)
+            return None
+        except StoreGone as outage:
+            LOG.warning("%s\n%s", outage.zh, outage.en)
+            self._put_back(job, outage)
+            return None
+        self._when_back(lambda: self.queue.finish(job.id, self.name, status, detail, token=job.claims))
         ended = self.queue.get(job.id)
         if ended is not None:
             self.on_finished(ended)
@@ -82,10 +129,19 @@ class Worker:
         while not stop.is_set() and (jobs is None or done < jobs):
             try:
                 finished = self.once()
+                if self._said_down:  # back: the others beat again before anyone is taken over
+                    self._grace_until = time.monotonic() + self.stale_after
+                self._said_down = False
             except StoreFailure as exc:  # the store went away for a moment: the next poll tries again
-                LOG.warning("store unavailable: %s", exc)
+                self._grace_until = float("inf")  # no takeovers until the others could beat again
+                if not self._said_down:  # said once per outage, not once per poll
+                    zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
+                    LOG.warning("执行器暂停领取任务：%s\nthe worker claims nothing for now: %s", zh, en)
+                    self._said_down = True
                 finished = None
-            if finished is None:
+            if finished is None and self._again:
+                self._again = False
+            elif finished is None:
                 stop.wait(self.poll)
             else:
                 done += 1
@@ -99,17 +155,7 @@ class Worker:
         beats = threading.Thread(target=self._beat, args=(job, executor, quit_beating), daemon=True)
         beats.start()
         try:
-            if job.kind == JobKind.run:
-                outcome = executor.run(job.wave, job.check)
-            elif job.kind in (JobKind.rollback, JobKind.rollback_discard):
-                discard = (
-                    job.kind == JobKind.rollback_discard
-                )  # approved by a second person (store/approvals.py)
-                outcome = executor.rollback(job.wave, str(job.system), discard_target_writes=discard)
-            elif job.kind == JobKind.retire:
-                outcome = executor.retire(str(job.system))
-            else:
-                outcome = executor.decommission(job.wave, str(job.system))
+            outcome = _act(executor, job)
             if (
                 outcome.status == WaveState.paused and self._stopping
             ):  # not asked for: the next worker resumes it
@@ -125,6 +171,14 @@ class Worker:
         except ExecuteError as exc:
             self.store.audit(job.actor, "wave.refused", job.record, "refused", exc.en)
             return "refused", exc.en
+        except (Fenced, StoreGone):
+            raise
+        except StoreFailure as exc:
+            if unreachable(exc):  # out of reach outside the run's own patience (a read before it began)
+                raise StoreGone(0.0, exc) from None
+            zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
+            LOG.warning("任务 %s 失败：%s\njob %s failed: %s", job.id, zh, job.id, en)
+            return "failed", en
         except Exception as exc:  # a bug or the world failing: the job says so; the step log keeps the state
             LOG.exception("job %s failed", job.id)
             return "failed", f"{type(exc).__name__}: {exc}"
@@ -133,11 +187,46 @@ class Worker:
             quit_beating.set()
             beats.join(self.heartbeat + 5)
 
+    def _when_back(self, op: Callable[[], object], stop: threading.Event | None = None) -> None:
+        """`op()`, once the store answers (tried again with backoff, at most 5 s apart; the wait said once)."""
+        wait, said = 0.2, False
+        while True:
+            try:
+                op()
+                if said:
+                    LOG.warning("状态库已恢复\nthe store is back")
+                return
+            except StoreFailure as exc:
+                if not unreachable(exc):
+                    raise
+                if not said:
+                    zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
+                    LOG.warning("等待状态库恢复：%s\nwaiting for the store: %s", zh, en)
+                    said = True
+            if stop is not None and stop.is_set():
+                return
+            time.sleep(wait)
+            wait = min(wait * 2, 5.0)
+
+    def _put_back(self, job: Job, outage: StoreGone) -> None:
+        """After an outage past the run's bound: the pause recorded once the store is back, and the job queued
+        again and claimed back at once (by this worker's next poll, or any other's)."""
+
+        def record() -> None:
+            if self.queue.finish(job.id, self.name, "queued", outage.en, token=job.claims):
+                self.store.audit(job.actor, "wave.outage", job.record, "paused", outage.en)
+
+        self._when_back(record)
+        self._again = True
+
     def _beat(self, job: Job, executor: WaveExecutor, stop: threading.Event) -> None:
         while not stop.wait(self.heartbeat):
             try:
-                mine, pause = self.queue.beat(job.id, self.name)
+                mine, pause = self.queue.beat(job.id, self.name, token=job.claims)
             except StoreFailure:
                 continue
-            if pause or not mine:
+            if not mine:  # taken over: another worker runs it now
+                executor.fence()
+                return
+            if pause:
                 executor.pause()

@@ -34,6 +34,7 @@ from ..app import (
     WaveFinished,
     ask,
     build_executor,
+    holding,
     record_name,
     refuse_finished,
     summarize,
@@ -352,7 +353,10 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
         if fmt == "json":
             emit_json(
                 {
-                    "waves": [{"wave": w.wave, "status": w.status, "check": w.check_mode} for w in waves],
+                    "waves": [
+                        {"wave": w.wave, "status": w.status, "check": w.check_mode, **holding(store, w.wave)}
+                        for w in waves
+                    ],
                     "queue": [
                         {
                             "job": j.id,
@@ -367,11 +371,19 @@ def status_command(wave: str | None, db: str | None, check: bool, fmt: str) -> N
             )
             return
         table = Table(title="批次 Waves")
-        for name in ("批次 Wave", "状态 Status", "开始 Started", "更新 Updated"):
+        for name in ("批次 Wave", "状态 Status", "开始 Started", "更新 Updated", "执行者 Held by"):
             table.add_column(name)
         for w in waves:
+            held = holding(store, w.wave)
+            who = held["holder"]
             table.add_row(
-                w.wave, w.status, f"{w.started_at:%Y-%m-%d %H:%M}", f"{w.updated_at:%Y-%m-%d %H:%M}"
+                w.wave,
+                w.status,
+                f"{w.started_at:%Y-%m-%d %H:%M}",
+                f"{w.updated_at:%Y-%m-%d %H:%M}",
+                f"{who['actor']}@{who['host']} pid {who['pid']} since {who['since'][:19]}"
+                if who
+                else (f"{held['why']['zh']} {held['why']['en']}" if held["why"] else ""),
             )
         console().print(table)
         if jobs:

@@ -15,7 +15,7 @@ from types import FrameType
 
 import click
 
-from ..app import GatePolicy, Job, Store, WaveExecutor, Worker, build_executor
+from ..app import GatePolicy, Job, RunGuard, Store, WaveExecutor, Worker, build_executor
 from .options import DB, TREE, engine, gate_options
 from .output import FORMAT, OK, console
 
@@ -70,6 +70,20 @@ def _line(job: Job, fmt: str) -> None:
     show_default=True,
     help="心跳停止多久后由其他执行器接管（秒）A job is taken over after its worker is silent this long (s)",
 )
+@click.option(
+    "--store-outage",
+    type=click.FloatRange(min=1, max=3600),
+    default=60.0,
+    show_default=True,
+    help="状态库中断超过此时长运行即暂停、恢复后自动继续（秒）A run pauses after its store is gone this long (s)",
+)
+@click.option(
+    "--window-stale-after",
+    type=click.FloatRange(min=0.5, max=3600),
+    default=10.0,
+    show_default=True,
+    help="窗口期内心跳停止多久后被接管（秒）In the window a silent holder is taken over after (s)",
+)
 @FORMAT
 def worker_command(
     tree: Path,
@@ -79,13 +93,18 @@ def worker_command(
     poll: float,
     heartbeat: float,
     stale_after: float,
+    store_outage: float,
+    window_stale_after: float,
     fmt: str,
 ) -> None:
     """执行队列中的任务 Carry out queued runs (web and `govmig run --queue`) until stopped."""
     eng = engine(db, check=True)
 
     def executor(store: Store, path: Path, actor: str) -> WaveExecutor:
-        return build_executor(store, path, actor, gates, lease=(min(heartbeat, 5.0), stale_after))
+        guard = RunGuard(store_outage=store_outage, window_stale_after=window_stale_after)
+        return build_executor(
+            store, path, actor, gates, lease=(min(heartbeat, 5.0), stale_after), guard=guard
+        )
 
     worker = Worker(eng, tree, executor, heartbeat=heartbeat, stale_after=stale_after, poll=poll)
     stop = threading.Event()

@@ -30,6 +30,8 @@ WORD_LOOKUP = "govmig_word"
 """The lookup plugin that asks the executor (playbooks/lookup_plugins/govmig_word.py)."""
 WORD_ENV = "GOVMIG_WORD"
 """The environment variable naming the executor's socket for the playbook's lookup."""
+FENCE_ENV = "GOVMIG_FENCE_TOKEN"
+"""The environment variable carrying the run's fencing token: the lookup names it in its question."""
 GO, STOP = "go", "stop"
 """The executor's two answers."""
 

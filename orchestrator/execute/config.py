@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from ..store import RunLog
+from .loop.lease import Notify
 from .ports.applier import ManifestApplier
 from .ports.health import Judge
 from .ports.runner import PlaybookRunner
@@ -24,6 +25,9 @@ class Ports:
     """The health gate before a cutover, judging the target's health URL."""
     watch: Judge | None = None
     """The monitor's verdict before a cutover, judging the system's key."""
+    notify: Notify | None = None
+    """Who hears a loud word (a runner holding a window cut off from its store); None: the log. The seam for
+    issue 40's notifications."""
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,13 @@ class RunConfig:
     """After the department's acceptance, how long the source is kept before it may be decommissioned."""
     lease_heartbeat: float = 5.0
     lease_stale_after: float = 30.0
+    store_outage: float = 60.0
+    """Seconds a run waits for its store out of reach (its calls retried with backoff) before it pauses where it
+    is, to be resumed when the store is back."""
+    window_heartbeat: float = 1.0
+    """The lease's heartbeat while the wave is in its window (sources quiesced)."""
+    window_stale_after: float = 10.0
+    """In the window a quiet holder is taken over after this many seconds, not `lease_stale_after`: what a dead
+    runner costs the window."""
+    window_unreachable: float = 5.0
+    """A runner holding a window that cannot reach its store this long says so loudly (`Ports.notify`)."""

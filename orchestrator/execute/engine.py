@@ -1,28 +1,35 @@
 """The executor's face: one wave run, its way back, a decommission and a retirement, each under the wave's lease.
 
 `WaveExecutor` is built from its ports and its settings (execute/config.py) and told to pause or abort by command
-(the CLI's Ctrl-C, a stopping worker, a lost lease). What it runs is the loop's (execute/loop/wave.py), what the
-loop decides is the machine's (execute/machine/). Check-mode runs are recorded under "WAVE@check" so they never
-touch the real state.
+(the CLI's Ctrl-C, a stopping worker) or fenced (a lost lease, a lost queue claim). What it runs is the loop's
+(execute/loop/wave.py), what the loop decides is the machine's (execute/machine/). Check-mode runs are recorded under
+"WAVE@check" so they never touch the real state.
+
+Everything a run writes goes through the store fenced with the lease's token (store/fences.py): once another runner
+took the wave over, the first write refused raises `Fenced` and the run stops where it is: its own playbook is
+cancelled, nothing more is written, nothing rolled back, and `Fenced` reaches the caller (the worker says so once).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..contracts import SystemState
-from ..store import RunLog, utcnow
+from ..store import Fence, Fenced, Patience, RunLog, StoreGone, utcnow
 from .acceptance import may_decommission
 from .config import Ports, RunConfig
 from .errors import ExecuteError
 from .loop.batch import Context
 from .loop.cluster import ClusterSteps
 from .loop.controls import Controls, Progress
-from .loop.lease import WaveLock
+from .loop.lease import WaveLock, Window, log_notify
 from .loop.record import Record
 from .loop.wave import CONFIRM, WaveRun
 from .machine.states import DECOMMISSION, DONE, PENDING, RETIRE, Step
+from .machine.wave import in_window
 from .ports.inventory import SystemHosts
 from .ports.rendered import RenderedTree, WaveFiles
 
@@ -48,6 +55,9 @@ class WaveExecutor:
         self.rendered = RenderedTree(config.tree)
         self.controls = Controls()
         self.leases = ports.store.leases()
+        self._log: RunLog = ports.store
+        """What the run in hand writes to: the store fenced with its lease's token."""
+        self._fence: Fence | None = None
         self._context = Context(
             store=ports.store,
             runner=ports.runner,
@@ -72,6 +82,14 @@ class WaveExecutor:
     def abort(self) -> None:
         """Pauses and cancels the running playbooks (the second Ctrl-C)."""
         self.controls.abort()
+
+    def fence(self) -> None:
+        """Another runner holds the wave now (its lease or its queue claim was taken over): the run cancels its own
+        playbooks and writes nothing more, not even a failure or a rollback."""
+        fence = self._fence
+        if fence is not None:
+            fence.revoke()
+        self.controls.fence()
 
     def follow(self, progress: Progress | None) -> None:
         """Every event of the runs, by system and step, goes to `progress` too."""
@@ -108,8 +126,45 @@ class WaveExecutor:
             self.config.actor,
             heartbeat=self.config.lease_heartbeat,
             stale_after=self.config.lease_stale_after,
-            on_lost=self.pause,
+            on_lost=self.fence,
+            window=Window(
+                heartbeat=min(self.config.window_heartbeat, self.config.lease_heartbeat),
+                stale_after=min(self.config.window_stale_after, self.config.lease_stale_after),
+                unreachable=self.config.window_unreachable,
+                inside=lambda: in_window(
+                    (s.state, s.step, s.step_status) for s in self.ports.store.systems(record)
+                ),
+                notify=self.ports.notify or log_notify,
+                recorded=lambda _zh, en: self.ports.store.audit(
+                    self.actor, "wave.window_unreachable", record, "recorded", en
+                ),
+            ),
         )
+
+    def patience(self) -> Patience:
+        """How the run waits for its store: up to `store_outage` seconds, then it pauses (StoreGone)."""
+        return Patience(bound=self.config.store_outage)
+
+    @contextmanager
+    def _holding(self, lease: WaveLock | None, record: str) -> Iterator[RunLog]:
+        """Holds the record's lease (the caller's, or one taken here) and writes through its fence meanwhile."""
+        with lease or self.lease(record) as lock:
+            fence = lock.fence
+            self._fence = fence
+            log = self.ports.store.fenced(fence) if fence is not None else self.ports.store
+            self._log = log.patient(self.patience())
+            if fence is not None and self.controls.fenced:
+                fence.revoke()
+            try:
+                yield self._log
+            except Fenced:
+                self.controls.fence()
+                raise
+            except StoreGone:  # nothing can be recorded: the playbook stops, each system at its recorded step
+                self.controls.abort()
+                raise
+            finally:
+                self._log, self._fence = self.ports.store, None
 
     # what it does, each under the record's lease: `lease` when the caller took it already (the web takes it
     # before answering), else one taken here; a held lease raises WaveBusy and nothing runs
@@ -119,7 +174,7 @@ class WaveExecutor:
     ) -> Outcome:
         """Runs (or resumes) the wave."""
         name = record_name(wave, check)
-        with lease or self.lease(name):
+        with self._holding(lease, name) as log:
             hosts = self.rendered.systems(wave)
             if only is not None:
                 hosts = {only: self.hosts_of(wave, only)}
@@ -127,7 +182,7 @@ class WaveExecutor:
             run = self._run(name, wave, check)
             status = run.move(list(hosts.values()))
             states = run.states()
-            self.store.set_wave(name, status, self.actor, f"states={sorted(set(states.values()))}")
+            log.set_wave(name, status, self.actor, f"states={sorted(set(states.values()))}")
         return Outcome(name, status, states)
 
     def rollback(
@@ -135,7 +190,7 @@ class WaveExecutor:
     ) -> Outcome:
         """Rolls one system back whatever its state (the operator's way back after a cutover, too), never while
         the wave itself runs."""
-        with lease or self.lease(wave):
+        with self._holding(lease, wave):
             found = self.hosts_of(wave, system)
             self._open(wave, [system], False, self.config.failure_budget)
             if self.store.system(wave, system).state == DECOMMISSION.after:
@@ -166,7 +221,7 @@ class WaveExecutor:
     def decommission(self, wave: str, system: str, lease: WaveLock | None = None) -> Outcome:
         """Stops and marks the source of a system that was cut over: a later step than the wave, refused until the
         department accepted the move (execute/acceptance.py). Rollback is gone afterwards."""
-        with lease or self.lease(wave):
+        with self._holding(lease, wave):
             host = self.may_decommission(wave, system)
             ok = self.step(wave, host, DECOMMISSION)
         return Outcome(
@@ -179,7 +234,7 @@ class WaveExecutor:
         """Retires a zombie (its decision `retire`, so it is in the rendered retirement inventory): the data
         archived, the service stopped and marked, the system off its front end. A database govmig cannot dump
         must be archived by hand and confirmed first (`govmig confirm retire DEPT/ID`)."""
-        with lease or self.lease(RETIRE_RECORD):
+        with self._holding(lease, RETIRE_RECORD) as log:
             hosts = self.rendered.systems(RETIRE_RECORD)
             if system not in hosts:
                 raise ExecuteError(
@@ -198,7 +253,7 @@ class WaveExecutor:
                 )
             ok = run.step(hosts[system], RETIRE)
             if ok:
-                self.store.audit(
+                log.audit(
                     self.actor, "system.retire", system, "retired", "archived, stopped, off its front end"
                 )
         return Outcome(
@@ -217,11 +272,17 @@ class WaveExecutor:
         return self._run(wave, wave, False).step(hosts, step)
 
     def _open(self, record: str, systems: list[str], check: bool, failure_budget: int) -> None:
-        self.store.open_wave(record, systems, str(self.tree), check, failure_budget, self.actor)
+        self._log.open_wave(record, systems, str(self.tree), check, failure_budget, self.actor)
 
     def _run(self, record: str, wave: str, check: bool) -> WaveRun:
+        log = self._log
+        context = self._context
+        if log is not self.ports.store:  # the run's writes, the cluster's record of its changes too, fenced
+            cluster = ClusterSteps(log, self.ports.applier, self.rendered.root, self.config.actor)
+            context = replace(context, store=log, cluster=cluster)
+        token = self._fence.token if self._fence is not None else None
         return WaveRun(
-            self._context, Record.of(self.rendered, record, wave, check), self.config.failure_budget
+            context, Record.of(self.rendered, record, wave, check, token), self.config.failure_budget
         )
 
 

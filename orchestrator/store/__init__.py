@@ -9,6 +9,7 @@ from .audit import AuditLog, AuditRefused, ChainBreak, ChainReport, Pruned, entr
 from .clock import Clock, aware, utcnow
 from .engine import DEFAULT_URL, open_store
 from .failures import StoreFailure, describe_failure, integrity_problem
+from .fences import Fence, Fenced
 from .health import Change, HealthStore, StaleCycle, StateRow, UsageSample
 from .history import moved, retired, watched
 from .interfaces import LeaseBook, RunLog
@@ -17,6 +18,7 @@ from .leases import Holder, Leases
 from .manual_tasks import ManualTasks, TaskClosed, TaskRow
 from .notices import ChainEntry, NoticeRow, Notices, Owed
 from .password_history import PasswordHistoryBook
+from .patience import Patience, StoreGone, unreachable
 from .preflights import Preflights, RecordedPreflight
 from .queue import Job, Queued, RunQueue
 from .repo import Store
@@ -48,6 +50,8 @@ __all__ = [
     "Clock",
     "Engine",
     "Event",
+    "Fence",
+    "Fenced",
     "Figure",
     "HealthStore",
     "Holder",
@@ -60,6 +64,7 @@ __all__ = [
     "Notices",
     "Owed",
     "PasswordHistoryBook",
+    "Patience",
     "Preflights",
     "Pruned",
     "Queued",
@@ -80,6 +85,7 @@ __all__ = [
     "StepLog",
     "Store",
     "StoreFailure",
+    "StoreGone",
     "SystemRun",
     "TaskClosed",
     "TaskRow",
@@ -96,6 +102,7 @@ __all__ = [
     "open_store",
     "retired",
     "seeding",
+    "unreachable",
     "utcnow",
     "watched",
 ]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from .fences import Fenced
+from .patience import StoreGone
+
 StoreFailure = SQLAlchemyError
 """What a failing store raises, for adapters that answer it (the web's 503) without importing SQLAlchemy."""
 
@@ -44,7 +47,10 @@ KINDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 def describe_failure(exc: BaseException, detail: bool = True) -> tuple[str, str] | None:
     """(zh, en) for a failure of the store itself, or None for anything else (which is then a bug to report).
     With `detail` the driver's first line follows (for the operator's console); without it (the web's answer)
-    only the kind is said: a driver's words may name a socket's or a file's path on the server."""
+    only the kind is said: a driver's words may name a socket's or a file's path on the server. A run fenced
+    by a takeover, or paused by a store gone past its bound, says its own words."""
+    if isinstance(exc, (Fenced, StoreGone)):
+        return exc.zh, exc.en
     if not isinstance(exc, SQLAlchemyError):
         return None
     message = str(getattr(exc, "orig", None) or exc).lower()

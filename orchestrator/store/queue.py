@@ -5,6 +5,8 @@ followed by an UPDATE that names the row's state it saw (compare and swap), whic
 where one writer at a time is the rule anyway. A claimed row lives while its worker's heartbeat does; a row whose
 heartbeat is older than `stale_after` (or whose worker, on this machine, is gone) is claimed again by the next
 worker, which resumes the wave from its step log: the queue never decides what was done, the step log does.
+A claim's fencing token is the job's `claims` count, raised by one at every claim: a worker's heartbeat and its
+finish name it, so a worker whose claim was taken over (and even taken back by itself later) changes nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..contracts import JobKind, JobStatus
 from . import audit_chain
 from .clock import Clock, aware, utcnow
-from .schema import QueuedRun
+from .schema import FenceToken, QueuedRun
 
 ACTIVE = (JobStatus.queued, JobStatus.claimed)
 KINDS = tuple(JobKind)
@@ -145,25 +147,42 @@ class RunQueue:
         return _job(row) if row else None
 
     def claim(
-        self, worker: str, tree: str, stale_after: float, gone: Callable[[str], bool] = lambda _: False
+        self,
+        worker: str,
+        tree: str,
+        stale_after: float,
+        gone: Callable[[str], bool] = lambda _: False,
+        take_over: bool = True,
     ) -> Job | None:
         """The oldest job of `tree` that is queued or whose worker went quiet (or `gone` says died), now this
-        worker's; None when there is none. A takeover is audited with whose heartbeat stopped when."""
+        worker's; None when there is none. Quiet is `stale_after` seconds, or less where the wave's holder asks
+        for less (its wave in its window); with `take_over` False only queued jobs (a worker just back from a
+        store outage: the others' heartbeats are old because they could not beat either). A takeover is audited
+        with whose heartbeat stopped when."""
         now = self.clock()
-        quiet = now - timedelta(seconds=stale_after)
         with self.engine.begin() as conn:
             candidates = conn.execute(
-                select(QueuedRun.id, QueuedRun.status, QueuedRun.worker, QueuedRun.heartbeat_at)
+                select(
+                    QueuedRun.id,
+                    QueuedRun.status,
+                    QueuedRun.worker,
+                    QueuedRun.heartbeat_at,
+                    FenceToken.stale_after,
+                )
+                .outerjoin(FenceToken, FenceToken.record == QueuedRun.record)
                 .where(
                     QueuedRun.tree == tree,
                     or_(QueuedRun.status == JobStatus.queued, QueuedRun.status == JobStatus.claimed),
                 )
                 .order_by(QueuedRun.id)  # every unfinished job of the tree: a province has dozens at most
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=True, of=QueuedRun)
             ).all()
-            for id_, status, held_by, beat in candidates:
+            for id_, status, held_by, beat, asked in candidates:
                 taking_over = status == JobStatus.claimed
                 last = aware(beat) if beat is not None else None
+                quiet = now - timedelta(seconds=min(stale_after, asked or stale_after))
+                if taking_over and not take_over:
+                    continue
                 if taking_over and not (last is None or last < quiet or (held_by and gone(held_by))):
                     continue
                 changed = conn.execute(
@@ -195,19 +214,21 @@ class RunQueue:
                 return _job(row)
         return None
 
-    def beat(self, job: int, worker: str) -> tuple[bool, bool]:
-        """(the job is still this worker's, a pause was asked for)."""
+    def beat(self, job: int, worker: str, token: int | None = None) -> tuple[bool, bool]:
+        """(the job is still this worker's under this claim's `token`, a pause was asked for)."""
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(QueuedRun)
                 .where(QueuedRun.id == job, QueuedRun.worker == worker, QueuedRun.status == JobStatus.claimed)
+                .where(QueuedRun.claims == token if token is not None else QueuedRun.id == job)
                 .values(heartbeat_at=self.clock())
             ).rowcount
             pause = conn.scalar(select(QueuedRun.pause).where(QueuedRun.id == job))
         return bool(changed), bool(pause)
 
-    def finish(self, job: int, worker: str, status: str, detail: str) -> bool:
-        """Ends the job (done, failed, refused; or queued again: then another claim resumes it)."""
+    def finish(self, job: int, worker: str, status: str, detail: str, token: int | None = None) -> bool:
+        """Ends the job (done, failed, refused; or queued again: then another claim resumes it), if it is still
+        this worker's under this claim's `token`."""
         now = self.clock()
         values: dict[str, object] = {"status": status, "detail": detail[:2000]}
         if status == JobStatus.queued:
@@ -216,7 +237,10 @@ class RunQueue:
             values["finished_at"] = now
         with self.engine.begin() as conn:
             changed = conn.execute(
-                update(QueuedRun).where(QueuedRun.id == job, QueuedRun.worker == worker).values(**values)
+                update(QueuedRun)
+                .where(QueuedRun.id == job, QueuedRun.worker == worker)
+                .where(QueuedRun.claims == token if token is not None else QueuedRun.id == job)
+                .values(**values)
             ).rowcount
         return bool(changed)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     Float,
@@ -47,6 +48,19 @@ class WaveLease(Base):
     pid: Mapped[int] = mapped_column(Integer)
     acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FenceToken(Base):
+    """A wave record's fencing token: raised by one at every take and takeover of its lease, never lowered nor
+    deleted (a released lease keeps its record's token), so a runner that lost the lease holds a smaller one and
+    every state write it tries is refused (store/fences.py)."""
+
+    __tablename__ = "fence_tokens"
+    record: Mapped[str] = mapped_column(String(48), primary_key=True)
+    token: Mapped[int] = mapped_column(BigInteger)
+    owner: Mapped[str] = mapped_column(String(64))
+    stale_after: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """What the holder asks of a taker: take over after this many quiet seconds (shorter in the window)."""
 
 
 class SystemRun(Base):

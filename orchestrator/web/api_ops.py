@@ -21,6 +21,7 @@ from ..app import (
     Waves,
     WrongKey,
     check_key,
+    holding,
     record_name,
     wave_documents,
 )
@@ -210,6 +211,7 @@ def wave_state(request: Request, record: str) -> dict[str, Any]:
             "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
         },
         "systems": wave_documents(ctx.store, record) if run_ is not None else [],
+        **holding(ctx.store, record),
     }
 
 

@@ -9,7 +9,7 @@ import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -32,6 +32,7 @@ from . import (
 from .api_watch import HealthCache
 from .body_limits import BodyLimits
 from .context import Context, WebConfig
+from .deps import BEARER, resolve
 from .errors import answer, http_error, server_error, validation_error
 from .intake_pool import IntakePool
 
@@ -99,6 +100,7 @@ def create_app(config: WebConfig) -> FastAPI:
         description="部门提交计划，运维执行批次，监管实时查看。Departments submit, ops operate, supervisors watch.",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
     )
     ctx = Context(config)
     app.state.ctx = ctx
@@ -149,13 +151,26 @@ def create_app(config: WebConfig) -> FastAPI:
 
 
 def _docs(app: FastAPI) -> None:
-    """/docs (Swagger UI) and /redoc from the package's own copies: no outside URL, not even a font."""
+    """/docs (Swagger UI), /redoc and the OpenAPI document itself for signed-in users only (a stranger learns
+    nothing of the API's shape), from the package's own copies: no outside URL, not even a font."""
     title = f"{app.title} API"
+    schema_url = "/openapi.json"
+
+    async def signed(request: Request) -> bool:
+        return resolve(request, await BEARER(request)) is not None
+
+    @app.get(schema_url, include_in_schema=False)
+    async def schema(request: Request) -> Response:
+        if not await signed(request):
+            return answer(request, 401, {"zh": "请先登录", "en": "sign in first"}, None)
+        return JSONResponse(app.openapi())
 
     @app.get("/docs", include_in_schema=False)
-    def swagger() -> HTMLResponse:
+    async def swagger(request: Request) -> Response:
+        if not await signed(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
+            openapi_url=schema_url,
             title=title,
             swagger_js_url="/static-docs/swagger-ui-bundle.js",
             swagger_css_url="/static-docs/swagger-ui.css",
@@ -164,9 +179,11 @@ def _docs(app: FastAPI) -> None:
         )
 
     @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
+    async def redoc(request: Request) -> Response:
+        if not await signed(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
+            openapi_url=schema_url,
             title=title,
             redoc_js_url="/static-docs/redoc.standalone.js",
             redoc_favicon_url="/static-docs/favicon.png",

@@ -89,9 +89,12 @@ def login(
     tried = attempt(ctx, throttle, username, password, otp, source_of(request))
     if tried.outcome != "ok":
         status = 401 if tried.outcome == "wrong" else 429
-        return page(
+        refused = page(
             request, "login.html", None, status=status, next="/", error=tried.outcome, minutes=tried.minutes
         )
+        if status == 429:  # when to try again, for a script as for the page (RFC 9110 10.2.3)
+            refused.headers["Retry-After"] = str(max(1, int(tried.minutes * 60)))
+        return refused
     token, _ = ctx.sessions.start(tried.user)
     request.session.clear()
     request.session["sid"] = token

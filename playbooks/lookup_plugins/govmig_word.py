@@ -3,7 +3,8 @@
 One playbook run takes a wave's systems through several steps; at the start of each step every host asks the
 executor, over the Unix socket named in GOVMIG_WORD, whether its system goes on. The executor records the system's
 step as begun before it says "go", and says "stop" to a system that failed, waits for an operator, was refused at
-a gate, or whose wave is pausing. Without GOVMIG_WORD (a plain `ansible-playbook` run) every step goes on. No word
+a gate, or whose wave is pausing. The question names the run's fencing token (GOVMIG_FENCE_TOKEN): a run that
+another executor took over is told "stop", so a playbook woken after the takeover goes no further. Without GOVMIG_WORD (a plain `ansible-playbook` run) every step goes on. No word
 (the executor gone, a timeout) is an error: the host fails rather than go on unrecorded.
 """
 
@@ -37,11 +38,12 @@ class LookupModule(LookupBase):
         if not path:
             return ["go"]
         timeout = float(os.environ.get("GOVMIG_WORD_TIMEOUT", "3600"))
+        token = os.environ.get("GOVMIG_FENCE_TOKEN")
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
                 conn.settimeout(timeout)
                 conn.connect(path)
-                conn.sendall(json.dumps({"step": step, "host": host}).encode() + b"\n")
+                conn.sendall(json.dumps({"step": step, "host": host, "token": token}).encode() + b"\n")
                 answer = conn.makefile("r", encoding="utf-8").readline().strip()
         except OSError as exc:
             raise AnsibleError(f"no word from govmig's executor for {host} at {step}: {exc}") from exc

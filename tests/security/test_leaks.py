@@ -132,15 +132,18 @@ def test_authenticated_answers_and_the_sign_in_page_are_not_stored(served: Serve
 
 def test_the_api_documents_load_nothing_from_outside(served: Served) -> None:
     web = httpx.Client(base_url=served.base, timeout=30)
+    stranger = web.get("/openapi.json")  # the API's shape is for signed-in users only
+    assert stranger.status_code == 401 and stranger.json()["en"] == "sign in first"
+    assert web.get("/docs").status_code == 303 and web.get("/redoc").headers["location"].startswith("/login")
+    assert web.get("/openapi.json", headers=served.ops).json()["paths"]
     for path in ("/docs", "/redoc"):
-        page = web.get(path)
+        page = web.get(path, headers=served.ops)
         assert page.status_code == 200
         assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", page.text), page.text
         policy = page.headers["content-security-policy"]
         assert "http" not in policy and "cdn" not in policy, policy
         for asset in re.findall(r"""(?:src|href|url)\s*[=:]\s*['"](/[^'"]+)['"]""", page.text):
-            if asset != "/openapi.json":
-                assert web.get(asset).status_code == 200, asset
+            assert web.get(asset, headers=served.ops).status_code == 200, asset
         assert "/static-docs/" in page.text
 
 

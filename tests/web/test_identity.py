@@ -175,6 +175,12 @@ def _guess(app: Any, user: str, source: str, password: str = "wrong-Pass-1") -> 
 def test_guessing_from_one_source_does_not_lock_the_real_user_out(site: tuple[Any, Accounts]) -> None:
     app, _ = site
     assert [_guess(app, "rst", "198.18.0.66") for _ in range(6)] == [401] * 5 + [429]
+    c = TestClient(app, client=("198.18.0.66", 40000), raise_server_exceptions=False)
+    data = {"username": "rst", "password": "wrong-Pass-1", "otp": "", "csrf": csrf_of(c.get("/login").text)}
+    held = c.post("/login", data=data, follow_redirects=False)
+    assert (
+        held.status_code == 429 and 60 <= int(held.headers["retry-after"]) <= 24 * 3600
+    )  # when to try again
     assert _guess(app, "rst", "198.18.0.66", PASSWORD) == 429  # that source, for that user, waits
     assert _guess(app, "rst", "198.18.0.20", PASSWORD) == 303  # the real user, elsewhere, signs in
 

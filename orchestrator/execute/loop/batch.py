@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...contracts import steps
-from ...store import RunLog
+from ...store import Fenced, RunLog, StoreGone
 from ..machine.states import FAILED, Step
 from ..machine.verdicts import GateResult, refusal
 from ..ports.health import Judge
@@ -85,7 +85,9 @@ class Context:
             extravars=extravars or {},
             forks=self.forks,
             word=word,
+            token=record.token,
         )
+        self.store.still_held()  # a fenced run starts no playbook (nor reaps the new holder's)
         try:
             return self.runner(request, on_event, lambda: self.controls.aborted), ""
         except Exception as exc:
@@ -127,10 +129,15 @@ class Routed:
             events, figures = self.events[key], self.figures[key]
             self.events[key], self.figures[key] = [], []
             step = step or self.steps.get(key, "")
-        if events:
-            self.context.store.add_events(self.record, key, step, events)
-        if figures:
-            self.context.store.add_figures(self.record, key, step, figures)
+        try:
+            if events:
+                self.context.store.add_events(self.record, key, step, events)
+            if figures:
+                self.context.store.add_figures(self.record, key, step, figures)
+        except Fenced:  # the runner's thread: the run stops; the new holder tells what happened
+            self.context.controls.fence()
+        except StoreGone:  # the store is gone past the run's bound: the run stops at its recorded steps
+            self.context.controls.abort()
 
 
 def run_step(
@@ -171,11 +178,16 @@ def run_step(
 
 def before_cutover(c: Context, record: Record, m: SystemHosts) -> str | None:
     """The target's health URL, then the monitor's verdict (Prometheus), if either is set; then, before the
-    front end switches, the cluster's part (replicas promoted, warm migrations cut over)."""
+    front end switches, the cluster's part (replicas promoted, warm migrations cut over), asked of a run that
+    still holds its wave (Fenced otherwise)."""
 
     def verdicts() -> Iterator[tuple[str, GateResult | None]]:
         for what, judge, subject_of in c.gates:
             subject = subject_of(m)
             yield what, judge(subject) if judge is not None and subject else None
 
-    return refusal(verdicts()) or c.cluster.cutover(record.name, m.key, c.tree.entries().get(m.key))
+    refused = refusal(verdicts())
+    if refused:
+        return refused
+    c.store.still_held()
+    return c.cluster.cutover(record.name, m.key, c.tree.entries().get(m.key))

@@ -1,5 +1,5 @@
 """What an operator says to a running wave from outside (the CLI's Ctrl-C, a worker stopping, a lost lease): pause,
-abort, and who follows its progress. Commands, safe from any thread; the run loop only reads them."""
+abort, fence, and who follows its progress. Commands, safe from any thread; the run loop only reads them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ Progress = Callable[[str, str, dict[str, Any]], None]  # system, step, event
 
 class Controls:
     def __init__(self) -> None:
-        self._pause, self._abort = threading.Event(), threading.Event()
+        self._pause, self._abort, self._fenced = threading.Event(), threading.Event(), threading.Event()
         self._progress: Progress | None = None
 
     def pause(self) -> None:
@@ -24,6 +24,11 @@ class Controls:
         self._pause.set()
         self._abort.set()
 
+    def fence(self) -> None:
+        """Another runner holds the wave now: abort this run's own playbooks, and the run writes nothing more."""
+        self._fenced.set()
+        self.abort()
+
     def follow(self, progress: Progress | None) -> None:
         """Every event of the run, by system and step, goes to `progress` too (None: to nobody)."""
         self._progress = progress
@@ -31,6 +36,10 @@ class Controls:
     @property
     def paused(self) -> bool:
         return self._pause.is_set()
+
+    @property
+    def fenced(self) -> bool:
+        return self._fenced.is_set()
 
     @property
     def aborted(self) -> bool:

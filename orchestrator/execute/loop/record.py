@@ -18,8 +18,11 @@ class Record:
     files: WaveFiles
     runs: Path
     """Where its playbook runs keep their private data."""
+    token: int | None = None
+    """The fencing token the run holds its lease with (store/fences.py): its playbooks carry it, and the hosts'
+    word is "stop" to a question that names another."""
 
     @classmethod
-    def of(cls, tree: RenderedTree, name: str, wave: str, check: bool) -> Record:
+    def of(cls, tree: RenderedTree, name: str, wave: str, check: bool, token: int | None = None) -> Record:
         """ExecuteError when the tree has no files for the wave."""
-        return cls(name, wave, check, tree.files(wave), tree.runs(name))
+        return cls(name, wave, check, tree.files(wave), tree.runs(name), token)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...contracts import steps as names
+from ...store import Fenced, StoreGone
 from ..machine.states import FAILED, Step
 from ..ports.inventory import SystemHosts
 from ..ports.runner import RunResult, failure_message
@@ -85,18 +86,23 @@ class Through:
             self.hooks.failed(key)
         self.routed(event)
 
-    def decide(self, step: str, host: str) -> bool:
-        """A host's question at the start of `step` (the word's threads): whether its system goes on."""
+    def decide(self, step: str, host: str, token: int | None = None) -> bool:
+        """A host's question at the start of `step` (the word's threads): whether its system goes on. "stop" to a
+        question naming another run's token, and to every question once this run is fenced."""
         key = self.routed.owner.get(host)
+        if self.c.controls.fenced or (token is not None and token != self.run.token):
+            return False
         if key is None or step not in self.steps or not self.seen[step].wait(SEEN_WITHIN):
             return False
         with self.locks[key]:
             if (key, step) not in self.said:
                 try:
                     go = not self.closed and self._decide(self.members[key], self.steps[step])
-                except (
-                    Exception
-                ) as exc:  # the store failing (a full disk): stop; the run's caller hears of it
+                except Exception as exc:  # the store failing, or fenced: stop; the run's caller hears of it
+                    if isinstance(exc, Fenced):
+                        self.c.controls.fence()  # our own playbook ends now; nothing more is written
+                    elif isinstance(exc, StoreGone):
+                        self.c.controls.abort()  # nothing can be recorded: stop at a recorded step
                     self.errors.append(exc)
                     go = False
                 self.said[(key, step)] = go
@@ -130,6 +136,7 @@ class Through:
         self.routed.steps.pop(key, None)
         error = self.failure.get(key)
         if error is None and step.name in ClusterSteps.STEPS and not self.check:
+            self.c.store.still_held()  # the cluster's changes are no transaction's: asked before they are made
             error = self.c.cluster.step(
                 self.record, self.wave, key, self.c.tree.entries().get(key), step.name
             )
@@ -144,7 +151,11 @@ class Through:
 
     def finish(self, result: RunResult | None, crashed: str) -> None:
         """The run ended: each system's open step ends by the playbook's tally; a system the run never reached
-        (it failed before its first word: cancelled, a syntax error) fails its first step."""
+        (it failed before its first word: cancelled, a syntax error) fails its first step. A fenced run ends
+        nothing (the wave is another runner's), nor does one whose store is gone (it resumes from the record)."""
+        stopped = next((e for e in self.errors if isinstance(e, (Fenced, StoreGone))), None)
+        if stopped is not None:  # fenced, or the store gone past its bound: nothing to end, nothing to record
+            raise stopped
         for key, m in self.members.items():
             with self.locks[key]:
                 self.closed = True

@@ -1,13 +1,15 @@
 """The executor's side of the playbook's word between steps: a Unix socket each host asks at the start of a step.
 
-The playbook's lookup (playbooks/lookup_plugins/govmig_word.py) sends `{"step": …, "host": …}` and waits for one
-line, "go" or "stop". Each question is answered on its own thread by `decide(step, host)`, which may take as long
-as a gate does (a health check held for its seconds); socketserver, from the standard library, does the serving.
+The playbook's lookup (playbooks/lookup_plugins/govmig_word.py) sends `{"step": …, "host": …, "token": …}` (the
+run's fencing token, from its environment) and waits for one line, "go" or "stop". Each question is answered on its
+own thread by `decide(step, host, token)`, which may take as long as a gate does (a health check held for its
+seconds); socketserver, from the standard library, does the serving.
 The socket lives in a private temporary folder (a path short enough for AF_UNIX, readable by this user only).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socketserver
@@ -19,7 +21,8 @@ from types import TracebackType
 
 from ...contracts import steps
 
-Decide = Callable[[str, str], bool]
+Decide = Callable[[str, str, int | None], bool]
+"""(step, host, the asker's fencing token or None) → whether the host's system goes on."""
 
 
 class _Server(socketserver.ThreadingUnixStreamServer):
@@ -34,10 +37,15 @@ class _Answer(socketserver.StreamRequestHandler):
         go = False
         try:
             asked = json.loads(self.rfile.readline(4096))
-            go = self.server.decide(str(asked["step"]), str(asked["host"]))
+            token = asked.get("token")
+            said = int(token) if token not in (None, "") else None
+            go = self.server.decide(str(asked["step"]), str(asked["host"]), said)
         except (ValueError, KeyError, TypeError):
             go = False  # a question we cannot read is never a yes
-        self.wfile.write(f"{steps.GO if go else steps.STOP}\n".encode())
+        with contextlib.suppress(
+            OSError
+        ):  # the asker is gone (cancelled, killed as an orphan): nobody to tell
+            self.wfile.write(f"{steps.GO if go else steps.STOP}\n".encode())
 
 
 class Word:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ...contracts import run
+from ...contracts import steps as names
 from .states import DONE, FAILED, PENDING, ROLLBACK, ROLLED_BACK, STEPS, Step, next_step
 
 PAUSED, PARTIAL = run.WaveState.paused, run.WaveState.partial
@@ -90,3 +91,20 @@ def way_back(members: Sequence[str], cutover_began: Iterable[str], discard_targe
     if discard_target_writes:
         return WayBack(reverse=[], plain=list(members), discarded=touched)
     return WayBack(reverse=touched, plain=[key for key in members if key not in began], discarded=[])
+
+
+WINDOW_STEPS = (names.FINAL_SYNC, names.VERIFY, names.CUTOVER)
+"""The steps during which a system's sources are quiesced: its window, from the final sync to the cutover."""
+
+
+def in_window(systems: Iterable[tuple[str, str | None, str | None]]) -> bool:
+    """Whether any of (state, step, step status) has its sources quiesced: a window step begun or failed and not
+    yet rolled back, or finished and the cutover not yet done."""
+    for state, step, status in systems:
+        if step in WINDOW_STEPS and state not in (DONE, ROLLED_BACK) and status in (run.StepStatus.started, run.StepStatus.failed):
+            return True
+        if step in WINDOW_STEPS[:-1] and status == run.StepStatus.finished and state not in (DONE, ROLLED_BACK):
+            return True
+        if step == names.ROLLBACK and status == run.StepStatus.started:
+            return True
+    return False

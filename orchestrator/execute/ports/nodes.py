@@ -240,6 +240,7 @@ class NodeRun:
             **ANSIBLE_ENV,
             **({"PATH": self.node.path} if self.node.path else {}),
             **({steps.WORD_ENV: socket} if socket else {}),
+            **({steps.FENCE_ENV: str(request.token)} if request.token is not None else {}),
         }
         session = subprocess.Popen(
             self._command(remote, socket, request.word),

@@ -46,6 +46,9 @@ class RunRequest:
     """Hosts Ansible works on at once."""
     word: str | None = None
     """The executor's socket between steps (execute/loop/word.py), when one run takes the systems through several."""
+    token: int | None = None
+    """The run's fencing token (store/fences.py): in the playbook's environment, so its word names it and a later
+    holder's reaping tells its orphans from its own."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ class AnsibleRunner:
 
         tally = Tally(on_event)
         request.private_dir.mkdir(parents=True, exist_ok=True)
-        reap_orphans(request.private_dir)
+        reap_orphans(request.private_dir, request.token)
         saved = _save_signals()
         try:
             result = ansible_runner.run(
@@ -126,6 +129,7 @@ class AnsibleRunner:
                     "PATH": search_path(),
                     ORPHAN_MARK: str(request.private_dir),
                     **({steps.WORD_ENV: request.word} if request.word else {}),
+                    **({steps.FENCE_ENV: str(request.token)} if request.token is not None else {}),
                 },
                 rotate_artifacts=self.keep_artifacts,
                 timeout=self.timeout,
@@ -218,19 +222,36 @@ ORPHAN_MARK = "GOVMIG_STEP_DIR"
 """Every playbook a step starts carries its step's folder in this variable, and so do all its children."""
 
 
-def reap_orphans(private_dir: Path) -> int:
+def _token_in(environ: bytes) -> int | None:
+    """The fencing token a process's environment carries, if any."""
+    key = f"{steps.FENCE_ENV}=".encode()
+    for entry in environ.split(b"\0"):
+        if entry.startswith(key):
+            try:
+                return int(entry[len(key) :])
+            except ValueError:
+                return None
+    return None
+
+
+def reap_orphans(private_dir: Path, token: int | None = None) -> int:
     """Kills what an earlier attempt of this system's step left running: after a kill -9 of `govmig run`, the
     ansible-playbook it started lives on in its own session (pexpect gives it one) and would run beside the
     resumed step. Found by the mark in their environment, and only Ansible's own processes (the playbook, its
     workers, a module it runs): a service a task started on this machine carries the mark too, and lives on.
-    Returns how many were killed."""
+    With a fencing `token`, only a playbook of an older token (or none) is an orphan: a runner that was taken
+    over, woken up, never kills its successor's playbook. Returns how many were killed."""
     mark = f"{ORPHAN_MARK}={private_dir}".encode() + b"\0"
     killed = 0
     for proc in Path("/proc").glob("[0-9]*"):
         if int(proc.name) == os.getpid():
             continue
         try:
-            if mark not in (proc / "environ").read_bytes() + b"\0":
+            environ = (proc / "environ").read_bytes() + b"\0"
+            if mark not in environ:
+                continue
+            theirs = _token_in(environ)
+            if token is not None and theirs is not None and theirs >= token:
                 continue
             command = (proc / "cmdline").read_bytes()
             if b"ansible" not in command and b"AnsiballZ" not in command:
