@@ -45,6 +45,11 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     # no body sent: refused as input only
     ("POST", "/api/plans/{department}/versions/{version}/review"): (SUPERVISE, True, {422}),
     ("GET", "/api/plans/{department}/diff"): (ALL, True, {200}),
+    ("GET", "/api/plans/{department}/observed"): (
+        ALL,
+        True,
+        {200},
+    ),  # discovery's findings: none observed here
     ("POST", "/api/systems/{department}/{system}/accept"): (DEPARTMENT, True, {422}),  # no body sent
     ("POST", "/api/systems/{department}/{system}/problem"): (DEPARTMENT, True, {422}),
     ("GET", "/api/decisions"): (ALL, False, {200}),
@@ -84,6 +89,7 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
         {303},
     ),  # a browser's form: without a browser session, sign in first
     ("GET", "/plans/{department}"): (ALL, True, {200}),
+    ("GET", "/plans/{department}/observed"): (ALL, True, {200}),
     ("GET", "/portfolio"): (WATCH, False, {200}),
     ("GET", "/waves/{wave}"): (WATCH, False, {200}),
     ("GET", "/dashboard"): (WATCH, False, {200}),
