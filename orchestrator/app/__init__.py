@@ -46,6 +46,7 @@ from .holding import holding
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
+from .manual_tasks import TaskRefused, close_task, task_documents
 from .money import (
     MoneyFailure,
     MoneyReport,
@@ -255,6 +256,7 @@ __all__ = [
     "Store",
     "StoreDamaged",
     "StoreFailure",
+    "TaskRefused",
     "Tokens",
     "UtilizationSettings",
     "View",
@@ -277,6 +279,7 @@ __all__ = [
     "check_key",
     "check_observed",
     "check_upload",
+    "close_task",
     "counts",
     "department_findings",
     "describe_failure",
@@ -323,6 +326,7 @@ __all__ = [
     "seed_versions",
     "sla_report",
     "summarize",
+    "task_documents",
     "token_digest",
     "utcnow",
     "utilization_report",
