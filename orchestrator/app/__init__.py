@@ -9,6 +9,7 @@ The names below the groups are what the adapters present: the stages' models, se
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy as _lazy
+from ..notify import NotificationSettings
 from ..policy import PolicySettings
 from ..render import RenderSettings
 from ..store import Accounts as AccountBook
@@ -59,6 +60,7 @@ from .money import (
     utilization_report,
 )
 from .moves import MoveSummary, summarize, wave_documents
+from .notifications import notifying
 from .observed import (
     Contradicted,
     DepartmentFindings,
@@ -224,6 +226,7 @@ __all__ = [
     "MonitorSettings",
     "MoveSummary",
     "Nodes",
+    "NotificationSettings",
     "ObservedRoadmap",
     "Outcome",
     "PasswordHistoryBook",
@@ -302,6 +305,7 @@ __all__ = [
     "moved_in",
     "needs_second_factor",
     "new_token",
+    "notifying",
     "password_problem",
     "plan_document",
     "plan_names",
