@@ -9,6 +9,7 @@ The names below the groups are what the adapters present: the stages' models, se
 from typing import TYPE_CHECKING
 
 from .._lazy import lazy as _lazy
+from ..notify import NotificationSettings
 from ..policy import PolicySettings
 from ..render import RenderSettings
 from ..store import Accounts as AccountBook
@@ -46,6 +47,7 @@ from .holding import holding
 from .intake import check_upload, format_of, ledger, read_plan, read_plans
 from .irreversible import IRREVERSIBLE, WaveFinished, WrongKey, admissible, check_key, refuse_finished
 from .lifecycle import STATE_ZH, Lifecycle, lifecycles, moved_in, say_on_system
+from .manual_tasks import TaskRefused, close_task, task_documents
 from .money import (
     MoneyFailure,
     MoneyReport,
@@ -58,6 +60,7 @@ from .money import (
     utilization_report,
 )
 from .moves import MoveSummary, summarize, wave_documents
+from .notifications import notifying
 from .observed import (
     Contradicted,
     DepartmentFindings,
@@ -223,6 +226,7 @@ __all__ = [
     "MonitorSettings",
     "MoveSummary",
     "Nodes",
+    "NotificationSettings",
     "ObservedRoadmap",
     "Outcome",
     "PasswordHistoryBook",
@@ -255,6 +259,7 @@ __all__ = [
     "Store",
     "StoreDamaged",
     "StoreFailure",
+    "TaskRefused",
     "Tokens",
     "UtilizationSettings",
     "View",
@@ -277,6 +282,7 @@ __all__ = [
     "check_key",
     "check_observed",
     "check_upload",
+    "close_task",
     "counts",
     "department_findings",
     "describe_failure",
@@ -299,6 +305,7 @@ __all__ = [
     "moved_in",
     "needs_second_factor",
     "new_token",
+    "notifying",
     "password_problem",
     "plan_document",
     "plan_names",
@@ -323,6 +330,7 @@ __all__ = [
     "seed_versions",
     "sla_report",
     "summarize",
+    "task_documents",
     "token_digest",
     "utcnow",
     "utilization_report",

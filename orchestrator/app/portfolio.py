@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import BaseLoader
 
+from ..contracts import Runbook
 from ..plan import Measurement, MigrationPlan
 from ..policy import DEFAULTS, Decision, PolicySettings, assess
 from ..render import DEFAULT_RENDER, Files, RenderSettings, render_artifacts
@@ -30,6 +31,8 @@ class Portfolio:
     schedule: WaveSettings = field(default_factory=lambda: DEFAULT_WAVES)
     render_settings: RenderSettings = field(default_factory=lambda: DEFAULT_RENDER)
     measured: Mapping[str, Measurement] = field(default_factory=dict)
+    runbook: Runbook | None = None
+    """The site's manual tasks of the night (contracts/tasks.py), carried in the tree per wave and system."""
 
     @cached_property
     def decisions(self) -> list[Decision]:
@@ -46,7 +49,13 @@ class Portfolio:
     ) -> Files:
         """Every file of the output tree for the roadmap above."""
         return render_artifacts(
-            self.plans, self.decisions, self.roadmap, self.render_settings, loader=loader, progress=progress
+            self.plans,
+            self.decisions,
+            self.roadmap,
+            self.render_settings,
+            loader=loader,
+            progress=progress,
+            runbook=self.runbook,
         )
 
     def write(self, out: Path, progress: Callable[[int, int], None] | None = None) -> Written:
@@ -57,7 +66,13 @@ class Portfolio:
         """The same portfolio with `plan` in place of its department's current one: a preview of a submission."""
         others = [p for p in self.plans if p.department.code != plan.department.code]
         return Portfolio(
-            [*others, plan], self.as_of, self.policy, self.schedule, self.render_settings, self.measured
+            [*others, plan],
+            self.as_of,
+            self.policy,
+            self.schedule,
+            self.render_settings,
+            self.measured,
+            self.runbook,
         )
 
     def decisions_of(self, department: str) -> list[Decision]:

@@ -27,6 +27,7 @@ COMMANDS = {
     "decommission": "execute_cmds:decommission_command",
     "approvals": "approvals_cmds:approvals_group",
     "preflight": "preflight_cmd:preflight_command",
+    "task": "task_cmds:task_group",
     "lab": "lab_cmds:lab_group",
     "alertmanager-config": "alert_cmds:alertmanager_config_command",
     "report": "money_cmds:report_group",

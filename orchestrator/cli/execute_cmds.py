@@ -38,9 +38,10 @@ from ..app import (
     record_name,
     refuse_finished,
     summarize,
+    task_documents,
     wave_documents,
 )
-from ..contracts import JobStatus, SystemState, WaveState
+from ..contracts import JobStatus, ManualTaskState, SystemState, WaveState
 from .options import DB, OBSERVATION, TREE, gate_options, site
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
@@ -161,12 +162,18 @@ def _executor(store: Store, tree: Path, gates: GatePolicy) -> WaveExecutor:
 def _report(store: Store, record: str, fmt: str) -> None:
     systems = store.systems(record)
     wave = store.wave(record)
+    tasks = (
+        [t for t in task_documents(store, Path(wave.tree), record) if t["state"] != ManualTaskState.done]
+        if wave
+        else []
+    )
     if fmt == "json":
         emit_json(
             {
                 "wave": record,
                 "status": wave.status if wave else None,
                 "systems": wave_documents(store, record),
+                "tasks": tasks,
             }
         )
         return
@@ -189,6 +196,11 @@ def _report(store: Store, record: str, fmt: str) -> None:
             s.error or "",
         )
     console().print(table)
+    if tasks:
+        console().print(
+            f"[yellow]未完成的人工任务 open manual tasks: {len(tasks)}[/]（govmig task list {record}；"
+            f"govmig task done {record} DEPT/ID TASK --by NAME）"
+        )
     moves = summarize(store, record)
     if moves:
         console().print(_moves_table(moves))

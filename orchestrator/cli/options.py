@@ -14,11 +14,13 @@ from ..app import (
     Engine,
     GatePolicy,
     Nodes,
+    NotificationSettings,
     Site,
     SiteConfig,
     StoreDamaged,
     describe_failure,
     load_model,
+    notifying,
 )
 from .output import BAD_INPUT, FAILED, console, fail, problems_table
 
@@ -84,6 +86,14 @@ GATE_OPTIONS = [
         "its node (govmig_execution_node in the inventory)",
     ),
     click.option(
+        "--notifications",
+        "notifications_file",
+        envvar="GOVMIG_NOTIFICATIONS",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="通知配置：邮件与 webhook，谁接收哪些事件 Notifications (mail, webhooks, who hears which events)",
+    ),
+    click.option(
         "--prometheus",
         envvar="GOVMIG_PROMETHEUS",
         default=None,
@@ -108,7 +118,14 @@ def gate_options(fn: F) -> F:
             observation_days=kwargs.pop("observation_days"),
             nodes=_nodes(kwargs.pop("nodes_file")),
         )
-        return fn(*args, **kwargs)
+        told = kwargs.pop("notifications_file")
+        settings = (
+            None
+            if told is None
+            else model_or_exit(told, NotificationSettings, "通知配置有误 The notifications file is invalid")
+        )
+        with notifying(kwargs.get("db"), settings):
+            return fn(*args, **kwargs)
 
     wrapped: Any = command
     for option in reversed(GATE_OPTIONS):

@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..app import DEFAULT_RENDER, DEFAULT_WAVES, RenderSettings, WaveSettings
-from ..contracts import Tree
+from ..contracts import Runbook, Tree
 from .inputs import gather, portfolio_options, settings_file
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
@@ -33,6 +33,11 @@ from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, pro
     required=True,
     help="输出目录 Output tree",
 )
+@click.option(
+    "--runbook",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="当晚人工任务 The night's manual tasks (runbook YAML: tasks before or after a step)",
+)
 @FORMAT
 def render_command(
     paths: tuple[Path, ...],
@@ -43,11 +48,13 @@ def render_command(
     render_settings: Path | None,
     out: Path,
     fmt: str,
+    runbook: Path | None = None,
 ) -> None:
     """生成迁移制品 Render manifests, monitoring, playbooks and inventories for every scheduled system."""
     inputs = gather(paths, policy, usage, as_of)
     waves = settings_file(inputs, schedule, WaveSettings, DEFAULT_WAVES)
     settings = settings_file(inputs, render_settings, RenderSettings, DEFAULT_RENDER)
+    manual = settings_file(inputs, runbook, Runbook, Runbook()) if runbook else None
     if not inputs.intake.loaded:
         fail("没有找到计划文件", "no plan files found")
     if inputs.errors:
@@ -57,6 +64,7 @@ def render_command(
             console(stderr=True).print(problems_table(inputs.errors, "输入错误 Input errors"))
         raise SystemExit(BAD_INPUT)
     portfolio = inputs.portfolio(waves, settings)
+    portfolio.runbook = manual
     roadmap = portfolio.roadmap
     with Progress(
         TextColumn("生成 rendering"),

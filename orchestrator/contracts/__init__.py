@@ -28,7 +28,16 @@ from .metrics import (
     WINDOWS,
 )
 from .objectives import OBJECTIVE_HIGH, OBJECTIVE_LOW, Objectives, availability_objective
-from .run import ApprovalStatus, JobKind, JobStatus, NoticeStatus, StepStatus, SystemState, WaveState
+from .run import (
+    ApprovalStatus,
+    JobKind,
+    JobStatus,
+    ManualTaskState,
+    NoticeStatus,
+    StepStatus,
+    SystemState,
+    WaveState,
+)
 from .serialize import documents_of_kind, to_yaml, unfolded_yaml
 from .tasks import ManualTask, Runbook, WaveTasks, wave_tasks
 from .tree import MANAGED, IndexedSystem, RenderIndex, Tree
@@ -61,6 +70,7 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "ManualTask",
+    "ManualTaskState",
     "NoticeStatus",
     "Objectives",
     "RenderIndex",

@@ -80,3 +80,12 @@ class NoticeStatus(StrEnum):
     sending = "sending"
     sent = "sent"
     failed = "failed"
+
+
+class ManualTaskState(StrEnum):
+    """A manual task of the night's runbook for one system (contracts/tasks.py): not reached yet, the run waiting
+    at it, or closed by someone."""
+
+    open = "open"
+    waiting = "waiting"
+    done = "done"

@@ -147,6 +147,9 @@ class Tree:
     def inventory(self, wave: str) -> Path:
         return self.root / inventory(wave)
 
+    def tasks(self, wave: str) -> Path:
+        return self.root / tasks(wave)
+
     @property
     def roles(self) -> Path:
         return self.root / ROLES

@@ -40,15 +40,7 @@ class Prometheus:
             params={"query": query, **(params or {})},
             timeout=timeout or self.timeout,
         )
-        try:
-            body = orjson.loads(response.content)
-        except orjson.JSONDecodeError as exc:
-            raise QueryError(f"HTTP {response.status_code}, not JSON") from exc
-        if response.status_code != 200 or not isinstance(body, dict) or body.get("status") != "success":
-            error = body.get("error") if isinstance(body, dict) else None
-            raise QueryError(f"HTTP {response.status_code}: {error or 'no result'}")
-        result = body.get("data", {}).get("result")
-        return result if isinstance(result, list) else []
+        return _result(response)
 
     def custom_query_range(
         self, query: str, start: float, end: float, step: float, timeout: int | None = None
@@ -60,15 +52,20 @@ class Prometheus:
             params={"query": query, **params},
             timeout=timeout or self.timeout,
         )
-        try:
-            body = orjson.loads(response.content)
-        except orjson.JSONDecodeError as exc:
-            raise QueryError(f"HTTP {response.status_code}, not JSON") from exc
-        if response.status_code != 200 or not isinstance(body, dict) or body.get("status") != "success":
-            error = body.get("error") if isinstance(body, dict) else None
-            raise QueryError(f"HTTP {response.status_code}: {error or 'no result'}")
-        result = body.get("data", {}).get("result")
-        return result if isinstance(result, list) else []
+        return _result(response)
+
+
+def _result(response: httpx.Response) -> list[dict[str, Any]]:
+    """The `data.result` of a Prometheus API answer; QueryError for anything but a successful JSON answer."""
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise QueryError(f"HTTP {response.status_code}, not JSON") from exc
+    if response.status_code != 200 or not isinstance(body, dict) or body.get("status") != "success":
+        error = body.get("error") if isinstance(body, dict) else None
+        raise QueryError(f"HTTP {response.status_code}: {error or 'no result'}")
+    result = body.get("data", {}).get("result")
+    return result if isinstance(result, list) else []
 
 
 def connect(url: str, timeout: float, client: httpx.Client | None = None) -> Prometheus:

@@ -16,22 +16,11 @@ about). Every name is checked when the file is read, so a typo is a located erro
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-EVENTS = (
-    "wave_started",
-    "task_waiting",
-    "approval_waiting",
-    "system_failed",
-    "rollback_started",
-    "wave_done",
-    "acceptance_requested",
-    "preflight_failed",
-    "verification_drift",
-)
 EventName = Literal[
     "wave_started",
     "task_waiting",
@@ -43,6 +32,8 @@ EventName = Literal[
     "preflight_failed",
     "verification_drift",
 ]
+EVENTS: tuple[str, ...] = get_args(EventName)
+"""The events of shared/DOMAIN.md v1.2, in its order."""
 MAIL = re.compile(r"^mail:[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 

@@ -1,10 +1,9 @@
-"""The state of the night's manual tasks: which a run waits for (from when), which are done (by whom, with what
-note). Both are audited: `task.waiting` once per task as the wait begins (the notifiers tell the role), `task.done`
-when someone closes it. A task is closed once; closing it again is refused, not recorded twice."""
+"""The night's manual tasks closed: by whom, when, with what note, audited `task.done` (the run waiting at the task
+reads that, as it reads a checkpoint's confirmation; its own wait it audits `task.waiting`, which the notifiers
+tell). A task is closed once; closing it again is refused, not recorded twice."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +21,6 @@ class TaskRow:
     wave: str
     system: str
     task: str
-    waiting_since: datetime | None
     done_by: str | None
     done_at: datetime | None
     note: str
@@ -37,7 +35,6 @@ def _row(r: TaskState) -> TaskRow:
         r.wave,
         r.system,
         r.task,
-        aware(r.waiting_since) if r.waiting_since else None,
         r.done_by,
         aware(r.done_at) if r.done_at else None,
         r.note,
@@ -64,34 +61,6 @@ class ManualTasks:
 
     def done(self, wave: str, system: str) -> set[str]:
         return {t.task for t in self.of(wave, system) if t.done}
-
-    def wait_for(self, wave: str, system: str, tasks: Sequence[str], actor: str) -> list[str]:
-        """Of `tasks`, those still open; each that starts waiting now is recorded and audited once."""
-        now = self.clock()
-        still: list[str] = []
-        with self.session.begin() as s:
-            for task in tasks:
-                row = s.get(TaskState, (wave, system, task))
-                if row is not None and row.done_at is not None:
-                    continue
-                still.append(task)
-                if row is None:
-                    s.add(TaskState(wave=wave, system=system, task=task, waiting_since=now, note=""))
-                elif row.waiting_since is not None:
-                    continue
-                else:
-                    row.waiting_since = now
-                s.add(
-                    Audit(
-                        at=now,
-                        actor=actor,
-                        action="task.waiting",
-                        target=f"{wave}/{system}",
-                        result="waiting",
-                        detail=task,
-                    )
-                )
-        return still
 
     def close(self, wave: str, system: str, task: str, by: str, note: str = "") -> TaskRow:
         """Closes the task (audited `task.done`); TaskClosed when it was closed already."""

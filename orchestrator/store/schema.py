@@ -436,14 +436,13 @@ class PreflightRecord(Base):
 
 
 class TaskState(Base):
-    """A manual task of the night's runbook for one system of a wave record: since when the run waits for it,
-    and who closed it, when, with what note (contracts/tasks.py)."""
+    """A manual task of the night's runbook for one system of a wave record, closed: by whom, when, with what
+    note (contracts/tasks.py)."""
 
     __tablename__ = "manual_tasks"
     wave: Mapped[str] = mapped_column(String(48), primary_key=True)
     system: Mapped[str] = mapped_column(String(140), primary_key=True)
     task: Mapped[str] = mapped_column(String(64), primary_key=True)
-    waiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     done_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")

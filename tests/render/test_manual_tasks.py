@@ -110,3 +110,32 @@ def test_render_carries_the_tasks_per_wave_and_writes_plan_text_as_text(
     # everything else is as before
     same = {k for k in rendered.files if k != layout.INDEX and not k.endswith(".runbook.md")}
     assert all(files[k] == rendered.files[k] for k in same)
+
+
+def test_govmig_render_takes_the_runbook_and_refuses_a_mistaken_one(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    good, bad = tmp_path / "runbook.yaml", tmp_path / "bad.yaml"
+    good.write_text(RUNBOOK, encoding="utf-8")
+    bad.write_text("tasks:\n  - {id: x, zh: 甲, en: A, before: lunch}\n", encoding="utf-8")
+
+    def render(runbook: Path, out: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "orchestrator", "render", str(ROOT / "examples" / "province"),
+             "--as-of", "2026-09-01", "--runbook", str(runbook), "-o", str(tmp_path / out), "--format", "json"],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    done = render(good, "tree")
+    assert done.returncode == 0, done.stderr
+    tasks = WaveTasks.model_validate_json(
+        (tmp_path / "tree" / layout.tasks("W01")).read_text(encoding="utf-8")
+    )
+    assert tasks.systems and all(any(t.id == "notify-users" for t in ts) for ts in tasks.systems.values())
+    refused = render(bad, "never")
+    assert (
+        refused.returncode == 2 and "tasks[0].before" in refused.stdout and not (tmp_path / "never").exists()
+    )

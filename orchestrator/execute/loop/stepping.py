@@ -38,8 +38,9 @@ class Hooks:
     paused: Callable[[], bool]
     failed: Callable[[str], None]
     """A system failed: it counts against the wave's failure budget."""
-    waiting: Callable[[str, SystemHosts], bool]
-    """Whether the system waits for an operator's confirmation before verify (recorded by the call)."""
+    waiting: Callable[[str, SystemHosts, str], bool]
+    """Whether the system waits before the step (an operator's confirmation before verify, a manual task of the
+    site's runbook that holds it): recorded by the call."""
 
 
 class Through:
@@ -112,7 +113,7 @@ class Through:
         if m.key in self.held or (m.key in self.open and not self._end(m.key)):
             self.held.add(m.key)
             return False
-        waiting = step.name == names.VERIFY and not self.check and self.hooks.waiting(self.record, m)
+        waiting = not self.check and self.hooks.waiting(self.record, m, step.name)
         if self.hooks.paused() or waiting:
             self.held.add(m.key)
             return False

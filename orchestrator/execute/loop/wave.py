@@ -25,6 +25,8 @@ from .record import Record
 from .stepping import Hooks, run_steps
 
 CONFIRM, WAITING, DISCARD = "checkpoint.confirm", "checkpoint.waiting", "rollback.discard_target_writes"
+TASK_WAITING, TASK_DONE = "task.waiting", "task.done"
+"""A manual task of the site's runbook: waited for by the run, closed by `govmig task done` (store/manual_tasks.py)."""
 """The audit actions of an operator's word on a checkpoint, a system waiting for it, and writes discarded."""
 
 
@@ -35,6 +37,7 @@ class WaveRun:
         self.c, self.record = context, record
         self._budget = Budget(failure_budget)
         self._lock = threading.Lock()
+        self.tasks = context.tree.tasks(record.wave)
 
     def states(self) -> dict[str, str]:
         return {s.system: s.state for s in self.c.store.systems(self.record.name)}
@@ -110,13 +113,30 @@ class WaveRun:
         if spent:
             self.c.controls.pause()
 
-    def _waits(self, record: str, m: SystemHosts) -> bool:
-        """Whether the system must wait before verify for the operator's word that its databases were moved by
-        hand; the wait is recorded."""
-        if not m.checkpoints or self.confirmed(m.key):
+    def _waits(self, record: str, m: SystemHosts, step: str) -> bool:
+        """Whether the system must wait before `step`: for the operator's word that its databases were moved by
+        hand (before verify), or for the manual tasks of the site's runbook that hold the step. The wait is
+        recorded; `govmig confirm` or `govmig task done`, then a resume, let it go on."""
+        if step == names.VERIFY and m.checkpoints and not self.confirmed(m.key):
+            self._await_confirmation(record, m)
+            return True
+        return self._tasks_open(record, m, step)
+
+    def _tasks_open(self, record: str, m: SystemHosts, step: str) -> bool:
+        """The system's manual tasks holding `step` that nobody closed yet: each wait said once (`task.waiting`,
+        which the notifiers tell), read from the audit as a confirmation is."""
+        holding = self.tasks.holding(m.key, step)
+        if not holding:
             return False
-        self._await_confirmation(record, m)
-        return True
+        said = [(a.action, a.detail) for a in self.c.store.audit_log(f"{record}/{m.key}")]
+        open_ = [t for t in holding if (TASK_DONE, t.id) not in said]
+        for task in open_:
+            if (TASK_WAITING, task.id) not in said:
+                self.c.store.audit(self.c.actor, TASK_WAITING, f"{record}/{m.key}", "waiting", task.id)
+                self.c.store.add_events(
+                    record, m.key, step, [note("task", f"waiting for {task.id} ({task.role}): {task.en}")]
+                )
+        return bool(open_)
 
     def _await_confirmation(self, record: str, hosts: SystemHosts) -> None:
         """A database govmig cannot move itself: the system waits here (its writes stopped, the final sync of

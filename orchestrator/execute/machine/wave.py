@@ -101,9 +101,17 @@ def in_window(systems: Iterable[tuple[str, str | None, str | None]]) -> bool:
     """Whether any of (state, step, step status) has its sources quiesced: a window step begun or failed and not
     yet rolled back, or finished and the cutover not yet done."""
     for state, step, status in systems:
-        if step in WINDOW_STEPS and state not in (DONE, ROLLED_BACK) and status in (run.StepStatus.started, run.StepStatus.failed):
+        if (
+            step in WINDOW_STEPS
+            and state not in (DONE, ROLLED_BACK)
+            and status in (run.StepStatus.started, run.StepStatus.failed)
+        ):
             return True
-        if step in WINDOW_STEPS[:-1] and status == run.StepStatus.finished and state not in (DONE, ROLLED_BACK):
+        if (
+            step in WINDOW_STEPS[:-1]
+            and status == run.StepStatus.finished
+            and state not in (DONE, ROLLED_BACK)
+        ):
             return True
         if step == names.ROLLBACK and status == run.StepStatus.started:
             return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...contracts import IndexedSystem, Tree
+from ...contracts import IndexedSystem, Tree, WaveTasks
 from ..errors import ExecuteError
 from .inventory import SystemHosts, systems_in
 
@@ -43,6 +43,19 @@ class RenderedTree:
 
     def systems(self, wave: str) -> dict[str, SystemHosts]:
         return systems_in(self.files(wave).inventory)
+
+    def tasks(self, wave: str) -> WaveTasks:
+        """The site's manual tasks of the wave per system (none when render was given no runbook)."""
+        path = Tree(self.root).tasks(wave)
+        if not path.is_file():
+            return WaveTasks(wave=wave)
+        try:
+            return WaveTasks.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            raise ExecuteError(
+                f"批次 {wave} 的人工任务文件无法读取（重新运行 govmig render）",
+                f"wave {wave}'s manual tasks file cannot be read (run govmig render again)",
+            ) from None
 
     def hosts_of(self, wave: str, system: str) -> SystemHosts:
         """A system's hosts in the wave's inventory; ExecuteError when the wave has no such system."""
