@@ -56,6 +56,7 @@ from .money import (
     sla_report,
     utilization_report,
 )
+from .money_view import MoneyView, money_view
 from .moves import MoveSummary, summarize, wave_documents
 from .observed import (
     Contradicted,
@@ -218,6 +219,7 @@ __all__ = [
     "Measurement",
     "MoneyFailure",
     "MoneyReport",
+    "MoneyView",
     "MonitorConfig",
     "MonitorSettings",
     "MoveSummary",
@@ -293,6 +295,7 @@ __all__ = [
     "lifecycles",
     "load_catalog",
     "load_model",
+    "money_view",
     "moved_in",
     "needs_second_factor",
     "new_token",

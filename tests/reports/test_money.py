@@ -462,3 +462,49 @@ def test_an_unreachable_prometheus_fails_with_exit_1(monkeypatch: pytest.MonkeyP
     for bad in ("http://[::1", "ftp://prom", "prom:9090"):  # not a URL at all: bad input
         code, _, err = run("report", "utilization", *PLANS, "--month", "2026-04", "--prometheus", bad)
         assert code == 2 and "不是有效的 Prometheus 地址" in err and "is not a Prometheus URL" in err, bad
+
+
+def test_the_resources_page_shows_the_month_and_a_department_only_its_own(
+    prometheus: str, province_settings: Any, tmp_path: Path
+) -> None:
+    """`/money` over the same Prometheus: supervisors see every system's figures, each fee and the total to the
+    fen and the SLA per zone; a department sees its own lines only (filtered on the server) and no SLA."""
+    from orchestrator.reports import Prices, SlaTerms
+    from tests.web.conftest import MINE, build
+
+    web = build(None, province_settings, site=False)
+    try:
+        config = web.app.state.ctx.config
+        config.prometheus = prometheus
+        config.prices = Prices.model_validate(PRICES)
+        config.sla_terms = SlaTerms.model_validate(TERMS)
+        page = web.client("supervisor").get(f"/money?month={mm.MONTH.label}")
+        assert page.status_code == 200, page.text
+        html = page.text
+        for s in KNOWN:
+            row = html.split(f'data-system="{s.key}"', 1)[1].split("</tr>", 1)[0]
+            assert f"<td>{round(expected_figures(s)['cpu_p95'], 3)}</td>" in row, s.key
+            fee = html.split(f'data-fee="{s.key}"', 1)[1].split("</tr>", 1)[0]
+            assert f"<td>{expected_fee(s)['amount']}</td>" in fee, s.key
+        assert "630000-ZZZ" not in html
+        total = sum((expected_fee(s)["amount"] for s in KNOWN), Decimal(0))
+        assert f'<td id="fees-total">{total}</td>' in html
+        assert 'data-zone="extranet"' in html and 'data-zone="internal"' in html
+        assert "青海省发展和改革委员会" in html and "北京时间" in html  # names beside codes; one time zone
+
+        mine = web.client("rst").get(f"/money?month={mm.MONTH.label}").text
+        assert all(f'data-system="{s.key}"' in mine for s in KNOWN if s.department == MINE)
+        assert not any(f'data-system="{s.key}"' in mine for s in KNOWN if s.department != MINE)
+        assert "data-zone=" not in mine  # the vendor's SLA is the supervisors'
+        own = sum((expected_fee(s)["amount"] for s in KNOWN if s.department == MINE), Decimal(0))
+        assert f'<td id="fees-total">{own}</td>' in mine
+
+        bad = web.client("supervisor").get("/money?month=2026-13")
+        assert (
+            bad.status_code == 422
+            and "不是有效月份" in bad.json()["zh"]
+            and "not a month" in bad.json()["en"]
+        )
+        assert web.client("sys").get("/money").status_code == 403  # an administrator reads no business data
+    finally:
+        web.close()
