@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ..app import MoneyFailure, Plans, money_view
@@ -36,8 +37,14 @@ async def money_page(request: Request, month: str | None = None) -> Response:
     portfolio: Plans = request.app.state.portfolio
     department = principal.department if principal.role == "department" else None
     try:
-        view = money_view(
-            portfolio.view().plans, month, config.prometheus, config.prices, config.sla_terms, department
+        view = await run_in_threadpool(  # Prometheus is asked off the event loop
+            money_view,
+            portfolio.view().plans,
+            month,
+            config.prometheus,
+            config.prices,
+            config.sla_terms,
+            department,
         )
     except MoneyFailure as exc:
         raise said(422 if exc.status == 2 else 503, exc.zh, exc.en) from None
