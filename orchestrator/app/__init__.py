@@ -59,6 +59,7 @@ from .money import (
     sla_report,
     utilization_report,
 )
+from .money_view import MoneyView, money_view
 from .moves import MoveSummary, summarize, wave_documents
 from .notifications import notifying
 from .observed import (
@@ -222,6 +223,7 @@ __all__ = [
     "Measurement",
     "MoneyFailure",
     "MoneyReport",
+    "MoneyView",
     "MonitorConfig",
     "MonitorSettings",
     "MoveSummary",
@@ -302,6 +304,7 @@ __all__ = [
     "lifecycles",
     "load_catalog",
     "load_model",
+    "money_view",
     "moved_in",
     "needs_second_factor",
     "new_token",

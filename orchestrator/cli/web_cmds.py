@@ -17,7 +17,9 @@ from ..app import (
     AccountBook,
     GatePolicy,
     PolicySettings,
+    Prices,
     RenderSettings,
+    SlaTerms,
     Store,
     WaveExecutor,
     WaveSettings,
@@ -138,6 +140,20 @@ def _time_zone(_: click.Context, __: click.Parameter, value: str) -> str:
     help="会话 Cookie 仅经 HTTPS 发送（默认：非本机回环地址时开启）Session cookie over HTTPS only "
     "(default: on unless listening on loopback)",
 )
+@click.option(
+    "--prices",
+    "prices_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="价格表（资源监管页的费用）The price list for the resources page's fees (prices.yaml)",
+)
+@click.option(
+    "--terms",
+    "terms_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="云服务商服务等级条款（资源监管页）The vendor's SLA terms for the resources page (sla.yaml)",
+)
 def serve_command(
     db: str | None,
     tree: Path,
@@ -153,6 +169,8 @@ def serve_command(
     time_zone: str,
     trusted_proxies: tuple[str, ...],
     secure_cookies: bool | None,
+    prices_path: Path | None,
+    terms_path: Path | None,
 ) -> None:
     """启动网页服务 Start the web service (departments, ops, supervisors)."""
     import uvicorn
@@ -181,6 +199,15 @@ def serve_command(
         secure_cookies=secure_by_default(host) if secure_cookies is None else secure_cookies,
         observation_days=gates.observation_days,
         time_zone=time_zone,
+        prometheus=gates.prometheus,
+        prices=model_or_exit(prices_path, Prices, "价格表有误 The price list is invalid")
+        if prices_path
+        else None,
+        sla_terms=(
+            model_or_exit(terms_path, SlaTerms, "服务等级条款有误 The SLA terms are invalid")
+            if terms_path
+            else None
+        ),
     )
     console().print(f"govmig 网页服务 web service: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
 

@@ -27,6 +27,7 @@ from . import (
     api_systems,
     api_watch,
     discovery_page,
+    money_page,
     pages,
 )
 from .api_watch import HealthCache
@@ -131,6 +132,7 @@ def create_app(config: WebConfig) -> FastAPI:
         api_audit.pages,
         discovery_page.api,
         discovery_page.pages,
+        money_page.pages,
         pages.router,
     ):
         app.include_router(router)

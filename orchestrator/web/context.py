@@ -14,6 +14,7 @@ from ..app import (
     ExecutorFactory,
     PasswordHistoryBook,
     PolicySettings,
+    Prices,
     RenderSettings,
     Reviews,
     SecondFactors,
@@ -21,6 +22,7 @@ from ..app import (
     Sessions,
     Site,
     SiteConfig,
+    SlaTerms,
     Store,
     Tokens,
     WaveSettings,
@@ -59,6 +61,12 @@ class WebConfig:
     observation_days: float = 0.0
     """The site's observation period after acceptance, as the pages tell it (`govmig serve --observation-days`
     gives the executor the same figure, and its gate is what enforces it)."""
+    prometheus: str | None = None
+    """Where the resource page (`/money`) reads a month's usage and probes (`govmig serve --prometheus`)."""
+    prices: Prices | None = None
+    """The site's price list for the page's fees (`govmig serve --prices`); without it no fees are shown."""
+    sla_terms: SlaTerms | None = None
+    """The vendor's SLA terms for the page (`govmig serve --terms`); without them no SLA is shown."""
 
     def site_config(self) -> SiteConfig:
         """The one configuration the application layer is built from."""
