@@ -94,8 +94,6 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/waves/{wave}"): (WATCH, False, {200}),
     ("GET", "/dashboard"): (WATCH, False, {200}),
     ("GET", "/audit"): (AUDIT, False, {200}),
-    ("GET", "/api/plans/{department}/observed"): (ALL, True, {200}),
-    ("GET", "/plans/{department}/observed"): (ALL, True, {200}),
     ("GET", "/money"): (ALL, False, {200}),  # no Prometheus here: the page says so; its lines in test_money
 }
 DOCS = {"/openapi.json", "/docs", "/redoc"}
