@@ -49,7 +49,7 @@ def test_the_department_sees_its_findings_and_its_plan_with_them_accepted(web: W
     assert page.status_code == 200
     for text in ("未申报的依赖", "Undeclared dependencies", "172.16.8.8:443", "与申报不符", "measures 9 GB"):
         assert text in page.text
-    assert 'id="proposal"' in page.text
+    assert 'id="proposal" aria-labelledby="proposal-title"' in page.text  # named for a screen reader
 
 
 def test_another_department_sees_nothing_and_a_broken_file_says_so_without_a_path(web: Web) -> None:
