@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web.conftest import Web
+from tests.web.conftest import MINE, Web
 from tests.web.test_browser import CHROMIUM, browser, server, sign_in  # noqa: F401
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -58,8 +58,10 @@ def web(plain_web: Web) -> Web:
 def pages(server: str, browser: object, web: Web) -> Iterator[dict[str, object]]:
     ops = sign_in(browser, server, web, "ops")
     auditor = sign_in(browser, server, web, "auditor")
-    yield {"ops": ops, "auditor": auditor}
-    for page in (ops, auditor):
+    rst = sign_in(browser, server, web, "rst")
+    supervisor = sign_in(browser, server, web, "supervisor")
+    yield {"ops": ops, "auditor": auditor, "rst": rst, "supervisor": supervisor}
+    for page in (ops, auditor, rst, supervisor):
         page.close()  # type: ignore[attr-defined]
 
 
@@ -72,6 +74,9 @@ def pages(server: str, browser: object, web: Web) -> Iterator[dict[str, object]]
         ("ops", "/waves/W01"),
         ("ops", "/"),
         ("auditor", "/audit"),
+        ("rst", f"/plans/{MINE}"),
+        ("supervisor", f"/plans/{MINE}"),
+        ("rst", f"/plans/{MINE}/observed"),
     ],
 )
 def test_each_field_is_named_each_header_said_and_the_english_readable(
