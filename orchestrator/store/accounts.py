@@ -55,7 +55,7 @@ class Accounts:
                     action="user.add",
                     target=username,
                     result="ok",
-                    detail=f"role={role} department={department}",
+                    detail=f"role={role} department={department or '—'}",
                 )
             )
         return user

@@ -30,6 +30,8 @@ def test_before_any_observation_the_department_is_told_so(web: Web) -> None:
     assert r.status_code == 200 and r.json()["observed"] is False
     page = web.login("obs").get(f"/plans/{DEPT}/observed")
     assert page.status_code == 200 and "还没有观测结果" in page.text and "No observation yet" in page.text
+    plan = web.login("obs").get(f"/plans/{DEPT}")  # the department finds the page from its plan's
+    assert f'href="/plans/{DEPT}/observed"' in plan.text
 
 
 def test_the_department_sees_its_findings_and_its_plan_with_them_accepted(web: Web) -> None:
@@ -49,7 +51,7 @@ def test_the_department_sees_its_findings_and_its_plan_with_them_accepted(web: W
     assert page.status_code == 200
     for text in ("未申报的依赖", "Undeclared dependencies", "172.16.8.8:443", "与申报不符", "measures 9 GB"):
         assert text in page.text
-    assert 'id="proposal"' in page.text
+    assert 'id="proposal" aria-labelledby="proposal-title"' in page.text  # named for a screen reader
 
 
 def test_another_department_sees_nothing_and_a_broken_file_says_so_without_a_path(web: Web) -> None:

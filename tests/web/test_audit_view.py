@@ -87,3 +87,10 @@ def test_the_auditors_page_shows_the_chain_and_its_first_break(web: Web) -> None
     assert 'data-whole="false"' in page and "第 2 条" in page
     said = web.client("auditor").get("/api/audit/verify").json()
     assert said["whole"] is False and said["broken"]["seq"] == 2
+
+
+def test_an_account_without_a_department_says_so_without_a_python_none(web: Web) -> None:
+    entries = web.client("auditor").get("/api/audit", params={"limit": 500}).json()["entries"]
+    added = {e["target"]: e["detail"] for e in entries if e["action"] == "user.add"}
+    assert added["auditor"] == "role=auditor department=—"  # the page shows this line to the auditor
+    assert not any("None" in detail for detail in added.values())
