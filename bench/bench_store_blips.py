@@ -18,8 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from orchestrator.contracts.steps import WAVE_STEPS
-from tests.execute.test_store_blips import Server, Trial, fresh, trial
+from tests.execute.test_store_blips import Trial, fresh, trial
 from tests.store import postgres
+from tests.store.postgres import Server
 
 
 def stop_for(server: Server, seconds: float) -> Callable[[], None]:

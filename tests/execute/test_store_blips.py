@@ -11,11 +11,7 @@ the last cutover finished (the front ends point at the targets). bench/bench_sto
 
 from __future__ import annotations
 
-import glob
 import json
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from orchestrator.execute import STEPS
 from orchestrator.store import Store, aware, open_store
@@ -32,46 +27,10 @@ from orchestrator.store.patience import MOST
 from tests.conftest import new_database
 from tests.execute.harness import Site, govmig, site
 from tests.store import postgres
+from tests.store.postgres import Server
 
 STALE = 30.0
 """The workers' --stale-after: an outage must cost far less than this."""
-
-
-@dataclass
-class Server:
-    """A PostgreSQL server of the test's own, which the test stops and starts."""
-
-    root: Path
-    url: str
-
-    def _ctl(self, *args: str) -> None:
-        bin_dir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]).parent
-        subprocess.run(
-            [
-                "runuser",
-                "-u",
-                "postgres",
-                "--",
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(self.root / "pgdata"),
-                *args,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def restart(self, mode: str) -> None:
-        self._ctl("-m", mode, "-w", "-l", str(self.root / "pg.log"), "restart")
-
-    def stop(self) -> None:
-        self._ctl("-m", "fast", "-w", "stop")
-
-    def start(self) -> None:
-        port = make_url(self.url).port
-        options = f"-p {port} -k {self.root / 'pgsock'} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._ctl("-w", "-l", str(self.root / "pg.log"), "-o", options, "start")
 
 
 @pytest.fixture
@@ -80,12 +39,8 @@ def server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Server]:
     if why is not None:
         pytest.skip(f"PostgreSQL tests skipped: {why}")
     monkeypatch.setenv("GOVMIG_KEY_FILE", str(tmp_path / "govmig.key"))
-    root = Path(tempfile.mkdtemp(prefix="govmig-pg-blips-"))
-    try:
-        with postgres.server(root) as url:
-            yield Server(root, url)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres.restartable("govmig-pg-blips-") as restartable:
+        yield restartable
 
 
 @dataclass

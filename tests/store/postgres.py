@@ -7,9 +7,13 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 
 def missing() -> str | None:
@@ -72,3 +76,51 @@ def server(root: Path) -> Iterator[str]:
             capture_output=True,
             timeout=120,
         )
+
+
+@dataclass
+class Server:
+    """A PostgreSQL server of a test's own, which the test stops and starts (a store outage)."""
+
+    root: Path
+    url: str
+
+    def _ctl(self, *args: str) -> None:
+        bin_dir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))[-1]).parent
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(self.root / "pgdata"),
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def restart(self, mode: str) -> None:
+        self._ctl("-m", mode, "-w", "-l", str(self.root / "pg.log"), "restart")
+
+    def stop(self) -> None:
+        self._ctl("-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        port = make_url(self.url).port
+        options = f"-p {port} -k {self.root / 'pgsock'} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._ctl("-w", "-l", str(self.root / "pg.log"), "-o", options, "start")
+
+
+@contextmanager
+def restartable(prefix: str) -> Iterator[Server]:
+    """A throwaway server the test may restart, stop and start, in a directory of its own, removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        with server(root) as url:
+            yield Server(root, url)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
