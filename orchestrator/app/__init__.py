@@ -39,6 +39,14 @@ from .credentials import (
     verify_or_dummy,
     verify_password,
 )
+from .dept_desk import (
+    NoVersion,
+    compare_versions,
+    current_plan,
+    department_systems,
+    side_by_side,
+    template_of,
+)
 from .discover_inventory import waves_of
 from .discover_run import Discovered, DiscoverError, discover
 from .executors import GatePolicy, RunGuard, build_executor
@@ -78,6 +86,7 @@ from .observed import (
 )
 from .passwords import Problem, password_problem, reused
 from .plan_documents import plan_document, plan_yaml, seed_versions
+from .plan_form import located, plan_schema
 from .plans import Plans, View
 from .portfolio import Portfolio
 from .preflight import PreflightMissing, require_preflight, run_preflight
@@ -227,6 +236,7 @@ __all__ = [
     "MonitorConfig",
     "MonitorSettings",
     "MoveSummary",
+    "NoVersion",
     "Nodes",
     "NotificationSettings",
     "ObservedRoadmap",
@@ -285,8 +295,11 @@ __all__ = [
     "check_observed",
     "check_upload",
     "close_task",
+    "compare_versions",
     "counts",
+    "current_plan",
     "department_findings",
+    "department_systems",
     "describe_failure",
     "discover",
     "discovery_runner",
@@ -304,6 +317,7 @@ __all__ = [
     "lifecycles",
     "load_catalog",
     "load_model",
+    "located",
     "money_view",
     "moved_in",
     "needs_second_factor",
@@ -313,6 +327,7 @@ __all__ = [
     "plan_document",
     "plan_names",
     "plan_observed",
+    "plan_schema",
     "plan_yaml",
     "read_discovery_settings",
     "read_observation",
@@ -331,9 +346,11 @@ __all__ = [
     "say_on_system",
     "scrape_config",
     "seed_versions",
+    "side_by_side",
     "sla_report",
     "summarize",
     "task_documents",
+    "template_of",
     "token_digest",
     "utcnow",
     "utilization_report",

@@ -12,7 +12,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..app import MAX_COMMENT, Decision, Plans, ReviewRefused, gantt, plan_document, plan_yaml
+from ..app import MAX_COMMENT, Decision, Plans, ReviewRefused, gantt, located, plan_document, plan_yaml
 from .context import Context
 from .deps import Anyone, Submitter, Supervisor, User, Watcher, context, said, visible
 from .intake_pool import intake_pool
@@ -47,7 +47,7 @@ def _checked(port: Plans, department: str, raw: bytes, name: str) -> dict[str, A
             f"计划属于部门 {claimed}，不是 {department}：请提交到该部门，或更正「部门统一编码」",
             f"the plan is for department {claimed}, not {department}: submit it there or correct department.code",
         )
-    problems = [p.as_json() for p in loaded.problems]
+    problems = [located(p) for p in loaded.problems]  # each with its place in parts (field, line or cell)
     plan = loaded.plan if loaded.ok else None
     return {
         "valid": plan is not None,

@@ -21,6 +21,8 @@ from . import (
     api_admin,
     api_approvals,
     api_audit,
+    api_dept_plans,
+    api_dept_systems,
     api_ops,
     api_plans,
     api_reports,
@@ -121,6 +123,8 @@ def create_app(config: WebConfig) -> FastAPI:
         max_age=12 * 3600,  # the cookie's life; the session itself lives on the server (idle and absolute)
     )
     for router in (
+        api_dept_plans.router,  # before api_plans: /api/plans/schema is not a department
+        api_dept_systems.router,
         api_plans.router,
         api_ops.router,
         api_approvals.router,
