@@ -513,6 +513,7 @@ FACES = {
         "discovery_runner",
         "entry_json",
         "fees_report",
+        "form_document",
         "format_of",
         "gantt",
         "grafana",

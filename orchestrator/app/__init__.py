@@ -86,7 +86,7 @@ from .observed import (
 )
 from .passwords import Problem, password_problem, reused
 from .plan_documents import plan_document, plan_yaml, seed_versions
-from .plan_form import located, plan_schema
+from .plan_form import form_document, located, plan_schema
 from .plans import Plans, View
 from .portfolio import Portfolio
 from .preflight import PreflightMissing, require_preflight, run_preflight
@@ -305,6 +305,7 @@ __all__ = [
     "discovery_runner",
     "entry_json",
     "fees_report",
+    "form_document",
     "format_of",
     "gantt",
     "grafana",

@@ -14,7 +14,9 @@ import re
 from functools import cache
 from typing import Any
 
-from ..plan import IntakeError, MigrationPlan, zh
+from pydantic_core import to_jsonable_python
+
+from ..plan import IntakeError, LoadedPlan, MigrationPlan, zh
 
 Said = tuple[str, str]
 
@@ -291,3 +293,13 @@ def located(problem: IntakeError) -> dict[str, object]:
     """A problem as the API answers it: the contract's `file`, `location`, `zh`, `en` (and `code`, `severity`,
     `path`), with its `place` in parts."""
     return {**problem.as_json(), "place": place(problem)}
+
+
+def form_document(loaded: LoadedPlan) -> dict[str, Any] | None:
+    """The plain document an upload held, as JSON (dates as YYYY-MM-DD), valid or not: what the form shows so the
+    clerk can fix an Excel or YAML plan's errors field by field. None when the file could not be read as a
+    mapping at all."""
+    if not isinstance(loaded.document, dict):
+        return None
+    document: dict[str, Any] = to_jsonable_python(loaded.document, fallback=str)
+    return document

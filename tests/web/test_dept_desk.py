@@ -138,6 +138,10 @@ def test_an_excel_plan_is_checked_without_storing_each_error_at_its_sheet_row_an
     engine = by_sheet["数据库 Databases"]
     assert engine["place"]["row"] == 4 and engine["place"]["column"] == "B"
     assert "sybase" in engine["zh"] and "sybase" in engine["en"]
+    read = checked["document"]  # what the workbook held, for the form to show beside its errors
+    assert read["systems"][0]["security"]["mlps_level"] == "五级"
+    assert read["systems"][0]["deployment"]["databases"][0]["engine"] == "sybase"
+    assert read["deadline"] == str(plan_doc()["deadline"]) and read["department"]["code"] == MINE
     assert versions(web) == before  # checking stores nothing
 
     template = c.get("/api/plans/template.xlsx")
@@ -182,6 +186,7 @@ def test_two_versions_side_by_side_with_the_decisions_they_change(web: Web) -> N
     doc["systems"][0]["security"]["classified_filed"] = True
     submitted = rst.post(f"/api/plans/{MINE}", data={"content": as_json(doc), "filename": "plan.json"}).json()
     assert submitted["valid"] is True, submitted["problems"]
+    assert "document" not in submitted and "plan" not in submitted
     r = rst.get(f"/api/plans/{MINE}/compare", params={"a": in_force, "b": submitted["version"]})
     assert r.status_code == 200, r.text
     compared = r.json()
