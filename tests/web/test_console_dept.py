@@ -82,6 +82,31 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     no_serious(page)
     shots(page, "dept-plan-excel-error")
 
+    # the YAML tab: an error listed at its line and column, the line marked beside the text (nothing stored)
+    page.click("#plan-tabs .el-tabs__item:has-text('YAML')")
+    text = page.input_value("#plan-yaml")
+    assert "mlps_level: 3" in text
+    page.fill("#plan-yaml", text.replace("mlps_level: 3", "mlps_level: 9", 1))
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if "mlps_level: 3" in x)
+    page.click("#plan-check")
+    until(
+        page,
+        "document.querySelector('#plan-problems') && "
+        f"document.querySelector('#plan-problems').innerText.includes('第 {line} 行')",
+    )
+    assert "must be at most 5, not 9" in page.inner_text("#plan-problems")
+    assert page.locator(".gutter .bad").first.inner_text().strip() == str(line)
+    no_serious(page)
+    shots(page, "dept-plan-yaml")
+    page.click("#plan-tabs .el-tabs__item:has-text('Excel')")
+    page.click("#plan-check")  # the workbook again: its content back in the form
+    until(
+        page,
+        "document.querySelector('#plan-problems') && "
+        "document.querySelector('#plan-problems').innerText.includes('工作表')",
+    )
+    assert versions(web) == before
+
     # the workbook's content is in the form, the error pinned to its field: fixed there
     page.click("#tab-form")
     field = "#f-systems-0-security-mlps_level"
@@ -120,6 +145,7 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     until(page, "!!document.querySelector('#versions-diff')")
     in_force = next(v["version"] for v in after if v["in_force"])
     assert f"版本 {in_force} 与版本 {new} 的差异" in page.inner_text("#versions-diff")
+    assert page.locator("#versions-diff tr.equal").count() <= 7  # only the changes, 3 lines either side
     changed = page.locator("#versions-diff tr.replace")
     assert changed.count() >= 1 and "users: 6000" in changed.first.inner_text()
     assert "users: 5000" in changed.first.inner_text()  # both sides of the changed line, side by side
