@@ -89,7 +89,7 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
         {303},
     ),  # a browser's form: without a browser session, sign in first
     ("GET", "/plans/{department}"): (ALL, True, {200}),
-    ("GET", "/plans/{department}/observed"): (ALL, True, {200}),
+    ("GET", "/plans/{department}/observed"): (ALL, True, {303}),  # to the console's page
     ("GET", "/portfolio"): (WATCH, False, {200}),
     ("GET", "/waves/{wave}"): (WATCH, False, {200}),
     ("GET", "/dashboard"): (WATCH, False, {200}),
