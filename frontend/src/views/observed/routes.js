@@ -9,5 +9,5 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: "/observed", zh: "观测结果", en: "Observed", roles: ["department", "ops", "supervisor"], order: 18 },
+  { path: "/observed", zh: "观测结果", en: "Observed", roles: ["department", "ops", "supervisor"], order: 60 },
 ];
