@@ -191,3 +191,23 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     assert page.query_selector("#accept-salary-mgmt") is None
     assert page.csp_violations == []
     page.close()
+
+
+def test_a_supervisor_opens_a_departments_pages_by_its_code_and_cannot_accept_for_it(
+    server: str, browser: Any, web: Web
+) -> None:
+    page = sign_in(browser, server, web, "supervisor")
+    page.goto(server + f"/app/dept/systems?department={MINE}")
+    drawn(page, "#my-systems")
+    until(page, "document.querySelector('#my-systems').innerText.includes('机关事业单位工资管理系统')")
+    assert page.query_selector("[id^=accept-]") is None  # acceptance is the department's own word
+    assert page.query_selector("#dept-picker") is not None
+    no_serious(page)
+    page.goto(server + f"/app/dept/versions?department={MINE}")
+    drawn(page, "#plan-versions")
+    until(page, "document.querySelector('#plan-versions').innerText.includes('seed')")
+    no_serious(page)
+    shots(page, "dept-versions-supervisor")
+    page.goto(server + "/app/dept/plan")  # the editor is for those who submit
+    until(page, "location.pathname.endsWith('/forbidden')")
+    page.close()
