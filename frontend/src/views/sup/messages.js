@@ -55,6 +55,7 @@ export default {
         folded: "… {n} 行未变",
         problemsTitle: "校验问题",
         status: "当前状态",
+        kind: "变化",
         notParsed: "按提交的原文对照（有一方未能解析）。",
       },
       progress: {
@@ -89,6 +90,7 @@ export default {
         alerts: "告警",
         noAlerts: "无告警：所有受监测系统正常。",
         reason: "原因",
+        state: "状态",
         since: "起始时间",
         updated: "监管看板已更新：正常 {up}，降级 {degraded}，故障 {down}，未知 {unknown}。",
         systems: "受监测系统 {n} 个",
@@ -198,6 +200,7 @@ export default {
         folded: "… {n} unchanged lines",
         problemsTitle: "Problems found",
         status: "Status",
+        kind: "Change",
         notParsed: "Compared as submitted (one side could not be parsed).",
       },
       progress: {
@@ -232,6 +235,7 @@ export default {
         alerts: "Alerts",
         noAlerts: "No alerts: every watched system is up.",
         reason: "Reason",
+        state: "State",
         since: "Since",
         updated: "Dashboard updated: {up} up, {degraded} degraded, {down} down, {unknown} unknown.",
         systems: "{n} systems watched",

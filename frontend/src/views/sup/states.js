@@ -13,8 +13,8 @@ export function stackedOption(groups, label, t, { colours = COLOURS, text = "#1f
   return {
     animation: false,
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-    legend: { data: STATES.map((s) => t(`sup.state.${s}`)), textStyle: { color: text, fontSize } },
-    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+    legend: { top: 0, data: STATES.map((s) => t(`sup.state.${s}`)), textStyle: { color: text, fontSize } },
+    grid: { left: 8, right: 24, top: 44, bottom: 8, containLabel: true },
     xAxis: horizontal ? value : category,
     yAxis: horizontal ? { ...category, inverse: true } : value,
     series: STATES.map((s) => ({
