@@ -134,6 +134,12 @@ def test_the_dashboard_progress_approvals_and_reports_pages(server: str, browser
     )  # type: ignore[attr-defined]
     assert page.query_selector("#live[aria-live=polite]") is not None  # type: ignore[attr-defined]
     _clean(page, "sup-dashboard")
+    page.click("#lang")  # type: ignore[attr-defined]  # English: everything drawn at run time too
+    until(page, "document.querySelector('#alerts-title').innerText.startsWith('Alerts')")
+    assert "Down" in page.inner_text("#counts")  # type: ignore[attr-defined]
+    _clean(page, "sup-dashboard-en")
+    page.click("#lang")  # type: ignore[attr-defined]
+    until(page, "document.querySelector('#alerts-title').innerText.startsWith('告警')")
 
     page.goto(server + "/app/progress")  # type: ignore[attr-defined]
     drawn(page, "#progress-table .el-table__body")
