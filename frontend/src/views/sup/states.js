@@ -5,11 +5,11 @@ export const COLOURS = { up: "#1a7f37", degraded: "#b35900", down: "#c62828", un
 export const WALL_COLOURS = { up: "#3fb950", degraded: "#f0a020", down: "#ff6b6b", unknown: "#aab4c3" };
 
 /** Stacked bars of states per group (`by` of the dashboard document), labelled with `label(code)`. */
-export function stackedOption(groups, label, t, { colours = COLOURS, text = "#1f2329", fontSize = 12, horizontal = true } = {}) {
+export function stackedOption(groups, label, t, { colours = COLOURS, text = "#1f2329", fontSize = 12, horizontal = true, lines = "#e5e6eb" } = {}) {
   const codes = Object.keys(groups ?? {});
   const names = codes.map(label);
   const category = { type: "category", data: names, axisLabel: { color: text, fontSize, interval: 0 } };
-  const value = { type: "value", minInterval: 1, axisLabel: { color: text, fontSize } };
+  const value = { type: "value", minInterval: 1, axisLabel: { color: text, fontSize }, splitLine: { lineStyle: { color: lines } } };
   return {
     animation: false,
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
