@@ -555,7 +555,6 @@ FACES = {
         "say_on_system",
         "scrape_config",
         "seed_versions",
-        "side_by_side",
         "sla_report",
         "summarize",
         "task_documents",

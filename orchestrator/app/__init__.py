@@ -44,7 +44,6 @@ from .dept_desk import (
     compare_versions,
     current_plan,
     department_systems,
-    side_by_side,
     template_of,
 )
 from .discover_inventory import waves_of
@@ -347,7 +346,6 @@ __all__ = [
     "say_on_system",
     "scrape_config",
     "seed_versions",
-    "side_by_side",
     "sla_report",
     "summarize",
     "task_documents",

@@ -50,7 +50,7 @@ def template_of(plans: Plans, department: str | None = None) -> bytes:
     return build_template(MigrationPlan.model_validate(current["plan"]) if current else None)
 
 
-def side_by_side(left: str, right: str) -> list[dict[str, Any]]:
+def aligned_lines(left: str, right: str) -> list[dict[str, Any]]:
     """Two texts as rows of a two-column view: each row a line of each side (or None where that side has none),
     its line numbers and whether it is `equal`, `replace`, `delete` or `insert` (difflib's opcodes)."""
     a, b = left.splitlines(), right.splitlines()
@@ -155,7 +155,7 @@ def compare_versions(plans: Plans, department: str, a: int, b: int) -> dict[str,
     old, new = rows
     before, after = old.plan, new.plan
     both = before is not None and after is not None
-    lines = side_by_side(*(plan_yaml(r.plan) if r.plan and both else r.content for r in (old, new)))
+    lines = aligned_lines(*(plan_yaml(r.plan) if r.plan and both else r.content for r in (old, new)))
     assessed: list[dict[str, Any]] | None = None
     if before is not None and after is not None:
         portfolio = plans.view().portfolio
