@@ -511,6 +511,7 @@ FACES = {
         "fees_report",
         "format_of",
         "gantt",
+        "gate_start",
         "grafana",
         "hash_password",
         "holding",

@@ -80,7 +80,7 @@ from .passwords import Problem, password_problem, reused
 from .plan_documents import plan_document, plan_yaml, seed_versions
 from .plans import Plans, View
 from .portfolio import Portfolio
-from .preflight import PreflightMissing, require_preflight, run_preflight
+from .preflight import PreflightMissing, gate_start, require_preflight, run_preflight
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
@@ -294,6 +294,7 @@ __all__ = [
     "fees_report",
     "format_of",
     "gantt",
+    "gate_start",
     "grafana",
     "hash_password",
     "holding",

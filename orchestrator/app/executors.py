@@ -47,6 +47,9 @@ class GatePolicy:
     observation_days: float = 0.0
     """The source is kept this long after its department's acceptance before it may be decommissioned (the
     site's observation period, 观察期); 0: right after the acceptance."""
+    preflight_max_age_hours: float = 72.0
+    """A real run starts a wave only with a ready preflight of the same tree younger than this (the site's
+    `preflight_max_age_hours`, shared/DOMAIN.md v1.2); the run, the queue and the worker all keep it."""
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,17 @@ class Waves:
     ) -> Job:
         executor = self.site.executor(actor)
         try:
-            return ask(self.queue, executor, kind, wave, actor, system=system, check=check, rerun=rerun)
+            return ask(
+                self.queue,
+                executor,
+                kind,
+                wave,
+                actor,
+                system=system,
+                check=check,
+                rerun=rerun,
+                preflight_max_age_hours=self.site.config.gates.preflight_max_age_hours,
+            )
         except Queued as exc:
             raise Busy(exc.job.record) from None
 
