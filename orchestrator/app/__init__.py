@@ -84,6 +84,7 @@ from .preflight import PreflightMissing, gate_start, require_preflight, run_pref
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
+from .task_resume import Resumed, resume_after_task
 from .tree_files import Written
 from .vocabulary import (
     AUDIT_RETENTION_DAYS,
@@ -245,6 +246,7 @@ __all__ = [
     "ReportKind",
     "ReportRequest",
     "Reporting",
+    "Resumed",
     "ReviewRefused",
     "Reviews",
     "Roadmap",
@@ -324,6 +326,7 @@ __all__ = [
     "refuse_finished",
     "register",
     "require_preflight",
+    "resume_after_task",
     "reused",
     "run_monitor",
     "run_preflight",
