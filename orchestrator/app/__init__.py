@@ -156,6 +156,7 @@ from .vocabulary import (
     utcnow,
     zh,
 )
+from .warm_verify import Verified, VerifyRefused, verify_warm
 from .waves import Busy, Waves
 from .worker import Worker, worker_name
 
@@ -266,6 +267,8 @@ __all__ = [
     "TaskRefused",
     "Tokens",
     "UtilizationSettings",
+    "Verified",
+    "VerifyRefused",
     "View",
     "WaveBusy",
     "WaveExecutor",
@@ -344,6 +347,7 @@ __all__ = [
     "validate_observed",
     "verify_or_dummy",
     "verify_password",
+    "verify_warm",
     "wave_documents",
     "waves_of",
     "worker_name",

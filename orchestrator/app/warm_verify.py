@@ -1,0 +1,287 @@
+"""`govmig verify WAVE --tree T`: drift caught while a wave is warm (shared/DOMAIN.md v1.2), not first at the night's
+final verification.
+
+While a wave's systems are presynced (their replicas filled by the engines' own replication, the sources still
+serving), every table's row count and checksum and the data tree's digest are taken on the source and on the
+target: the same figures, by the same hosts' module, as the verify step of the night (`govmig_db` op verify, whose
+dialect per engine is held to the engine profiles; `govmig_digest`), run from each target host, which reaches both
+sides, through the run's own runner and execution nodes. The playbook only reads, and is staged beside the run (the
+reviewed tree is not touched).
+
+A difference is asked again after `recheck_seconds` (the replication's lag clears; Alibaba's and Tencent's DTS do
+the same): only what differs both times is drift. Each drifting system is audited `wave.verify` drift (the
+notifiers tell it as `verification_drift`); a clean pass is audited equal.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..contracts import SystemState, Tree, load_inventory
+from ..execute import ExecuteError, Nodes, PlaybookRunner, RunRequest, systems_in
+from ..store import Store, utcnow
+from .executors import playbook_runner
+
+PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
+PLAYBOOK = "verify_warm.yml"
+MODULES = ("govmig_db.py", "govmig_digest.py")
+WARM = (SystemState.presynced, SystemState.deployed)
+"""A system is warm from its presync until its final sync: its replica is filled and follows the source."""
+FILES = "files"
+"""The name a data tree's difference goes by, beside the tables' `database.schema.table`."""
+Say = Callable[[str, str], None]
+
+
+class VerifyRefused(ExecuteError):
+    """Nothing to verify as asked (no such wave, no warm system): bad input, exit 2."""
+
+
+@dataclass
+class SystemFigures:
+    """What one pass heard of one system: per table (database.table) its counts and checksums on both sides, the
+    data trees' digests, and what could not be heard."""
+
+    tables: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def differ(self) -> set[str]:
+        found = {name for name, (source, target) in self.tables.items() if source != target}
+        source, target = self.files.get("source"), self.files.get("target")
+        if source is not None and target is not None and source.get("sha256") != target.get("sha256"):
+            found.add(FILES)
+        return found
+
+
+@dataclass(frozen=True)
+class SystemVerdict:
+    system: str
+    state: str
+    """equal | lag (differed, then equal on the recheck) | drift | error"""
+    tables: int
+    rows: int
+    first: list[str]
+    drift: list[str]
+    errors: list[str]
+    files: dict[str, dict[str, Any]]
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "state": self.state,
+            "tables": self.tables,
+            "rows": self.rows,
+            "first": self.first,
+            "drift": self.drift,
+            "errors": self.errors,
+            "files": self.files,
+        }
+
+
+@dataclass(frozen=True)
+class Verified:
+    wave: str
+    at: str
+    recheck_seconds: float
+    systems: list[SystemVerdict]
+
+    @property
+    def equal(self) -> bool:
+        return all(s.state in ("equal", "lag") for s in self.systems)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "wave": self.wave,
+            "at": self.at,
+            "equal": self.equal,
+            "recheck_seconds": self.recheck_seconds,
+            "systems": [s.document() for s in self.systems],
+        }
+
+
+@contextmanager
+def _staged(work: Path) -> Iterator[Path]:
+    """The playbook with its two modules and the strategy every run uses, in a folder of the run's own."""
+    stage = work / "project"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "library").mkdir(parents=True)
+    (stage / "roles").mkdir()
+    shutil.copy2(PLAYBOOKS / PLAYBOOK, stage / PLAYBOOK)
+    for name in MODULES:
+        shutil.copy2(PLAYBOOKS / "library" / name, stage / "library" / name)
+    if (PLAYBOOKS / "strategy_plugins").is_dir():
+        shutil.copytree(PLAYBOOKS / "strategy_plugins", stage / "strategy_plugins")
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+class _Heard:
+    """The figures of each target host, from the run's events."""
+
+    def __init__(self, owner: Mapping[str, str]) -> None:
+        self.owner = owner
+        self.by_system: dict[str, SystemFigures] = {}
+
+    def of(self, host: str) -> SystemFigures | None:
+        system = self.owner.get(host)
+        return None if system is None else self.by_system.setdefault(system, SystemFigures())
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        data = event.get("event_data") or {}
+        figures = self.of(str(data.get("host", "")))
+        if figures is None:
+            return
+        res = data.get("res") or {}
+        if kind == "runner_on_unreachable":
+            figures.errors.append(f"unreachable: {str(res.get('msg', ''))[:200]}")
+            return
+        if kind not in ("runner_on_ok", "runner_on_failed"):
+            return
+        action = str(data.get("task_action") or data.get("resolved_action") or "")
+        if action.endswith("govmig_db"):
+            for item in res.get("results") or []:
+                self._database(figures, item)
+        elif action.endswith("govmig_digest"):
+            side = "source" if "source" in str(data.get("task", "")) else "target"
+            if kind == "runner_on_failed":
+                figures.errors.append(f"{side} files: {str(res.get('msg', ''))[:200]}")
+            else:
+                figures.files[side] = {k: res.get(k) for k in ("files", "bytes", "sha256")}
+
+    @staticmethod
+    def _database(figures: SystemFigures, item: Mapping[str, Any]) -> None:
+        name = str((item.get("item") or {}).get("name", "?"))
+        said = item.get("govmig_figures") or {}
+        if "source" not in said or "target" not in said:
+            figures.errors.append(f"{name}: {str(item.get('msg', 'no figures'))[:200]}")
+            return
+        source, target = said["source"], said["target"]
+        for table in sorted(set(source) | set(target)):
+            figures.tables[f"{name}.{table}"] = (source.get(table), target.get(table))
+
+
+def warm_systems(store: Store, tree: Path, wave: str) -> dict[str, list[str]]:
+    """The wave's warm systems with their hosts (VerifyRefused when there is nothing to verify)."""
+    files = Tree(tree)
+    if not files.has_wave(wave):
+        raise VerifyRefused(
+            f"渲染目录中没有批次 {wave} 的剧本和清单",
+            f"the tree holds no playbook and inventory for wave {wave}",
+        )
+    states = {s.system: s.state for s in store.systems(wave)}
+    hosts = systems_in(files.inventory(wave))
+    warm = {k: h.hosts for k, h in hosts.items() if states.get(k) in WARM}
+    if not warm:
+        raise VerifyRefused(
+            f"批次 {wave} 没有处于预同步（热同步）阶段的系统：预同步后、最终同步前才可校验",
+            f"no system of wave {wave} is presynced (warm): verify runs between the presync and the final sync",
+        )
+    return warm
+
+
+def _targets(inventory: Path, systems: Mapping[str, list[str]]) -> dict[str, str]:
+    """Each warm system's target hosts (in `wave_targets`) → its key: where the figures are taken from."""
+    doc = load_inventory(inventory.read_text(encoding="utf-8")) or {}
+    children = (doc.get("all") or {}).get("children") or {}
+    groups = list((children.get("wave_targets") or {}).get("children") or {})
+    owner: dict[str, str] = {}
+    for group in groups:
+        for host in (children.get(group) or {}).get("hosts") or {}:
+            key = next((k for k, hosts in systems.items() if host in hosts), None)
+            if key is not None:
+                owner[host] = key
+    return owner
+
+
+def _pass(
+    tree: Path, wave: str, owner: Mapping[str, str], runner: PlaybookRunner, stage: Path, n: int
+) -> dict[str, SystemFigures]:
+    heard = _Heard(owner)
+    result = runner(
+        RunRequest(
+            wave=wave,
+            systems=tuple(sorted(set(owner.values()))),
+            step="verify_warm",
+            attempt=n,
+            tags=(),
+            limit=tuple(sorted(owner)),
+            check=False,  # the module's verify only reads; in check mode it would not compare
+            playbook=stage / PLAYBOOK,
+            inventory=Tree(tree).inventory(wave).resolve(),
+            roles=stage / "roles",
+            private_dir=Tree(tree).runs(f"{wave}.verify"),
+        ),
+        heard,
+        lambda: False,
+    )
+    out = {key: heard.by_system.get(key, SystemFigures()) for key in sorted(set(owner.values()))}
+    for key, figures in out.items():
+        if not figures.tables and not figures.files and not figures.errors and not result.ok:
+            figures.errors.append(result.why([h for h, k in owner.items() if k == key]))
+    return out
+
+
+def _rows(figures: SystemFigures) -> int:
+    return sum(int((s or {}).get("rows", 0)) for s, _ in figures.tables.values())
+
+
+def verify_warm(
+    store: Store,
+    tree: Path,
+    wave: str,
+    actor: str,
+    recheck_seconds: float = 60.0,
+    nodes: Nodes | None = None,
+    runner: PlaybookRunner | None = None,
+    say: Say = lambda zh, en: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Verified:
+    """Compares the warm wave's replicas with their sources, asks again after `recheck_seconds` what differed,
+    audits the result (drift per system) and returns it; VerifyRefused when there is nothing to verify."""
+    systems = warm_systems(store, tree, wave)
+    owner = _targets(Tree(tree).inventory(wave), systems)
+    run = runner or playbook_runner(nodes)
+    with _staged(Tree(tree).runs(f"{wave}.verify-stage")) as stage:
+        first = _pass(tree, wave, owner, run, stage, 1)
+        differing = {k: sorted(f.differ()) for k, f in first.items() if f.differ()}
+        second: dict[str, SystemFigures] = {}
+        if differing:
+            listed = "; ".join(f"{k}: {', '.join(v[:5])}" for k, v in differing.items())
+            say(
+                f"不一致（{listed}），{recheck_seconds:g} 秒后复查（复制延迟不算漂移）",
+                f"differs ({listed}); checked again in {recheck_seconds:g} s (replication lag is not drift)",
+            )
+            sleep(recheck_seconds)
+            again = {h: k for h, k in owner.items() if k in differing}
+            second = _pass(tree, wave, again, run, stage, 2)
+    verdicts = []
+    for key, figures in first.items():
+        was = differing.get(key, [])
+        now = second.get(key, figures)
+        drift = sorted(set(was) & now.differ())
+        errors = figures.errors + (now.errors if now is not figures else [])
+        state = "error" if errors else "drift" if drift else "lag" if was else "equal"
+        verdicts.append(SystemVerdict(key, state, len(now.tables), _rows(now), was, drift, errors, now.files))
+    done = Verified(wave, utcnow().isoformat(), recheck_seconds, verdicts)
+    _audit(store, done, actor)
+    return done
+
+
+def _audit(store: Store, done: Verified, actor: str) -> None:
+    for v in done.systems:
+        if v.state == "drift":
+            store.audit(actor, "wave.verify", f"{done.wave}/{v.system}", "drift", ", ".join(v.drift)[:500])
+        elif v.state == "error":
+            store.audit(actor, "wave.verify", f"{done.wave}/{v.system}", "error", "; ".join(v.errors)[:500])
+    if done.equal:
+        lag = sum(1 for v in done.systems if v.state == "lag")
+        store.audit(actor, "wave.verify", done.wave, "equal", f"systems={len(done.systems)} lag={lag}")
