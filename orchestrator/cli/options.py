@@ -94,6 +94,14 @@ GATE_OPTIONS = [
         help="通知配置：邮件与 webhook，谁接收哪些事件 Notifications (mail, webhooks, who hears which events)",
     ),
     click.option(
+        "--cutover-go",
+        envvar="GOVMIG_CUTOVER_GO",
+        is_flag=True,
+        default=False,
+        help="每个系统切换前须另一人放行（govmig approvals approve|reject）Each system's cutover waits for a "
+        "second person's go (govmig approvals approve|reject); also GOVMIG_CUTOVER_GO",
+    ),
+    click.option(
         "--preflight-max-age-hours",
         envvar="GOVMIG_PREFLIGHT_MAX_AGE_HOURS",
         type=click.FloatRange(min=1, max=24 * 30),
@@ -127,6 +135,7 @@ def gate_options(fn: F) -> F:
             observation_days=kwargs.pop("observation_days"),
             nodes=_nodes(kwargs.pop("nodes_file")),
             preflight_max_age_hours=kwargs.pop("preflight_max_age_hours"),
+            cutover_go=kwargs.pop("cutover_go"),
         )
         told = kwargs.pop("notifications_file")
         settings = (
