@@ -84,6 +84,7 @@ def test_each_cutover_waits_for_a_second_persons_go_and_a_no_go_rolls_it_back(tm
         ("approval_waiting", ALPHA),
         ("approval_waiting", BETA),
     ]
+    assert all("切换放行" in r.zh and "cut over (go/no-go)" in r.en for r in told if r)
 
 
 def pyotp_next(totp: pyotp.TOTP) -> str:

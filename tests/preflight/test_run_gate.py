@@ -1,6 +1,6 @@
 """The preflight gate (shared/DOMAIN.md v1.2): a real run starts a wave only after a ready preflight of the same
 tree younger than `preflight_max_age_hours`. Played from outside with the real commands: `govmig run` (and `run
---queue`) refuse without one, in Chinese and English, exit 1, audited; a check run needs none; a worker ends a
+--queue`) refuse without one, in Chinese and English, exit 1, audited, and so does the web (409); a check run needs none; a worker ends a
 queued run that lacks one `failed` with the same words; a failed preflight is no better than none; an edit to the
 tree after the ready preflight is refused; once ready, the wave runs."""
 
@@ -17,6 +17,7 @@ from orchestrator.app import GatePolicy, Worker, build_executor, run_preflight
 from orchestrator.contracts import tree as layout
 from orchestrator.store import RunQueue, Store, open_store
 from tests.execute.harness import site
+from tests.execute.test_one_run_per_wave import ops_client
 
 
 def _govmig(*args: str) -> subprocess.CompletedProcess[str]:
@@ -38,9 +39,13 @@ def test_a_real_run_needs_a_ready_preflight_of_its_tree(tmp_path: Path) -> None:
     queued = _govmig("run", "W01", *common, "--queue")
     assert queued.returncode == 1 and "no preflight" in queued.stderr, queued.stderr
     store = Store(open_store(db))
+    with ops_client(store.engine, where.tree) as web:  # the web's run: refused at once, nothing queued
+        answer = web.post("/api/waves/W01/run")
+        assert answer.status_code == 409 and "no preflight" in answer.json()["en"], answer.text
+        assert "预检" in answer.json()["zh"]
     assert store.wave("W01") is None and RunQueue(store.engine).jobs(10) == []
     refusals = [(a.action, a.result) for a in store.audit_log() if a.action == "wave.refused"]
-    assert refusals == [("wave.refused", "no_preflight")] * 2
+    assert refusals == [("wave.refused", "no_preflight")] * 3
 
     checked = _govmig("run", "W01", *common, "--check", "--format", "json")  # a check run needs none
     assert checked.returncode == 0, checked.stderr
