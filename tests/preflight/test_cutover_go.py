@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pyotp
 
+from orchestrator.app import GatePolicy, Worker, build_executor
 from orchestrator.notify import raised
-from orchestrator.store import ChainEntry, Store, open_store
+from orchestrator.store import Approvals, ChainEntry, Store, open_store
 from tests.cli.test_execute_commands import approver
 from tests.execute.harness import preflighted, site
+from tests.execute.test_one_run_per_wave import ops_client
 
 ALPHA, BETA = "630000-T/alpha", "630000-T/beta"
 
@@ -90,3 +92,30 @@ def test_each_cutover_waits_for_a_second_persons_go_and_a_no_go_rolls_it_back(tm
 def pyotp_next(totp: pyotp.TOTP) -> str:
     """The authenticator's code for the next 30-second step (each step's code is accepted once)."""
     return totp.at(time.time() + 30)
+
+
+def test_a_go_given_in_the_web_queues_the_resume_and_a_worker_cuts_over(tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    db = f"sqlite:///{tmp_path / 'govmig.db'}"
+    preflighted(where.tree, db)
+    engine = open_store(db)
+    worker = Worker(
+        engine,
+        where.tree,
+        lambda s, t, a: build_executor(s, t, a, GatePolicy(hold_seconds=0, cutover_go=True)),
+        heartbeat=0.2,
+    )
+    queued = _govmig("run", "W01", "--tree", str(where.tree), "--db", db, "--queue")
+    assert queued.returncode == 0, queued.stderr
+    held = worker.once()
+    assert held is not None and (held.status, held.detail) == ("done", "paused")
+    asked = Approvals(engine).list("pending")
+    assert [(a.kind, a.system, a.asked_by) for a in asked] == [("cutover_go", ALPHA, held.actor)]
+
+    with ops_client(engine, where.tree) as web:  # another ops account decides in the web
+        answer = web.post(f"/api/approvals/{asked[0].id}", json={"decision": "approve", "comment": "go"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["record"] == "W01" and answer.json()["job"]
+    ended = worker.once()
+    assert ended is not None and (ended.status, ended.detail) == ("done", "done")
+    assert where.moved("alpha")
