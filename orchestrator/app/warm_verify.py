@@ -25,6 +25,7 @@ from typing import Any
 
 from ..contracts import SystemState, Tree, load_inventory
 from ..execute import ExecuteError, Nodes, PlaybookRunner, RunRequest, systems_in
+from ..plan import engine_profile
 from ..store import Store, utcnow
 from .executors import playbook_runner
 
@@ -70,6 +71,8 @@ class SystemVerdict:
     drift: list[str]
     errors: list[str]
     files: dict[str, dict[str, Any]]
+    not_compared: list[str] = field(default_factory=list)
+    """Databases govmig does not replicate (their engine's profile moves them at a checkpoint): not compared."""
 
     def document(self) -> dict[str, Any]:
         return {
@@ -80,6 +83,7 @@ class SystemVerdict:
             "first": self.first,
             "drift": self.drift,
             "errors": self.errors,
+            "not_compared": self.not_compared,
             "files": self.files,
         }
 
@@ -230,6 +234,19 @@ def _pass(
     return out
 
 
+def _unreplicated(inventory: Path, systems: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Per warm system, the databases moved at a checkpoint (their engine's own tools, or an offline transfer, as
+    its profile says): govmig holds no replica of them to compare."""
+    hosts = systems_in(inventory)
+    out: dict[str, list[str]] = {}
+    for key in systems:
+        out[key] = [
+            f"{c.get('name')} ({engine_profile(str(c.get('engine'))).label_zh}, {c.get('move')})"
+            for c in hosts[key].checkpoints
+        ]
+    return out
+
+
 def _rows(figures: SystemFigures) -> int:
     return sum(int((s or {}).get("rows", 0)) for s, _ in figures.tables.values())
 
@@ -248,6 +265,7 @@ def verify_warm(
     """Compares the warm wave's replicas with their sources, asks again after `recheck_seconds` what differed,
     audits the result (drift per system) and returns it; VerifyRefused when there is nothing to verify."""
     systems = warm_systems(store, tree, wave)
+    unreplicated = _unreplicated(Tree(tree).inventory(wave), systems)
     owner = _targets(Tree(tree).inventory(wave), systems)
     run = runner or playbook_runner(nodes)
     with _staged(Tree(tree).runs(f"{wave}.verify-stage")) as stage:
@@ -270,7 +288,11 @@ def verify_warm(
         drift = sorted(set(was) & now.differ())
         errors = figures.errors + (now.errors if now is not figures else [])
         state = "error" if errors else "drift" if drift else "lag" if was else "equal"
-        verdicts.append(SystemVerdict(key, state, len(now.tables), _rows(now), was, drift, errors, now.files))
+        verdicts.append(
+            SystemVerdict(
+                key, state, len(now.tables), _rows(now), was, drift, errors, now.files, unreplicated[key]
+            )
+        )
     done = Verified(wave, utcnow().isoformat(), recheck_seconds, verdicts)
     _audit(store, done, actor)
     return done
