@@ -156,7 +156,8 @@ from .vocabulary import (
     utcnow,
     zh,
 )
-from .warm_verify import Verified, VerifyRefused, verify_warm
+from .warm_figures import Verified
+from .warm_verify import VerifyRefused, verify_warm
 from .waves import Busy, Waves
 from .worker import Worker, worker_name
 

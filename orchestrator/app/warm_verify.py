@@ -19,94 +19,25 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..contracts import SystemState, Tree, load_inventory
 from ..execute import ExecuteError, Nodes, PlaybookRunner, RunRequest, systems_in
 from ..plan import engine_profile
 from ..store import Store, utcnow
 from .executors import playbook_runner
+from .warm_figures import Heard, SystemFigures, SystemVerdict, Verified, rows_of
 
 PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 PLAYBOOK = "verify_warm.yml"
 MODULES = ("govmig_db.py", "govmig_digest.py")
 WARM = (SystemState.presynced, SystemState.deployed)
 """A system is warm from its presync until its final sync: its replica is filled and follows the source."""
-FILES = "files"
-"""The name a data tree's difference goes by, beside the tables' `database.schema.table`."""
 Say = Callable[[str, str], None]
 
 
 class VerifyRefused(ExecuteError):
     """Nothing to verify as asked (no such wave, no warm system): bad input, exit 2."""
-
-
-@dataclass
-class SystemFigures:
-    """What one pass heard of one system: per table (database.table) its counts and checksums on both sides, the
-    data trees' digests, and what could not be heard."""
-
-    tables: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-    def differ(self) -> set[str]:
-        found = {name for name, (source, target) in self.tables.items() if source != target}
-        source, target = self.files.get("source"), self.files.get("target")
-        if source is not None and target is not None and source.get("sha256") != target.get("sha256"):
-            found.add(FILES)
-        return found
-
-
-@dataclass(frozen=True)
-class SystemVerdict:
-    system: str
-    state: str
-    """equal | lag (differed, then equal on the recheck) | drift | error"""
-    tables: int
-    rows: int
-    first: list[str]
-    drift: list[str]
-    errors: list[str]
-    files: dict[str, dict[str, Any]]
-    not_compared: list[str] = field(default_factory=list)
-    """Databases govmig does not replicate (their engine's profile moves them at a checkpoint): not compared."""
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "system": self.system,
-            "state": self.state,
-            "tables": self.tables,
-            "rows": self.rows,
-            "first": self.first,
-            "drift": self.drift,
-            "errors": self.errors,
-            "not_compared": self.not_compared,
-            "files": self.files,
-        }
-
-
-@dataclass(frozen=True)
-class Verified:
-    wave: str
-    at: str
-    recheck_seconds: float
-    systems: list[SystemVerdict]
-
-    @property
-    def equal(self) -> bool:
-        return all(s.state in ("equal", "lag") for s in self.systems)
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "wave": self.wave,
-            "at": self.at,
-            "equal": self.equal,
-            "recheck_seconds": self.recheck_seconds,
-            "systems": [s.document() for s in self.systems],
-        }
 
 
 @contextmanager
@@ -125,52 +56,6 @@ def _staged(work: Path) -> Iterator[Path]:
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-
-
-class _Heard:
-    """The figures of each target host, from the run's events."""
-
-    def __init__(self, owner: Mapping[str, str]) -> None:
-        self.owner = owner
-        self.by_system: dict[str, SystemFigures] = {}
-
-    def of(self, host: str) -> SystemFigures | None:
-        system = self.owner.get(host)
-        return None if system is None else self.by_system.setdefault(system, SystemFigures())
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        data = event.get("event_data") or {}
-        figures = self.of(str(data.get("host", "")))
-        if figures is None:
-            return
-        res = data.get("res") or {}
-        if kind == "runner_on_unreachable":
-            figures.errors.append(f"unreachable: {str(res.get('msg', ''))[:200]}")
-            return
-        if kind not in ("runner_on_ok", "runner_on_failed"):
-            return
-        action = str(data.get("task_action") or data.get("resolved_action") or "")
-        if action.endswith("govmig_db"):
-            for item in res.get("results") or []:
-                self._database(figures, item)
-        elif action.endswith("govmig_digest"):
-            side = "source" if "source" in str(data.get("task", "")) else "target"
-            if kind == "runner_on_failed":
-                figures.errors.append(f"{side} files: {str(res.get('msg', ''))[:200]}")
-            else:
-                figures.files[side] = {k: res.get(k) for k in ("files", "bytes", "sha256")}
-
-    @staticmethod
-    def _database(figures: SystemFigures, item: Mapping[str, Any]) -> None:
-        name = str((item.get("item") or {}).get("name", "?"))
-        said = item.get("govmig_figures") or {}
-        if "source" not in said or "target" not in said:
-            figures.errors.append(f"{name}: {str(item.get('msg', 'no figures'))[:200]}")
-            return
-        source, target = said["source"], said["target"]
-        for table in sorted(set(source) | set(target)):
-            figures.tables[f"{name}.{table}"] = (source.get(table), target.get(table))
 
 
 def warm_systems(store: Store, tree: Path, wave: str) -> dict[str, list[str]]:
@@ -209,7 +94,7 @@ def _targets(inventory: Path, systems: Mapping[str, list[str]]) -> dict[str, str
 def _pass(
     tree: Path, wave: str, owner: Mapping[str, str], runner: PlaybookRunner, stage: Path, n: int
 ) -> dict[str, SystemFigures]:
-    heard = _Heard(owner)
+    heard = Heard(owner)
     result = runner(
         RunRequest(
             wave=wave,
@@ -245,10 +130,6 @@ def _unreplicated(inventory: Path, systems: Mapping[str, list[str]]) -> dict[str
             for c in hosts[key].checkpoints
         ]
     return out
-
-
-def _rows(figures: SystemFigures) -> int:
-    return sum(int((s or {}).get("rows", 0)) for s, _ in figures.tables.values())
 
 
 def verify_warm(
@@ -290,7 +171,7 @@ def verify_warm(
         state = "error" if errors else "drift" if drift else "lag" if was else "equal"
         verdicts.append(
             SystemVerdict(
-                key, state, len(now.tables), _rows(now), was, drift, errors, now.files, unreplicated[key]
+                key, state, len(now.tables), rows_of(now), was, drift, errors, now.files, unreplicated[key]
             )
         )
     done = Verified(wave, utcnow().isoformat(), recheck_seconds, verdicts)
