@@ -28,6 +28,7 @@ say "6. 演练环境中执行第一批 Rehearse wave W01: its hosts as stand-ins
 rm -rf "$OUT/site" "$OUT/govmig.db"
 "${GOVMIG[@]}" lab up "$OUT/render" W01 "$OUT/site"
 trap '"${GOVMIG[@]}" lab down "$OUT/site" > /dev/null 2>&1 || true' EXIT
+"${GOVMIG[@]}" preflight W01 --tree "$OUT/render" --db "sqlite:///$OUT/govmig.db"  # a real run needs a ready one
 "${GOVMIG[@]}" run W01 --tree "$OUT/render" --db "sqlite:///$OUT/govmig.db" --hold 0
 "${GOVMIG[@]}" status W01 --db "sqlite:///$OUT/govmig.db"
 "${GOVMIG[@]}" lab down "$OUT/site"

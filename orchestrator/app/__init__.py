@@ -88,10 +88,11 @@ from .plan_documents import plan_document, plan_yaml, seed_versions
 from .plan_form import form_document, located, plan_schema
 from .plans import Plans, View
 from .portfolio import Portfolio
-from .preflight import PreflightMissing, require_preflight, run_preflight
+from .preflight import PreflightMissing, gate_start, require_preflight, run_preflight
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
+from .task_resume import Resumed, resume_after_task
 from .tree_files import Written
 from .vocabulary import (
     AUDIT_RETENTION_DAYS,
@@ -163,6 +164,8 @@ from .vocabulary import (
     utcnow,
     zh,
 )
+from .warm_figures import Verified
+from .warm_verify import VerifyRefused, verify_warm
 from .waves import Busy, Waves
 from .worker import Worker, worker_name
 
@@ -254,6 +257,7 @@ __all__ = [
     "ReportKind",
     "ReportRequest",
     "Reporting",
+    "Resumed",
     "ReviewRefused",
     "Reviews",
     "Roadmap",
@@ -273,6 +277,8 @@ __all__ = [
     "TaskRefused",
     "Tokens",
     "UtilizationSettings",
+    "Verified",
+    "VerifyRefused",
     "View",
     "WaveBusy",
     "WaveExecutor",
@@ -307,6 +313,7 @@ __all__ = [
     "form_document",
     "format_of",
     "gantt",
+    "gate_start",
     "grafana",
     "hash_password",
     "holding",
@@ -338,6 +345,7 @@ __all__ = [
     "refuse_finished",
     "register",
     "require_preflight",
+    "resume_after_task",
     "reused",
     "run_monitor",
     "run_preflight",
@@ -356,6 +364,7 @@ __all__ = [
     "validate_observed",
     "verify_or_dummy",
     "verify_password",
+    "verify_warm",
     "wave_documents",
     "waves_of",
     "worker_name",

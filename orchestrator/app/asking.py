@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from ..contracts import JobKind
 from ..execute import RETIRE_RECORD, WaveExecutor, record_name
-from ..store import Job, Queued, RunQueue
+from ..store import Job, Queued, RunQueue, Store
 from .irreversible import admissible, refuse_finished
+from .preflight import MAX_AGE_HOURS, gate_start
 
 
 def ask(
@@ -23,16 +24,20 @@ def ask(
     system: str | None = None,
     check: bool = False,
     rerun: bool = False,
+    preflight_max_age_hours: float = MAX_AGE_HOURS,
 ) -> Job:
     """Queues `kind` of work (run, rollback, and the irreversible decommission, retire and rollback_discard once
     approved) on `wave` (and `system`), once it passes the checks. A real run of a finished wave is refused
-    (WaveFinished) unless `rerun` (audited)."""
+    (WaveFinished) unless `rerun` (audited); a real run that would start the wave without a ready preflight
+    younger than `preflight_max_age_hours` is refused (PreflightMissing; the worker checks again when it
+    claims the job)."""
     tree = str(executor.tree)
     if kind == JobKind.run:
         executor.files(wave)
         record = record_name(wave, check)
         refuse_finished(executor.store, wave, check, rerun, actor)
         executor.lease(record).check_free()
+        gate_start(Store(queue.engine), executor.tree, wave, check, actor, preflight_max_age_hours)
         return queue.enqueue(kind, wave, record, tree, actor, check=check)
     if system is None:
         raise ValueError(f"{kind} needs a system")

@@ -28,6 +28,7 @@ from ..execute import (
 )
 from ..monitor import ProbeHeld, connect
 from ..store import Store
+from .cutover_go import CutoverGo
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,12 @@ class GatePolicy:
     observation_days: float = 0.0
     """The source is kept this long after its department's acceptance before it may be decommissioned (the
     site's observation period, 观察期); 0: right after the acceptance."""
+    cutover_go: bool = False
+    """The site asks a go/no-go before each system's cutover: the run asks a second person and holds the system
+    until one approves (cut over at the next resume) or rejects (rolled back: no-go)."""
+    preflight_max_age_hours: float = 72.0
+    """A real run starts a wave only with a ready preflight of the same tree younger than this (the site's
+    `preflight_max_age_hours`, shared/DOMAIN.md v1.2); the run, the queue and the worker all keep it."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ def build_executor(
             applier=KubeApplier(api) if api is not None else None,
             gate=HealthGate(hold_seconds=hold, timeout=policy.gate_timeout) if hold > 0 else None,
             watch=_monitor_gate(policy.prometheus, hold or 60) if policy.prometheus else None,
+            go=CutoverGo(store.engine, tree) if policy.cutover_go else None,
         ),
         RunConfig(
             tree,

@@ -8,12 +8,11 @@ wave (`govmig run`, a worker) needs a ready preflight of the same tree younger t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from ..contracts import WaveState
-from ..execute import Nodes, PlaybookRunner
+from ..execute import ExecuteError, Nodes, PlaybookRunner, record_name
 from ..preflight import Finding, Preflight, check_hosts, check_tree
 from ..store import Preflights, Store, utcnow
 from .executors import playbook_runner
@@ -22,10 +21,9 @@ MAX_AGE_HOURS = 72.0
 """The site's `preflight_max_age_hours` when it says nothing (shared/DOMAIN.md v1.2)."""
 
 
-@dataclass(frozen=True)
-class PreflightMissing(Exception):
-    zh: str
-    en: str
+class PreflightMissing(ExecuteError):
+    """A real run that would start a wave without a ready, young preflight of its tree: nothing starts (the CLI
+    exits 1, the web answers 409, a worker ends the job failed with these words)."""
 
 
 def _store_findings(store: Store, wave: str) -> list[Finding]:
@@ -99,3 +97,29 @@ def require_preflight(store: Store, tree: Path, wave: str, max_age_hours: float 
             f"批次 {wave} 的预检已超过 {max_age_hours:g} 小时：请重新预检",
             f"wave {wave}'s preflight is older than {max_age_hours:g} hours: run {how} again",
         )
+
+
+def gate_start(
+    store: Store, tree: Path, wave: str, check: bool, actor: str, max_age_hours: float = MAX_AGE_HOURS
+) -> None:
+    """The rule a run keeps before it starts a wave (`govmig run`, `run --queue`, the web, a worker): a check run
+    needs no preflight, and neither does continuing a wave that started already (a resume after a task, a pause
+    or a crash: its start was gated, and a half-moved wave is not held hostage to a new preflight); a run that
+    starts the wave (no record yet, or a finished one run again) needs `require_preflight`. A refusal is
+    audited (`wave.refused`, no_preflight)."""
+    if check:
+        return
+    run = store.wave(record_name(wave, False))
+    if run is not None and run.status != WaveState.done:
+        return
+    try:
+        require_preflight(store, tree, wave, max_age_hours)
+        changed = [f for f in check_tree(tree, wave) if f.severity == "critical"]
+        if changed:  # the files hashed again (cheap): an edit after the ready preflight is not run
+            raise PreflightMissing(
+                f"批次 {wave} 的渲染目录在预检后被改动（{changed[0].zh}）：请重新渲染并预检",
+                f"wave {wave}'s tree changed since its preflight ({changed[0].en}): render and preflight again",
+            )
+    except PreflightMissing as exc:
+        store.audit(actor, "wave.refused", wave, "no_preflight", exc.en)
+        raise

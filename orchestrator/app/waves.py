@@ -64,7 +64,17 @@ class Waves:
     ) -> Job:
         executor = self.site.executor(actor)
         try:
-            return ask(self.queue, executor, kind, wave, actor, system=system, check=check, rerun=rerun)
+            return ask(
+                self.queue,
+                executor,
+                kind,
+                wave,
+                actor,
+                system=system,
+                check=check,
+                rerun=rerun,
+                preflight_max_age_hours=self.site.config.gates.preflight_max_age_hours,
+            )
         except Queued as exc:
             raise Busy(exc.job.record) from None
 
@@ -100,7 +110,9 @@ class Waves:
 
     def carry_out(self, asked: Asked) -> Job:
         """Queues what a second person approved, exactly as an unapproved rollback is queued: the asker's work
-        (the job's actor), checked again now (ExecuteError, Busy)."""
+        (the job's actor), checked again now (ExecuteError, Busy). A cutover's go is the wave's resume."""
+        if asked.kind == "cutover_go":
+            return self._ask("run", asked.wave, asked.asked_by)
         return self._ask(asked.kind, asked.wave, asked.asked_by, system=asked.system)
 
     def pause(self, record: str, actor: str) -> bool:

@@ -42,6 +42,7 @@ from ..store import (
     describe_failure,
     unreachable,
 )
+from .preflight import MAX_AGE_HOURS, PreflightMissing, gate_start
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
 LOG = logging.getLogger("govmig.worker")
@@ -81,11 +82,13 @@ class Worker:
         heartbeat: float = 5.0,
         stale_after: float = 30.0,
         poll: float = 1.0,
+        preflight_max_age_hours: float = MAX_AGE_HOURS,
     ) -> None:
         self.engine, self.tree, self.executor = engine, tree.resolve(), executor
         self.queue, self.store = RunQueue(engine), Store(engine)
         self.name = name or worker_name()
         self.heartbeat, self.stale_after, self.poll = heartbeat, stale_after, poll
+        self.preflight_max_age_hours = preflight_max_age_hours
         self.on_finished: Callable[[Job], None] = lambda _: None
         self._current: WaveExecutor | None = None
         self._stopping = False
@@ -150,6 +153,13 @@ class Worker:
     def _carry_out(self, job: Job) -> tuple[str, str]:
         if job.pause:  # paused before any worker got to it: nothing runs
             return "cancelled", "paused before it started"
+        if job.kind == JobKind.run:  # checked again now: the preflight may have aged since it was queued
+            try:
+                gate_start(
+                    self.store, Path(job.tree), job.wave, job.check, job.actor, self.preflight_max_age_hours
+                )
+            except PreflightMissing as exc:
+                return "failed", f"{exc.zh} / {exc.en}"
         executor = self._current = self.executor(self.store, Path(job.tree), job.actor)
         quit_beating = threading.Event()
         beats = threading.Thread(target=self._beat, args=(job, executor, quit_beating), daemon=True)

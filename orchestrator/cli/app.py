@@ -28,6 +28,7 @@ COMMANDS = {
     "approvals": "approvals_cmds:approvals_group",
     "preflight": "preflight_cmd:preflight_command",
     "task": "task_cmds:task_group",
+    "verify": "verify_cmd:verify_command",
     "lab": "lab_cmds:lab_group",
     "alertmanager-config": "alert_cmds:alertmanager_config_command",
     "report": "money_cmds:report_group",

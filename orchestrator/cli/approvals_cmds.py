@@ -22,8 +22,9 @@ from ..app import (
     Outcome,
     Site,
     WaveExecutor,
+    resume_after_task,
 )
-from ..contracts import JobKind
+from ..contracts import ApprovalStatus, JobKind
 from .execute_cmds import one_system
 from .options import DB, site
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
@@ -40,6 +41,7 @@ OTP = click.option(
 )
 COMMENT = click.option("--comment", default="", help="意见 Comment")
 DECIDERS = ("ops", "supervisor")
+CUTOVER_GO = "cutover_go"
 
 
 def _second_person(here: Site, approvals: Approvals, id_: int, by: str, otp: str) -> None:
@@ -73,6 +75,26 @@ def _approvals(db: str | None) -> tuple[Site, Approvals]:
     return here, here.accounts.approvals
 
 
+def _go_decided(here: Site, decided: Asked, fmt: str) -> None:
+    """A cutover's go or no-go takes effect at the wave's next resume: queued where workers run the wave, else
+    the answer says `govmig resume` is needed. Exit 0."""
+    tree = Path(str(decided.options.get("tree", "out/render")))
+    resumed = resume_after_task(here, tree, decided.wave)
+    go = decided.status == ApprovalStatus.approved
+    zh = f"{decided.system} {'放行，下次继续时切换' if go else '不放行（no-go），下次继续时回退，源系统恢复服务'}"
+    en = (
+        f"{decided.system}: go, cut over at the wave's next resume"
+        if go
+        else f"{decided.system}: no-go, rolled back at the wave's next resume (its source serves again)"
+    )
+    if fmt == "json":
+        job = resumed.job.id if resumed.job else None
+        emit_json(decided.as_json() | {"resume": {"job": job, "zh": resumed.zh, "en": resumed.en}})
+    else:
+        console().print(f"{zh}\n{en}\n{resumed.zh}\n{resumed.en}")
+    raise SystemExit(OK)
+
+
 def _decide(approvals: Approvals, id_: int, decision: str, by: str, comment: str) -> Asked:
     try:
         return approvals.settle(id_, decision, by, comment)
@@ -83,8 +105,8 @@ def _decide(approvals: Approvals, id_: int, decision: str, by: str, comment: str
 
 @click.group("approvals")
 def approvals_group() -> None:
-    """双人审批 Irreversible operations waiting for a second person: decommission, retire, a rollback that
-    discards the target's writes."""
+    """双人审批 What waits for a second person: decommission, retire, a rollback that discards the target's writes,
+    and a cutover's go/no-go where the site asks for one."""
 
 
 @approvals_group.command("list")
@@ -139,6 +161,8 @@ def reject_command(id_: int, by: str, otp: str, comment: str, db: str | None, fm
     here, approvals = _approvals(db)
     _second_person(here, approvals, id_, by, otp)
     decided = _decide(approvals, id_, "reject", by, comment)
+    if decided.kind == CUTOVER_GO:
+        _go_decided(here, decided, fmt)
     if fmt == "json":
         emit_json(decided.as_json())
     else:
@@ -158,6 +182,8 @@ def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, f
     here, approvals = _approvals(db)
     _second_person(here, approvals, id_, by, otp)
     decided = _decide(approvals, id_, "approve", by, comment)
+    if decided.kind == CUTOVER_GO:
+        _go_decided(here, decided, fmt)
     if fmt != "json":
         console(stderr=True).print(
             f"已批准 approved: {decided.id} 号 {decided.kind} {decided.system}（{decided.asked_by} 提出 asked）"

@@ -26,6 +26,7 @@ from ..app import (
     ExecuteError,
     GatePolicy,
     Outcome,
+    PreflightMissing,
     Queued,
     Site,
     Store,
@@ -34,6 +35,7 @@ from ..app import (
     WaveFinished,
     ask,
     build_executor,
+    gate_start,
     holding,
     record_name,
     refuse_finished,
@@ -53,7 +55,7 @@ def _site(db: str | None, check: bool = False) -> Site:
 def _refuse(exc: ExecuteError) -> None:
     """A wave someone else runs, or a finished one asked again, is a failure to start (exit 1); anything else
     execute refuses is bad input."""
-    fail(exc.zh, exc.en, FAILED if isinstance(exc, (WaveBusy, WaveFinished)) else BAD_INPUT)
+    fail(exc.zh, exc.en, FAILED if isinstance(exc, (WaveBusy, WaveFinished, PreflightMissing)) else BAD_INPUT)
 
 
 BY = click.option(
@@ -260,7 +262,14 @@ def _run_and_report(store: Store, executor: WaveExecutor, action: Callable[[], O
 
 
 def _queue(
-    here: Site, executor: WaveExecutor, wave: str, check: bool, only: str | None, fmt: str, rerun: bool
+    here: Site,
+    executor: WaveExecutor,
+    wave: str,
+    check: bool,
+    only: str | None,
+    fmt: str,
+    rerun: bool,
+    max_age_hours: float,
 ) -> None:
     if only is not None:
         fail(
@@ -268,7 +277,16 @@ def _queue(
             "--queue queues the whole wave: it cannot go with --only",
         )
     try:
-        job = ask(here.waves.queue, executor, "run", wave, executor.actor, check=check, rerun=rerun)
+        job = ask(
+            here.waves.queue,
+            executor,
+            "run",
+            wave,
+            executor.actor,
+            check=check,
+            rerun=rerun,
+            preflight_max_age_hours=max_age_hours,
+        )
     except ExecuteError as exc:
         _refuse(exc)
         raise
@@ -324,10 +342,15 @@ def run_command(
     store = here.store
     executor = _executor(store, tree, gates)
     if queued:
-        _queue(here, executor, wave, check, only, fmt, rerun)
+        _queue(here, executor, wave, check, only, fmt, rerun, gates.preflight_max_age_hours)
     _not_queued(here, record_name(wave, check))
     try:
+        executor.files(wave)  # bad input (no such wave or system) is said before the preflight is asked
+        if only is not None:
+            executor.hosts_of(wave, only)
         refuse_finished(store, wave, check, rerun, executor.actor)
+        executor.lease(record_name(wave, check)).check_free()  # whoever holds the wave is said first
+        gate_start(store, tree, wave, check, executor.actor, gates.preflight_max_age_hours)
     except ExecuteError as exc:
         _refuse(exc)
     _run_and_report(store, executor, lambda: executor.run(wave, check=check, only=only), fmt)

@@ -94,6 +94,23 @@ GATE_OPTIONS = [
         help="通知配置：邮件与 webhook，谁接收哪些事件 Notifications (mail, webhooks, who hears which events)",
     ),
     click.option(
+        "--cutover-go",
+        envvar="GOVMIG_CUTOVER_GO",
+        is_flag=True,
+        default=False,
+        help="每个系统切换前须另一人放行（govmig approvals approve|reject）Each system's cutover waits for a "
+        "second person's go (govmig approvals approve|reject); also GOVMIG_CUTOVER_GO",
+    ),
+    click.option(
+        "--preflight-max-age-hours",
+        envvar="GOVMIG_PREFLIGHT_MAX_AGE_HOURS",
+        type=click.FloatRange(min=1, max=24 * 30),
+        default=72.0,
+        show_default=True,
+        help="真实执行须有同一渲染目录上、不早于此时长的通过预检（小时）A real run starts a wave only after a "
+        "ready preflight of the same tree younger than this (hours; also GOVMIG_PREFLIGHT_MAX_AGE_HOURS)",
+    ),
+    click.option(
         "--prometheus",
         envvar="GOVMIG_PROMETHEUS",
         default=None,
@@ -117,6 +134,8 @@ def gate_options(fn: F) -> F:
             failure_budget=kwargs.pop("failure_budget"),
             observation_days=kwargs.pop("observation_days"),
             nodes=_nodes(kwargs.pop("nodes_file")),
+            preflight_max_age_hours=kwargs.pop("preflight_max_age_hours"),
+            cutover_go=kwargs.pop("cutover_go"),
         )
         told = kwargs.pop("notifications_file")
         settings = (

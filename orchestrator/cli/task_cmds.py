@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..app import TaskRefused, close_task, task_documents
+from ..app import TaskRefused, close_task, resume_after_task, task_documents
 from .options import DB, TREE, site
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail
 
@@ -36,20 +36,32 @@ def task_group() -> None:
 def done_command(
     wave: str, system: str, task: str, by: str, note: str, tree: Path, db: str | None, fmt: str
 ) -> None:
-    """关闭人工任务；等待它的系统在下次 resume 时继续。Close a manual task; the system waiting at it goes on at the
-    next resume."""
-    store = site(db).store
+    """关闭人工任务；由执行器执行的批次自动排队继续，否则提示运行 govmig resume。Close a manual task; a wave its
+    workers run is queued to go on by itself, else the answer says `govmig resume` is needed."""
+    here = site(db)
     try:
-        row = close_task(store, tree, wave, system, task, by, note)
+        row = close_task(here.store, tree, wave, system, task, by, note)
     except TaskRefused as refused:
         fail(refused.zh, refused.en, status=BAD_INPUT if refused.bad_input else FAILED)
         raise
+    resumed = resume_after_task(here, tree, wave)
     if fmt == "json":
         emit_json(
-            {"wave": wave, "system": system, "task": task, "done_by": row.done_by, "done_at": row.done_at}
+            {
+                "wave": wave,
+                "system": system,
+                "task": task,
+                "done_by": row.done_by,
+                "done_at": row.done_at,
+                "resume": {
+                    "job": resumed.job.id if resumed.job else None,
+                    "zh": resumed.zh,
+                    "en": resumed.en,
+                },
+            }
         )
     else:
-        console().print(f"已完成 done: {wave} {system} {task}（govmig resume {wave} 继续 to go on）")
+        console().print(f"已完成 done: {wave} {system} {task}\n{resumed.zh}\n{resumed.en}")
 
 
 @task_group.command("list")

@@ -106,7 +106,15 @@ def worker_command(
             store, path, actor, gates, lease=(min(heartbeat, 5.0), stale_after), guard=guard
         )
 
-    worker = Worker(eng, tree, executor, heartbeat=heartbeat, stale_after=stale_after, poll=poll)
+    worker = Worker(
+        eng,
+        tree,
+        executor,
+        heartbeat=heartbeat,
+        stale_after=stale_after,
+        poll=poll,
+        preflight_max_age_hours=gates.preflight_max_age_hours,
+    )
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

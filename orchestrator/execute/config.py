@@ -9,6 +9,7 @@ from pathlib import Path
 from ..store import RunLog
 from .loop.lease import Notify
 from .ports.applier import ManifestApplier
+from .ports.go import CutoverGo
 from .ports.health import Judge
 from .ports.runner import PlaybookRunner
 
@@ -25,6 +26,8 @@ class Ports:
     """The health gate before a cutover, judging the target's health URL."""
     watch: Judge | None = None
     """The monitor's verdict before a cutover, judging the system's key."""
+    go: CutoverGo | None = None
+    """Where the site asks a go/no-go before each system's cutover (a second person's approval); None: none."""
     notify: Notify | None = None
     """Who hears a loud word (a runner holding a window cut off from its store); None: the log. The seam for
     issue 40's notifications."""

@@ -66,11 +66,13 @@ class WaveExecutor:
             controls=self.controls,
             cluster=ClusterSteps(ports.store, ports.applier, self.rendered.root, config.actor),
             gates=(
+                ("go/no-go", ports.go, lambda m: m.key),
                 ("health gate", ports.gate, lambda m: m.health_url),
                 ("monitor", ports.watch, lambda m: m.key),
             ),
             # `concurrency` systems at once: a play reaches at most two hosts of a system (a source and a target)
             forks=2 * max(1, config.concurrency),
+            go=ports.go,
         )
 
     # what the executor is told from outside, from any thread

@@ -10,6 +10,7 @@ owner only), and DIR/site.json says where everything is, as shared/DOMAIN.md spe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -120,6 +121,7 @@ def up(
         for key, port in ports.items():
             site.systems[key] = {"frontend": f"http://127.0.0.1:{port}/", **site.systems[key]}
         inventory_path.write_text(dump_inventory(doc), encoding="utf-8")
+        _redigest(trees, inventory_path)
         host_vars = inventory_path.parent / "host_vars"
         host_vars.mkdir(exist_ok=True)
         for host, values in secrets.items():
@@ -395,6 +397,21 @@ def _database(
     }
     listed = {"engine": db["engine"], "server": engine, "source": source.dsn(), "target": target.dsn()}
     return on_source, on_target, secret, listed
+
+
+def _redigest(tree: Tree, path: Path) -> None:
+    """The index keeps the digest of the inventory as the lab rewrote it: on a rehearsal site the lab's inventory
+    is what was rendered for that site (its hosts are the lab's), so a preflight checks the wave against it and
+    still refuses a hand edit made after `lab up`. Only digests the index holds already are replaced."""
+    if not tree.index.is_file():
+        return
+    rel = path.relative_to(tree.root).as_posix()
+    doc = json.loads(tree.index.read_text(encoding="utf-8"))
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    for files in [doc.get("files") or {}, *((s.get("files") or {}) for s in doc.get("systems") or [])]:
+        if rel in files:
+            files[rel] = sha
+    tree.index.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _ns(host: netns.Host | None) -> str | None:

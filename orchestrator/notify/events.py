@@ -16,7 +16,13 @@ from ..contracts import ApprovalStatus, StepStatus, WaveState
 from ..contracts import steps as step_names
 from ..store import ChainEntry
 
-KINDS_ZH = {"decommission": "源系统下线", "retire": "僵尸系统清理", "rollback_discard": "丢弃目标写入的回退"}
+KINDS_ZH = {
+    "decommission": "源系统下线",
+    "retire": "僵尸系统清理",
+    "rollback_discard": "丢弃目标写入的回退",
+    "cutover_go": "切换放行（go/no-go）",
+}
+KINDS_EN = {"cutover_go": "cut over (go/no-go)"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ def _approval(entry: ChainEntry) -> Raised | None:
     number, kind, wave = [*(entry.detail or "").split(), "", "", ""][:3]
     who, what = entry.actor, entry.target
     zh = f"{who} 申请对 {what} 执行{KINDS_ZH.get(kind, kind)}（{number}），等待第二人审批"
-    en = f"{who} asks to {kind.replace('_', ' ')} {what} ({number}): a second person must approve"
+    en = f"{who} asks to {KINDS_EN.get(kind, kind.replace('_', ' '))} {what} ({number}): a second person must approve"
     return Raised("approval_waiting", wave or None, what, zh, en, entry.at)
 
 

@@ -25,7 +25,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "decommission": ("下线源系统", "decommission the source"),
     "retire": ("清理僵尸系统", "retire the zombie"),
     "rollback_discard": ("回退并丢弃目标上的写入", "roll back, discarding the target's writes"),
+    "cutover_go": ("切换放行（go/no-go）", "the cutover's go/no-go"),
 }
+"""What is asked of a second person: the irreversible operations, and the cutover's go where the site asks for one
+(asked by the run itself, before each system's cutover: app/cutover_go.py)."""
 DECISIONS = {"approve": "approved", "reject": "rejected"}
 STATUSES = tuple(ApprovalStatus)
 """refused: approved, but what it asked for could not start (the executor said no); ask again once fixed."""

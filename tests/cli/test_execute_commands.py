@@ -12,7 +12,7 @@ from pathlib import Path
 import pyotp
 
 from orchestrator.store import Store, open_store
-from tests.execute.harness import site
+from tests.execute.harness import preflighted, site
 
 
 def govmig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -45,6 +45,7 @@ def test_run_status_and_rollback(tmp_path: Path) -> None:
     the operator discards them: then a bilingual warning, and an audit entry."""
     where = site(tmp_path, ["alpha", "beta"])
     common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}"]
+    preflighted(where.tree, common[3])
     proc = govmig("run", "W01", *common, "--hold", "0", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert {s["state"] for s in json.loads(proc.stdout)["systems"]} == {"done"}
@@ -95,6 +96,7 @@ def test_run_status_and_rollback(tmp_path: Path) -> None:
 def test_a_relative_tree_works_from_its_folder(tmp_path: Path) -> None:
     """ansible-runner runs in a private data directory: the tree given relative to here must still be found."""
     where = site(tmp_path, ["alpha"])
+    preflighted(where.tree, f"sqlite:///{where.tree.parent / 'g.db'}")  # the store the relative URL names
     proc = govmig(
         "run",
         "W01",
@@ -126,6 +128,7 @@ def test_unknown_wave_and_unknown_system_are_bad_input(tmp_path: Path) -> None:
 def test_ctrl_c_pauses_after_the_running_step_and_resume_finishes(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha"])
     common = ["--tree", str(where.tree), "--db", f"sqlite:///{tmp_path / 'g.db'}", "--hold", "0"]
+    preflighted(where.tree, common[3])
     proc = subprocess.Popen(
         [
             sys.executable,

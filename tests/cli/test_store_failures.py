@@ -15,7 +15,7 @@ import pytest
 
 from orchestrator.execute import STEPS
 from orchestrator.store import Store, open_store
-from tests.execute.harness import site
+from tests.execute.harness import preflighted, site
 
 
 def govmig(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -61,6 +61,7 @@ def test_a_full_disk_is_said_and_the_wave_resumes_once_there_is_room(
     where = site(tmp_path, ["alpha", "beta"])
     db = f"sqlite:///{small_disk / 'govmig.db'}"
     Store(open_store(db))  # the store exists; then the disk fills up
+    preflighted(where.tree, db)
     filler = _fill(small_disk, leave=48 * 1024)
     common = ["--tree", str(where.tree), "--db", db, "--hold", "0", "--format", "json"]
     first = govmig("run", "W01", *common, cwd=tmp_path)
@@ -81,6 +82,7 @@ def test_a_store_locked_by_another_process_is_said(tmp_path: Path) -> None:
     where = site(tmp_path, ["alpha"])
     path = tmp_path / "govmig.db"
     open_store(f"sqlite:///{path}").dispose()
+    preflighted(where.tree, f"sqlite:///{path}")
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:

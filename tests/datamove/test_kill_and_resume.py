@@ -27,7 +27,7 @@ import pytest
 from orchestrator.lab import Site, netns
 from orchestrator.store import Store, open_store
 from tests.datamove.rehearsal import CASES, TRADE, Writer, admin_dsn, rehearsal, rows, tokens
-from tests.execute.harness import govmig
+from tests.execute.harness import govmig, preflighted
 
 WHY = netns.missing()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"the rehearsal site needs namespaces: {WHY}")
@@ -91,6 +91,7 @@ def _kill_then_resume(tmp_path: Path, when: Callable[[Site, Path], Callable[[], 
         db = f"sqlite:///{db_file}"
         common = ["--tree", str(tree), "--db", db, "--hold", "0", "--format", "json"]
         ready = when(site, db_file)
+        preflighted(tree, db)
         try:
             first = govmig("run", "W01", *common, "--concurrency", "2", cwd=tmp_path)
             deadline = time.monotonic() + 300

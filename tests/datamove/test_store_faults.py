@@ -28,7 +28,7 @@ from orchestrator.store import Store, open_store
 from orchestrator.store.patience import MOST
 from tests.conftest import new_database
 from tests.datamove.rehearsal import CASES, TRADE, Writer, rehearsal, tokens
-from tests.execute.harness import govmig
+from tests.execute.harness import govmig, preflighted
 from tests.store import postgres
 from tests.store.postgres import Server
 
@@ -93,6 +93,7 @@ def trial(root: Path, url: str, name: str, faults: list[tuple[str, Callable[[], 
         outages: dict[str, float] = {}
         worker = None
         try:
+            preflighted(tree, url)
             queued = govmig("run", "W01", "--queue", *common, cwd=root)
             assert queued.wait(120) == 0, queued.communicate()
             worker = govmig("worker", *common, *options, cwd=root)

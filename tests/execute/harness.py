@@ -14,11 +14,13 @@ from typing import Any
 
 import yaml
 
+from orchestrator.app import run_preflight
 from orchestrator.contracts import IndexedSystem, RenderIndex, Tree
 from orchestrator.contracts import tree as layout
 from orchestrator.plan import load_paths
 from orchestrator.policy import assess
 from orchestrator.render import render_artifacts
+from orchestrator.store import Store, open_store
 from orchestrator.waves import plan_waves
 from tests.conftest import AS_OF, EXAMPLES
 
@@ -160,3 +162,15 @@ def index_files(where: Site, key: str, kind: str = "container") -> None:
     entry.files = {p: "" for p in sorted(paths) if p.startswith(prefixes)}
     entry.kind = kind
     tree.index.write_text(index.to_json(), encoding="utf-8")
+
+
+def preflighted(tree: Path, db: str, wave: str = "W01") -> None:
+    """The wave's real preflight (what `govmig preflight` does: the tree against its index, the store, the
+    hosts' precheck in check mode), recorded in the store `db`: a real run starts a wave only after a ready one
+    (shared/DOMAIN.md v1.2). Asserted ready, so a site that would not pass says why."""
+    engine = open_store(db)
+    try:
+        done = run_preflight(Store(engine), tree, wave, "ops-test")
+    finally:
+        engine.dispose()
+    assert done.ready, [f.document() for f in done.findings]

@@ -15,7 +15,7 @@ import pytest
 
 from orchestrator.execute import STEPS
 from orchestrator.store import Store, open_store
-from tests.execute.harness import govmig, site
+from tests.execute.harness import govmig, preflighted, site
 
 TRIALS = 4
 EARLIEST, LATEST = 0.5, 7.0
@@ -31,6 +31,7 @@ def test_kill_9_then_resume_completes_everything_exactly_once(tmp_path: Path, se
     where = site(tmp_path, ["alpha", "beta"])
     db = f"sqlite:///{tmp_path / 'govmig.db'}"
     common = ["--tree", str(where.tree), "--db", db, "--hold", "0", "--format", "json"]
+    preflighted(where.tree, db)
     first = govmig("run", "W01", *common, "--concurrency", "2", cwd=tmp_path, own_session=True)
     width = (LATEST - EARLIEST) / TRIALS
     delay = rng.uniform(EARLIEST + seed * width, EARLIEST + (seed + 1) * width)

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from orchestrator.execute import STEPS
 from orchestrator.store import Store, open_store
 from tests.conftest import new_database
-from tests.execute.harness import govmig, site
+from tests.execute.harness import govmig, preflighted, site
 
 STALE, BEAT = 3.0, 0.2
 ELSEWHERE = "govmig-other-machine"
@@ -64,6 +64,7 @@ def test_a_frozen_worker_woken_after_a_takeover_is_fenced(
     url = new_database(postgres_url)
     where = site(tmp_path, ["alpha", "beta"])
     common = ["--tree", str(where.tree), "--db", url, "--hold", "0", "--format", "json"]
+    preflighted(where.tree, url)
     queued = govmig("run", "W01", "--queue", *common, cwd=tmp_path)
     out, err = queued.communicate(timeout=120)
     assert queued.returncode == 0, out + err

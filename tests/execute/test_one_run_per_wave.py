@@ -24,7 +24,7 @@ from orchestrator.execute.loop.lease import WaveLock
 from orchestrator.store import Accounts, Leases, Store, open_store
 from orchestrator.store.schema import WaveLease
 from orchestrator.web import WebConfig, create_app, hash_password, new_token, token_digest
-from tests.execute.harness import site
+from tests.execute.harness import preflighted, site
 from tests.execute.test_crash_resume import govmig
 
 
@@ -44,6 +44,7 @@ def test_two_runs_started_together_one_runs_the_other_is_refused(
 ) -> None:
     where = site(tmp_path, ["alpha", "beta"])
     common = ["--tree", str(where.tree), "--db", fresh_store_url, "--hold", "0", "--format", "json"]
+    preflighted(where.tree, fresh_store_url)
     first, second = (govmig("run", "W01", *common, cwd=tmp_path) for _ in range(2))
     results = sorted([finish(first), finish(second)], key=lambda r: r[0])
     (ok, out, _), refused = results
@@ -140,6 +141,7 @@ def test_a_web_started_run_is_refused_while_the_cli_holds_the_wave(
     tmp_path: Path, fresh_store_url: str
 ) -> None:
     where = site(tmp_path, ["alpha"])
+    preflighted(where.tree, fresh_store_url)
     engine = open_store(fresh_store_url)
     with ops_client(engine, where.tree) as client, WaveLock(Leases(engine), "W01", "ops-cli"):
         answer = client.post("/api/waves/W01/run")

@@ -25,7 +25,7 @@ from orchestrator.execute import STEPS
 from orchestrator.store import Store, aware, open_store
 from orchestrator.store.patience import MOST
 from tests.conftest import new_database
-from tests.execute.harness import Site, govmig, site
+from tests.execute.harness import Site, govmig, preflighted, site
 from tests.store import postgres
 from tests.store.postgres import Server
 
@@ -69,6 +69,7 @@ def trial(
 ) -> Trial:
     """Runs W01 through a worker, `fault()` once both systems began `at`; what it cost."""
     common = ["--tree", str(where.tree), "--db", url, "--hold", "0", "--format", "json"]
+    preflighted(where.tree, url)
     queued = govmig("run", "W01", "--queue", *common, cwd=where.root)
     assert queued.wait(120) == 0
     store = Store(open_store(url))

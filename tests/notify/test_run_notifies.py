@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from orchestrator.store import Store, open_store
-from tests.execute.harness import site
+from tests.execute.harness import preflighted, site
 
 
 @pytest.fixture
@@ -48,6 +48,7 @@ def test_a_run_tells_its_night_to_the_subscribers(
     where = site(tmp_path, ["alpha", "beta"], broken={"beta": "deploy"})
     db = f"sqlite:///{tmp_path / 'govmig.db'}"
     Store(open_store(db))  # the store exists before notifications are turned on
+    preflighted(where.tree, db)
     told = tmp_path / "notifications.yaml"
     told.write_text(
         f"webhooks: {{ops-im: '{url}'}}\n"

@@ -93,6 +93,13 @@ def test_a_zones_playbook_runs_on_its_node_and_the_control_node_has_no_route_int
             "--format",
             "json",
         )
+        preflight = subprocess.run(  # the night's preflight, through the zone's node as the night goes
+            [*control, "preflight", "W01", *args[:6], "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert preflight.returncode == 0, preflight.stdout + preflight.stderr
         ran = subprocess.run(
             [*control, "run", "W01", *args],
             capture_output=True,

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from orchestrator.execute import STEPS
 from orchestrator.store import Queued, RunQueue, Store, open_store
 from tests.conftest import new_database
-from tests.execute.harness import govmig, site
+from tests.execute.harness import govmig, preflighted, site
 
 
 def test_each_job_is_claimed_by_exactly_one_of_many_workers(store_url: str) -> None:
@@ -81,6 +81,7 @@ def test_a_stopped_workers_job_is_requeued_a_killed_ones_taken_over_and_every_st
     fresh_store_url = new_database(postgres_url)
     where = site(tmp_path, ["alpha", "beta"])
     common = ["--tree", str(where.tree), "--db", fresh_store_url, "--hold", "0", "--format", "json"]
+    preflighted(where.tree, fresh_store_url)
     queued = govmig("run", "W01", "--queue", *common, cwd=tmp_path)
     out, err = queued.communicate(timeout=120)
     assert queued.returncode == 0, out + err

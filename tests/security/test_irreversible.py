@@ -20,7 +20,7 @@ import httpx
 
 from orchestrator.execute import accept
 from orchestrator.store import Store, open_store
-from tests.execute.harness import site
+from tests.execute.harness import preflighted, site
 from tests.web.server import govmig_serve, govmig_worker
 
 PASSWORD = "Gov-Mig-2026-x"
@@ -66,6 +66,7 @@ def test_irreversible_operations_need_the_typed_key_and_a_second_person(tmp_path
     where = site(tmp_path, ["alpha", "beta"])
     (tmp_path / "render").symlink_to(where.tree)
     db = f"sqlite:///{tmp_path / 'govmig.db'}"
+    preflighted(where.tree, db)
     ran = _govmig("run", "W01", "--tree", str(where.tree), "--db", db, "--hold", "0", "--format", "json")
     assert ran.returncode == 0, ran.stderr
     store = Store(open_store(db))

@@ -18,7 +18,7 @@ import yaml
 from orchestrator.render import load_inventory
 from orchestrator.store import Accounts, Store, open_store
 from orchestrator.web import hash_password, new_token, token_digest
-from tests.execute.harness import site
+from tests.execute.harness import preflighted, site
 from tests.web.server import govmig_serve, govmig_worker
 
 
@@ -63,6 +63,7 @@ def _run_from_the_web(tmp_path: Path, hold: str) -> dict[str, dict[str, object]]
         user = accounts.add_user("ops", "ops", None, hash_password("Gov-Mig-2026"), "test")
         accounts.add_token(user, token_digest(token), "test", "test")
         (tmp_path / "render").symlink_to(where.tree)
+        preflighted(tmp_path / "render", db)  # the tree the web and the worker are given
         gates = ("--hold", hold, "--gate-timeout", "4")
         with govmig_serve(db, tmp_path, *gates) as base, govmig_worker(db, tmp_path, *gates):
             auth = {"Authorization": f"Bearer {token}"}

@@ -26,6 +26,7 @@ from orchestrator.store import utcnow
 from orchestrator.waves import WaveSettings
 from tests.conftest import dump
 from tests.datamove.rehearsal import CASES, TRADE, ZOMBIE, plan_with_zombie
+from tests.execute.harness import preflighted
 from tests.web.conftest import Web, audit_entries, build
 
 LAB = "630000-LAB"
@@ -112,6 +113,7 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
     tree = web.root / "render"
     site = up(tree, "W01", web.root / "site", local=True)
     retiring = up(tree, "retire", web.root / "site-retire", local=True)
+    preflighted(tree, f"sqlite:///{web.root / 'govmig.db'}")  # the night's preflight, after the site is up
 
     # the wave runs for real, from the API; every system is moved and verified
     assert web.client("ops").post("/api/waves/W01/run").status_code == 200

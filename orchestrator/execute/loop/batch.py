@@ -18,6 +18,7 @@ from ...contracts import steps
 from ...store import Fenced, RunLog, StoreGone
 from ..machine.states import FAILED, Step
 from ..machine.verdicts import GateResult, refusal
+from ..ports.go import CutoverGo
 from ..ports.health import Judge
 from ..ports.inventory import SystemHosts
 from ..ports.rendered import RenderedTree
@@ -56,6 +57,8 @@ class Context:
     gates: Sequence[tuple[str, Judge | None, Callable[[SystemHosts], str | None]]] = ()
     """Before a cutover: (what, judge, the subject a system is judged on), in order."""
     forks: int = 5
+    go: CutoverGo | None = None
+    """The site's go/no-go before each cutover (its decision is also the first of `gates`); None: none."""
 
     def play(
         self,

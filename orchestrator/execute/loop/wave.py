@@ -115,12 +115,17 @@ class WaveRun:
 
     def _waits(self, record: str, m: SystemHosts, step: str) -> bool:
         """Whether the system must wait before `step`: for the operator's word that its databases were moved by
-        hand (before verify), or for the manual tasks of the site's runbook that hold the step. The wait is
-        recorded; `govmig confirm` or `govmig task done`, then a resume, let it go on."""
+        hand (before verify), for the manual tasks of the site's runbook that hold the step, or (before cutover,
+        where the site asks for one) for a second person's go. The wait is recorded; `govmig confirm`, `govmig
+        task done` or `govmig approvals approve|reject`, then a resume, let it go on."""
         if step == names.VERIFY and m.checkpoints and not self.confirmed(m.key):
             self._await_confirmation(record, m)
             return True
-        return self._tasks_open(record, m, step)
+        if self._tasks_open(record, m, step):
+            return True
+        return (
+            step == names.CUTOVER and self.c.go is not None and self.c.go.waiting(record, m.key, self.c.actor)
+        )
 
     def _tasks_open(self, record: str, m: SystemHosts, step: str) -> bool:
         """The system's manual tasks holding `step` that nobody closed yet: each wait said once (`task.waiting`,
