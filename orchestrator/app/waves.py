@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 from ..contracts import SystemState
 from ..execute import WaveExecutor
+from ..preflight import Preflight
 from ..store import Asked, Job, Queued, RunQueue
 from .asking import ask
 from .irreversible import admissible
 from .plans import Plans
+from .preflight import run_preflight
 from .tree_files import Written
 
 if TYPE_CHECKING:
@@ -83,6 +85,11 @@ class Waves:
         A wave that the CLI or a worker runs already is refused (WaveBusy, 409) at once, and a finished one
         (WaveFinished, 409) unless `rerun` (audited)."""
         return self._ask("run", wave, actor, check=check, rerun=rerun).record
+
+    def preflight(self, wave: str, actor: str) -> Preflight:
+        """Preflights the wave on the site's tree, through the site's execution nodes (recorded, audited): what
+        a real run of it needs first."""
+        return run_preflight(self.site.store, self.site.tree, wave, actor, self.site.config.gates.nodes)
 
     def ask_irreversible(
         self,

@@ -198,6 +198,7 @@ def serve_command(
         today=(lambda: day) if day else date.today,
         secure_cookies=secure_by_default(host) if secure_cookies is None else secure_cookies,
         observation_days=gates.observation_days,
+        gates=gates,
         time_zone=time_zone,
         prometheus=gates.prometheus,
         prices=model_or_exit(prices_path, Prices, "价格表有误 The price list is invalid")

@@ -12,6 +12,7 @@ from ..app import (
     AccountBook,
     Engine,
     ExecutorFactory,
+    GatePolicy,
     PasswordHistoryBook,
     PolicySettings,
     Prices,
@@ -67,6 +68,9 @@ class WebConfig:
     """The site's price list for the page's fees (`govmig serve --prices`); without it no fees are shown."""
     sla_terms: SlaTerms | None = None
     """The vendor's SLA terms for the page (`govmig serve --terms`); without them no SLA is shown."""
+    gates: GatePolicy = field(default_factory=GatePolicy)
+    """The run's gate policy as `govmig serve` was given it: the execution nodes a preflight from the web goes
+    through, how young a preflight must be (the executor factory builds the runs themselves from the same)."""
 
     def site_config(self) -> SiteConfig:
         """The one configuration the application layer is built from."""
@@ -77,6 +81,7 @@ class WebConfig:
             schedule=self.schedule,
             render=self.render,
             executor=self.executor,
+            gates=self.gates,
             today=self.today,
             observation_days=lambda: self.observation_days,  # as it stands: the setting may change
             session_idle_minutes=self.session_idle_minutes,

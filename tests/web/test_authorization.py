@@ -64,6 +64,7 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("POST", "/api/render"): (OPS, False, set()),  # authorized use is tested in test_operations (it writes)
     ("POST", "/api/waves/{wave}/run"): (OPS, False, {409}),  # W99 has no playbook
     ("POST", "/api/waves/{wave}/pause"): (OPS, False, {409}),
+    ("POST", "/api/waves/{wave}/preflight"): (OPS, False, {200}),  # W99: not ready, the tree has no such wave
     ("POST", "/api/waves/{wave}/rollback/{department}/{system}"): (OPS, False, {409}),
     # no body sent: the system's key typed out is missing
     ("POST", "/api/waves/{wave}/decommission/{department}/{system}"): (OPS, False, {422}),
