@@ -59,7 +59,7 @@ from .money import (
     sla_report,
     utilization_report,
 )
-from .money_view import MoneyView, money_view
+from .money_view import MoneyView, fees_download, money_view
 from .moves import MoveSummary, summarize, wave_documents
 from .notifications import notifying
 from .observed import (
@@ -83,6 +83,7 @@ from .portfolio import Portfolio
 from .preflight import PreflightMissing, require_preflight, run_preflight
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
+from .resource_requests import RequestRefused, ResourceRequest, Resources, Sizes
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
 from .tree_files import Written
 from .vocabulary import (
@@ -245,6 +246,9 @@ __all__ = [
     "ReportKind",
     "ReportRequest",
     "Reporting",
+    "RequestRefused",
+    "ResourceRequest",
+    "Resources",
     "ReviewRefused",
     "Reviews",
     "Roadmap",
@@ -257,6 +261,7 @@ __all__ = [
     "Signed",
     "Site",
     "SiteConfig",
+    "Sizes",
     "SlaTerms",
     "Store",
     "StoreDamaged",
@@ -291,6 +296,7 @@ __all__ = [
     "discover",
     "discovery_runner",
     "entry_json",
+    "fees_download",
     "fees_report",
     "format_of",
     "gantt",

@@ -7,6 +7,7 @@ CLI and the web the use cases grouped by what they are about.
     site.health     health and usage, in words beside their codes
     site.reports    the report registry and building a report
     site.accounts   accounts, tokens, second factors, sessions, the security settings, the audit log
+    site.resources  requests to resize or keep a system, and what is approved (render, ledger, reports)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .executors import GatePolicy, build_executor
 from .health import Health
 from .plans import Plans
 from .reporting import Reporting
+from .resource_requests import Resources
 from .waves import Waves
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
@@ -78,6 +80,7 @@ class Site:
         self.store = Store(engine)
         self.accounts = Accounts(engine, self.store, config.session_idle_minutes, config.totp_seconds)
         self.health = Health(engine)
+        self.resources = Resources(self)
         self.plans = Plans(self, self.accounts.book)
         self.waves = Waves(self, self.plans)
         self.reports = Reporting(self)
