@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..reports import Prices
 from .reports import REPORTS, Report, ReportKind, ReportRequest, build_report
 
 if TYPE_CHECKING:
@@ -19,9 +20,27 @@ class Reporting:
     def kinds(self) -> list[ReportKind]:
         return list(REPORTS.values())
 
-    def build(self, kind: str, year: int | None, department: str | None, pdf: bool) -> Report:
-        """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now)."""
+    def build(
+        self,
+        kind: str,
+        year: int | None,
+        department: str | None,
+        pdf: bool,
+        prometheus: str | None = None,
+        prices: Prices | None = None,
+    ) -> Report:
+        """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now);
+        with `prometheus` the annual report and the evaluation carry the utilization of the year's December
+        (MoneyFailure: it could not be read), idle systems kept by approval aside."""
         plans = self.site.plans
         view = plans.view()
-        asked = ReportRequest(year, department, pdf=pdf, lifecycles=plans.lifecycles(view.decisions))
+        asked = ReportRequest(
+            year,
+            department,
+            pdf=pdf,
+            lifecycles=plans.lifecycles(view.decisions),
+            prometheus=prometheus,
+            prices=prices,
+            kept=self.site.resources.kept() if prometheus else {},
+        )
         return build_report(kind, view.portfolio, self.site.engine, asked)
