@@ -18,7 +18,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from ..app import MoneyFailure, RequestRefused, Sizes, fees_download
+from ..app import MoneyFailure, RequestRefused, Sizes, fees_download, money_view
 from .deps import Supervisor, User, context, role, said
 from .security import Principal
 
@@ -146,3 +146,39 @@ def fees_file(
     return Response(
         data, media_type=MEDIA[fmt], headers={"Content-Disposition": f"attachment; filename={name}"}
     )
+
+
+@router.get("/month")
+def month_view(
+    request: Request,
+    principal: User,
+    month: Annotated[str, Query(max_length=7, description="YYYY-MM（北京时间 Beijing time）")],
+) -> dict[str, Any]:
+    """资源监管 The month's utilization, fees (with the next month's, approvals in place) and, for supervisors and
+    ops, the vendor's SLA: what the money page shows, as JSON (a department its own lines only)."""
+    ctx = context(request)
+    config = ctx.config
+    if not config.prometheus:
+        return {"month": month, "configured": False}
+    department = principal.department if principal.role == "department" else None
+    resources = ctx.site.resources
+    try:
+        view = money_view(
+            ctx.site.plans.view().plans,
+            month,
+            config.prometheus,
+            config.prices,
+            config.sla_terms,
+            department,
+            kept=resources.kept(),
+            approved=resources.approved(),
+        )
+    except MoneyFailure as exc:
+        raise _refused(exc) from None
+    return {
+        "month": month,
+        "configured": True,
+        "utilization": view.utilization,
+        "fees": view.fees,
+        "sla": view.sla,
+    }

@@ -67,6 +67,7 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/resources/requests"): (ALL, False, {200}),  # a department's own only: tests/reports
     ("POST", "/api/resources/requests"): (DEPARTMENT | SUPERVISE, False, {422}),  # no body sent
     ("POST", "/api/resources/requests/{id}"): (SUPERVISE, False, {422}),  # no body sent
+    ("GET", "/api/resources/month"): (ALL, False, {422}),  # no month: its use in tests/reports/test_money
     ("GET", "/api/resources/fees.{fmt}"): (
         ALL,
         False,
@@ -106,7 +107,11 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/names"): (ALL, False, {200}),
     ("GET", "/app"): (ANYONE, False, {200}),  # the console's shell; what each role sees in it is the API's
     ("GET", "/app/{path:path}"): (ANYONE, False, {200}),
-    ("GET", "/app/assets/{name}"): (PUBLIC, False, {404}),  # the built code and styles, public like /static  # no Prometheus here: the page says so; its lines in test_money
+    ("GET", "/app/assets/{name}"): (
+        PUBLIC,
+        False,
+        {404},
+    ),  # the built code and styles, public like /static  # no Prometheus here: the page says so; its lines in test_money
 }
 DOCS = {"/openapi.json", "/docs", "/redoc"}
 USER_OF_ROLE = {
