@@ -1,3 +1,4 @@
+# ruff: noqa: F811  # browser, server: test_browser's fixtures, taken by name
 """Utilization, fees and the vendor's SLA for a month, read from a real Prometheus holding a month of known usage.
 
 The month (tests/reports/money_month.py) is written as OpenMetrics and loaded with `promtool tsdb
@@ -674,3 +675,66 @@ def test_the_annual_report_and_the_evaluation_carry_utilization(
         assert code == 2 and "不是有效月份" in err and "Traceback" not in err
     finally:
         web.close()
+
+
+# --- the console's page (/app/money) over the same month ------------------------------------------------------
+
+from tests.web.test_browser import CHROMIUM, browser, server, sign_in, until  # noqa: E402, F401
+
+
+@pytest.fixture(scope="module")
+def web(prometheus: str, province_settings: Any) -> Iterator[Any]:
+    """The web service over the same Prometheus, a second supervisor to decide the first one's asks."""
+    from orchestrator.reports import Prices, SlaTerms
+    from tests.web.conftest import USERS, build
+
+    w = build(None, province_settings, site=False, users={**USERS, "supervisor2": ("supervisor", None)})
+    config = w.app.state.ctx.config
+    config.prometheus = prometheus
+    config.prices = Prices.model_validate(PRICES)
+    config.sla_terms = SlaTerms.model_validate(TERMS)
+    yield w
+    w.close()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
+def test_the_console_money_page_asks_and_approves_a_resize(server: str, browser: Any, web: Any) -> None:
+    """A department reads its own utilization and fees, asks the recommended resize from its system's row; a
+    supervisor sees the ask and approves it, and the next month's fees carry it; the fees' workbook and PDF are
+    links; axe-core finds nothing critical or serious on either page."""
+    from tests.web.console import axe, drawn, shots
+
+    key = "630000-RST/social-insurance"
+    page = sign_in(browser, server, web, "rst")
+    page.goto(server + f"/app/money?month={mm.MONTH.label}")
+    drawn(page, "#systems .el-table__body")
+    systems = page.inner_text("#systems")
+    assert key in systems and "630000-FGW" not in systems  # a department's own lines
+    assert page.get_attribute("#fees-xlsx", "href") == f"/api/resources/fees.xlsx?month={mm.MONTH.label}"
+    assert page.locator("#utilization-chart svg").count() == 1  # the ECharts bar, drawn as SVG
+    page.locator("#systems tr", has_text=key).get_by_role("button", name="申请调整").click()
+    page.fill("#ask-reason", "按建议调整")
+    page.click("#ask-submit")
+    until(page, f"document.querySelector('#requests').innerText.includes('{key}')")
+    assert axe(page) == []
+    shots(page, "money-department")
+    page.close()
+
+    asked = web.client("supervisor").get("/api/resources/requests?status=pending").json()
+    (ask,) = [r for r in asked if r["system"] == key]
+    assert (ask["to"]["cpu"], ask["to"]["memory_gib"]) == (0.5, 0.5)  # the recommendation, from the row
+    assert ask["basis"] == "measured" and ask["from"]["cpu"] == 2.0  # asked as the month's recommendation
+    boss = sign_in(browser, server, web, "supervisor")
+    boss.goto(server + f"/app/money?month={mm.MONTH.label}")
+    drawn(boss, "#requests .el-table__body")
+    boss.locator("#requests tr", has_text=key).get_by_role("button", name="批准").click()
+    until(
+        boss,
+        "!!document.querySelector('#next-month') && document.querySelector('#next-month').innerText.includes('67.90')",
+    )
+    assert web.client("supervisor").get("/api/resources/requests").json()[-1]["status"] == "approved"
+    assert "630000-FGW" in boss.inner_text("#systems")  # supervisors see every department
+    assert axe(boss) == []
+    shots(boss, "money-supervisor")
+    assert boss.csp_violations == []
+    boss.close()
