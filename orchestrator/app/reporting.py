@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..reports import Prices
+from .report_periods import report_periods
 from .reports import REPORTS, Report, ReportKind, ReportRequest, build_report
 
 if TYPE_CHECKING:
@@ -31,9 +32,12 @@ class Reporting:
     ) -> Report:
         """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now);
         with `prometheus` the annual report and the evaluation carry the utilization of the year's December
-        (MoneyFailure: it could not be read), idle systems kept by approval aside."""
+        (MoneyFailure: it could not be read), idle systems kept by approval aside; no year given: the latest
+        year with data (app/report_periods.py), not an empty one."""
         plans = self.site.plans
         view = plans.view()
+        if year is None and REPORTS[kind].yearly:
+            year = report_periods(self.site.engine, view.as_of)["year"]
         asked = ReportRequest(
             year,
             department,

@@ -25,6 +25,8 @@ from . import (
     api_plans,
     api_reports,
     api_resources,
+    api_sup_progress,
+    api_sup_reviews,
     api_systems,
     api_watch,
     discovery_page,
@@ -35,6 +37,7 @@ from . import (
 from .api_watch import HealthCache
 from .body_limits import BodyLimits
 from .context import Context, WebConfig
+from .dashboard_cache import DashboardCache
 from .deps import BEARER, resolve
 from .errors import answer, http_error, server_error, validation_error
 from .intake_pool import IntakePool
@@ -112,6 +115,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.portfolio = ctx.site.plans
     app.state.runs = ctx.site.waves
     app.state.health_cache = HealthCache()
+    app.state.dashboard_cache = DashboardCache()
     app.state.throttle = ctx.site.accounts.throttle
     app.state.intake = IntakePool(config.intake_workers, config.intake_per_department)
     app.add_middleware(BodyLimits)  # innermost of these: its 413 carries the security headers too
@@ -131,6 +135,8 @@ def create_app(config: WebConfig) -> FastAPI:
         api_resources.router,
         api_systems.router,
         api_watch.router,
+        api_sup_progress.router,  # before the reports' /{kind}.{fmt}: /api/reports/periods
+        api_sup_reviews.router,
         api_reports.router(),
         api_admin.router,
         api_audit.router,

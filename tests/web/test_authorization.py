@@ -83,6 +83,10 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/health/stream"): (ALL, False, set()),  # endless: its live use is tested in the browser
     ("GET", "/api/ledger.xlsx"): (WATCH, False, {200}),
     ("GET", "/api/reports/inventory.xlsx"): (WATCH, False, {200}),
+    ("GET", "/api/reports/periods"): (WATCH, False, {200}),
+    ("GET", "/api/reviews"): (SUPERVISE, False, {200}),
+    ("GET", "/api/reviews/{department}/{version}"): (SUPERVISE, False, {200}),
+    ("GET", "/api/progress"): (WATCH, False, {200}),
     ("GET", "/api/reports/annual.{fmt}"): (WATCH, False, {200}),
     ("GET", "/api/reports/evaluation.{fmt}"): (WATCH, False, {200}),
     ("GET", "/reports"): (WATCH, False, {200}),
