@@ -8,11 +8,18 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from orchestrator.contracts import ApprovalStatus, JobKind, JobStatus, SystemState, WaveState
+from orchestrator.contracts import (
+    ApprovalStatus,
+    JobKind,
+    JobStatus,
+    RequestStatus,
+    SystemState,
+    WaveState,
+)
 
 ROOT = Path(__file__).resolve().parents[1] / "orchestrator"
 EXEMPT = ("contracts",)
-STATES = {str(m) for e in (WaveState, SystemState, JobStatus, ApprovalStatus) for m in e}
+STATES = {str(m) for e in (WaveState, SystemState, JobStatus, ApprovalStatus, RequestStatus) for m in e}
 KINDS = {str(m) for m in JobKind}
 
 

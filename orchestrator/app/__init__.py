@@ -66,7 +66,7 @@ from .money import (
     sla_report,
     utilization_report,
 )
-from .money_view import MoneyView, money_view
+from .money_view import MoneyView, fees_download, money_view
 from .moves import MoveSummary, summarize, wave_documents
 from .notifications import notifying
 from .observed import (
@@ -91,6 +91,7 @@ from .portfolio import Portfolio
 from .preflight import PreflightMissing, gate_start, require_preflight, run_preflight
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
+from .resource_requests import RequestRefused, ResourceRequest, Resources, Sizes
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
 from .task_resume import Resumed, resume_after_task
 from .tree_files import Written
@@ -257,6 +258,9 @@ __all__ = [
     "ReportKind",
     "ReportRequest",
     "Reporting",
+    "RequestRefused",
+    "ResourceRequest",
+    "Resources",
     "Resumed",
     "ReviewRefused",
     "Reviews",
@@ -270,6 +274,7 @@ __all__ = [
     "Signed",
     "Site",
     "SiteConfig",
+    "Sizes",
     "SlaTerms",
     "Store",
     "StoreDamaged",
@@ -309,6 +314,7 @@ __all__ = [
     "discover",
     "discovery_runner",
     "entry_json",
+    "fees_download",
     "fees_report",
     "form_document",
     "format_of",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..plan import Intake, LoadedPlan, MigrationPlan, check_portfolio, load_bytes, load_file, load_paths
 from ..reports import build_ledger
@@ -52,7 +53,14 @@ def check_upload(raw: bytes, filename: str, current: Sequence[MigrationPlan]) ->
     return loaded
 
 
-def ledger(portfolio: Portfolio, states: Mapping[str, Lifecycle] | None = None) -> bytes:
+def ledger(
+    portfolio: Portfolio,
+    states: Mapping[str, Lifecycle] | None = None,
+    changes: Sequence[Mapping[str, Any]] | None = None,
+) -> bytes:
     """The decision ledger (XLSX): one row per system, its action and the reasons in both languages; with
-    `states`, each system's lifecycle state and dates."""
-    return build_ledger(portfolio.decisions, list(portfolio.plans), shown(states) if states else None)
+    `states`, each system's lifecycle state and dates; with `changes` (site.resources.changes), the approved
+    resources requests and their effect on the month's fees."""
+    return build_ledger(
+        portfolio.decisions, list(portfolio.plans), shown(states) if states else None, changes
+    )

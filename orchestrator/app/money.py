@@ -5,7 +5,7 @@ compute.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from ..reports import (
     fees,
     fees_pdf,
     fees_xlsx,
+    next_month_fees,
     parse_month,
     print_pdf,
     sla,
@@ -64,7 +65,12 @@ class MoneyReport:
     """The utilization's CPU against allocation as measured usage (Z3 reads it through `assess --usage`)."""
 
 
-def measured_cpu(figures: Sequence[SystemFigures], month: Month, base: MeasuredUsage | None) -> MeasuredUsage:
+def measured_cpu(
+    figures: Sequence[SystemFigures],
+    month: Month,
+    base: MeasuredUsage | None,
+    kept: Mapping[str, str] | None = None,
+) -> MeasuredUsage:
     """Each measured system's mean CPU as a share of what it holds, over the days measured, merged into `base`
     (the monitor's requests, from `govmig usage`), so Z3 sees idle requests and idle CPU together."""
     known = base.by_system() if base else {}
@@ -81,6 +87,9 @@ def measured_cpu(figures: Sequence[SystemFigures], month: Month, base: MeasuredU
             if had
             else Measurement(system=key, window_days=days, cpu_percent=cpu, source="prometheus")
         )
+    for key, reason in (kept or {}).items():
+        if key in systems:
+            systems[key] = systems[key].model_copy(update={"kept": reason})
     measured_at = base.measured_at if base else month.after.date()
     return MeasuredUsage.model_validate(
         {
@@ -143,8 +152,11 @@ def utilization_report(
     prices: Prices | None = None,
     timeout: float = 60,
     usage: MeasuredUsage | None = None,
+    kept: Mapping[str, str] | None = None,
 ) -> MoneyReport:
-    """The month's utilization of the plans' systems that Prometheus measured; `unmeasured` names the others."""
+    """The month's utilization of the plans' systems that Prometheus measured; `unmeasured` names the others.
+    `kept`: idle systems a supervisor approved keeping ("DEPT/id" to the reason): not recommended for reclaim,
+    and marked kept in the measured usage so Z3 does not flag them."""
     m = month_of(month)
     found = _asked(prometheus, timeout, lambda p: month_figures(p, m.start, m.end))
     keys = _keys(plans)
@@ -167,9 +179,9 @@ def utilization_report(
         for (dept, system), got in found.items()
         if f"{dept}/{system}" in keys
     ]
-    document = utilization(figures, m, plan_names(plans), settings, prices)
+    document = utilization(figures, m, plan_names(plans), settings, prices, kept)
     document["unmeasured"] = sorted(keys - {f"{f.department}/{f.system}" for f in figures})
-    return MoneyReport(document, usage=measured_cpu(figures, m, usage))
+    return MoneyReport(document, usage=measured_cpu(figures, m, usage, kept))
 
 
 def fees_report(
@@ -180,8 +192,11 @@ def fees_report(
     pdf: bool = True,
     timeout: float = 60,
     printer: Callable[[str], bytes] = print_pdf,
+    approved: Mapping[str, tuple[float, float, int]] | None = None,
 ) -> MoneyReport:
-    """The month's fees of the plans' systems, and the finance bureau's workbook (and PDF)."""
+    """The month's fees of the plans' systems, and the finance bureau's workbook (and PDF); with `approved` (the
+    resizes in force: "DEPT/id" to vCPU, memory GiB and the request's number) the next month's fees with them
+    (`next_month`)."""
     m = month_of(month)
     found = _asked(prometheus, timeout, lambda p: hourly_allocation(p, m.start, m.end))
     keys = _keys(plans)
@@ -192,6 +207,8 @@ def fees_report(
     ]
     names = plan_names(plans)
     document = fees(held, m, prices, names)
+    if approved is not None:
+        document["next_month"] = next_month_fees(held, m, prices, approved)
     files = {f"fees-{m.label}.xlsx": fees_xlsx(document, names)}
     if pdf:
         try:

@@ -17,6 +17,7 @@ from ..waves import Roadmap
 from .intake import check_upload
 from .lifecycle import Lifecycle, lifecycles
 from .portfolio import Portfolio
+from .resource_requests import with_kept
 
 if TYPE_CHECKING:
     from .site import Site
@@ -60,7 +61,7 @@ class Plans:
     def view(self) -> View:
         current = self.book.current_plans()
         as_of = self.site.config.today()
-        key = (as_of, *((v.department, v.version) for v in current))
+        key = (as_of, self.site.resources.version(), *((v.department, v.version) for v in current))
         with self._lock:
             if self._view is not None and self._view.key == key:
                 return self._view
@@ -71,8 +72,12 @@ class Plans:
 
     def _build(self, key: tuple[object, ...], as_of: date, plans: list[MigrationPlan]) -> View:
         config = self.site.config
-        measured = self.site.health.usage(as_of, config.policy.zombie.z1_idle_business_days).by_system()
-        return View(key, Portfolio(plans, as_of, config.policy, config.schedule, config.render, measured))
+        usage = self.site.health.usage(as_of, config.policy.zombie.z1_idle_business_days)
+        resources = self.site.resources
+        measured = with_kept(usage, resources.kept())  # an approved keep: Z3 does not flag it
+        portfolio = Portfolio(plans, as_of, config.policy, config.schedule, config.render, measured)
+        portfolio.sizes = resources.sizes()  # approved resizes: render carries them
+        return View(key, portfolio)
 
     def check(self, raw: bytes, filename: str) -> LoadedPlan:
         """Validates one upload alone and then against the rest of the portfolio (cross-department references)."""

@@ -18,7 +18,7 @@ from jinja2 import BaseLoader
 from ..contracts import Runbook
 from ..plan import Measurement, MigrationPlan
 from ..policy import DEFAULTS, Decision, PolicySettings, assess
-from ..render import DEFAULT_RENDER, Files, RenderSettings, render_artifacts
+from ..render import DEFAULT_RENDER, ApprovedSize, Files, RenderSettings, render_artifacts
 from ..waves import DEFAULT_WAVES, Roadmap, WaveSettings, plan_waves
 from .tree_files import Written, write_tree
 
@@ -33,6 +33,8 @@ class Portfolio:
     measured: Mapping[str, Measurement] = field(default_factory=dict)
     runbook: Runbook | None = None
     """The site's manual tasks of the night (contracts/tasks.py), carried in the tree per wave and system."""
+    sizes: Mapping[str, ApprovedSize] = field(default_factory=dict)
+    """What supervisors approved systems to hold (app/resource_requests.py): render scales their requests."""
 
     @cached_property
     def decisions(self) -> list[Decision]:
@@ -56,6 +58,7 @@ class Portfolio:
             loader=loader,
             progress=progress,
             runbook=self.runbook,
+            sizes=self.sizes,
         )
 
     def write(self, out: Path, progress: Callable[[int, int], None] | None = None) -> Written:
@@ -73,6 +76,7 @@ class Portfolio:
             self.render_settings,
             self.measured,
             self.runbook,
+            self.sizes,
         )
 
     def decisions_of(self, department: str) -> list[Decision]:

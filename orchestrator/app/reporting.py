@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..reports import Prices
 from .report_periods import report_periods
 from .reports import REPORTS, Report, ReportKind, ReportRequest, build_report
 
@@ -20,12 +21,30 @@ class Reporting:
     def kinds(self) -> list[ReportKind]:
         return list(REPORTS.values())
 
-    def build(self, kind: str, year: int | None, department: str | None, pdf: bool) -> Report:
-        """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now); no
-        year given: the latest year with data (app/report_periods.py), not an empty one."""
+    def build(
+        self,
+        kind: str,
+        year: int | None,
+        department: str | None,
+        pdf: bool,
+        prometheus: str | None = None,
+        prices: Prices | None = None,
+    ) -> Report:
+        """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now);
+        with `prometheus` the annual report and the evaluation carry the utilization of the year's December
+        (MoneyFailure: it could not be read), idle systems kept by approval aside; no year given: the latest
+        year with data (app/report_periods.py), not an empty one."""
         plans = self.site.plans
         view = plans.view()
         if year is None and REPORTS[kind].yearly:
             year = report_periods(self.site.engine, view.as_of)["year"]
-        asked = ReportRequest(year, department, pdf=pdf, lifecycles=plans.lifecycles(view.decisions))
+        asked = ReportRequest(
+            year,
+            department,
+            pdf=pdf,
+            lifecycles=plans.lifecycles(view.decisions),
+            prometheus=prometheus,
+            prices=prices,
+            kept=self.site.resources.kept() if prometheus else {},
+        )
         return build_report(kind, view.portfolio, self.site.engine, asked)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..reports import (
     EvaluationSettings,
     History,
     PdfError,
+    Prices,
     Score,
     States,
+    UtilizationSettings,
     annual_files,
     evaluation_files,
     inventory_files,
@@ -23,6 +26,7 @@ from ..reports import (
 )
 from ..store import Engine, Store, moved, retired, watched
 from .lifecycle import Lifecycle, lifecycles, shown
+from .money import utilization_report
 from .portfolio import Portfolio
 
 __all__ = ["REPORTS", "PdfError", "Report", "ReportKind", "ReportRequest", "build_report", "register"]
@@ -39,6 +43,15 @@ class ReportRequest:
     lifecycles: Mapping[str, Lifecycle] | None = None
     """Each system's lifecycle as the caller knows it (the web's, with its plan reviews); else it is worked out
     from the store's runs and audit."""
+    prometheus: str | None = None
+    """Where the month's utilization is read (the annual report and the evaluation carry it); None: they say it
+    was not measured."""
+    utilization_month: str | None = None
+    """YYYY-MM of the utilization (Beijing); None: the report year's December."""
+    prices: Prices | None = None
+    """The price list, for what reclaiming idle systems would save."""
+    kept: Mapping[str, str] = field(default_factory=dict)
+    """Idle systems kept by a supervisor's approval ("DEPT/id" to the reason): not counted for reclaim."""
 
 
 @dataclass
@@ -111,6 +124,19 @@ def _inventory(portfolio: Portfolio, records: Records, __: ReportRequest, ___: i
     return Report("inventory", None, files)
 
 
+def _utilization(portfolio: Portfolio, request: ReportRequest, year: int) -> dict[str, Any] | None:
+    """The utilization document of the request's month (the year's December by default), or None without a
+    Prometheus. MoneyFailure when the month is wrong or Prometheus cannot say."""
+    if request.prometheus is None:
+        return None
+    month = request.utilization_month or f"{year:04d}-12"
+    settings = UtilizationSettings()
+    made = utilization_report(
+        portfolio.plans, month, request.prometheus, settings, request.prices, kept=request.kept
+    )
+    return made.document
+
+
 def _annual(portfolio: Portfolio, records: Records, request: ReportRequest, year: int) -> Report:
     files = annual_files(
         portfolio.plans,
@@ -120,6 +146,7 @@ def _annual(portfolio: Portfolio, records: Records, request: ReportRequest, year
         year,
         print_pdf if request.pdf else None,
         request.department,
+        _utilization(portfolio, request, year),
     )
     return Report("annual", year, files)
 
@@ -133,6 +160,7 @@ def _evaluation(portfolio: Portfolio, records: Records, request: ReportRequest, 
         year,
         request.weights,
         print_pdf if request.pdf else None,
+        _utilization(portfolio, request, year),
     )
     return Report("evaluation", year, files, list(scores))
 

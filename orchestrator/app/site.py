@@ -8,6 +8,7 @@ CLI and the web the use cases grouped by what they are about.
     site.reports    the report registry and building a report
     site.supervision  the review queue, progress per department, the periods reports have data for
     site.accounts   accounts, tokens, second factors, sessions, the security settings, the audit log
+    site.resources  requests to resize or keep a system, and what is approved (render, ledger, reports)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .executors import GatePolicy, build_executor
 from .health import Health
 from .plans import Plans
 from .reporting import Reporting
+from .resource_requests import Resources
 from .supervising import Supervising
 from .waves import Waves
 
@@ -80,6 +82,7 @@ class Site:
         self.store = Store(engine)
         self.accounts = Accounts(engine, self.store, config.session_idle_minutes, config.totp_seconds)
         self.health = Health(engine)
+        self.resources = Resources(self)
         self.plans = Plans(self, self.accounts.book)
         self.waves = Waves(self, self.plans)
         self.reports = Reporting(self)

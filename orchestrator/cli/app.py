@@ -38,6 +38,7 @@ COMMANDS = {
     "token": "account_cmds:token_group",
     "department": "web_cmds:department_group",
     "review": "review_cmds:review_group",
+    "resources": "resources_cmds:resources_group",
     "monitor": "monitor_cmds:monitor_command",
     "health": "monitor_cmds:health_command",
     "dashboard-export": "monitor_cmds:dashboard_command",

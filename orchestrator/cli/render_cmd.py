@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..app import DEFAULT_RENDER, DEFAULT_WAVES, RenderSettings, WaveSettings
 from ..contracts import Runbook, Tree
 from .inputs import gather, portfolio_options, settings_file
+from .options import site
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, problems_table
 
 
@@ -38,6 +39,12 @@ from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail, pro
     type=click.Path(path_type=Path, dir_okay=False),
     help="当晚人工任务 The night's manual tasks (runbook YAML: tasks before or after a step)",
 )
+@click.option(
+    "--db",
+    "resources_db",
+    default=None,
+    help="状态库：带上其中已批准的资源调整 Store URL: carry the resizes approved there (govmig resources)",
+)
 @FORMAT
 def render_command(
     paths: tuple[Path, ...],
@@ -49,6 +56,7 @@ def render_command(
     out: Path,
     fmt: str,
     runbook: Path | None = None,
+    resources_db: str | None = None,
 ) -> None:
     """生成迁移制品 Render manifests, monitoring, playbooks and inventories for every scheduled system."""
     inputs = gather(paths, policy, usage, as_of)
@@ -65,6 +73,8 @@ def render_command(
         raise SystemExit(BAD_INPUT)
     portfolio = inputs.portfolio(waves, settings)
     portfolio.runbook = manual
+    if resources_db is not None:
+        portfolio.sizes = site(resources_db).resources.sizes()
     roadmap = portfolio.roadmap
     with Progress(
         TextColumn("生成 rendering"),

@@ -3,6 +3,7 @@ the decisions, the roadmap and the store's history (moves and monitoring)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,13 +13,15 @@ from ..app import (
     DEFAULT_WAVES,
     REPORTS,
     EvaluationSettings,
+    MoneyFailure,
     PdfError,
+    Prices,
     ReportRequest,
     WaveSettings,
     build_report,
 )
 from .inputs import gather, portfolio_options
-from .options import DB, engine, model_or_exit, write_files
+from .options import DB, model_or_exit, site, write_files
 from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problems_table
 
 
@@ -41,6 +44,24 @@ from .output import BAD_INPUT, FAILED, FORMAT, console, emit_json, fail, problem
 @click.option("--no-pdf", is_flag=True, help="不生成 PDF Skip the PDF")
 @click.option(
     "--department", default=None, help="年度报告只写这个部门 The annual report of one department only"
+)
+@click.option(
+    "--prometheus",
+    default=None,
+    help="年度报告与考核带上资源利用率 Prometheus URL: the annual report and the evaluation carry utilization",
+)
+@click.option(
+    "--utilization-month",
+    metavar="YYYY-MM",
+    default=None,
+    help="资源利用率的月份（默认报告年度的 12 月）The utilization's month (default: the year's December)",
+)
+@click.option(
+    "--prices",
+    "prices_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="价格表：回收闲置可节省的费用 Price list (prices.yaml): what reclaiming idle systems saves",
 )
 @DB
 @click.option(
@@ -65,6 +86,9 @@ def report_command(
     db: str | None,
     out: Path,
     fmt: str,
+    prometheus: str | None = None,
+    utilization_month: str | None = None,
+    prices_path: Path | None = None,
 ) -> None:
     """生成报告 Write a report: inventory (审计清单), annual (年度报告), evaluation (考核评价)."""
     inputs = gather(paths, policy, usage, as_of)
@@ -83,12 +107,23 @@ def report_command(
         if kind == "evaluation"
         else EvaluationSettings()
     )
+    prices = (
+        model_or_exit(prices_path, Prices, "价格表有误 The price list is invalid") if prices_path else None
+    )
     request = ReportRequest(year, department, weights, pdf=not no_pdf)
     try:
-        store = (
-            engine(db) if REPORTS[kind].yearly or db is not None else None
-        )  # the inventory: states with --db
-        report = build_report(kind, portfolio, store, request)
+        here = site(db) if REPORTS[kind].yearly or db is not None else None  # the inventory: states with --db
+        if here is not None and prometheus is not None:  # utilization, idle systems kept by approval aside
+            request = replace(
+                request,
+                prometheus=prometheus,
+                utilization_month=utilization_month,
+                prices=prices,
+                kept=here.resources.kept(),
+            )
+        report = build_report(kind, portfolio, here.engine if here else None, request)
+    except MoneyFailure as exc:
+        fail(exc.zh, exc.en, exc.status)
     except PdfError as exc:
         fail(str(exc), str(exc), FAILED)
     except KeyError:

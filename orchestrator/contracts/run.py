@@ -65,6 +65,15 @@ class ApprovalStatus(StrEnum):
     refused = "refused"
 
 
+class RequestStatus(StrEnum):
+    """A request to resize a system or keep an idle one (store/resource_requests.py): a supervisor other than the
+    asker approves it or returns it with a comment."""
+
+    pending = "pending"
+    approved = "approved"
+    returned = "returned"
+
+
 class StepStatus(StrEnum):
     """A step of a system in a wave run (store StepLog.status and the audit's `step.STEP` result)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -49,6 +50,35 @@ def commands(folder: Path, address: str, port: int) -> tuple[str, str]:
     )
     log_, pid_ = shlex.quote(str(log)), shlex.quote(str(pid))  # the site's folder may hold any character
     start = f"sh -c {shlex.quote(f'setsid {serve} > {log_} 2>&1 < /dev/null & echo $! > {pid_}; sleep 0.5')}"
+    stop = f"sh -c {shlex.quote(f'[ -f {pid_} ] && kill $(cat {pid_}) 2>/dev/null; rm -f {pid_}; true')}"
+    return start, stop
+
+
+NODE_EXPORTER = "prometheus-node-exporter"
+"""Debian's node_exporter: each target host of the rehearsal runs one, as the move's deploy step installs it."""
+NODE_EXPORTER_PORT = 9100
+
+
+def node_exporter(home: Path, address: str, port: int) -> tuple[str, str] | None:
+    """(start, stop) for node_exporter on `address:port` (the CPU, memory and filesystem collectors the resources'
+    recording rules read), or None when it is not installed here."""
+    binary = shutil.which(NODE_EXPORTER)
+    if binary is None:
+        return None
+    pid, log = home / "node-exporter.pid", home / "node-exporter.log"
+    serve = " ".join(
+        shlex.quote(a)
+        for a in (
+            binary,
+            f"--web.listen-address={address}:{port}",
+            "--collector.disable-defaults",
+            "--collector.cpu",
+            "--collector.meminfo",
+            "--collector.filesystem",
+        )
+    )
+    log_, pid_ = shlex.quote(str(log)), shlex.quote(str(pid))
+    start = f"sh -c {shlex.quote(f'setsid {serve} > {log_} 2>&1 < /dev/null & echo $! > {pid_}')}"
     stop = f"sh -c {shlex.quote(f'[ -f {pid_} ] && kill $(cat {pid_}) 2>/dev/null; rm -f {pid_}; true')}"
     return start, stop
 

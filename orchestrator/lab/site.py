@@ -320,8 +320,9 @@ def _services(
     address, bound, ns, start = ends["source"]
     services.run_in(ns, start)
     services.wait_for(address, bound)
-    t_address, t_port, _, _ = ends["target"]
+    t_address, t_port, t_ns, _ = ends["target"]
     tgt_vars["govmig_health_url"] = f"http://{t_address}:{t_port}/healthz"
+    _node_exporter(site, stand, t_address, t_ns, tgt_vars, entry)
     upstream = stand.home / "upstream.conf"
     upstream.write_text(f"server {address}:{bound};\n", encoding="utf-8")
     fe_vars.update(
@@ -338,6 +339,26 @@ def _services(
         backends={"source": f"{address}:{bound}", "target": f"{t_address}:{t_port}"},
     )
     site.upstreams[stand.key] = upstream
+
+
+def _node_exporter(
+    site: Site, stand: _Stand, address: str, ns: str | None, tgt_vars: dict[str, Any], entry: dict[str, Any]
+) -> None:
+    """The target's node_exporter, run by the site (the deploy step installs Debian's package on a real host;
+    here it only asks it for its metrics): on :9100 in the target's namespace, on a free port locally."""
+    port = services.NODE_EXPORTER_PORT if site.namespaces else servers.free_port()
+    commands = services.node_exporter(stand.home, address, port)
+    if commands is None:  # not installed here: the deploy step's check is skipped, as on a host without apt
+        tgt_vars["govmig_node_exporter_install"] = False
+        return
+    start, _ = commands
+    if not site.namespaces:
+        site.pidfiles.append(str(stand.home / "node-exporter.pid"))
+    services.run_in(ns, start)
+    services.wait_for(address, port)
+    url = f"http://{address}:{port}/metrics"
+    tgt_vars.update(govmig_node_exporter_install=False, govmig_node_exporter_url=url)
+    entry["node_exporter"] = url
 
 
 def _database(

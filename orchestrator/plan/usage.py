@@ -25,6 +25,8 @@ class Measurement(Model):
     """Days in the window with at least one business request."""
     users: Annotated[int, Field(ge=0)] | None = None
     source: str = "prometheus"
+    kept: str | None = None
+    """Why a supervisor approved keeping it although idle (资源保留, issue 41): Z3 does not flag it."""
 
 
 class MeasuredUsage(Model):

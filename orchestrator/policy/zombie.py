@@ -54,6 +54,8 @@ def _z2(s: Subject) -> Reason | None:
 def _z3(s: Subject) -> Reason | None:
     z = s.settings.zombie
     m = s.measured
+    if m is not None and m.kept:
+        return None  # a supervisor approved keeping it, with its reason (resource requests)
     rpd: float | None
     if m is not None and m.window_days >= z.z3_window_days and m.requests_per_day is not None:
         rpd, cpu, measured, window = m.requests_per_day, m.cpu_percent, True, m.window_days

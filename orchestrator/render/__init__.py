@@ -6,6 +6,7 @@ identical input. The CLI writes them.
 
 from ..contracts import dump_inventory, load_inventory
 from .artifacts import render_artifacts
+from .resize import ApprovedSize, declared_size
 from .settings import DEFAULT_RENDER, RenderSettings
 from .targets import KUSTOMIZE, Kustomize, Target
 from .views import Files, SystemView
@@ -13,11 +14,13 @@ from .views import Files, SystemView
 __all__ = [
     "DEFAULT_RENDER",
     "KUSTOMIZE",
+    "ApprovedSize",
     "Files",
     "Kustomize",
     "RenderSettings",
     "SystemView",
     "Target",
+    "declared_size",
     "dump_inventory",
     "load_inventory",
     "render_artifacts",

@@ -3,7 +3,7 @@ the index over them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from jinja2 import BaseLoader
 
@@ -20,6 +20,7 @@ from .kubernetes import namespace_files, overlay_files, system_files
 from .monitoring import monitoring_files
 from .platform import platform_files
 from .quota import COUNTED, DEFAULTS, Need, forklift_vm, launcher_mib, needs
+from .resize import ApprovedSize
 from .retire import retire_files
 from .settings import DEFAULT_RENDER, RenderSettings
 from .targets import DEFAULT_TARGET, Target
@@ -36,12 +37,14 @@ def render_artifacts(
     progress: Callable[[int, int], None] | None = None,
     target: Target = DEFAULT_TARGET,
     runbook: Runbook | None = None,
+    sizes: Mapping[str, ApprovedSize] | None = None,
 ) -> Files:
     """Every file of the output tree, by path relative to it; `progress(done, total)` after each system; the
     objects packaged for `target` (Kustomize unless another is given: render/targets.py); the site's manual tasks
-    (`runbook`) per wave and system beside each playbook."""
+    (`runbook`) per wave and system beside each playbook; `sizes`: what a supervisor approved a system to hold
+    ("DEPT/id" to its ApprovedSize), its requests and limits (and a VM's size) scaled to it."""
     env = environment(loader)
-    views = build_views(plans, decisions, roadmap, settings)
+    views = build_views(plans, decisions, roadmap, settings, sizes)
     spaces = namespaces(views)
     files: Files = {}
     for n, view in enumerate(views, start=1):

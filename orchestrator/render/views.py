@@ -8,7 +8,7 @@ the objective, the DR copy. The templates only lay the views out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..contracts import availability_objective
@@ -17,6 +17,7 @@ from ..policy import Action, Decision, Flag
 from ..waves import Roadmap, volume_gb
 from . import naming, quantities
 from .datamoves import data_moves
+from .resize import ApprovedSize, resized, vm_size
 from .settings import EXAMPLE, RenderSettings
 
 Files = dict[str, str]
@@ -183,9 +184,14 @@ def _components(system: System, key: str, settings: RenderSettings) -> list[Comp
 
 
 def build_views(
-    plans: Sequence[MigrationPlan], decisions: Sequence[Decision], roadmap: Roadmap, settings: RenderSettings
+    plans: Sequence[MigrationPlan],
+    decisions: Sequence[Decision],
+    roadmap: Roadmap,
+    settings: RenderSettings,
+    sizes: Mapping[str, ApprovedSize] | None = None,
 ) -> list[SystemView]:
-    """Views of every scheduled system, in wave order then key order."""
+    """Views of every scheduled system, in wave order then key order; `sizes`: what a supervisor approved a
+    system to hold (render/resize.py): its components' requests scaled to it, a VM sized to it."""
     wave_of = {k: w.id for w in roadmap.waves for k in w.systems}
     window_of = {w.id: w.start.isoformat() for w in roadmap.waves}
     decided = {d.key: d for d in decisions if d.action is Action.migrate}
@@ -197,6 +203,9 @@ def build_views(
         assert d.zone is not None and d.target_network is not None
         dept = plan.department.code
         comps = _components(system, key, settings)
+        approved = (sizes or {}).get(key)
+        if approved is not None:
+            comps = resized(comps, approved)
         health = next((c for c in comps if c.health_path and c.port), None)
         kind = _kind(system, d)
         ns = naming.namespace(dept, d.zone)
@@ -231,6 +240,9 @@ def build_views(
         source = system.deployment.source
         cores = sum(quantities.millicores(c.cpu) * c.replicas for c in comps)
         mem = sum(quantities.mebibytes(c.memory) * c.replicas for c in comps)
+        vm_cores, vm_memory = (
+            vm_size(approved) if approved else (max(1, -(-cores // 1000)), quantities.memory(max(1024, mem)))
+        )
         views[key] = SystemView(
             key=key,
             department=dept,
@@ -252,8 +264,8 @@ def build_views(
             databases=dbs,
             data_size=quantities.gib(system.deployment.data_gb) if system.deployment.data_gb else None,
             data_gb=volume_gb(system),
-            vm_cores=max(1, -(-cores // 1000)),
-            vm_memory=quantities.memory(max(1024, mem)),
+            vm_cores=vm_cores,
+            vm_memory=vm_memory,
             health_port=health.port if health else None,
             health_path=health.health_path if health else None,
             probe_url=probe,

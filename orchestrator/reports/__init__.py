@@ -4,13 +4,13 @@ from .annual import Figures, History, annual_figures
 from .bundle import annual_files, evaluation_files, inventory_files
 from .counts import by_department, counts
 from .evaluation import EvaluationSettings, Score, evaluate, indicators, objectives
-from .fees import HeldHours, fees, fees_pdf, fees_xlsx
+from .fees import HeldHours, fees, fees_pdf, fees_xlsx, next_month_fees
 from .inventory import InventoryRow, inventory_rows, inventory_xlsx
 from .ledger import build_ledger
 from .lifecycle import LIFECYCLE_ZH, States
 from .month import Month, MonthError, parse_month
 from .pdf import PdfError, print_pdf
-from .prices import Prices
+from .prices import Prices, monthly
 from .roadmap import gantt
 from .sla import SlaTerms, sla
 from .utilization import SystemFigures, UtilizationSettings, utilization
@@ -46,6 +46,8 @@ __all__ = [
     "inventory_files",
     "inventory_rows",
     "inventory_xlsx",
+    "monthly",
+    "next_month_fees",
     "objectives",
     "parse_month",
     "print_pdf",

@@ -3,7 +3,8 @@ service and the demo hand out the same documents."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from ..plan import MigrationPlan
 from ..policy import Decision
@@ -13,6 +14,7 @@ from .documents import annual_sections, evaluation_sections, html, sections_xlsx
 from .evaluation import EvaluationSettings, Score, evaluate, objectives
 from .inventory import inventory_rows, inventory_xlsx
 from .lifecycle import States
+from .utilization_sections import utilization_section
 
 Printer = Callable[[str], bytes]
 
@@ -32,14 +34,16 @@ def annual_files(
     year: int,
     printer: Printer | None,
     department: str | None = None,
+    utilization: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
-    """The province's annual report, or with `department` that department's own (KeyError if it has no plan)."""
+    """The province's annual report, or with `department` that department's own (KeyError if it has no plan);
+    `utilization`: the document of `govmig report utilization` for a month (None: "not measured")."""
     figures = annual_figures(plans, decisions, roadmap, history, year, objectives(plans))
     names = {f.scope: f.name for f in figures}
     scope = department or PROVINCE
     if scope not in names:
         raise KeyError(scope)
-    sections = annual_sections(figures, year, scope)
+    sections = [*annual_sections(figures, year, scope), utilization_section(utilization, "八、", department)]
     who = "" if department is None else f"{names[scope]} "
     page = html(
         f"{who}{year} 年度政务信息系统整合共享工作报告",
@@ -61,9 +65,11 @@ def evaluation_files(
     year: int,
     settings: EvaluationSettings,
     printer: Printer | None,
+    utilization: Mapping[str, Any] | None = None,
 ) -> tuple[list[Score], dict[str, bytes]]:
+    """The scores and the documents; `utilization` as for the annual report (a section beside the ranking)."""
     scores = evaluate(annual_figures(plans, decisions, roadmap, history, year, objectives(plans)), settings)
-    sections = evaluation_sections(scores, settings.weights)
+    sections = [*evaluation_sections(scores, settings.weights), utilization_section(utilization, "")]
     page = html(f"{year} 年度部门考核评价", f"Department evaluation, {year}", sections)
     files = {
         f"考核评价-evaluation-{year}.html": page.encode(),

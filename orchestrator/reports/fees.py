@@ -180,3 +180,50 @@ def fees_pdf(document: Mapping[str, Any], names: Mapping[str, str], printer: Cal
         keep=(0, 1, 2, 3),
     )
     return printer(html("云服务费用核算 Cloud service fees", document["month"], [section]))
+
+
+def next_month_fees(
+    held: Sequence[HeldHours],
+    month: Month,
+    prices: Prices,
+    approved: Mapping[str, tuple[float, float, int]],
+) -> dict[str, Any]:
+    """The next month's fees if every system that still held its allocation in the month's last hour holds it
+    the whole next month, an approved resize ("DEPT/id" to (vCPU, memory GiB, the request's number)) in place of
+    what it held: the effect of the supervisors' approvals on the next bill. A system that held nothing in the last
+    hour (decommissioned) is not in it. Each amount is a whole month at the price list, to the fen."""
+    last = month.end - 3600
+    systems: list[dict[str, Any]] = []
+    for h in sorted(held, key=lambda h: (h.department, h.system)):
+        if last not in h.cpu and last not in h.memory:
+            continue
+        key = f"{h.department}/{h.system}"
+        cpu, memory = decimal(h.cpu.get(last, 0.0)), decimal(h.memory.get(last, 0.0)) / GIB
+        storage = decimal(h.storage.get(last, 0.0)) / GIB
+        change = approved.get(key)
+        if change is not None:
+            cpu, memory = decimal(change[0]), decimal(change[1])
+        systems.append(
+            {
+                "department": h.department,
+                "system": h.system,
+                "vcpu": str(cpu),
+                "memory_gib": str(memory.normalize()),
+                "storage_gib": str(storage.normalize()),
+                "amount": str(
+                    to_fen(
+                        cpu * prices.vcpu_month
+                        + memory * prices.memory_gib_month
+                        + storage * prices.storage_gib_month
+                    )
+                ),
+                "request": change[2] if change is not None else None,
+            }
+        )
+    year, number = (month.year + 1, 1) if month.month == 12 else (month.year, month.month + 1)
+    return {
+        "month": f"{year:04d}-{number:02d}",
+        "basis": month.label,
+        "systems": systems,
+        "total": str(sum((Decimal(s["amount"]) for s in systems), Decimal(0))),
+    }

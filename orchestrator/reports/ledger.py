@@ -6,7 +6,9 @@ One sheet per department and a summary; Chinese headers with English beside them
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
 
 from ..plan import MigrationPlan, zh
 from ..policy import Decision
@@ -71,10 +73,63 @@ def _row(d: Decision) -> list[object]:
     ]
 
 
+CHANGES = [
+    "编号 No.",
+    "系统 System",
+    "名称 Name",
+    "类型 Kind",
+    "原规格 From (vCPU / GiB / 存储 GiB)",
+    "新规格 To (vCPU / GiB / 存储 GiB)",
+    "理由 Reason",
+    "申请 Asked by",
+    "批准 Approved by",
+    "批准时间 Approved at (UTC)",
+    "意见 Comment",
+    "起算月 Holds from",
+    "调整前月费 Monthly before",
+    "调整后月费 Monthly after",
+    "月费用影响 Monthly effect",
+]
+CHANGE_WIDTHS = [8, 30, 30, 18, 24, 24, 40, 14, 14, 20, 30, 12, 16, 16, 16]
+
+
+def _sizes(raw: Mapping[str, Any] | None) -> str:
+    if not raw:
+        return ""
+    return f"{raw['cpu']:g} / {raw['memory_gib']:g} / {raw.get('storage_gib', 0):g}"
+
+
+def _change(c: Mapping[str, Any], names: Mapping[str, str]) -> list[object]:
+    money = [
+        Decimal(c[k]) if c.get(k) is not None else ""
+        for k in ("monthly_before", "monthly_after", "monthly_effect")
+    ]
+    return [
+        c["id"],
+        c["system"],
+        names.get(c["system"], ""),
+        f"{c['kind_zh']} {c['kind_en']}",
+        _sizes(c.get("from")),
+        _sizes(c.get("to")) if c["kind"] == "resize" else "",
+        c.get("reason", ""),
+        c.get("asked_by", ""),
+        c.get("decided_by") or "",
+        (c.get("decided_at") or "")[:19].replace("T", " "),
+        c.get("comment", ""),
+        c.get("holds_from") or "",
+        *money,
+    ]
+
+
 def build_ledger(
-    decisions: Sequence[Decision], plans: Sequence[MigrationPlan], states: States | None = None
+    decisions: Sequence[Decision],
+    plans: Sequence[MigrationPlan],
+    states: States | None = None,
+    changes: Sequence[Mapping[str, Any]] | None = None,
 ) -> bytes:
-    """The workbook; with `states` (from the store's records) each system's lifecycle state and its dates too."""
+    """The workbook; with `states` (from the store's records) each system's lifecycle state and its dates too;
+    with `changes` (the approved resources requests, app/resource_requests.py) a sheet of them with each one's
+    effect on a month's fees at the price list."""
     by_department: dict[str, list[Decision]] = defaultdict(list)
     for d in decisions:
         by_department[d.department].append(d)
@@ -104,4 +159,11 @@ def build_ledger(
         else:
             rows_ = ([*_row(d), *cells(states, d.key)] for d in mine)
             table(ws, [*COLUMNS, *LIFECYCLE], rows_, [*WIDTHS, *LIFECYCLE_WIDTHS])
+    if changes is not None:
+        names = {p.key(s): s.name for p in plans for s in p.systems}
+        ws = wb.create_sheet("资源调整 Resource changes")
+        table(ws, CHANGES, (_change(c, names) for c in changes), CHANGE_WIDTHS)
+        for row in ws.iter_rows(min_row=2, min_col=13, max_col=15):
+            for cell in row:
+                cell.number_format = "#,##0.00"
     return to_bytes(wb)

@@ -121,11 +121,31 @@ def recommend(
     }
 
 
+def kept_advice(reason: str) -> dict[str, Any]:
+    """An idle system a supervisor approved keeping: no reclaim, its reason said."""
+    return {
+        "action": "keep",
+        "cpu": None,
+        "memory_gib": None,
+        "monthly_saving": None,
+        "reason": reason,
+        "zh": f"闲置，但已批准保留：{reason}",
+        "en": f"idle, kept as approved: {reason}",
+    }
+
+
 def system_row(
-    f: SystemFigures, month: Month, settings: UtilizationSettings, prices: Prices | None
+    f: SystemFigures,
+    month: Month,
+    settings: UtilizationSettings,
+    prices: Prices | None,
+    kept: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The contract's keys, exactly."""
+    """The contract's keys, exactly; an idle system in `kept` (approved to keep, with its reason) is not
+    recommended for reclaim."""
     idle = is_idle(f, month, settings)
+    reason = (kept or {}).get(f"{f.department}/{f.system}")
+    advice = kept_advice(reason) if idle and reason is not None else recommend(f, idle, settings, prices)
     return {
         "department": f.department,
         "system": f.system,
@@ -138,7 +158,7 @@ def system_row(
         "storage_used_gib": round(f.storage_used / GIB, 3),
         "cpu_utilization": _ratio(f.cpu_p95, f.cpu_allocated),
         "idle": idle,
-        "recommendation": recommend(f, idle, settings, prices),
+        "recommendation": advice,
     }
 
 
@@ -148,11 +168,14 @@ def utilization(
     names: Mapping[str, str],
     settings: UtilizationSettings = DEFAULT_UTILIZATION,
     prices: Prices | None = None,
+    kept: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The report: systems (by department, then system), departments ranked by CPU utilization (p95 over
-    allocated, highest first), the idle set. `names` maps a department code or "DEPT/id" to its name."""
+    allocated, highest first), the idle set. `names` maps a department code or "DEPT/id" to its name; `kept`
+    the idle systems approved to keep ("DEPT/id" to the reason): still idle, listed under `kept`, not to be
+    reclaimed."""
     ordered = sorted(figures, key=lambda f: (f.department, f.system))
-    systems = [system_row(f, month, settings, prices) for f in ordered]
+    systems = [system_row(f, month, settings, prices, kept) for f in ordered]
     departments: dict[str, dict[str, Any]] = {}
     for f, row in zip(ordered, systems, strict=True):
         d = departments.setdefault(
@@ -199,4 +222,9 @@ def utilization(
         "systems": systems,
         "departments": ranked,
         "idle": [f"{r['department']}/{r['system']}" for r in systems if r["idle"]],
+        "kept": [
+            f"{r['department']}/{r['system']}"
+            for r in systems
+            if r["idle"] and (r["recommendation"] or {}).get("action") == "keep"
+        ],
     }

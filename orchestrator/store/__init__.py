@@ -22,6 +22,7 @@ from .patience import Patience, StoreGone, unreachable
 from .preflights import Preflights, RecordedPreflight
 from .queue import Job, Queued, RunQueue
 from .repo import Store
+from .resource_requests import RequestRefused, ResourceRequest, ResourceRequests
 from .reviews import MAX_COMMENT, PENDING, Review, ReviewRefused, Reviews
 from .schema import Audit, Event, Figure, StepLog, SystemRun, WaveRun
 from .second_factor import SecondFactors
@@ -69,6 +70,9 @@ __all__ = [
     "Pruned",
     "Queued",
     "RecordedPreflight",
+    "RequestRefused",
+    "ResourceRequest",
+    "ResourceRequests",
     "Review",
     "ReviewRefused",
     "Reviews",

@@ -446,3 +446,24 @@ class TaskState(Base):
     done_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ResourceRequestRow(Base):
+    """A department's ask about what a system holds (issue 41, 资源监管): resize it (`to_*` the new vCPU, memory
+    and storage) or keep an idle system (with its reason). A supervisor other than the asker approves or returns
+    it with a comment; an approved resize is carried by render and its effect on the fees is in the ledger."""
+
+    __tablename__ = "resource_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # resize | keep
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    system: Mapped[str] = mapped_column(String(140), index=True)  # DEPT/ID
+    sizes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """{"from": {cpu, memory_gib, storage_gib}, "to": {...} (resize only), "basis": "declared" | "measured"}"""
+    reason: Mapped[str] = mapped_column(Text, default="")
+    asked_by: Mapped[str] = mapped_column(String(128))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | approved | returned
+    decided_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")

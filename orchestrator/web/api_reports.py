@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ..app import REPORTS, PdfError, ReportKind
+from ..app import REPORTS, MoneyFailure, PdfError, ReportKind
 from .deps import Watcher, context, said
 
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="报告年度 year (default: last year)")]
@@ -35,9 +35,14 @@ async def _report(
 ) -> Response:
     if fmt not in kind.formats:
         raise said(404, f"{kind.zh}没有 {fmt} 格式", f"the {kind.en} is not offered as {fmt}")
-    reports = context(request).site.reports
-    try:
-        report = await run_in_threadpool(reports.build, kind.name, year, department, fmt == "pdf")
+    ctx = context(request)
+    reports, config = ctx.site.reports, ctx.config
+    try:  # with the site's Prometheus, the annual report and the evaluation carry utilization
+        report = await run_in_threadpool(
+            reports.build, kind.name, year, department, fmt == "pdf", config.prometheus, config.prices
+        )
+    except MoneyFailure as exc:
+        raise said(503, exc.zh, exc.en) from None
     except PdfError:
         raise said(  # the printer's own words are never sent: they may name the server's paths
             503,

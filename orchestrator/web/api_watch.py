@@ -196,11 +196,13 @@ async def health_stream(
 
 
 @router.get("/ledger.xlsx", response_class=Response)
-def ledger(principal: Watcher, port: Port) -> Response:
+def ledger(request: Request, principal: Watcher, port: Port) -> Response:
     """台账 The ledger workbook: every system, its decision, the rules behind it, its lifecycle state and dates."""
     view = port.view()
+    ctx = context(request)
+    changes = ctx.site.resources.changes(ctx.config.prices)  # the approved resources requests, fee effects
     return Response(
-        decision_ledger(view.portfolio, port.lifecycles(view.decisions)),
+        decision_ledger(view.portfolio, port.lifecycles(view.decisions), changes),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=ledger.xlsx"},
     )

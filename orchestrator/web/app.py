@@ -27,6 +27,7 @@ from . import (
     api_plans,
     api_preflight,
     api_reports,
+    api_resources,
     api_sup_progress,
     api_sup_reviews,
     api_systems,
@@ -137,6 +138,7 @@ def create_app(config: WebConfig) -> FastAPI:
         api_ops.router,
         api_preflight.router,
         api_approvals.router,
+        api_resources.router,
         api_systems.router,
         api_watch.router,
         api_sup_progress.router,  # before the reports' /{kind}.{fmt}: /api/reports/periods

@@ -45,6 +45,8 @@ async def money_page(request: Request, month: str | None = None) -> Response:
             config.prices,
             config.sla_terms,
             department,
+            kept=context(request).site.resources.kept(),  # approved keeps: not to be reclaimed
+            approved=context(request).site.resources.approved(),  # approved resizes: next month's fees
         )
     except MoneyFailure as exc:
         raise said(422 if exc.status == 2 else 503, exc.zh, exc.en) from None

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  # browser, server: test_browser's fixtures, taken by name
 """Utilization, fees and the vendor's SLA for a month, read from a real Prometheus holding a month of known usage.
 
 The month (tests/reports/money_month.py) is written as OpenMetrics and loaded with `promtool tsdb
@@ -508,3 +509,232 @@ def test_the_resources_page_shows_the_month_and_a_department_only_its_own(
         assert web.client("sys").get("/money").status_code == 403  # an administrator reads no business data
     finally:
         web.close()
+
+
+def test_the_recommendation_approved_by_a_supervisor_changes_the_render_and_next_months_fees(
+    prometheus: str, province_settings: Any
+) -> None:
+    """A department asks the month's recommendation for its system; a supervisor other than the asker approves;
+    the render of the portfolio in force sizes the system to it and the next month's fees hold it (worked out
+    here from the synthetic month and the price list); an idle system kept by a supervisor's approval is no
+    longer recommended for reclaim; the month's workbook is a link away."""
+    from orchestrator.reports import Prices
+    from tests.web.conftest import USERS, build
+
+    key = "630000-RST/social-insurance"  # a VM on the cloud; low use: resized to 0.5 vCPU and 0.5 GiB
+    web = build(None, province_settings, site=False, users={**USERS, "supervisor2": ("supervisor", None)})
+    try:
+        config = web.app.state.ctx.config
+        config.prometheus = prometheus
+        config.prices = Prices.model_validate(PRICES)
+        advice = {
+            f"{r['department']}/{r['system']}": r["recommendation"]
+            for r in report("utilization", prometheus)["systems"]
+        }[key]
+        assert (advice["action"], advice["cpu"], advice["memory_gib"]) == ("resize", 0.5, 0.5)
+
+        asked = web.client("rst").post(
+            "/api/resources/requests", json={"system": key, "recommended": mm.MONTH.label, "reason": "按建议"}
+        )
+        assert asked.status_code == 201, asked.text
+        ask = asked.json()
+        assert ask["basis"] == "measured" and (ask["to"]["cpu"], ask["to"]["memory_gib"]) == (0.5, 0.5)
+        assert ask["from"] == {"cpu": 2.0, "memory_gib": 4.0, "storage_gib": 0.0}  # held at the month's end
+        mine = web.client("rst").post(f"/api/resources/requests/{ask['id']}", json={"decision": "approve"})
+        assert mine.status_code == 403  # a department decides nothing, its own ask least of all
+        before = web.app.state.ctx.site.plans.view().portfolio.render()
+        decided = web.client("supervisor").post(
+            f"/api/resources/requests/{ask['id']}", json={"decision": "approve", "comment": "同意"}
+        )
+        assert decided.status_code == 200 and decided.json()["status"] == "approved"
+        after = web.app.state.ctx.site.plans.view().portfolio.render()
+        path = "manifests/base/630000-RST/social-insurance/virtualmachine.yaml"
+
+        def domain(files: dict[str, str]) -> dict[str, Any]:
+            vm = next(d for d in yaml.safe_load_all(files[path]) if d["kind"] == "VirtualMachine")
+            return dict(vm["spec"]["template"]["spec"]["domain"])
+
+        assert (domain(before)["cpu"]["cores"], domain(before)["memory"]["guest"]) == (
+            6,
+            "12Gi",
+        )  # as planned
+        # a VM holds whole cores and at least 1 GiB: 0.5 vCPU and 0.5 GiB become 1 core and 1Gi
+        assert (domain(after)["cpu"]["cores"], domain(after)["memory"]["guest"]) == (1, "1Gi")
+
+        idle = "630000-FGW/credit-platform"
+        kept = web.client("supervisor").post(
+            "/api/resources/requests", json={"system": idle, "kind": "keep", "reason": "汛期应急备用"}
+        )
+        web.client("supervisor2").post(
+            f"/api/resources/requests/{kept.json()['id']}", json={"decision": "approve"}
+        )
+
+        html = web.client("supervisor").get(f"/money?month={mm.MONTH.label}").text
+        row = html.split(f'data-system="{idle}"', 1)[1].split("</tr>", 1)[0]
+        assert "已批准保留" in row and "汛期应急备用" in row and "回收" not in row
+
+        def whole_month(cpu: float, memory_gib: float, storage_gib: float) -> Decimal:
+            return (
+                Decimal(repr(float(cpu))) * Decimal(PRICES["vcpu_month"])
+                + Decimal(repr(float(memory_gib))) * Decimal(PRICES["memory_gib_month"])
+                + Decimal(repr(float(storage_gib))) * Decimal(PRICES["storage_gib_month"])
+            ).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+        last = mm.MONTH.end - HOUR
+        ahead = {}
+        for s in KNOWN:
+            if s.ends <= last:
+                continue  # decommissioned within the month: nothing next month
+            held = (s.cpus(last), s.memory / mm.GIB, s.storage / mm.GIB)
+            if s.key == key:
+                held = (advice["cpu"], advice["memory_gib"], 0.0)
+            ahead[s.key] = whole_month(*held)
+        assert "630000-RST/pension-calc" not in ahead
+        for k, amount in ahead.items():
+            line = html.split(f'data-next="{k}"', 1)[1].split("</tr>", 1)[0]
+            assert f"<td>{amount}</td>" in line, k
+        assert f'<td id="next-total">{sum(ahead.values(), Decimal(0))}</td>' in html
+        assert ahead[key] == Decimal("67.90") < whole_month(2, 4, 0)  # 0.5 × 120.50 + 0.5 × 15.30
+
+        assert f'href="/api/resources/fees.xlsx?month={mm.MONTH.label}"' in html
+        book = web.client("rst").get(f"/api/resources/fees.xlsx?month={mm.MONTH.label}")
+        assert book.status_code == 200 and book.headers["content-disposition"].endswith("fees-2026-04.xlsx")
+        cells = list(
+            openpyxl.load_workbook(io.BytesIO(book.content)).worksheets[0].iter_rows(values_only=True)
+        )
+        own = sum((expected_fee(s)["amount"] for s in KNOWN if s.department == "630000-RST"), Decimal(0))
+        assert cells[-1][0] == "合计 Total" and Decimal(str(cells[-1][7])) == own  # a department's own lines
+        assert not any(r[0] == "630000-FGW" for r in cells)
+    finally:
+        web.close()
+
+
+def _utilization_sheet(path: Path) -> list[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(path)
+    (sheet,) = [ws for ws in book.worksheets if "资源利用率" in ws.title]
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def test_the_annual_report_and_the_evaluation_carry_utilization(
+    prometheus: str, province_settings: Any, tmp_path: Path
+) -> None:
+    """With --prometheus the annual report (the province's and a department's) and the evaluation have a
+    resource utilization section per department with the figures of `govmig report utilization` (CPU p95
+    against allocated, the idle systems, what reclaiming them saves a month); without it they say it was not
+    measured."""
+    from tests.web.conftest import build
+
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(yaml.safe_dump(PRICES))
+    used = report("utilization", prometheus, "--prices", str(prices))
+    web = build(None, province_settings, site=False)
+    try:
+        db = f"sqlite:///{web.root / 'govmig.db'}"
+        common = ("--year", "2026", "--no-pdf", "--db", db, "--format", "json")
+        measured = (
+            "--prometheus",
+            prometheus,
+            "--utilization-month",
+            mm.MONTH.label,
+            "--prices",
+            str(prices),
+        )
+        for kind, stem in (("annual", "年度报告-annual-2026"), ("evaluation", "考核评价-evaluation-2026")):
+            out = tmp_path / kind
+            code, _, err = run("report", kind, *PLANS, *common, *measured, "-o", str(out))
+            assert code == 0, err
+            rows = {r[0]: r for r in _utilization_sheet(out / f"{stem}.xlsx")}
+            assert set(rows) == {d["department"] for d in used["departments"]}
+            for d in used["departments"]:
+                row = rows[d["department"]]
+                assert row[2] == f"{d['cpu_p95']:g} / {d['cpu_allocated']:g}", kind
+                assert row[3] == f"{d['cpu_utilization']:.1%}" and row[4] == d["rank"]
+            assert rows["630000-FGW"][5] == 1 and rows["630000-FGW"][6] == "630000-FGW/credit-platform"
+            assert Decimal(rows["630000-FGW"][8]) == Decimal("302.20")  # 2 vCPU and 4 GiB a month
+            assert rows["630000-RST"][5] == 0 and Decimal(rows["630000-RST"][8]) == 0
+            page = (out / f"{stem}.html").read_text()
+            assert "资源利用率 Resource utilization" in page and "Measured in 2026-04" in page
+
+            bare = tmp_path / f"{kind}-bare"
+            code, _, err = run("report", kind, *PLANS, *common, "-o", str(bare))
+            assert code == 0, err
+            page = (bare / f"{stem}.html").read_text()
+            assert "未测量" in page and "Not measured: no Prometheus was given" in page
+
+        own = tmp_path / "own"
+        code, _, err = run(
+            "report", "annual", *PLANS, *common, *measured, "--department", "630000-RST", "-o", str(own)
+        )
+        assert code == 0, err
+        rows = _utilization_sheet(own / "年度报告-annual-2026-630000-RST.xlsx")
+        assert [r[0] for r in rows] == ["630000-RST"]
+
+        code, _, err = run(
+            "report", "annual", *PLANS, *common, *measured[:2], "--utilization-month", "2026-13"
+        )
+        assert code == 2 and "不是有效月份" in err and "Traceback" not in err
+    finally:
+        web.close()
+
+
+# --- the console's page (/app/money) over the same month ------------------------------------------------------
+
+from tests.web.test_browser import CHROMIUM, browser, server, sign_in, until  # noqa: E402, F401
+
+
+@pytest.fixture(scope="module")
+def web(prometheus: str, province_settings: Any) -> Iterator[Any]:
+    """The web service over the same Prometheus, a second supervisor to decide the first one's asks."""
+    from orchestrator.reports import Prices, SlaTerms
+    from tests.web.conftest import USERS, build
+
+    w = build(None, province_settings, site=False, users={**USERS, "supervisor2": ("supervisor", None)})
+    config = w.app.state.ctx.config
+    config.prometheus = prometheus
+    config.prices = Prices.model_validate(PRICES)
+    config.sla_terms = SlaTerms.model_validate(TERMS)
+    yield w
+    w.close()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
+def test_the_console_money_page_asks_and_approves_a_resize(server: str, browser: Any, web: Any) -> None:
+    """A department reads its own utilization and fees, asks the recommended resize from its system's row; a
+    supervisor sees the ask and approves it, and the next month's fees carry it; the fees' workbook and PDF are
+    links; axe-core finds nothing critical or serious on either page."""
+    from tests.web.console import axe, drawn, shots
+
+    key = "630000-RST/social-insurance"
+    page = sign_in(browser, server, web, "rst")
+    page.goto(server + f"/app/money?month={mm.MONTH.label}")
+    drawn(page, "#systems .el-table__body")
+    systems = page.inner_text("#systems")
+    assert key in systems and "630000-FGW" not in systems  # a department's own lines
+    assert page.get_attribute("#fees-xlsx", "href") == f"/api/resources/fees.xlsx?month={mm.MONTH.label}"
+    assert page.locator("#utilization-chart svg").count() == 1  # the ECharts bar, drawn as SVG
+    page.locator("#systems tr", has_text=key).get_by_role("button", name="申请调整").click()
+    page.fill("#ask-reason", "按建议调整")
+    page.click("#ask-submit")
+    until(page, f"document.querySelector('#requests').innerText.includes('{key}')")
+    assert axe(page) == []
+    shots(page, "money-department")
+    page.close()
+
+    asked = web.client("supervisor").get("/api/resources/requests?status=pending").json()
+    (ask,) = [r for r in asked if r["system"] == key]
+    assert (ask["to"]["cpu"], ask["to"]["memory_gib"]) == (0.5, 0.5)  # the recommendation, from the row
+    assert ask["basis"] == "measured" and ask["from"]["cpu"] == 2.0  # asked as the month's recommendation
+    boss = sign_in(browser, server, web, "supervisor")
+    boss.goto(server + f"/app/money?month={mm.MONTH.label}")
+    drawn(boss, "#requests .el-table__body")
+    boss.locator("#requests tr", has_text=key).get_by_role("button", name="批准").click()
+    until(
+        boss,
+        "!!document.querySelector('#next-month') && document.querySelector('#next-month').innerText.includes('67.90')",
+    )
+    assert web.client("supervisor").get("/api/resources/requests").json()[-1]["status"] == "approved"
+    assert "630000-FGW" in boss.inner_text("#systems")  # supervisors see every department
+    assert axe(boss) == []
+    shots(boss, "money-supervisor")
+    assert boss.csp_violations == []
+    boss.close()

@@ -71,6 +71,15 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("POST", "/api/retire/{department}/{system}"): (OPS, False, {422}),
     ("GET", "/api/approvals"): (WATCH, False, {200}),
     ("POST", "/api/approvals/{id}"): (WATCH, False, {422}),  # no body sent
+    ("GET", "/api/resources/requests"): (ALL, False, {200}),  # a department's own only: tests/reports
+    ("POST", "/api/resources/requests"): (DEPARTMENT | SUPERVISE, False, {422}),  # no body sent
+    ("POST", "/api/resources/requests/{id}"): (SUPERVISE, False, {422}),  # no body sent
+    ("GET", "/api/resources/month"): (ALL, False, {422}),  # no month: its use in tests/reports/test_money
+    ("GET", "/api/resources/fees.{fmt}"): (
+        ALL,
+        False,
+        {422},
+    ),  # no month: its use in tests/reports/test_money
     ("GET", "/api/waves/{wave}/status"): (WATCH, False, {404}),
     ("GET", "/api/waves/{wave}/stream"): (WATCH, False, {404}),
     ("GET", "/api/audit"): (AUDIT, False, {200}),
@@ -204,6 +213,7 @@ def test_supervisors_write_nothing_but_reviews_and_approvals_and_cookie_writes_n
         if m == "POST"
         and p.startswith("/api")
         and not p.endswith(("/review", "/account/password", "/approvals/{id}"))
+        and not p.startswith("/api/resources/requests")  # a supervisor asks and decides resources requests
     ]
     assert all(call(web, "supervisor", m, p, MINE) == 403 for m, p in writes)
     browser = web.login("ops")
