@@ -79,6 +79,9 @@ export default {
         kinds: { late: "晚于期限", unscheduled: "未排入批次", blocked: "无法排期", overdue: "期限已过" },
       },
       dash: {
+        zombies: "疑似僵尸系统", noZombies: "没有疑似僵尸系统", criteria: "依据", budget: "可用性预算（剩余最少的 20 个）",
+        budgetLeft: "剩余预算", noBudget: "尚无可用性预算数据", lifecycle: "生命周期", problems: "切换后的问题",
+        noProblems: "没有部门提出问题", problem: "问题", by: "提出人",
         title: "监管看板",
         lastCycle: "最近一次监测：{time}",
         noCycle: "尚无监测数据",
@@ -224,6 +227,10 @@ export default {
         kinds: { late: "Past the deadline", unscheduled: "Not in a wave", blocked: "Blocked", overdue: "Deadline passed" },
       },
       dash: {
+        zombies: "Suspected zombie systems", noZombies: "No suspected zombie systems", criteria: "Criteria",
+        budget: "Error budget (the 20 with least left)", budgetLeft: "Budget left", noBudget: "No error budget measured yet",
+        lifecycle: "Lifecycle", problems: "Problems raised after cutover", noProblems: "No department raised a problem",
+        problem: "Problem", by: "Raised by",
         title: "Supervision dashboard",
         lastCycle: "Last monitoring cycle: {time}",
         noCycle: "No monitoring data yet",
