@@ -76,6 +76,7 @@ from .observed import (
     validate_observed,
     write_observation,
 )
+from .ops_desk import OpsDesk
 from .passwords import Problem, password_problem, reused
 from .plan_documents import plan_document, plan_yaml, seed_versions
 from .plans import Plans, View
@@ -230,6 +231,7 @@ __all__ = [
     "Nodes",
     "NotificationSettings",
     "ObservedRoadmap",
+    "OpsDesk",
     "Outcome",
     "PasswordHistoryBook",
     "PdfError",

@@ -22,6 +22,8 @@ from . import (
     api_approvals,
     api_audit,
     api_ops,
+    api_ops_board,
+    api_ops_tasks,
     api_plans,
     api_reports,
     api_systems,
@@ -122,7 +124,9 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     for router in (
         api_plans.router,
+        api_ops_board.router,  # before api_ops: /api/waves/board is no wave
         api_ops.router,
+        api_ops_tasks.router,
         api_approvals.router,
         api_systems.router,
         api_watch.router,

@@ -66,6 +66,12 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("POST", "/api/approvals/{id}"): (WATCH, False, {422}),  # no body sent
     ("GET", "/api/waves/{wave}/status"): (WATCH, False, {404}),
     ("GET", "/api/waves/{wave}/stream"): (WATCH, False, {404}),
+    ("GET", "/api/waves/board"): (WATCH, False, {200}),
+    ("GET", "/api/workers"): (WATCH, False, {200}),
+    ("GET", "/api/waves/{wave}/matrix"): (WATCH, False, {404}),  # W99: no such wave
+    ("GET", "/api/waves/{wave}/log"): (WATCH, False, {404}),
+    ("GET", "/api/waves/{wave}/tasks"): (ALL, False, {404}),
+    ("POST", "/api/waves/{wave}/tasks/{department}/{system}/{task}/done"): (ALL, True, {404}),
     ("GET", "/api/audit"): (AUDIT, False, {200}),
     ("GET", "/api/audit/verify"): (AUDIT, False, {200}),
     ("GET", "/api/audit/export"): (AUDIT, False, {200}),
