@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 OUT    ?= out/demo
 
-.PHONY: demo test install lint bench clean lock
+.PHONY: demo test install lint bench clean lock frontend
 
 # Installs are pinned by constraints.txt (every package, exact versions), so an upstream release cannot break a
 # fresh clone; `make lock` is the one way to move the pins.
@@ -16,13 +16,23 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+## frontend: the console (Vue 3 + Element Plus, frontend/) built by Vite into orchestrator/web/spa/, which the
+## package serves at /app/ and ships; npm installs exactly what package-lock.json pins (the machine's Node.js 20)
+SPA_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+orchestrator/web/spa/index.html: frontend/node_modules/.installed $(SPA_SOURCES)
+	cd frontend && npm run --silent build
+frontend: orchestrator/web/spa/index.html
+
 ## demo: run everything that exists so far on examples/ and say where the output went
-demo: install
+demo: install frontend
 	bash scripts/system-deps.sh
 	bash scripts/demo.sh "$(PY)" "$(OUT)"
 
 ## test: install what the tests need (Python and Debian packages), then lint, type-check and run the tests
-test: install
+test: install frontend
 	bash scripts/system-deps.sh
 	$(VENV)/bin/ruff check orchestrator tests bench playbooks
 	$(VENV)/bin/ruff format --check orchestrator tests bench playbooks
@@ -57,4 +67,4 @@ lock:
 	$(MAKE) test
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache frontend/node_modules orchestrator/web/spa

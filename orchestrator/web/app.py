@@ -31,6 +31,7 @@ from . import (
     discovery_page,
     money_page,
     pages,
+    spa_pages,
 )
 from .api_watch import HealthCache
 from .body_limits import BodyLimits
@@ -83,7 +84,9 @@ class SecurityHeaders:
 
         path = str(scope.get("path", ""))
         extra = self.docs_headers if path.startswith(DOCS) else self.headers
-        cached = path.startswith(("/static/", "/static-docs/"))  # the code and styles, the same for all
+        cached = path.startswith(
+            ("/static/", "/static-docs/", "/app/assets/")
+        )  # code and styles, the same for all
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -137,6 +140,8 @@ def create_app(config: WebConfig) -> FastAPI:
         discovery_page.api,
         discovery_page.pages,
         money_page.pages,
+        spa_pages.api,
+        spa_pages.pages,
         pages.router,
     ):
         app.include_router(router)

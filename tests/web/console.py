@@ -1,0 +1,52 @@
+"""What every console (SPA) browser test needs: axe-core run in the page (the copy npm installed beside the
+console's sources), screenshots at the two widths the console is laid out for, and waiting for the console to
+have drawn its view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.web.test_browser import SHOTS, until
+
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"1280": {"width": 1280, "height": 900}, "1920": {"width": 1920, "height": 1080}}
+"""The office monitor and the supervision centre's screens."""
+
+
+def axe(page: Any, impacts: tuple[str, ...] = ("critical", "serious")) -> list[dict[str, Any]]:
+    """axe-core's violations of the impacts asked (WCAG 2.x A and AA), each with the nodes it names. The script is
+    evaluated through the debugging protocol, so the page's CSP (no inline script) stays as it is."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate("() => {\n" + AXE.read_text(encoding="utf-8") + "\n; window.axe = axe; }")
+    found: list[dict[str, Any]] = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+          return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [v for v in found if v["impact"] in impacts]
+
+
+def drawn(page: Any, selector: str = "#main", timeout: float = 30) -> None:
+    """The console has mounted and its view put something in `selector`."""
+    until(
+        page,
+        f"!!document.querySelector({selector!r}) && document.querySelector({selector!r}).innerText.length > 0",
+        timeout,
+    )
+
+
+def shots(page: Any, name: str) -> list[Path]:
+    """The page at 1280 and at 1920 px wide, whole, into tests/web/screenshots/ (kept out of git)."""
+    SHOTS.mkdir(exist_ok=True)
+    taken = []
+    for width, size in WIDTHS.items():
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)  # the layout settles (Element Plus' tables measure themselves)
+        path = SHOTS / f"console-{name}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        taken.append(path)
+    return taken
