@@ -190,8 +190,8 @@ def test_supervisors_write_nothing_but_reviews_and_approvals_and_cookie_writes_n
         for (m, p) in POLICY
         if m == "POST"
         and p.startswith("/api")
-        and not p.endswith(("/review", "/account/password", "/approvals/{id}"))
-    ]
+        and not p.endswith(("/review", "/account/password", "/approvals/{id}", "/{task}/done"))
+    ]  # a manual task of the runbook may be a supervisor's to close (test_ops_night holds its rule)
     assert all(call(web, "supervisor", m, p, MINE) == 403 for m, p in writes)
     browser = web.login("ops")
     assert browser.get("/api/me").json()["role"] == "ops"
