@@ -5,13 +5,14 @@ again from the board)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from ..contracts import JobStatus, SystemState, WaveState
-from ..execute import RETIRE_RECORD, RUN_STATE_ZH, record_name
+from ..execute import RUN_STATE_ZH, record_name
 from ..store import Preflights, RunQueue, Store, utcnow
 from .discover_inventory import waves_of
 from .holding import holding
@@ -19,6 +20,8 @@ from .ops_matrix import wave_systems
 from .ops_words import WAVE_ZH
 from .preflight import MAX_AGE_HOURS
 
+WAVE = re.compile(r"^W[0-9]{2,3}$")
+"""A wave's name, as the API's paths take it."""
 FINISHED_STEPS: dict[str, int] = {
     SystemState.pending: 0,
     SystemState.prechecked: 1,
@@ -77,8 +80,9 @@ def run_document(store: Store, queue: RunQueue, record: str) -> dict[str, Any] |
 
 
 def _waves(store: Store, tree: Path) -> list[str]:
-    ran = {w.wave.partition("@")[0] for w in store.waves() if ":" not in w.wave and w.wave != RETIRE_RECORD}
-    return sorted(ran | set(waves_of(tree) if tree.is_dir() else []))
+    """The waves (W01 …) the tree has or that ran: not the retirement's record, nor one system's later steps."""
+    ran = {w.wave.partition("@")[0] for w in store.waves()}
+    return sorted(w for w in ran | set(waves_of(tree) if tree.is_dir() else []) if WAVE.match(w))
 
 
 def waves_board(store: Store, tree: Path) -> list[dict[str, Any]]:

@@ -39,6 +39,7 @@ def test_the_board_tells_each_wave_s_preflight_and_runs_to_ops_and_supervisors(w
     r = ops.get("/api/waves/board")
     assert r.status_code == 200, r.text
     w01 = _wave(r.json(), "W01")
+    assert "retire" not in {w["wave"] for w in r.json()["waves"]}  # the retirement's record is no wave
     assert {s["system"] for s in w01["systems"]} == W01
     assert all(s["name"] for s in w01["systems"])  # names beside the keys
     assert w01["preflight"]["state"] == "none" and w01["preflight"]["at"] is None
