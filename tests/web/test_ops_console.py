@@ -4,15 +4,18 @@ workers alive; ops run W01 for real on the rehearsal site and watch its systems 
 wave's stream, close the manual task it waits at on the page, resume, and see every system reach cutover; the log
 reads as words, filtered to failures, the raw event on demand; run is then refused with its reason; a rollback
 discarding the target's writes goes through the typed-key dialog and waits for a second person; the waves that ran
-are listed. axe-core finds nothing critical or serious on any of these pages."""
+are listed; a supervisor reads it all and acts on nothing, and is told plainly when a job waits and no worker is
+alive. axe-core finds nothing critical or serious on any of these pages."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from orchestrator.app import Worker
 from orchestrator.contracts import ManualTask, WaveTasks
 from orchestrator.contracts import tree as layout
 from orchestrator.policy import PolicySettings
@@ -169,4 +172,18 @@ def test_a_supervisor_reads_the_wave_and_acts_on_nothing(server: str, browser: o
     assert page.query_selector("#run") is None and page.query_selector("#matrix button") is None
     assert "只读" in page.inner_text("#main")
     no_findings(page, "ops-wave-supervisor")
+
+    web.stop.set()  # the only worker stops (it says so), and then a job is queued: said plainly
+    assert web.worker is not None
+    web.worker.join(30)
+    assert web.client("ops").post("/api/waves/W01/run?check=true").status_code == 200
+    page.goto(f"{server}/app/ops/waves")
+    drawn(page, "#workers")
+    until(page, "!!document.querySelector('#no-worker')")
+    assert "没有存活的执行器" in page.inner_text("#no-worker") and "已停止" in page.inner_text("#workers")
+    no_findings(page, "ops-board-no-worker")
     page.close()
+    # the job asked to pause, and a worker back: it is cancelled before it starts (the module's end waits for it)
+    assert web.client("ops").post("/api/waves/W01/pause?check=true").status_code == 200
+    again = Worker(web.app.state.ctx.store.engine, web.root / "render", lambda *_: None, poll=0.1)  # type: ignore[arg-type,return-value]
+    assert again.serve(threading.Event(), jobs=1) == 1
