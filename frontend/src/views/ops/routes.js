@@ -6,6 +6,7 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: "/ops/waves", zh: "批次看板", en: "Waves board", roles: ["ops", "supervisor"], order: 30 },
-  { path: "/ops/ran", zh: "已执行批次", en: "Waves that ran", roles: ["ops", "supervisor"], order: 31 },
+  // ops open their console on the board; for supervisors these stand after their own pages
+  { path: "/ops/waves", zh: "批次看板", en: "Waves board", roles: ["ops", "supervisor"], order: { ops: 1, supervisor: 40 } },
+  { path: "/ops/ran", zh: "已执行批次", en: "Waves that ran", roles: ["ops", "supervisor"], order: { ops: 2, supervisor: 41 } },
 ];
