@@ -158,8 +158,8 @@ def _window(key: str, declared: System, measured: System, s: WaveSettings) -> Wi
         round(hours, 4),
         round(presync, 4),
         fits,
-        f"按实测 {volume_gb(measured):g} GB：窗口内需同步 {window_gb:g} GB，约 {in_zh}"
+        f"按实测共 {volume_gb(measured):g} GB（数据目录与数据库合计）：窗口内需同步 {window_gb:g} GB，约 {in_zh}"
         f"（窗口 {s.window.hours:g} 小时），预同步约 {pre_zh}；{verdict_zh}",
-        f"measured {volume_gb(measured):g} GB: the window must carry {window_gb:g} GB, about {in_en} "
+        f"measured {volume_gb(measured):g} GB in all (data directories and databases): the window must carry {window_gb:g} GB, about {in_en} "
         f"(of a {s.window.hours:g} h window), the pre-sync about {pre_en}; it {verdict_en}",
     )

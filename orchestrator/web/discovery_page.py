@@ -1,7 +1,7 @@
 """What discovery found, shown to each department: the dependencies of its systems that its plan does not declare,
 the peers outside the portfolio they talk to, the sizes and engines the hosts' facts contradict with the window
-each needs, and its plan with all of it accepted, to submit as a new version (`GET /plans/{department}/observed`,
-and the same as JSON under `/api`).
+each needs, and its plan with all of it accepted, to submit as a new version (`GET /api/plans/{department}/observed`,
+shown by the console at /app/observed/DEPT).
 
 The site's observation file is `observed.yaml` at the top of its render tree (where `govmig discover` writes it
 by default); the plans are the portfolio's, the approved versions in force.
@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..app import DepartmentFindings, Plans, department_findings, plan_document, plan_yaml, read_observation
 from .deps import User, context, said, visible
-from .pages import _viewer, page
+from .pages import _viewer
 
 OBSERVED = "observed.yaml"
 api = APIRouter(prefix="/api", tags=["discovery 发现"])
@@ -64,11 +65,10 @@ def observed(request: Request, department: str, principal: User) -> dict[str, An
 
 @pages.get("/plans/{department}/observed", response_model=None)
 async def observed_page(request: Request, department: str) -> Response:
+    """The findings' page is the console's now (/app/observed/DEPT); this address, linked from mail and notes,
+    leads there for whoever may see the department."""
     principal = await _viewer(request, watchers_only=False)
     if isinstance(principal, RedirectResponse):
         return principal
     visible(principal, department)
-    found = _findings(request, department)
-    return page(
-        request, "observed.html", principal, department=department, found=found, proposal=_proposal(found)
-    )
+    return RedirectResponse(f"/app/observed/{quote(department, safe='')}", status_code=303)

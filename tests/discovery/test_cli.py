@@ -125,7 +125,7 @@ def test_validate_observed_names_the_database_larger_than_declared_and_its_windo
     assert status == 0 and "the facts contradict no declared size" in out
     status, out, _ = run("validate", str(PLAN), "--observed", str(_observed(tmp_path)))
     assert status == 1 and "实测与申报不符 What the facts contradict" in out
-    assert "按实测 10 GB" in out and "measured 10 GB" in out
+    assert "按实测共 10 GB" in out and "measured 10 GB in all" in out
 
 
 def test_discover_refuses_an_unknown_wave_and_a_bad_window(tmp_path: Path) -> None:

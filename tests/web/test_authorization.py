@@ -95,12 +95,16 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
         {303},
     ),  # a browser's form: without a browser session, sign in first
     ("GET", "/plans/{department}"): (ALL, True, {200}),
-    ("GET", "/plans/{department}/observed"): (ALL, True, {200}),
+    ("GET", "/plans/{department}/observed"): (ALL, True, {303}),  # to the console's page
     ("GET", "/portfolio"): (WATCH, False, {200}),
     ("GET", "/waves/{wave}"): (WATCH, False, {200}),
     ("GET", "/dashboard"): (WATCH, False, {200}),
     ("GET", "/audit"): (AUDIT, False, {200}),
-    ("GET", "/money"): (ALL, False, {200}),  # no Prometheus here: the page says so; its lines in test_money
+    ("GET", "/money"): (ALL, False, {200}),
+    ("GET", "/api/names"): (ALL, False, {200}),
+    ("GET", "/app"): (ANYONE, False, {200}),  # the console's shell; what each role sees in it is the API's
+    ("GET", "/app/{path:path}"): (ANYONE, False, {200}),
+    ("GET", "/app/assets/{name}"): (PUBLIC, False, {404}),  # the built code and styles, public like /static  # no Prometheus here: the page says so; its lines in test_money
 }
 DOCS = {"/openapi.json", "/docs", "/redoc"}
 USER_OF_ROLE = {

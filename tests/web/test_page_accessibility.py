@@ -76,7 +76,6 @@ def pages(server: str, browser: object, web: Web) -> Iterator[dict[str, object]]
         ("auditor", "/audit"),
         ("rst", f"/plans/{MINE}"),
         ("supervisor", f"/plans/{MINE}"),
-        ("rst", f"/plans/{MINE}/observed"),
     ],
 )
 def test_each_field_is_named_each_header_said_and_the_english_readable(

@@ -1,0 +1,35 @@
+export default {
+  zh: {
+    observed: {
+      title: "主机上观测到的情况",
+      intro: "运维在源主机上只读观测了网络连接和主机事实（govmig discover）。下面是计划中没有写明的依赖和与申报不符的规模；接受更正即提交为计划的新版本，经监管审核后生效。",
+      department: "部门", none: "没有", noObservation: "还没有观测结果。运维在源主机上运行 govmig discover 后，这里会列出结果。",
+      undeclared: "未申报的依赖", undeclaredHint: "排期时已按已申报处理：系统与其依赖同批或在其后迁移，互相依赖的系统同批迁移（W2）。",
+      outside: "组合外的对端", outsideHint: "迁移后这些地址须仍可访问，或在新网络中另行开通。",
+      corrections: "与申报不符", noCorrections: "实测与申报相符。",
+      system: "系统", dependsOn: "依赖", port: "端口", address: "地址:端口", samples: "采样次数", firstSeen: "首次观测",
+      lastSeen: "最近观测", field: "内容", declared: "申报", measured: "实测", note: "说明", windows: "对迁移窗口的影响",
+      kind: { data_larger: "数据量", database_larger: "数据库大小", engine_differs: "数据库引擎" },
+      proposal: "接受更正后的计划", proposalHint: "计划中补上了未申报的依赖，并用实测的规模替换了申报值。",
+      accept: "接受更正，提交为新版本", accepted: "已提交为第 {version} 版，等待监管审核。", versions: "查看版本",
+      showText: "查看计划文本", pick: "选择部门",
+    },
+  },
+  en: {
+    observed: {
+      title: "What the hosts showed",
+      intro: "Ops observed the sources' connections and facts, read-only (govmig discover). Below: dependencies your plan does not declare and sizes the facts contradict; accepting the corrections submits them as a new version of the plan, in force once a supervisor approves it.",
+      department: "Department", none: "None", noObservation: "No observation yet. Once ops run govmig discover on the sources' hosts, the findings appear here.",
+      undeclared: "Undeclared dependencies", undeclaredHint: "The waves already treat them as declared: a system moves with or after what it depends on, and systems that depend on each other move together (W2).",
+      outside: "Peers outside the portfolio", outsideHint: "These must stay reachable after the move, or be opened on the new network.",
+      corrections: "What the facts contradict", noCorrections: "The facts contradict no declared size.",
+      system: "System", dependsOn: "Depends on", port: "Port", address: "Address:port", samples: "Samples",
+      firstSeen: "First seen", lastSeen: "Last seen", field: "What", declared: "Declared", measured: "Measured",
+      note: "Note", windows: "What it does to the window",
+      kind: { data_larger: "Data size", database_larger: "Database size", engine_differs: "Database engine" },
+      proposal: "Your plan with the corrections accepted", proposalHint: "The undeclared dependencies are added and the measured sizes replace the declared ones.",
+      accept: "Accept the corrections and submit them as a new version", accepted: "Submitted as version {version}; it waits for a supervisor's review.",
+      versions: "See the versions", showText: "Show the plan's text", pick: "Choose a department",
+    },
+  },
+};
