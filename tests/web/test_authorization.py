@@ -104,7 +104,11 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/names"): (ALL, False, {200}),
     ("GET", "/app"): (ANYONE, False, {200}),  # the console's shell; what each role sees in it is the API's
     ("GET", "/app/{path:path}"): (ANYONE, False, {200}),
-    ("GET", "/app/assets/{name}"): (PUBLIC, False, {404}),  # the built code and styles, public like /static  # no Prometheus here: the page says so; its lines in test_money
+    ("GET", "/app/assets/{name}"): (
+        PUBLIC,
+        False,
+        {404},
+    ),  # the built code and styles, public like /static  # no Prometheus here: the page says so; its lines in test_money
 }
 DOCS = {"/openapi.json", "/docs", "/redoc"}
 USER_OF_ROLE = {
