@@ -23,6 +23,7 @@ BENCHMARKS = (
     "bench_datamove",
     "bench_monitor",
     "bench_web",
+    "bench_dashboard",
     "bench_intake_load",
     "bench_sign_in",
 )

@@ -39,6 +39,13 @@ from .credentials import (
     verify_or_dummy,
     verify_password,
 )
+from .dept_desk import (
+    NoVersion,
+    compare_versions,
+    current_plan,
+    department_systems,
+    template_of,
+)
 from .discover_inventory import waves_of
 from .discover_run import Discovered, DiscoverError, discover
 from .executors import GatePolicy, RunGuard, build_executor
@@ -79,6 +86,7 @@ from .observed import (
 from .ops_desk import OpsDesk
 from .passwords import Problem, password_problem, reused
 from .plan_documents import plan_document, plan_yaml, seed_versions
+from .plan_form import form_document, located, plan_schema
 from .plans import Plans, View
 from .portfolio import Portfolio
 from .preflight import PreflightMissing, require_preflight, run_preflight
@@ -228,6 +236,7 @@ __all__ = [
     "MonitorConfig",
     "MonitorSettings",
     "MoveSummary",
+    "NoVersion",
     "Nodes",
     "NotificationSettings",
     "ObservedRoadmap",
@@ -287,13 +296,17 @@ __all__ = [
     "check_observed",
     "check_upload",
     "close_task",
+    "compare_versions",
     "counts",
+    "current_plan",
     "department_findings",
+    "department_systems",
     "describe_failure",
     "discover",
     "discovery_runner",
     "entry_json",
     "fees_report",
+    "form_document",
     "format_of",
     "gantt",
     "grafana",
@@ -306,6 +319,7 @@ __all__ = [
     "lifecycles",
     "load_catalog",
     "load_model",
+    "located",
     "money_view",
     "moved_in",
     "needs_second_factor",
@@ -315,6 +329,7 @@ __all__ = [
     "plan_document",
     "plan_names",
     "plan_observed",
+    "plan_schema",
     "plan_yaml",
     "read_discovery_settings",
     "read_observation",
@@ -336,6 +351,7 @@ __all__ = [
     "sla_report",
     "summarize",
     "task_documents",
+    "template_of",
     "token_digest",
     "utcnow",
     "utilization_report",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .report_periods import report_periods
 from .reports import REPORTS, Report, ReportKind, ReportRequest, build_report
 
 if TYPE_CHECKING:
@@ -20,8 +21,11 @@ class Reporting:
         return list(REPORTS.values())
 
     def build(self, kind: str, year: int | None, department: str | None, pdf: bool) -> Report:
-        """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now)."""
+        """The named report of the portfolio in force (KeyError: no such department; PdfError: no PDF now); no
+        year given: the latest year with data (app/report_periods.py), not an empty one."""
         plans = self.site.plans
         view = plans.view()
+        if year is None and REPORTS[kind].yearly:
+            year = report_periods(self.site.engine, view.as_of)["year"]
         asked = ReportRequest(year, department, pdf=pdf, lifecycles=plans.lifecycles(view.decisions))
         return build_report(kind, view.portfolio, self.site.engine, asked)

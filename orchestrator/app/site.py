@@ -6,6 +6,7 @@ CLI and the web the use cases grouped by what they are about.
     site.waves      waves and runs: the queue, asking, the second person's approvals
     site.health     health and usage, in words beside their codes
     site.reports    the report registry and building a report
+    site.supervision  the review queue, progress per department, the periods reports have data for
     site.accounts   accounts, tokens, second factors, sessions, the security settings, the audit log
 """
 
@@ -27,6 +28,7 @@ from .executors import GatePolicy, build_executor
 from .health import Health
 from .plans import Plans
 from .reporting import Reporting
+from .supervising import Supervising
 from .waves import Waves
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
@@ -81,6 +83,7 @@ class Site:
         self.plans = Plans(self, self.accounts.book)
         self.waves = Waves(self, self.plans)
         self.reports = Reporting(self)
+        self.supervision = Supervising(self)
 
     @property
     def observation_days(self) -> float:

@@ -64,6 +64,8 @@ class Figures:
     """Lifecycle state as shown → how many of these systems are in it now."""
     lifecycle_rows: list[tuple[str, str, Mapping[str, str]]] = field(default_factory=list)
     """(system key, state as shown, its dates), in plan order."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """System key → its name: the tables name systems as the charts do, the key beside."""
 
     @property
     def meeting_objective(self) -> int:
@@ -75,6 +77,8 @@ class Figures:
                 setattr(self, name, getattr(self, name) + value)
             elif isinstance(value, list):
                 getattr(self, name).extend(value)
+            elif name == "titles":
+                self.titles.update(value)
             elif isinstance(value, dict):
                 for k, n in value.items():
                     getattr(self, name)[k] += n
@@ -95,6 +99,7 @@ def _department(
     for s in plan.systems:
         key = f"{code}/{s.id}"
         d = decisions[key]
+        f.titles[key] = s.name
         for r in s.data_resources:
             cls = r.sharing.value if r.sharing else "unclassified"
             f.resources[cls] += 1

@@ -28,8 +28,9 @@ class Section:
     chart: str = ""
     headers: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
-    keep: tuple[int, ...] = ()
-    """Columns never broken across lines (names: a wide table would otherwise wrap them a character a line)."""
+    keep: tuple[int, ...] = (1,)
+    """Columns never broken across lines (names, beside the code in the first column: a wide table would
+    otherwise wrap them a character a line)."""
 
 
 def _pct(value: float | None) -> str | None:
@@ -39,6 +40,7 @@ def _pct(value: float | None) -> str | None:
 def summary_rows(figures: Sequence[Figures]) -> tuple[list[str], list[list[Any]]]:
     headers = [
         "部门 Department",
+        "名称 Name",
         "系统 Systems",
         *(f"{CLASS_ZH[c]} {c}" for c in CLASSES),
         "接入共享平台 On the platform",
@@ -56,6 +58,7 @@ def summary_rows(figures: Sequence[Figures]) -> tuple[list[str], list[list[Any]]
     rows = [
         [
             f.scope,
+            f.name,
             f.systems,
             *(f.resources[c] for c in CLASSES),
             f"{f.platform_connected}/{f.platform_planned}",
@@ -91,20 +94,23 @@ def annual_sections(figures: Sequence[Figures], year: int, scope: str = PROVINCE
         Section("二、目录编制 Catalog compilation", chart=sharing_chart(shown)),
         Section(
             "三、不予共享的数据资源及依据 Resources not shared and their legal basis",
-            headers=["系统 System", "数据资源 Resource", "依据 Legal basis"],
-            rows=[[k, n, basis or "无依据 none"] for k, n, basis in province.not_shared],
+            headers=["系统 System", "名称 Name", "数据资源 Resource", "依据 Legal basis"],
+            rows=[
+                [k, province.titles.get(k, ""), n, basis or "无依据 none"]
+                for k, n, basis in province.not_shared
+            ],
         ),
         Section("四、迁移进度 Migration progress against the roadmap", chart=progress_chart(shown, year)),
         Section(
             "五、可用性 Availability against objective",
             f"监测 {len(province.availability)} 个系统，{province.meeting_objective} 个达到目标。",
-            headers=["系统 System", "可用性 Availability", "目标 Objective"],
-            rows=[[k, f"{a:.3%}", f"{o}%"] for k, a, o in province.availability],
+            headers=["系统 System", "名称 Name", "可用性 Availability", "目标 Objective"],
+            rows=[[k, province.titles.get(k, ""), f"{a:.3%}", f"{o}%"] for k, a, o in province.availability],
         ),
         Section(
             "六、停止运维经费的系统 Systems whose O&M funds are withheld",
-            headers=["系统 System"],
-            rows=[[k] for k in province.no_om_funds],
+            headers=["系统 System", "名称 Name"],
+            rows=[[k, province.titles.get(k, "")] for k in province.no_om_funds],
         ),
         *_lifecycle(shown, scope),
     ]
@@ -117,11 +123,13 @@ def _lifecycle(shown: Sequence[Figures], scope: str) -> list[Section]:
         return []
     heading = "七、系统生命周期 Where each system stands"
     if scope != PROVINCE:
-        each = [[k, state, dates_text(d)] for f in shown for k, state, d in f.lifecycle_rows]
-        return [Section(heading, headers=["系统 System", "状态 State", "日期 Dates"], rows=each)]
+        each = [
+            [k, f.titles.get(k, ""), state, dates_text(d)] for f in shown for k, state, d in f.lifecycle_rows
+        ]
+        return [Section(heading, headers=["系统 System", "名称 Name", "状态 State", "日期 Dates"], rows=each)]
     states = sorted({s for f in shown for s in f.lifecycle}, key=order)
-    counted: list[list[Any]] = [[f.scope, *(f.lifecycle.get(s, 0) for s in states)] for f in shown]
-    return [Section(heading, headers=["部门 Department", *states], rows=counted)]
+    counted: list[list[Any]] = [[f.scope, f.name, *(f.lifecycle.get(s, 0) for s in states)] for f in shown]
+    return [Section(heading, headers=["部门 Department", "名称 Name", *states], rows=counted)]
 
 
 def evaluation_sections(scores: Sequence[Score], weights: dict[str, float]) -> list[Section]:
@@ -146,8 +154,8 @@ def evaluation_sections(scores: Sequence[Score], weights: dict[str, float]) -> l
             "经费影响 Funding consequence",
             "以下系统不再安排运维经费（未备案、不予共享无依据或重复采集）。"
             "No O&M funds for these systems (incomplete filing, not shared without basis, or duplicate collection).",
-            headers=["部门 Department", "系统 Systems"],
-            rows=[[s.department, ", ".join(s.withheld) or "–"] for s in scores],
+            headers=["部门 Department", "名称 Name", "系统 Systems"],
+            rows=[[s.department, s.name, ", ".join(s.withheld) or "–"] for s in scores],
         ),
     ]
 

@@ -12,7 +12,17 @@ from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..app import MAX_COMMENT, Decision, Plans, ReviewRefused, gantt, plan_document, plan_yaml
+from ..app import (
+    MAX_COMMENT,
+    Decision,
+    Plans,
+    ReviewRefused,
+    form_document,
+    gantt,
+    located,
+    plan_document,
+    plan_yaml,
+)
 from .context import Context
 from .deps import Anyone, Submitter, Supervisor, User, Watcher, context, said, visible
 from .intake_pool import intake_pool
@@ -47,12 +57,15 @@ def _checked(port: Plans, department: str, raw: bytes, name: str) -> dict[str, A
             f"计划属于部门 {claimed}，不是 {department}：请提交到该部门，或更正「部门统一编码」",
             f"the plan is for department {claimed}, not {department}: submit it there or correct department.code",
         )
-    problems = [p.as_json() for p in loaded.problems]
+    problems = [located(p) for p in loaded.problems]  # each with its place in parts (field, line or cell)
     plan = loaded.plan if loaded.ok else None
     return {
         "valid": plan is not None,
         "problems": problems,
         "plan": plan,
+        "document": form_document(
+            loaded
+        ),  # what was read, valid or not: the form opens an Excel plan from it
         "assessment": [d.contract() for d in port.preview(plan)] if plan is not None else [],
     }
 
@@ -130,7 +143,7 @@ def _stored(ctx: Context, port: Plans, department: str, raw: bytes, name: str, b
     if not name.lower().endswith(".xlsx"):
         _within_quota(ctx, department, len(raw))  # the text as stored: refused before it is parsed
     result = _checked(port, department, raw, name)
-    plan = result.pop("plan")
+    plan, _ = result.pop("plan"), result.pop("document")
     text = (
         raw.decode("utf-8", "replace")
         if not name.lower().endswith(".xlsx")

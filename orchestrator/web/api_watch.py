@@ -19,12 +19,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
 
 from ..app import ledger as decision_ledger
 from .api_plans import Port
+from .dashboard_cache import DashboardCache
 from .deps import User, Watcher, context, visible
 from .security import Principal
-from .supervision import dashboard_document
 
 router = APIRouter(prefix="/api", tags=["supervision 监管"])
 
@@ -143,31 +144,52 @@ def health(
     return Response(body, media_type="application/json", headers=headers)
 
 
+def dashboards(request: Request) -> DashboardCache:
+    c: DashboardCache = request.app.state.dashboard_cache
+    return c
+
+
+Dashboards = Annotated[DashboardCache, Depends(dashboards)]
+
+
 @router.get("/dashboard")
-def dashboard(request: Request, principal: Watcher, store: Cache, port: Port) -> dict[str, Any]:
-    """监管看板 The supervisors' dashboard: states by department, wave and zone; alerts; budget; zombies; risk."""
-    doc, _ = store.get(request)
-    return dashboard_document(doc, port, context(request).config.time_zone)
+def dashboard(request: Request, principal: Watcher, store: Cache, port: Port, made: Dashboards) -> Response:
+    """监管看板 The supervisors' dashboard: states by department, wave and zone; alerts; budget; zombies; risk.
+    Made once per monitor cycle and view; its ETag answers If-None-Match with 304, gzipped when taken."""
+    built = made.get(request, principal, store, port)
+    headers = {"Vary": "Accept-Encoding", "ETag": built.etag, "Cache-Control": "private, no-cache"}
+    if _fresh(request, built.etag):
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(built.gzip, media_type="application/json", headers=headers)
+    return Response(built.body, media_type="application/json", headers=headers)
 
 
 @router.get("/health/stream")
-async def health_stream(request: Request, principal: User, store: Cache, port: Port) -> EventSourceResponse:
-    """实时健康（SSE）Live health: a new document after every monitor cycle."""
+async def health_stream(
+    request: Request, principal: User, store: Cache, port: Port, made: Dashboards
+) -> EventSourceResponse:
+    """实时健康（SSE）Live health: a new document after every monitor cycle (the dashboard's, for ops and
+    supervisors: after a new record too)."""
     every = context(request).config.refresh_seconds
 
     async def events() -> AsyncIterator[dict[str, str]]:
         last: object = object()  # the first document goes out at once, before any monitoring cycle too
-        zone = context(request).config.time_zone
         while not await request.is_disconnected():
-            doc, _ = store.get(request)
-            if doc.get("cycle") != last:
-                last = doc.get("cycle")
-                payload = (
-                    dashboard_document(doc, port, zone)
-                    if principal.role != "department"
-                    else scoped(doc, principal, None)
-                )
-                yield {"event": "health", "data": json.dumps(payload, ensure_ascii=False)}
+            if principal.role != "department":  # the dashboard: a new version after a cycle or a new record
+                built = await run_in_threadpool(made.get, request, principal, store, port)
+                if built.etag != last:
+                    last = built.etag
+                    yield {"event": "health", "data": built.body.decode()}
+            else:
+                doc, _ = store.get(request)
+                if doc.get("cycle") != last:
+                    last = doc.get("cycle")
+                    yield {
+                        "event": "health",
+                        "data": json.dumps(scoped(doc, principal, None), ensure_ascii=False),
+                    }
             await asyncio.sleep(every)
 
     return EventSourceResponse(events(), ping=15)

@@ -21,11 +21,15 @@ from . import (
     api_admin,
     api_approvals,
     api_audit,
+    api_dept_plans,
+    api_dept_systems,
     api_ops,
     api_ops_board,
     api_ops_tasks,
     api_plans,
     api_reports,
+    api_sup_progress,
+    api_sup_reviews,
     api_systems,
     api_watch,
     discovery_page,
@@ -36,6 +40,7 @@ from . import (
 from .api_watch import HealthCache
 from .body_limits import BodyLimits
 from .context import Context, WebConfig
+from .dashboard_cache import DashboardCache
 from .deps import BEARER, resolve
 from .errors import answer, http_error, server_error, validation_error
 from .intake_pool import IntakePool
@@ -113,6 +118,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.portfolio = ctx.site.plans
     app.state.runs = ctx.site.waves
     app.state.health_cache = HealthCache()
+    app.state.dashboard_cache = DashboardCache()
     app.state.throttle = ctx.site.accounts.throttle
     app.state.intake = IntakePool(config.intake_workers, config.intake_per_department)
     app.add_middleware(BodyLimits)  # innermost of these: its 413 carries the security headers too
@@ -126,6 +132,8 @@ def create_app(config: WebConfig) -> FastAPI:
         max_age=12 * 3600,  # the cookie's life; the session itself lives on the server (idle and absolute)
     )
     for router in (
+        api_dept_plans.router,  # before api_plans: /api/plans/schema is not a department
+        api_dept_systems.router,
         api_plans.router,
         api_ops_board.router,  # before api_ops: /api/waves/board is no wave
         api_ops.router,
@@ -133,6 +141,8 @@ def create_app(config: WebConfig) -> FastAPI:
         api_approvals.router,
         api_systems.router,
         api_watch.router,
+        api_sup_progress.router,  # before the reports' /{kind}.{fmt}: /api/reports/periods
+        api_sup_reviews.router,
         api_reports.router(),
         api_admin.router,
         api_audit.router,

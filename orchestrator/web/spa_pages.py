@@ -21,8 +21,8 @@ from .deps import BEARER, User, context, csrf_token, resolve, said
 
 SPA = Path(__file__).parent / "spa"
 ASSET = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}\.(js|css|woff2?|svg|png|ttf)$")
-"""A built asset's name: Vite names a chunk shared by lazy pages after its first module, which may start with an
-underscore (`_plugin-vue_export-helper-….js`); never a dot (no dotfile, no climbing out)."""
+"""A built asset's name: Vite names a chunk shared by several pages `_plugin-vue_export-helper-….js` (a leading
+underscore); never a leading dot, never a separator."""
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["console 控制台"])

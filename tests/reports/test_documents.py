@@ -83,7 +83,8 @@ def test_the_xlsx_tables_open_and_agree_with_the_figures(
     summary = wb.worksheets[0]
     rows = list(summary.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows][-1] == "province" and len(rows) == 11
-    assert rows[-1][1] == 93
+    assert rows[-1][2] == 93
+    assert rows[0][:2] == ("630000-CZT", "青海省财政厅")  # the name beside the code, as the charts name it
     inventory = load_workbook(
         io.BytesIO(inventory_files(province_plans, list(province.values()))["审计清单-inventory.xlsx"])
     )
@@ -218,7 +219,7 @@ def test_the_inventory_and_the_annual_report_show_where_each_system_stands(
     lifecycle = next(ws for ws in sheets if ws.title.endswith("七、系统生命周期"))
     head = [c.value for c in lifecycle[1]]
     table = {
-        r[0]: dict(zip(head[1:], r[1:], strict=True))
+        r[0]: dict(zip(head[2:], r[2:], strict=True))
         for r in lifecycle.iter_rows(min_row=2, values_only=True)
     }
     for code in {d.department for d in province.values()}:
@@ -239,7 +240,7 @@ def test_the_inventory_and_the_annual_report_show_where_each_system_stands(
         for r in ws.iter_rows(min_row=2, values_only=True)
     ]
     assert {r[0] for r in rows} == {k for k in states if k.startswith("630000-RST/")}
-    assert all(r[1] == states[r[0]][0] for r in rows)
+    assert all(r[2] == states[r[0]][0] for r in rows)
     without = annual_files(province_plans, list(province.values()), roadmap, history, YEAR, None)
     assert (
         "七、系统生命周期" not in without[f"年度报告-annual-{YEAR}.html"].decode()

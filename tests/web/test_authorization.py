@@ -45,6 +45,12 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     # no body sent: refused as input only
     ("POST", "/api/plans/{department}/versions/{version}/review"): (SUPERVISE, True, {422}),
     ("GET", "/api/plans/{department}/diff"): (ALL, True, {200}),
+    ("GET", "/api/plans/{department}/compare"): (ALL, True, {200}),
+    ("GET", "/api/plans/{department}/current"): (ALL, True, {200}),
+    ("GET", "/api/plans/{department}/template.xlsx"): (ALL, True, {200}),
+    ("GET", "/api/plans/schema"): (ALL, False, {200}),
+    ("GET", "/api/plans/template.xlsx"): (ALL, False, {200}),
+    ("GET", "/api/dept/systems"): (ALL, False, {200, 422}),  # ops and supervisors name the department
     ("GET", "/api/plans/{department}/observed"): (
         ALL,
         True,
@@ -80,6 +86,10 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/health/stream"): (ALL, False, set()),  # endless: its live use is tested in the browser
     ("GET", "/api/ledger.xlsx"): (WATCH, False, {200}),
     ("GET", "/api/reports/inventory.xlsx"): (WATCH, False, {200}),
+    ("GET", "/api/reports/periods"): (WATCH, False, {200}),
+    ("GET", "/api/reviews"): (SUPERVISE, False, {200}),
+    ("GET", "/api/reviews/{department}/{version}"): (SUPERVISE, False, {200}),
+    ("GET", "/api/progress"): (WATCH, False, {200}),
     ("GET", "/api/reports/annual.{fmt}"): (WATCH, False, {200}),
     ("GET", "/api/reports/evaluation.{fmt}"): (WATCH, False, {200}),
     ("GET", "/reports"): (WATCH, False, {200}),
@@ -136,7 +146,7 @@ def routes(web: Web) -> list[tuple[str, str]]:
 
 def call(web: Web, user: str | None, method: str, path: str, department: str) -> int:
     url = fill(path, department).replace("W01", "W99")
-    if path.endswith("/diff"):
+    if path.endswith(("/diff", "/compare")):
         url += "?a=1&b=1"
     return web.client(user).request(method, url, follow_redirects=False).status_code
 

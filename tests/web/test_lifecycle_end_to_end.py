@@ -185,7 +185,7 @@ def test_submit_review_run_accept_decommission_and_retire(web: Web) -> None:
     row = dict(zip(head, next(sheets[0].iter_rows(min_row=2, values_only=True)), strict=True))
     assert row["本年完成 Moved this year"] == 2 and (row["僵尸 Zombies"], row["已清理 Cleared"]) == (1, 1)
     stands = next(ws for ws in sheets if ws.title.endswith("七、系统生命周期"))
-    shown = {r[0]: r[1] for r in stands.iter_rows(min_row=2, values_only=True)}
+    shown = {r[0]: r[2] for r in stands.iter_rows(min_row=2, values_only=True)}  # r[1]: its name
     assert shown == {TRADE: "已下线 decommissioned", CASES: "已验收 accepted", ZOMBIE: "已清理 retired"}
     actions = [a["action"] for a in audit_entries(web)]
     for action in ("plan.submit", "plan.review", "render", "wave.run", "system.accept", "system.retire"):
