@@ -83,6 +83,7 @@ from .observed import (
     validate_observed,
     write_observation,
 )
+from .ops_desk import OpsDesk
 from .passwords import Problem, password_problem, reused
 from .plan_documents import plan_document, plan_yaml, seed_versions
 from .plan_form import form_document, located, plan_schema
@@ -243,6 +244,7 @@ __all__ = [
     "Nodes",
     "NotificationSettings",
     "ObservedRoadmap",
+    "OpsDesk",
     "Outcome",
     "PasswordHistoryBook",
     "PdfError",

@@ -20,6 +20,7 @@ outage is said in Chinese and English, without a traceback, and never ends a job
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -39,6 +40,7 @@ from ..store import (
     Store,
     StoreFailure,
     StoreGone,
+    WorkerBeats,
     describe_failure,
     unreachable,
 )
@@ -86,6 +88,7 @@ class Worker:
     ) -> None:
         self.engine, self.tree, self.executor = engine, tree.resolve(), executor
         self.queue, self.store = RunQueue(engine), Store(engine)
+        self.beats = WorkerBeats(engine)
         self.name = name or worker_name()
         self.heartbeat, self.stale_after, self.poll = heartbeat, stale_after, poll
         self.preflight_max_age_hours = preflight_max_age_hours
@@ -128,9 +131,12 @@ class Worker:
 
     def serve(self, stop: threading.Event, jobs: int | None = None) -> int:
         """Claims and carries out jobs until `stop` (or `jobs` of them); how many it carried out."""
-        done = 0
+        done, beaten = 0, float("-inf")
         while not stop.is_set() and (jobs is None or done < jobs):
             try:
+                if time.monotonic() - beaten >= self.heartbeat:  # alive, busy or idle (store/workers.py)
+                    self.beats.beat(self.name, str(self.tree), self.heartbeat)
+                    beaten = time.monotonic()
                 finished = self.once()
                 if self._said_down:  # back: the others beat again before anyone is taken over
                     self._grace_until = time.monotonic() + self.stale_after
@@ -148,6 +154,8 @@ class Worker:
                 stop.wait(self.poll)
             else:
                 done += 1
+        with contextlib.suppress(StoreFailure):  # a store that is away: the beats simply stop
+            self.beats.stopped(self.name)
         return done
 
     def _carry_out(self, job: Job) -> tuple[str, str]:

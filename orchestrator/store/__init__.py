@@ -31,6 +31,7 @@ from .seeding import seeding
 from .sessions import Sessions, Signed
 from .throttle import SignInThrottle
 from .tokens import TokenInfo, Tokens
+from .workers import WorkerBeats, WorkerSeen
 
 __all__ = [
     "AUDIT_RETENTION_DAYS",
@@ -97,6 +98,8 @@ __all__ = [
     "Tokens",
     "UsageSample",
     "WaveRun",
+    "WorkerBeats",
+    "WorkerSeen",
     "aware",
     "describe_failure",
     "entry_json",

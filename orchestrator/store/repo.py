@@ -37,6 +37,19 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def _kept(data: dict[str, Any]) -> dict[str, Any]:
+    """What an event keeps of Ansible's: where it ran and, for a result, whether it changed anything and a
+    failure's own message (cut short; the module's whole result stays out of the store)."""
+    kept: dict[str, Any] = {k: data.get(k) for k in ("play", "task", "host", "role", "duration") if k in data}
+    res = data.get("res")
+    if isinstance(res, dict):
+        if "changed" in res:
+            kept["changed"] = bool(res.get("changed"))
+        if res.get("failed") or res.get("unreachable"):
+            kept["message"] = str(res.get("msg") or res.get("stderr") or "")[:500]
+    return kept
+
+
 def steady(method: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
     """The call waits out a store out of reach when the store has patience (a run's view), else runs once."""
 
@@ -276,9 +289,7 @@ class Store:
                         host=data.get("host"),
                         task=data.get("task"),
                         at=_made(e) or self.clock(),
-                        data={
-                            k: data.get(k) for k in ("play", "task", "host", "role", "duration") if k in data
-                        },
+                        data=_kept(data),
                     )
                 )
 

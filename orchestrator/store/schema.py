@@ -467,3 +467,17 @@ class ResourceRequestRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class WorkerBeat(Base):
+    """A worker (`govmig worker`) saying it is alive, busy or idle: which tree it serves, since when, its last
+    beat and how often it beats; `stopped_at` when it stopped of itself. The ops pages tell from it whether any
+    worker will take a queued job."""
+
+    __tablename__ = "worker_beats"
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    tree: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    every: Mapped[float] = mapped_column(Float, default=5.0)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

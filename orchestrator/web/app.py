@@ -24,6 +24,8 @@ from . import (
     api_dept_plans,
     api_dept_systems,
     api_ops,
+    api_ops_board,
+    api_ops_tasks,
     api_plans,
     api_preflight,
     api_reports,
@@ -135,8 +137,10 @@ def create_app(config: WebConfig) -> FastAPI:
         api_dept_plans.router,  # before api_plans: /api/plans/schema is not a department
         api_dept_systems.router,
         api_plans.router,
+        api_ops_board.router,  # before api_ops: /api/waves/board is no wave
         api_ops.router,
         api_preflight.router,
+        api_ops_tasks.router,
         api_approvals.router,
         api_resources.router,
         api_systems.router,
