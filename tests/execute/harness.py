@@ -133,6 +133,9 @@ def site(root: Path, systems: list[str], broken: dict[str, str] | None = None) -
             "govmig_data_gb": 0,
             "govmig_deploy_mode": "host",
             "govmig_service_start": "true",
+            # a directory of this machine, not a host of its own: the deploy step installs no package here
+            # (the rehearsal site says the same and runs node_exporter itself; test_node_exporter_deploy installs)
+            "govmig_node_exporter_install": False,
         }
         if broken and broken.get(name) == "deploy":
             target["govmig_service_start"] = "false"
