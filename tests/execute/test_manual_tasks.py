@@ -1,7 +1,7 @@
 """A manual task of the site's runbook holds its system before the step it names, as a checkpoint does: the wave
 pauses with the other system cut over, the wait is audited once however often the run comes back, `govmig status`
 lists the task, `govmig task done` closes it only for an account of the task's role (a department's own), and the
-next run takes the system to cutover."""
+next run takes the system to cutover. A check run waits for nobody."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def test_a_manual_task_holds_its_system_until_someone_of_its_role_closes_it(tmp_
     accounts.add_user("li", "ops", None, "not-checked-here", actor="admin")
     accounts.add_user("rst", "department", "630000-T", "not-checked-here", actor="admin")
     accounts.add_user("fgw", "department", "630000-FGW", "not-checked-here", actor="admin")
+
+    # a check run rehearses the automation: it waits for nobody
+    rehearsal = WaveExecutor(Ports(store, AnsibleRunner()), RunConfig(where.tree)).run("W01", check=True)
+    assert rehearsal.status == "done", rehearsal
+    assert not [a for a in store.audit_log(f"W01@check/{ALPHA}") if a.action == "task.waiting"]
 
     first = _run(store, where.tree)
     assert first.status == "paused" and first.states == {ALPHA: "deployed", BETA: "done"}
