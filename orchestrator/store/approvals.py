@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
 from ..contracts import ApprovalStatus
 from .clock import Clock, aware, utcnow
 from .repo import Store
-from .schema import Approval, User
+from .schema import Approval
+from .second_person import Kind, Refused, decide_once
 
 KINDS: dict[str, tuple[str, str]] = {
     "decommission": ("下线源系统", "decommission the source"),
@@ -69,12 +70,11 @@ class Asked:
         }
 
 
-class ApprovalRefused(Exception):
+class ApprovalRefused(Refused):
     """An ask or a decision that cannot be made: its reason in Chinese and English and the HTTP status it means."""
 
-    def __init__(self, status: int, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.status, self.zh, self.en = status, zh, en
+
+APPROVAL = Kind("审批", "approval", "approval", Approval, ApprovalStatus.pending, ApprovalRefused)
 
 
 def _asked(row: Approval) -> Asked:
@@ -153,63 +153,36 @@ class Approvals:
 
     def settle(self, id_: int, decision: str, by: str, comment: str = "") -> Asked:
         """Approves or rejects a pending ask (audited `approval.approve` / `approval.reject`). Refused: a decision
-        other than approve or reject (422), no such ask (404), one decided already (409), the asker deciding
-        their own ask (403, audited `approval.self`), and approving an ask whose asker's account is disabled
-        since (409, audited `approval.disabled_asker`; rejecting it stays possible)."""
+        other than approve or reject (422), and what a second person's decision refuses (second_person.py): no
+        such ask (404), the asker deciding (403), an approval of an ask whose asker's account is disabled since
+        (409), one decided already (409)."""
         if decision not in DECISIONS:
             raise ApprovalRefused(
                 422, "审批结论只能是 approve 或 reject", "decision must be approve or reject"
             )
         comment = comment.strip()[:MAX_COMMENT]
-        found = self.get(id_)
-        if found is None:
-            raise ApprovalRefused(404, f"没有 {id_} 号审批", f"no approval #{id_}")
-        if found.asked_by == by:
-            self.log.audit(by, "approval.self", found.system, "refused", f"#{id_} {decision}")
-            raise ApprovalRefused(
-                403,
-                "不能审批自己提出的操作：须由另一人审批",
-                "you cannot decide your own ask: a second person must",
-            )
-        if decision == "approve" and self._asker_disabled(found.asked_by):
-            self.log.audit(by, "approval.disabled_asker", found.system, "refused", f"#{id_} {found.asked_by}")
-            raise ApprovalRefused(
-                409,
-                f"提出者 {found.asked_by} 的账号已停用：不能批准其提出的操作，请驳回后由在职人员重新提出",
-                f"the asker {found.asked_by}'s account is disabled: their ask cannot be approved; reject it, "
-                "and let someone in post ask again",
-            )
-        with self.engine.begin() as conn:
-            changed = conn.execute(
-                update(Approval)
-                .where(Approval.id == id_, Approval.status == ApprovalStatus.pending)
-                .values(
-                    status=DECISIONS[decision],
-                    decision=decision,
-                    decided_by=by,
-                    decided_at=self.clock(),
-                    comment=comment,
-                )
-            ).rowcount
-        if not changed:
-            found = self.get(id_) or found
-            raise ApprovalRefused(
-                409,
-                f"{id_} 号审批已由 {found.decided_by or '他人'} 决定（{found.status}）",
-                f"approval #{id_} was decided already ({found.status}, by {found.decided_by or 'someone'})",
-            )
-        self.log.audit(
-            by, f"approval.{decision}", found.system, DECISIONS[decision], f"#{id_} {comment}"[:2000]
+        values = {
+            "status": DECISIONS[decision],
+            "decision": decision,
+            "decided_by": by,
+            "decided_at": self.clock(),
+            "comment": comment,
+        }
+        decide_once(
+            APPROVAL,
+            self.engine,
+            self.log,
+            id_,
+            self.get(id_),
+            decision,
+            by,
+            values,
+            lambda: self.get(id_),
+            comment,
         )
         decided = self.get(id_)
         assert decided is not None
         return decided
-
-    def _asker_disabled(self, username: str) -> bool:
-        """Whether the asker holds an account that has since been disabled (an ask outlives no one's duty: a
-        person who left, or whose account was shut for cause, cannot have their operation carried out)."""
-        with self.session() as s:
-            return bool(s.scalar(select(User.disabled).where(User.username == username)))
 
     def refused(self, id_: int, by: str, en: str) -> None:
         """An approved ask whose operation could not start (the executor refused it): recorded and audited."""

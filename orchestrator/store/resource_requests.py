@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import sessionmaker
 
 from ..contracts import RequestStatus
 from .clock import Clock, aware, utcnow
 from .repo import Store
 from .schema import ResourceRequestRow
+from .second_person import Kind, Refused, decide_once
 
 REQUEST_KINDS: dict[str, tuple[str, str]] = {
     "resize": ("调整资源", "resize"),
@@ -66,12 +67,13 @@ class ResourceRequest:
         }
 
 
-class RequestRefused(Exception):
+class RequestRefused(Refused):
     """An ask or a decision that cannot be made: its reason in Chinese and English and the HTTP status it means."""
 
-    def __init__(self, status: int, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.status, self.zh, self.en = status, zh, en
+
+REQUEST = Kind(
+    "资源申请", "resources request", "resources", ResourceRequestRow, RequestStatus.pending, RequestRefused
+)
 
 
 def _request(row: ResourceRequestRow) -> ResourceRequest:
@@ -150,8 +152,10 @@ class ResourceRequests:
 
     def settle(self, id_: int, decision: str, by: str, comment: str = "") -> ResourceRequest:
         """Approves or returns a pending request (audited `resources.approve` / `resources.return`). Refused: a
-        decision other than approve or return (422), a return without a comment (422), no such request (404), one
-        decided already (409), the asker deciding their own (403, audited `resources.self`)."""
+        decision other than approve or return (422), a return without a comment (422), and what a second person's
+        decision refuses (second_person.py): no such request (404), the asker deciding (403, audited
+        `resources.self`), an approval of a request whose asker's account is disabled since (409), one decided
+        already (409)."""
         if decision not in REQUEST_DECISIONS:
             raise RequestRefused(
                 422, "审批结论只能是 approve 或 return", "decision must be approve or return"
@@ -161,36 +165,23 @@ class ResourceRequests:
             raise RequestRefused(
                 422, "退回须写明意见，申请人据此修改", "a return needs a comment the asker can act on"
             )
-        found = self.get(id_)
-        if found is None:
-            raise RequestRefused(404, f"没有 {id_} 号资源申请", f"no resources request #{id_}")
-        if found.asked_by == by:
-            self.log.audit(by, "resources.self", found.system, "refused", f"#{id_} {decision}")
-            raise RequestRefused(
-                403,
-                "不能审批自己提出的申请：须由另一位监管人员审批",
-                "you cannot decide your own request: another supervisor must",
-            )
-        with self.engine.begin() as conn:
-            changed = conn.execute(
-                update(ResourceRequestRow)
-                .where(ResourceRequestRow.id == id_, ResourceRequestRow.status == RequestStatus.pending)
-                .values(
-                    status=REQUEST_DECISIONS[decision],
-                    decided_by=by,
-                    decided_at=self.clock(),
-                    comment=comment,
-                )
-            ).rowcount
-        if not changed:
-            found = self.get(id_) or found
-            raise RequestRefused(
-                409,
-                f"{id_} 号资源申请已由 {found.decided_by or '他人'} 决定（{found.status}）",
-                f"resources request #{id_} was decided already ({found.status}, by {found.decided_by or 'someone'})",
-            )
-        self.log.audit(
-            by, f"resources.{decision}", found.system, REQUEST_DECISIONS[decision], f"#{id_} {comment}"[:2000]
+        values = {
+            "status": REQUEST_DECISIONS[decision],
+            "decided_by": by,
+            "decided_at": self.clock(),
+            "comment": comment,
+        }
+        decide_once(
+            REQUEST,
+            self.engine,
+            self.log,
+            id_,
+            self.get(id_),
+            decision,
+            by,
+            values,
+            lambda: self.get(id_),
+            comment,
         )
         decided = self.get(id_)
         assert decided is not None

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.store import Accounts, ApprovalRefused, Approvals, Sessions, Store, open_store
+from orchestrator.store import (
+    Accounts,
+    ApprovalRefused,
+    Approvals,
+    RequestRefused,
+    ResourceRequests,
+    Sessions,
+    Store,
+    open_store,
+)
 
 KEY = "630000-T/alpha"
 BETA = "630000-T/beta"
@@ -67,3 +76,26 @@ def test_an_ask_whose_asker_was_disabled_since_cannot_be_approved(store_url: str
         ("approval.disabled_asker", "refused"),
         ("approval.reject", "rejected"),
     ]
+
+
+def test_a_resources_request_is_decided_by_a_second_person_in_post_once(store_url: str) -> None:
+    """The same rule as an ask's (store/second_person.py): not the asker, not for a disabled asker, once."""
+    store = Store(open_store(store_url))
+    accounts = Accounts(store.engine)
+    for name, role, dept in (("rst", "department", "630000-RST"), ("sup", "supervisor", None)):
+        accounts.add_user(name, role, dept, "not-checked-here", actor="admin")
+    requests = ResourceRequests(store.engine)
+    asked = requests.ask("keep", "630000-RST/salary-mgmt", "rst", {}, reason="年末结算 year-end")
+    with pytest.raises(RequestRefused) as own:
+        requests.settle(asked.id, "approve", "rst")
+    assert own.value.status == 403
+    Sessions(store.engine).disable("rst", actor="admin")
+    with pytest.raises(RequestRefused) as gone:
+        requests.settle(asked.id, "approve", "sup")
+    assert gone.value.status == 409 and "disabled" in gone.value.en
+    assert requests.settle(asked.id, "return", "sup", "人已离任 left").status == "returned"
+    with pytest.raises(RequestRefused) as again:
+        requests.settle(asked.id, "return", "sup", "再次 again")
+    assert again.value.status == 409 and "decided already" in again.value.en
+    said = [a.action for a in store.audit_log("630000-RST/salary-mgmt")]
+    assert {"resources.self", "resources.disabled_asker", "resources.return"} <= set(said)
