@@ -3,7 +3,6 @@ assessment changes between them, and the department's systems with their state, 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from .lifecycle import STATE_ZH
 from .plan_documents import plan_yaml
 from .plans import Plans
 from .portfolio import Portfolio
+from .side_by_side import side_by_side
 
 ANSWERS = {"cut_over": ("accept", "problem"), "awaiting_acceptance": ("accept", "problem")}
 """What a department may say of a system in each lifecycle state (api_systems.py: accept, problem)."""
@@ -48,24 +48,6 @@ def template_of(plans: Plans, department: str | None = None) -> bytes:
 
     current = current_plan(plans, department) if department else None
     return build_template(MigrationPlan.model_validate(current["plan"]) if current else None)
-
-
-def aligned_lines(left: str, right: str) -> list[dict[str, Any]]:
-    """Two texts as rows of a two-column view: each row a line of each side (or None where that side has none),
-    its line numbers and whether it is `equal`, `replace`, `delete` or `insert` (difflib's opcodes)."""
-    a, b = left.splitlines(), right.splitlines()
-    rows: list[dict[str, Any]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        for k in range(max(i2 - i1, j2 - j1)):
-            i, j = i1 + k, j1 + k
-            rows.append(
-                {
-                    "kind": tag,
-                    "a": {"n": i + 1, "text": a[i]} if i < i2 else None,
-                    "b": {"n": j + 1, "text": b[j]} if j < j2 else None,
-                }
-            )
-    return rows
 
 
 @dataclass(frozen=True)
@@ -155,7 +137,8 @@ def compare_versions(plans: Plans, department: str, a: int, b: int) -> dict[str,
     old, new = rows
     before, after = old.plan, new.plan
     both = before is not None and after is not None
-    lines = aligned_lines(*(plan_yaml(r.plan) if r.plan and both else r.content for r in (old, new)))
+    left, right = (plan_yaml(r.plan) if r.plan and both else r.content for r in (old, new))
+    lines = side_by_side(left, right, context=None)
     assessed: list[dict[str, Any]] | None = None
     if before is not None and after is not None:
         portfolio = plans.view().portfolio
@@ -166,7 +149,7 @@ def compare_versions(plans: Plans, department: str, a: int, b: int) -> dict[str,
         "b": {"version": b, "valid": new.plan is not None, "filename": new.filename},
         "parsed": both,
         "rows": lines,
-        "changed_lines": sum(1 for r in lines if r["kind"] != "equal"),
+        "changed_lines": sum(1 for r in lines if r["op"] != "equal"),
         "assessment": assessed,
     }
 

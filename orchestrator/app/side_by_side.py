@@ -15,10 +15,10 @@ def _row(op: str, left: int | None, lt: str | None, right: int | None, rt: str |
     return {"op": op, "left": left, "left_text": lt, "right": right, "right_text": rt}
 
 
-def side_by_side(old: str, new: str, context: int = CONTEXT) -> list[dict[str, Any]]:
+def side_by_side(old: str, new: str, context: int | None = CONTEXT) -> list[dict[str, Any]]:
     """Rows `{"op", "left", "left_text", "right", "right_text"}` with 1-based line numbers (None where a side
     has no line); `op` is equal, replace, delete, insert, or skip (`{"op": "skip", "lines": n}`: n unchanged
-    lines folded)."""
+    lines folded). `context` None folds nothing (a page that folds by itself, on demand)."""
     a, b = old.splitlines(), new.splitlines()
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     rows: list[dict[str, Any]] = []
@@ -41,13 +41,15 @@ def side_by_side(old: str, new: str, context: int = CONTEXT) -> list[dict[str, A
 
 
 def _equal(
-    a: list[str], i1: int, i2: int, j1: int, first: bool, last: bool, context: int
+    a: list[str], i1: int, i2: int, j1: int, first: bool, last: bool, context: int | None
 ) -> list[dict[str, Any]]:
     """One run of unchanged lines: kept whole when short, else its edges next to changes and a fold between."""
 
     def same(i: int) -> dict[str, Any]:
         return _row("equal", i + 1, a[i], j1 + (i - i1) + 1, a[i])
 
+    if context is None:
+        return [same(i) for i in range(i1, i2)]
     head, tail = (0 if first else context), (0 if last else context)
     if i2 - i1 <= head + tail + 1:
         return [same(i) for i in range(i1, i2)]

@@ -115,7 +115,9 @@ def test_a_supervisors_approval_changes_the_rendered_requests_and_the_ledger_sho
     own = web.client("supervisor").post(
         f"/api/resources/requests/{vm.json()['id']}", json={"decision": "approve"}
     )
-    assert own.status_code == 403 and own.json()["en"].startswith("you cannot decide your own resources request")
+    assert own.status_code == 403 and own.json()["en"].startswith(
+        "you cannot decide your own resources request"
+    )
     assert (
         web.client("supervisor2")
         .post(f"/api/resources/requests/{vm.json()['id']}", json={"decision": "approve"})

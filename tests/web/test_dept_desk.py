@@ -191,13 +191,17 @@ def test_two_versions_side_by_side_with_the_decisions_they_change(web: Web) -> N
     assert r.status_code == 200, r.text
     compared = r.json()
     assert compared["parsed"] is True and compared["changed_lines"] >= 1
-    changed = [row for row in compared["rows"] if row["kind"] != "equal"]
+    changed = [row for row in compared["rows"] if row["op"] != "equal"]
     assert any(
-        row["a"] and row["b"] and "classified: none" in row["a"]["text"] and "secret" in row["b"]["text"]
+        row["left"]
+        and row["right"]
+        and "classified: none" in row["left_text"]
+        and "secret" in row["right_text"]
         for row in changed
     )
-    equal = [row for row in compared["rows"] if row["kind"] == "equal"]
-    assert equal and all(row["a"]["text"] == row["b"]["text"] for row in equal)
+    equal = [row for row in compared["rows"] if row["op"] == "equal"]
+    assert equal and all(row["left_text"] == row["right_text"] for row in equal)
+    assert not [row for row in compared["rows"] if row["op"] == "skip"]  # the page folds, on demand
     first = doc["systems"][0]["id"]
     [change] = [c for c in compared["assessment"] if c["system"] == first]
     assert change["kind"] == "changed" and "network" in change["fields"]
