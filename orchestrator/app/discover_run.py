@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,8 +33,8 @@ from ..discovery import (
 )
 from ..execute import PlaybookRunner, RunRequest
 from .discover_inventory import Resolver, SourceHost, read_inventory, resolve_names, waves_of
+from .staged_playbook import staged_playbook
 
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 PLAYBOOK = "discover.yml"
 MODULES = ("govmig_connections.py", "govmig_facts.py")
 
@@ -54,23 +54,9 @@ class Discovered:
     waves: list[str] = field(default_factory=list)
 
 
-@contextmanager
-def staged(work: Path) -> Iterator[Path]:
+def staged(work: Path) -> AbstractContextManager[Path]:
     """The playbook with its modules and the strategy every run uses, in a folder of the run's own."""
-    stage = work / "project"
-    shutil.rmtree(stage, ignore_errors=True)
-    (stage / "library").mkdir(parents=True)
-    (stage / "roles").mkdir()
-    shutil.copy2(PLAYBOOKS / PLAYBOOK, stage / PLAYBOOK)
-    for name in MODULES:
-        shutil.copy2(PLAYBOOKS / "library" / name, stage / "library" / name)
-    strategies = PLAYBOOKS / "strategy_plugins"
-    if strategies.is_dir():
-        shutil.copytree(strategies, stage / "strategy_plugins")
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    return staged_playbook(work, PLAYBOOK, MODULES)
 
 
 class _Heard:

@@ -15,10 +15,9 @@ notifiers tell it as `verification_drift`); a clean pass is audited equal.
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ..contracts import SystemState, Tree, load_inventory
@@ -26,9 +25,9 @@ from ..execute import ExecuteError, Nodes, PlaybookRunner, RunRequest, systems_i
 from ..plan import engine_profile
 from ..store import Store, utcnow
 from .executors import playbook_runner
+from .staged_playbook import staged_playbook
 from .warm_figures import Heard, SystemFigures, SystemVerdict, Verified, rows_of
 
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 PLAYBOOK = "verify_warm.yml"
 MODULES = ("govmig_db.py", "govmig_digest.py")
 WARM = (SystemState.presynced, SystemState.deployed)
@@ -40,22 +39,9 @@ class VerifyRefused(ExecuteError):
     """Nothing to verify as asked (no such wave, no warm system): bad input, exit 2."""
 
 
-@contextmanager
-def _staged(work: Path) -> Iterator[Path]:
-    """The playbook with its two modules and the strategy every run uses, in a folder of the run's own."""
-    stage = work / "project"
-    shutil.rmtree(stage, ignore_errors=True)
-    (stage / "library").mkdir(parents=True)
-    (stage / "roles").mkdir()
-    shutil.copy2(PLAYBOOKS / PLAYBOOK, stage / PLAYBOOK)
-    for name in MODULES:
-        shutil.copy2(PLAYBOOKS / "library" / name, stage / "library" / name)
-    if (PLAYBOOKS / "strategy_plugins").is_dir():
-        shutil.copytree(PLAYBOOKS / "strategy_plugins", stage / "strategy_plugins")
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+def _staged(work: Path) -> AbstractContextManager[Path]:
+    """The playbook with its modules and the strategy every run uses, in a folder of the run's own."""
+    return staged_playbook(work, PLAYBOOK, MODULES)
 
 
 def warm_systems(store: Store, tree: Path, wave: str) -> dict[str, list[str]]:
