@@ -9,9 +9,11 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from orchestrator.web import spa_pages
 from tests.web.conftest import MINE, OTHER, Web
 from tests.web.console import axe, drawn, shots
 from tests.web.test_browser import CHROMIUM, browser, server, sign_in, until  # noqa: F401
@@ -88,4 +90,34 @@ def test_the_header_says_who_and_which_time_zone_and_english_redraws_it(
     page.click("#lang")  # type: ignore[attr-defined]
     until(page, "document.querySelector('#tz').innerText.includes('北京时间')")
     assert page.csp_violations == []  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed (scripts/system-deps.sh)")
+def test_the_first_route_loads_only_what_it_draws(server: str, browser: object, web: Web) -> None:
+    """A department's first page (its systems) loads the shell, the view and the Element Plus parts it uses: no
+    chart library (ECharts is the supervisors' and the resources' pages'), no other role's views. The figure is
+    the transfer the browser made (gzipped), printed for the README and the closing note."""
+    page = sign_in(browser, server, web, "rst")
+    page.goto(server + "/app/")  # type: ignore[attr-defined]
+    drawn(page, "#main")
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    loaded = page.evaluate(  # type: ignore[attr-defined]
+        """() => performance.getEntriesByType('resource').filter(e => e.name.includes('/app/assets/'))
+             .map(e => ({name: e.name.split('/').pop(), bytes: e.transferSize, body: e.decodedBodySize}))"""
+    )
+    names = [x["name"] for x in loaded]
+    assert any(n.startswith("MySystems-") for n in names), names
+    assets = Path(spa_pages.SPA) / "assets"
+    charts = {
+        f.name for f in assets.glob("*.js") if "echarts" in f.read_text(encoding="utf-8", errors="replace")
+    }
+    assert charts and not charts & set(names), (charts, names)  # ECharts is built, and not loaded here
+    assert not [n for n in names if n.startswith(("SupChart", "WallScreen", "WaveDetail", "PlanEditor"))]
+    sent = sum(x["bytes"] for x in loaded)
+    whole = sum(x["body"] for x in loaded)
+    assert 0 < sent < whole / 2  # gzipped on the way
+    print(
+        f"\nfirst route (a department's systems): {len(loaded)} assets, {sent / 1024:.0f} KiB sent, {whole / 1024:.0f} KiB unpacked"
+    )
     page.close()  # type: ignore[attr-defined]
