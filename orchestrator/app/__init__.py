@@ -48,6 +48,7 @@ from .dept_desk import (
 )
 from .discover_inventory import waves_of
 from .discover_run import Discovered, DiscoverError, discover
+from .drift import DriftRefused, Explained, explain_drift
 from .executors import GatePolicy, RunGuard, build_executor
 from .health import Health, said
 from .holding import holding
@@ -216,10 +217,12 @@ __all__ = [
     "DepartmentFindings",
     "DiscoverError",
     "Discovered",
+    "DriftRefused",
     "Engine",
     "EvaluationSettings",
     "ExecuteError",
     "ExecutorFactory",
+    "Explained",
     "Flag",
     "GatePolicy",
     "Health",
@@ -316,6 +319,7 @@ __all__ = [
     "discover",
     "discovery_runner",
     "entry_json",
+    "explain_drift",
     "fees_download",
     "fees_report",
     "form_document",

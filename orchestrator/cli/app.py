@@ -29,6 +29,7 @@ COMMANDS = {
     "preflight": "preflight_cmd:preflight_command",
     "task": "task_cmds:task_group",
     "verify": "verify_cmd:verify_command",
+    "explain": "explain_cmd:explain_command",
     "lab": "lab_cmds:lab_group",
     "alertmanager-config": "alert_cmds:alertmanager_config_command",
     "report": "money_cmds:report_group",

@@ -27,6 +27,10 @@ from .stepping import Hooks, run_steps
 CONFIRM, WAITING, DISCARD = "checkpoint.confirm", "checkpoint.waiting", "rollback.discard_target_writes"
 TASK_WAITING, TASK_DONE = "task.waiting", "task.done"
 """A manual task of the site's runbook: waited for by the run, closed by `govmig task done` (store/manual_tasks.py)."""
+VERIFIED, DRIFT_WAITING, DRIFT_EXPLAINED = "wave.verify", "drift.waiting", "verify.explained"
+"""`govmig verify` while warm (drift per system, or the wave equal), a cutover held for drift, and the drift
+explained (`govmig explain`): drift that persisted blocks the system's cutover until a later verify finds the
+wave equal or someone explains it."""
 """The audit actions of an operator's word on a checkpoint, a system waiting for it, and writes discarded."""
 
 
@@ -123,6 +127,8 @@ class WaveRun:
             return True
         if self._tasks_open(record, m, step):
             return True
+        if step == names.CUTOVER and self._drift_unexplained(record, m):
+            return True
         return (
             step == names.CUTOVER and self.c.go is not None and self.c.go.waiting(record, m.key, self.c.actor)
         )
@@ -142,6 +148,37 @@ class WaveRun:
                     record, m.key, step, [note("task", f"waiting for {task.id} ({task.role}): {task.en}")]
                 )
         return bool(open_)
+
+    def _drift_unexplained(self, record: str, m: SystemHosts) -> bool:
+        """The system's replica drifted at its last warm verification and neither a later verification found
+        the wave equal nor anyone explained it: its cutover waits (said once, audited `drift.waiting`)."""
+        mine = f"{record}/{m.key}"
+        log = [a for a in self.c.store.audit_log(record) if a.target in (record, mine)]
+        drifted = [a.id for a in log if a.action == VERIFIED and a.target == mine and a.result == "drift"]
+        if not drifted:
+            return False
+        last = drifted[-1]
+        later = [a for a in log if a.id > last]
+        if any(
+            (a.action == VERIFIED and a.result == "equal")
+            or (a.action == DRIFT_EXPLAINED and a.target == mine)
+            for a in later
+        ):
+            return False
+        if not any(a.action == DRIFT_WAITING and a.target == mine for a in later):
+            self.c.store.audit(self.c.actor, DRIFT_WAITING, mine, "waiting", f"verify #{last}")
+            self.c.store.add_events(
+                record,
+                m.key,
+                names.CUTOVER,
+                [
+                    note(
+                        "drift",
+                        "waiting: the replica drifted at the last verification; govmig explain to go on",
+                    )
+                ],
+            )
+        return True
 
     def _await_confirmation(self, record: str, hosts: SystemHosts) -> None:
         """A database govmig cannot move itself: the system waits here (its writes stopped, the final sync of
