@@ -22,8 +22,9 @@ export const routes = [
 export const nav = [
   { path: "/reviews", zh: "待审核", en: "Reviews", roles: SUP, order: 10 },
   { path: "/progress", zh: "迁移进度", en: "Progress", roles: SUP, order: 11 },
-  { path: "/dashboard", zh: "监管看板", en: "Dashboard", roles: SUP, order: 12 },
+  // ops watch the same dashboard and approve each other's irreversible asks (a second person): after their waves
+  { path: "/dashboard", zh: "监管看板", en: "Dashboard", roles: WATCH, order: { supervisor: 12, ops: 3 } },
   { path: "/wall", zh: "监管大屏", en: "Wall screen", roles: SUP, order: 13 },
-  { path: "/approvals", zh: "待审批", en: "Approvals", roles: SUP, order: 14 },
-  { path: "/reports", zh: "报告", en: "Reports", roles: SUP, order: 15 },
+  { path: "/approvals", zh: "待审批", en: "Approvals", roles: WATCH, order: { supervisor: 14, ops: 4 } },
+  { path: "/reports", zh: "报告", en: "Reports", roles: WATCH, order: { supervisor: 15, ops: 5 } },
 ];
