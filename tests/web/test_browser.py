@@ -28,8 +28,9 @@ from orchestrator.monitor import (
     scrape_config,
 )
 from orchestrator.store import HealthStore
+from tests.conftest import EXAMPLES
 from tests.monitor import lab
-from tests.web.conftest import OTHER, PASSWORD, Web, record_cut_over
+from tests.web.conftest import MINE, OTHER, PASSWORD, Web, record_cut_over
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -157,6 +158,38 @@ def test_a_departments_problem_reaches_ops_and_switching_the_source_off_waits_fo
     asked = web.app.state.runs.approvals.list("pending")
     assert [(a.kind, a.system, a.asked_by) for a in asked] == [("decommission", KEY, "ops")]
     assert web.app.state.runs.job("W01:decommission:" + KEY) is None  # asked only: nothing queued
+
+
+def test_a_returned_version_reaches_the_department_with_the_supervisors_words_drawn_as_text(
+    server: str, browser: object, web: Web
+) -> None:
+    submitted = web.client("rst").post(
+        f"/api/plans/{MINE}",
+        data={"content": (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8"), "filename": "p.yaml"},
+    )
+    version = submitted.json()["version"]
+    sup = sign_in(browser, server, web, "supervisor")
+    sup.goto(f"{server}/app/reviews/{MINE}/{version}")  # type: ignore[attr-defined]
+    sup.wait_for_selector("#review-comment")  # type: ignore[attr-defined]
+    sup.fill("#review-comment", "请补充备份策略 <img src=x onerror=window.pwned=1>")  # type: ignore[attr-defined]
+    sup.click("#return")  # type: ignore[attr-defined]
+    until(sup, "location.pathname === '/app/reviews'")
+    sup.close()  # type: ignore[attr-defined]
+    review = {v["version"]: v["review"] for v in web.client("rst").get(f"/api/plans/{MINE}/versions").json()}
+    assert review[version]["status"] == "returned" and review[version]["by"] == "supervisor"
+
+    page = sign_in(browser, server, web, "rst")
+    page.goto(f"{server}/app/dept/versions")  # type: ignore[attr-defined]
+    until(
+        page,
+        "!!document.querySelector('#plan-versions') && document.querySelector('#plan-versions').innerText.includes('请补充备份策略')",
+    )
+    table = page.inner_text("#plan-versions")  # type: ignore[attr-defined]
+    assert "已退回" in table and "<img src=x onerror=window.pwned=1>" in table  # the words, as text
+    assert page.evaluate("window.pwned === undefined && !document.querySelector('#plan-versions img')")  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / "2b-department-sees-the-return.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
 
 
 def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
