@@ -35,7 +35,6 @@ from . import (
     api_systems,
     api_watch,
     discovery_page,
-    money_page,
     pages,
     spa_pages,
 )
@@ -153,7 +152,6 @@ def create_app(config: WebConfig) -> FastAPI:
         api_audit.pages,
         discovery_page.api,
         discovery_page.pages,
-        money_page.pages,
         spa_pages.api,
         spa_pages.pages,
         pages.router,

@@ -1,19 +1,19 @@
-"""The browser's pages: server-rendered Jinja2, Chinese first with English beside (or English alone after the
-switch), a little JavaScript for uploads, controls and Server-Sent Events. Pages read nothing the API would not
-give the same principal: they call the same permission checks."""
+"""The server's own pages: signing in, changing one's password (and the audit log's, in api_audit), server-rendered
+Jinja2, Chinese first with English beside (or English alone after the switch), no JavaScript. Everything else is
+the console (/app/, spa_pages); the old business pages' addresses lead there, behind the same permission checks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from ..app import ADMINISTRATORS, PENDING, ROLE_ZH, SignInThrottle, record_name
+from ..app import ADMINISTRATORS, ROLE_ZH, SignInThrottle
 from .deps import BEARER, check_csrf, context, csrf_token, resolve, said, signed_in, visible
 from .security import Principal
 from .sign_in import attempt, change_password, restart, source_of
@@ -167,13 +167,20 @@ async def home(request: Request) -> Response:
     principal = await _principal(request)
     if principal is None:
         return _login(request)
-    if principal.role == "department":
-        return RedirectResponse(f"/plans/{principal.department}", status_code=303)
     if principal.role == "auditor":
         return RedirectResponse("/audit", status_code=303)
     if principal.role in ADMINISTRATORS:
         return RedirectResponse("/account", status_code=303)
-    return RedirectResponse("/dashboard" if principal.role == "supervisor" else "/portfolio", status_code=303)
+    return RedirectResponse("/app/", status_code=303)  # the console picks the role's first page
+
+
+# The business pages are the console's now (/app/...). Their old addresses, in mail, notes and bookmarks, lead to
+# the console's page for whoever may see it: the same checks as before, so a stranger still goes to sign in and a
+# department asking for another's plan still gets 404.
+
+
+def _to(target: str) -> RedirectResponse:
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/plans/{department}", response_model=None)
@@ -182,19 +189,9 @@ async def plans_page(request: Request, department: str) -> Response:
     if isinstance(principal, RedirectResponse):
         return principal
     visible(principal, department)
-    ctx = context(request)
-    versions = ctx.accounts.versions(department)
-    return page(
-        request,
-        "plans.html",
-        principal,
-        department=department,
-        versions=versions,
-        latest=versions[-1] if versions else None,
-        reviews=ctx.reviews.of(department),
-        in_force=ctx.reviews.in_force(department),
-        pending=PENDING,
-    )
+    if principal.role == "department":
+        return _to("/app/dept/plan")
+    return _to(f"/app/dept/systems?{urlencode({'department': department})}")
 
 
 @router.get("/portfolio", response_model=None)
@@ -202,17 +199,15 @@ async def portfolio_page(request: Request) -> Response:
     principal = await _viewer(request, watchers_only=True)
     if isinstance(principal, RedirectResponse):
         return principal
-    view = request.app.state.portfolio.view()
-    departments = context(request).accounts.departments()
-    return page(request, "portfolio.html", principal, view=view, departments=departments)
+    return _to("/app/ops/waves" if principal.role == "ops" else "/app/progress")
 
 
 @router.get("/waves/{wave}", response_model=None)
-async def wave_page(request: Request, wave: str, check: bool = False) -> Response:
+async def wave_page(request: Request, wave: str) -> Response:
     principal = await _viewer(request, watchers_only=True)
     if isinstance(principal, RedirectResponse):
         return principal
-    return page(request, "wave.html", principal, wave=wave, check=check, record=record_name(wave, check))
+    return _to(f"/app/ops/waves/{quote(wave, safe='')}")
 
 
 @router.get("/dashboard", response_model=None)
@@ -220,7 +215,7 @@ async def dashboard_page(request: Request) -> Response:
     principal = await _viewer(request, watchers_only=True)
     if isinstance(principal, RedirectResponse):
         return principal
-    return page(request, "dashboard.html", principal)
+    return _to("/app/dashboard")
 
 
 @router.get("/reports", response_model=None)
@@ -228,11 +223,12 @@ async def reports_page(request: Request) -> Response:
     principal = await _viewer(request, watchers_only=True)
     if isinstance(principal, RedirectResponse):
         return principal
-    return page(
-        request,
-        "reports.html",
-        principal,
-        year=request.app.state.portfolio.view().as_of.year - 1,
-        departments=context(request).accounts.departments(),
-        reports=context(request).site.reports.kinds,
-    )
+    return _to("/app/reports")
+
+
+@router.get("/money", response_model=None)
+async def money_page(request: Request, month: str | None = None) -> Response:
+    principal = await _viewer(request, watchers_only=False)
+    if isinstance(principal, RedirectResponse):
+        return principal
+    return _to("/app/money" + (f"?{urlencode({'month': month})}" if month else ""))

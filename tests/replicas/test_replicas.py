@@ -124,7 +124,7 @@ def test_two_replicas_and_a_worker_on_one_postgresql_behave_as_one_service(
             with httpx.Client(base_url=replica, cookies=cookies, timeout=30) as c:
                 assert c.get("/api/me").json()["username"] == "wang"
         with httpx.Client(base_url=b, cookies=cookies, timeout=30) as c:
-            csrf = c.get("/portfolio").text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+            csrf = c.get("/app/").text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
             assert c.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
         with httpx.Client(base_url=a, cookies=cookies, timeout=30) as c:
             assert c.get("/api/me").status_code == 401

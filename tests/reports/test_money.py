@@ -468,8 +468,9 @@ def test_an_unreachable_prometheus_fails_with_exit_1(monkeypatch: pytest.MonkeyP
 def test_the_resources_page_shows_the_month_and_a_department_only_its_own(
     prometheus: str, province_settings: Any, tmp_path: Path
 ) -> None:
-    """`/money` over the same Prometheus: supervisors see every system's figures, each fee and the total to the
-    fen and the SLA per zone; a department sees its own lines only (filtered on the server) and no SLA."""
+    """The resources page's document (`GET /api/resources/month`, what the console's /app/money draws) over the
+    same Prometheus: supervisors get every system's figures, each fee and the total to the fen and the SLA per
+    zone; a department its own lines only (filtered on the server) and no SLA; the old /money leads there."""
     from orchestrator.reports import Prices, SlaTerms
     from tests.web.conftest import MINE, build
 
@@ -479,34 +480,40 @@ def test_the_resources_page_shows_the_month_and_a_department_only_its_own(
         config.prometheus = prometheus
         config.prices = Prices.model_validate(PRICES)
         config.sla_terms = SlaTerms.model_validate(TERMS)
-        page = web.client("supervisor").get(f"/money?month={mm.MONTH.label}")
-        assert page.status_code == 200, page.text
-        html = page.text
+        url = f"/api/resources/month?month={mm.MONTH.label}"
+        answered = web.client("supervisor").get(url)
+        assert answered.status_code == 200, answered.text
+        doc = answered.json()
+        assert doc["configured"] is True and doc["month"] == mm.MONTH.label
+        figures = {f"{r['department']}/{r['system']}": r for r in doc["utilization"]["systems"]}
+        fees = {f"{r['department']}/{r['system']}": r for r in doc["fees"]["systems"]}
         for s in KNOWN:
-            row = html.split(f'data-system="{s.key}"', 1)[1].split("</tr>", 1)[0]
-            assert f"<td>{round(expected_figures(s)['cpu_p95'], 3)}</td>" in row, s.key
-            fee = html.split(f'data-fee="{s.key}"', 1)[1].split("</tr>", 1)[0]
-            assert f"<td>{expected_fee(s)['amount']}</td>" in fee, s.key
-        assert "630000-ZZZ" not in html
+            assert figures[s.key]["cpu_p95"] == round(expected_figures(s)["cpu_p95"], 3), s.key
+            assert Decimal(fees[s.key]["amount"]) == expected_fee(s)["amount"], s.key
+        assert not any(k.startswith("630000-ZZZ/") for k in [*figures, *fees])
         total = sum((expected_fee(s)["amount"] for s in KNOWN), Decimal(0))
-        assert f'<td id="fees-total">{total}</td>' in html
-        assert 'data-zone="extranet"' in html and 'data-zone="internal"' in html
-        assert "青海省发展和改革委员会" in html and "北京时间" in html  # names beside codes; one time zone
+        assert Decimal(doc["fees"]["total"]) == total  # to the fen
+        assert {z["zone"] for z in doc["sla"]["zones"]} >= {"extranet", "internal"}
+        named = {d["department"]: d.get("name") for d in doc["fees"]["departments"]}
+        assert named["630000-FGW"] == "青海省发展和改革委员会"  # names beside codes
 
-        mine = web.client("rst").get(f"/money?month={mm.MONTH.label}").text
-        assert all(f'data-system="{s.key}"' in mine for s in KNOWN if s.department == MINE)
-        assert not any(f'data-system="{s.key}"' in mine for s in KNOWN if s.department != MINE)
-        assert "data-zone=" not in mine  # the vendor's SLA is the supervisors'
+        mine = web.client("rst").get(url).json()
+        own_keys = {f"{r['department']}/{r['system']}" for r in mine["utilization"]["systems"]}
+        assert own_keys == {s.key for s in KNOWN if s.department == MINE}  # filtered on the server
+        assert {f"{r['department']}/{r['system']}" for r in mine["fees"]["systems"]} == own_keys
+        assert mine["sla"] is None  # the vendor's SLA is the supervisors'
         own = sum((expected_fee(s)["amount"] for s in KNOWN if s.department == MINE), Decimal(0))
-        assert f'<td id="fees-total">{own}</td>' in mine
+        assert Decimal(mine["fees"]["total"]) == own
+        old = web.client("rst").get(f"/money?month={mm.MONTH.label}", follow_redirects=False)
+        assert old.status_code == 303 and old.headers["location"] == f"/app/money?month={mm.MONTH.label}"
 
-        bad = web.client("supervisor").get("/money?month=2026-13")
+        bad = web.client("supervisor").get("/api/resources/month?month=2026-13")
         assert (
             bad.status_code == 422
             and "不是有效月份" in bad.json()["zh"]
             and "not a month" in bad.json()["en"]
         )
-        assert web.client("sys").get("/money").status_code == 403  # an administrator reads no business data
+        assert web.client("sys").get(url).status_code == 403  # an administrator reads no business data
     finally:
         web.close()
 
@@ -569,9 +576,11 @@ def test_the_recommendation_approved_by_a_supervisor_changes_the_render_and_next
             f"/api/resources/requests/{kept.json()['id']}", json={"decision": "approve"}
         )
 
-        html = web.client("supervisor").get(f"/money?month={mm.MONTH.label}").text
-        row = html.split(f'data-system="{idle}"', 1)[1].split("</tr>", 1)[0]
-        assert "已批准保留" in row and "汛期应急备用" in row and "回收" not in row
+        month = web.client("supervisor").get(f"/api/resources/month?month={mm.MONTH.label}").json()
+        row = next(r for r in month["utilization"]["systems"] if f"{r['department']}/{r['system']}" == idle)
+        said = row["recommendation"]
+        assert said["action"] == "keep" and "已批准保留" in said["zh"] and "汛期应急备用" in said["zh"]
+        assert "回收" not in said["zh"] and idle in month["utilization"]["kept"]
 
         def whole_month(cpu: float, memory_gib: float, storage_gib: float) -> Decimal:
             return (
@@ -590,13 +599,12 @@ def test_the_recommendation_approved_by_a_supervisor_changes_the_render_and_next
                 held = (advice["cpu"], advice["memory_gib"], 0.0)
             ahead[s.key] = whole_month(*held)
         assert "630000-RST/pension-calc" not in ahead
-        for k, amount in ahead.items():
-            line = html.split(f'data-next="{k}"', 1)[1].split("</tr>", 1)[0]
-            assert f"<td>{amount}</td>" in line, k
-        assert f'<td id="next-total">{sum(ahead.values(), Decimal(0))}</td>' in html
+        nxt = month["fees"]["next_month"]
+        projected = {f"{r['department']}/{r['system']}": Decimal(r["amount"]) for r in nxt["systems"]}
+        assert {k: projected.get(k) for k in ahead} == ahead
+        assert Decimal(nxt["total"]) == sum(ahead.values(), Decimal(0))
         assert ahead[key] == Decimal("67.90") < whole_month(2, 4, 0)  # 0.5 × 120.50 + 0.5 × 15.30
 
-        assert f'href="/api/resources/fees.xlsx?month={mm.MONTH.label}"' in html
         book = web.client("rst").get(f"/api/resources/fees.xlsx?month={mm.MONTH.label}")
         assert book.status_code == 200 and book.headers["content-disposition"].endswith("fees-2026-04.xlsx")
         cells = list(

@@ -121,13 +121,13 @@ def test_every_route_family_answers_errors_in_one_shape_without_paths(served: Se
 
 def test_authenticated_answers_and_the_sign_in_page_are_not_stored(served: Served) -> None:
     web = httpx.Client(base_url=served.base, timeout=30)
-    for path in ("/api/me", "/api/waves", "/api/decisions", "/api/approvals", "/portfolio"):
+    for path in ("/api/me", "/api/waves", "/api/decisions", "/api/approvals", "/app/", "/account"):
         answer = web.get(path, headers=served.ops)
         assert answer.status_code == 200, path
         assert answer.headers.get("cache-control") == "no-store", path
     assert web.get("/login").headers.get("cache-control") == "no-store"
     assert web.get("/api/me").headers.get("cache-control") == "no-store"  # the refusal too
-    assert web.get("/static/app.js").headers.get("cache-control") != "no-store"  # the code may be cached
+    assert web.get("/static/app.css").headers.get("cache-control") != "no-store"  # the style may be cached
 
 
 def test_the_api_documents_load_nothing_from_outside(served: Served) -> None:

@@ -102,7 +102,7 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/progress"): (WATCH, False, {200}),
     ("GET", "/api/reports/annual.{fmt}"): (WATCH, False, {200}),
     ("GET", "/api/reports/evaluation.{fmt}"): (WATCH, False, {200}),
-    ("GET", "/reports"): (WATCH, False, {200}),
+    ("GET", "/reports"): (WATCH, False, {303}),  # the old pages lead into the console
     ("GET", "/login"): (PUBLIC, False, {200}),
     ("POST", "/login"): (PUBLIC, False, {422}),
     ("POST", "/logout"): (PUBLIC, False, {303}),
@@ -114,13 +114,13 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
         False,
         {303},
     ),  # a browser's form: without a browser session, sign in first
-    ("GET", "/plans/{department}"): (ALL, True, {200}),
+    ("GET", "/plans/{department}"): (ALL, True, {303}),
     ("GET", "/plans/{department}/observed"): (ALL, True, {303}),  # to the console's page
-    ("GET", "/portfolio"): (WATCH, False, {200}),
-    ("GET", "/waves/{wave}"): (WATCH, False, {200}),
-    ("GET", "/dashboard"): (WATCH, False, {200}),
+    ("GET", "/portfolio"): (WATCH, False, {303}),
+    ("GET", "/waves/{wave}"): (WATCH, False, {303}),
+    ("GET", "/dashboard"): (WATCH, False, {303}),
     ("GET", "/audit"): (AUDIT, False, {200}),
-    ("GET", "/money"): (ALL, False, {200}),
+    ("GET", "/money"): (ALL, False, {303}),
     ("GET", "/api/names"): (ALL, False, {200}),
     ("GET", "/app"): (ANYONE, False, {200}),  # the console's shell; what each role sees in it is the API's
     ("GET", "/app/{path:path}"): (ANYONE, False, {200}),
@@ -194,6 +194,30 @@ def test_the_matrix_holds_for_every_role_and_department(web: Web) -> None:
                         f"{method} {path} as {role} for {department}: {status}, wanted {sorted(want)}"
                     )
     assert failures == []
+
+
+def test_the_old_pages_lead_each_role_to_its_console_page_and_a_stranger_to_sign_in(web: Web) -> None:
+    def where(user: str | None, path: str) -> tuple[int, str]:
+        r = web.client(user).get(path, follow_redirects=False)
+        return r.status_code, r.headers.get("location", "")
+
+    assert where("rst", f"/plans/{MINE}") == (303, "/app/dept/plan")
+    assert where("rst", f"/plans/{OTHER}")[0] == 404  # another department's plan: not even seen
+    for watcher in ("ops", "supervisor"):
+        assert where(watcher, f"/plans/{OTHER}") == (303, f"/app/dept/systems?department={OTHER}")
+        assert where(watcher, "/waves/W01") == (303, "/app/ops/waves/W01")
+        assert where(watcher, "/dashboard") == (303, "/app/dashboard")
+        assert where(watcher, "/reports") == (303, "/app/reports")
+        assert where(watcher, "/money?month=2026-03") == (303, "/app/money?month=2026-03")
+    assert where("ops", "/portfolio") == (303, "/app/ops/waves")
+    assert where("supervisor", "/portfolio") == (303, "/app/progress")
+    assert where("rst", "/money") == (303, "/app/money")
+    assert where("rst", "/portfolio")[0] == 403
+    for role in ("ops", "supervisor", "rst"):
+        assert where(role, "/") == (303, "/app/")
+    assert where("aud", "/") == (303, "/audit") and where("sys", "/") == (303, "/account")
+    assert where(None, "/dashboard") == (303, "/login?next=/dashboard")
+    assert where(None, "/") == (303, "/login?next=/")
 
 
 def test_a_department_sees_only_itself(web: Web) -> None:

@@ -1,6 +1,10 @@
-"""End to end in headless Chromium (Debian's, driven by Playwright): a department corrects and submits its plan,
-ops runs a wave in check mode and watches it, a supervisor's dashboard changes when a watched service stops.
-Screenshots go to tests/web/screenshots/ (kept out of git)."""
+"""End to end in headless Chromium (Debian's, driven by Playwright), through the sign-in page into the console:
+ops sign in with a TOTP code and land on the waves board; a department's problem after cutover reaches ops, and
+switching the source off is asked through the typed-key dialog and waits for a second person; the supervisor's
+console dashboard moves when a service watched by a real Prometheus and blackbox stops. The module's fixtures
+(server, browser, until, sign_in, SHOTS) serve every console test. Screenshots go to tests/web/screenshots/ (kept
+out of git). The department's, supervisor's and ops' own journeys are in test_console_dept, test_console_supervisor
+and test_ops_console."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-import yaml
 
 from orchestrator.monitor import (
     Collector,
@@ -89,64 +92,6 @@ def sign_in(browser: object, base: str, web: Web, user: str, code: str | None = 
     return page
 
 
-def test_a_department_sees_its_errors_located_fixes_and_submits(
-    server: str, browser: object, web: Web
-) -> None:
-    page = sign_in(browser, server, web, "rst")
-    assert page.url.endswith(f"/plans/{MINE}")  # type: ignore[attr-defined]
-    good = (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8")
-    doc = yaml.safe_load(good)
-    doc["systems"][1]["usage"]["frequency"] = "sometimes"
-    page.fill("#plan-text", yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))  # type: ignore[attr-defined]
-    page.click("#check")  # type: ignore[attr-defined]
-    page.wait_for_selector("#problems")  # type: ignore[attr-defined]
-    text = page.inner_text("#problems")  # type: ignore[attr-defined]
-    assert "frequency" in text and "line" in text
-    page.screenshot(path=str(SHOTS / "1-department-errors.png"), full_page=True)  # type: ignore[attr-defined]
-    page.fill("#plan-text", good)  # type: ignore[attr-defined]
-    page.click("#submit")  # type: ignore[attr-defined]
-    page.wait_for_selector("#result .saved")  # type: ignore[attr-defined]
-    assert "计划有效" in page.inner_text("#result")  # type: ignore[attr-defined]
-    page.wait_for_selector("#assessment-table")  # type: ignore[attr-defined]
-    table = page.inner_text("#assessment-table")  # type: ignore[attr-defined]
-    assert "social-insurance" in table
-    # each decision in words a clerk can act on, not only rule ids: its reasons and what to fix
-    decisions = {d["system"]: d for d in web.client("rst").get(f"/api/decisions?department={MINE}").json()}
-    retired = next(d for d in decisions.values() if d["action"] == "retire")
-    for said in [*retired["reasons"], *retired["fixes"]]:
-        assert f"[{said['rule']}] {said['zh']}" in table and said["en"] in table, said
-    assert "清理 retire" in table and "P2, P7" not in table
-    page.screenshot(path=str(SHOTS / "2-department-submitted.png"), full_page=True)  # type: ignore[attr-defined]
-    page.close()  # type: ignore[attr-defined]
-
-
-def test_a_supervisor_returns_and_approves_on_the_department_page(
-    server: str, browser: object, web: Web
-) -> None:
-    submitted = web.client("rst").post(
-        f"/api/plans/{MINE}",
-        data={"content": (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8"), "filename": "p.yaml"},
-    )
-    version = submitted.json()["version"]
-    page = sign_in(browser, server, web, "supervisor")
-    page.goto(f"{server}/plans/{MINE}")  # type: ignore[attr-defined]
-    box = f'.review[data-version="{version}"]'
-    page.click(f"{box} .review-return")  # type: ignore[attr-defined]  # no comment: refused, said why
-    until(page, "document.querySelector('#result').textContent.includes('comment')")
-    page.fill(f"{box} .review-comment", "请补充备份策略 add the backup policy")  # type: ignore[attr-defined]
-    page.click(f"{box} .review-return")  # type: ignore[attr-defined]
-    page.wait_for_selector("text=请补充备份策略")  # type: ignore[attr-defined]
-    assert "已退回" in page.inner_text("#versions")  # type: ignore[attr-defined]
-    page.click(f'.review[data-version="{version}"] .review-approve')  # type: ignore[attr-defined]
-    # the page reloaded with it in force
-    page.wait_for_selector(f"tr.review-approved:has(td:text-is('v{version}'))")  # type: ignore[attr-defined]
-    row = page.inner_text("tr.review-approved")  # type: ignore[attr-defined]
-    assert f"v{version}" in row and "已通过 · 生效中" in row
-    page.screenshot(path=str(SHOTS / "2b-supervisor-approved.png"), full_page=True)  # type: ignore[attr-defined]
-    assert page.csp_violations == []  # type: ignore[attr-defined]
-    page.close()  # type: ignore[attr-defined]
-
-
 def test_ops_signs_in_with_a_totp_code_and_a_wrong_or_missing_code_is_refused(
     server: str, browser: object, web: Web
 ) -> None:
@@ -156,9 +101,10 @@ def test_ops_signs_in_with_a_totp_code_and_a_wrong_or_missing_code_is_refused(
         assert "动态口令" in page.inner_text("#login-error")  # type: ignore[attr-defined]
         page.close()  # type: ignore[attr-defined]
     page = sign_in(browser, server, web, "ops")  # the code the phone shows now
-    assert page.url.endswith("/portfolio")  # type: ignore[attr-defined]
-    assert "ops" in page.inner_text("#who")  # type: ignore[attr-defined]
-    page.click("#account")  # type: ignore[attr-defined]
+    until(page, "location.pathname === '/app/ops/waves'")  # into the console, on the role's first page
+    page.wait_for_selector("#who")  # type: ignore[attr-defined]
+    until(page, "document.querySelector('#who').innerText.includes('ops')")
+    page.click("#account")  # type: ignore[attr-defined]  # the password is the server's page still
     page.wait_for_selector("#change")  # type: ignore[attr-defined]
     page.screenshot(path=str(SHOTS / "0-ops-signed-in-with-totp.png"), full_page=True)  # type: ignore[attr-defined]
     assert page.csp_violations == []  # type: ignore[attr-defined]
@@ -169,51 +115,43 @@ SYSTEM = "accountant-mgmt"  # 630000-CZT's system in W01
 KEY = f"{OTHER}/{SYSTEM}"
 
 
-def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, browser: object, web: Web) -> None:
+def test_a_departments_problem_reaches_ops_and_switching_the_source_off_waits_for_a_second_person(
+    server: str, browser: object, web: Web
+) -> None:
     record_cut_over(web, KEY)  # W01's run recorded through cutover, the wave over
     web.app.state.ctx.store.set_wave("W01", "done", "ops")
-    page = sign_in(browser, server, web, "czt")
-    page.goto(f"{server}/plans/{OTHER}")  # type: ignore[attr-defined]
-    box = f'.acceptance[data-system="{SYSTEM}"]'
-    page.wait_for_selector(box)  # type: ignore[attr-defined]
-    assert "待验收" in page.inner_text("#assessment-table")  # type: ignore[attr-defined]
-    page.fill(f"{box} .acceptance-comment", "报表导出乱码 the export is garbled")  # type: ignore[attr-defined]
-    page.click(f"{box} .acceptance-problem")  # type: ignore[attr-defined]
-    page.wait_for_selector("p.raised")  # type: ignore[attr-defined]  # reloaded: raised, still to accept
+    czt = web.client("czt")
+    url = f"/api/systems/{OTHER}/{SYSTEM}"
+    assert (
+        czt.post(f"{url}/problem", json={"comment": "报表导出乱码 the export is garbled"}).status_code == 200
+    )
 
-    ops = sign_in(browser, server, web, "ops")  # ops see it on the wave's page, beside the rollback
-    ops.goto(f"{server}/waves/W01")  # type: ignore[attr-defined]
-    ops.wait_for_selector("#systems td.problem")  # type: ignore[attr-defined]
-    line = ops.inner_text(f'#systems tr:has-text("{KEY}")')  # type: ignore[attr-defined]
-    assert "the export is garbled (czt)" in line and "回退 roll back" in line
+    ops = sign_in(browser, server, web, "ops")  # ops see it on the console's dashboard, by whom
+    ops.goto(f"{server}/app/dashboard")  # type: ignore[attr-defined]
+    until(
+        ops,
+        "!!document.querySelector('#problems') && document.querySelector('#problems').innerText.includes('garbled')",
+    )
+    problems = ops.inner_text("#problems")  # type: ignore[attr-defined]
+    assert SYSTEM in problems and "czt" in problems
     ops.screenshot(path=str(SHOTS / "2d-ops-sees-the-problem.png"), full_page=True)  # type: ignore[attr-defined]
-    assert ops.csp_violations == []  # type: ignore[attr-defined]
-    ops.close()  # type: ignore[attr-defined]
 
-    page.wait_for_selector(box)  # type: ignore[attr-defined]
-    page.fill(f"{box} .acceptance-comment", "业务核对无误 checked")  # type: ignore[attr-defined]
-    page.click(f"{box} .acceptance-accept")  # type: ignore[attr-defined]
-    page.wait_for_selector(".state-accepted")  # type: ignore[attr-defined]  # reloaded: accepted
-    assert page.query_selector(box) is None  # type: ignore[attr-defined]
-    page.screenshot(path=str(SHOTS / "2c-department-accepted.png"), full_page=True)  # type: ignore[attr-defined]
-    assert page.csp_violations == []  # type: ignore[attr-defined]
-    page.close()  # type: ignore[attr-defined]
-    said = [a for a in web.app.state.ctx.store.audit_log(KEY) if a.action == "system.accept"]
-    assert [(a.actor, a.detail) for a in said] == [("czt", "业务核对无误 checked")]
-
-    # accepted: ops may ask to switch the source off, in a dialog that names the system and wants its key
-    ops = sign_in(browser, server, web, "ops")
-    ops.goto(f"{server}/waves/W01")  # type: ignore[attr-defined]
-    ops.click(f'#systems tr:has-text("{KEY}") button.decommission')  # type: ignore[attr-defined]
-    ops.wait_for_selector("#confirm-dialog[open]")  # type: ignore[attr-defined]
-    assert ops.inner_text("#confirm-system") == KEY  # type: ignore[attr-defined]
-    ops.fill("#confirm-key", f"{OTHER}/other-system")  # type: ignore[attr-defined]
-    assert ops.is_disabled("#confirm-ok")  # type: ignore[attr-defined]  # another key: nothing to send
-    ops.fill("#confirm-key", KEY)  # type: ignore[attr-defined]
-    ops.click("#confirm-ok")  # type: ignore[attr-defined]
-    until(ops, "document.querySelector('#control-result').textContent.includes('second person')")
-    row = ops.inner_text(f'#approvals tr:has-text("{KEY}")')  # type: ignore[attr-defined]
-    assert "decommission" in row and "pending" in row and "等待另一人" in row  # not the asker's to approve
+    assert czt.post(f"{url}/accept", json={"comment": "业务核对无误 checked"}).status_code == 200
+    # accepted: ops may ask to switch the source off, in the dialog that wants the system's key typed
+    ops.goto(f"{server}/app/ops/waves/W01")  # type: ignore[attr-defined]
+    row = f"#matrix tr[data-system='{KEY}']"
+    ops.wait_for_selector(f"{row} button.el-button--danger")  # type: ignore[attr-defined]
+    ops.click(f"{row} button.el-button--danger")  # type: ignore[attr-defined]  # decommission
+    ops.wait_for_selector("#type-to-confirm")  # type: ignore[attr-defined]
+    assert KEY in ops.inner_text(".el-dialog")  # type: ignore[attr-defined]  # it names the system
+    ops.fill("#type-to-confirm", f"{OTHER}/other-system")  # type: ignore[attr-defined]
+    assert ops.is_disabled(".el-dialog .el-button--danger")  # type: ignore[attr-defined]  # another key: nothing
+    ops.fill("#type-to-confirm", KEY)  # type: ignore[attr-defined]
+    ops.click(".el-dialog .el-button--danger")  # type: ignore[attr-defined]
+    until(
+        ops,
+        "!!document.querySelector('#wave-said') && document.querySelector('#wave-said').innerText.includes('等待第二人审批')",
+    )
     ops.screenshot(path=str(SHOTS / "2e-ops-asked-a-second-person.png"), full_page=True)  # type: ignore[attr-defined]
     assert ops.csp_violations == []  # type: ignore[attr-defined]
     ops.close()  # type: ignore[attr-defined]
@@ -222,18 +160,35 @@ def test_a_department_accepts_its_cut_over_system_on_its_page(server: str, brows
     assert web.app.state.runs.job("W01:decommission:" + KEY) is None  # asked only: nothing queued
 
 
-def test_ops_runs_a_wave_in_check_mode_and_watches_it(server: str, browser: object, web: Web) -> None:
-    page = sign_in(browser, server, web, "ops")
-    page.goto(server + "/waves/W01?check=true")  # type: ignore[attr-defined]
-    page.click("#run")  # type: ignore[attr-defined]
-    until(page, "document.querySelector('#log').textContent.length > 0")
-    page.screenshot(path=str(SHOTS / "3-ops-running.png"), full_page=True)  # type: ignore[attr-defined]
-    until(page, "document.querySelector('#wave-status').textContent.trim() === 'done'", 180)
-    rows = page.inner_text("#systems")  # type: ignore[attr-defined]
-    assert rows.count("done") >= 3 and "630000-FGW/energy-review" in rows
-    assert "runner_on_ok" in page.inner_text("#log")  # type: ignore[attr-defined]
-    page.screenshot(path=str(SHOTS / "4-ops-done.png"), full_page=True)  # type: ignore[attr-defined]
-    assert page.csp_violations == []  # type: ignore[attr-defined]  # the pages need nothing the CSP forbids
+def test_a_returned_version_reaches_the_department_with_the_supervisors_words_drawn_as_text(
+    server: str, browser: object, web: Web
+) -> None:
+    submitted = web.client("rst").post(
+        f"/api/plans/{MINE}",
+        data={"content": (EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8"), "filename": "p.yaml"},
+    )
+    version = submitted.json()["version"]
+    sup = sign_in(browser, server, web, "supervisor")
+    sup.goto(f"{server}/app/reviews/{MINE}/{version}")  # type: ignore[attr-defined]
+    sup.wait_for_selector("#review-comment")  # type: ignore[attr-defined]
+    sup.fill("#review-comment", "请补充备份策略 <img src=x onerror=window.pwned=1>")  # type: ignore[attr-defined]
+    sup.click("#return")  # type: ignore[attr-defined]
+    until(sup, "location.pathname === '/app/reviews'")
+    sup.close()  # type: ignore[attr-defined]
+    review = {v["version"]: v["review"] for v in web.client("rst").get(f"/api/plans/{MINE}/versions").json()}
+    assert review[version]["status"] == "returned" and review[version]["by"] == "supervisor"
+
+    page = sign_in(browser, server, web, "rst")
+    page.goto(f"{server}/app/dept/versions")  # type: ignore[attr-defined]
+    until(
+        page,
+        "!!document.querySelector('#plan-versions') && document.querySelector('#plan-versions').innerText.includes('请补充备份策略')",
+    )
+    table = page.inner_text("#plan-versions")  # type: ignore[attr-defined]
+    assert "已退回" in table and "<img src=x onerror=window.pwned=1>" in table  # the words, as text
+    assert page.evaluate("window.pwned === undefined && !document.querySelector('#plan-versions img')")  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / "2b-department-sees-the-return.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.csp_violations == []  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
 
 
@@ -263,20 +218,24 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
         assert lab.wait_until(lambda: lab.probed(prom.url)() == 1, 20, 0.3)
         first_ever = not monitor.store.cycles(1)
         page = sign_in(browser, server, web, "supervisor")
-        assert page.url.endswith("/dashboard")  # type: ignore[attr-defined]
-        # before any cycle: what needs no monitoring is there at once, by name
-        until(page, "document.querySelectorAll('#zombies tr').length > 1")
+        until(page, "location.pathname.startsWith('/app/')")  # into the console
+        page.goto(f"{server}/dashboard")  # type: ignore[attr-defined]  # the old address: the console's dashboard
+        until(page, "location.pathname === '/app/dashboard'")
+        # before any cycle: what needs no monitoring is there at once, by name, with its criteria
+        until(page, "document.querySelectorAll('#zombies tbody tr').length > 0")
         zombies = page.inner_text("#zombies")  # type: ignore[attr-defined]
-        assert "依据 criteria" in zombies and "Z" in zombies
+        assert "依据" in zombies and "[Z" in zombies
         if first_ever:
-            assert "尚无监控周期" in page.inner_text("#last-cycle")  # type: ignore[attr-defined]
+            assert "尚无监测数据" in page.inner_text("#last-cycle")  # type: ignore[attr-defined]
         page.screenshot(path=str(SHOTS / "5a-supervisor-before-first-cycle.png"), full_page=True)  # type: ignore[attr-defined]
         monitor.cycle()  # one cycle alone reports nothing yet: the state waits for the second to agree
-        until(page, "document.querySelector('#count-unknown').textContent === '1'")
+        until(page, "document.querySelector('#counts [data-state=unknown]').textContent.trim() === '1'")
         time.sleep(1)
         monitor.cycle()
-        until(page, "document.querySelector('#count-up').textContent === '1'")
-        assert "（Asia/Shanghai）" in page.inner_text("#last-cycle")  # type: ignore[attr-defined]
+        until(page, "document.querySelector('#counts [data-state=up]').textContent.trim() === '1'")
+        assert "最近一次监测" in page.inner_text("#last-cycle") and "北京时间" in page.inner_text(
+            "#last-cycle"
+        )  # type: ignore[attr-defined]
         page.screenshot(path=str(SHOTS / "5-supervisor-up.png"), full_page=True)  # type: ignore[attr-defined]
         app.stop()
         down = lambda: float(prom_query(prom.url, key)) == 0  # noqa: E731
@@ -284,10 +243,10 @@ def test_the_supervisor_dashboard_changes_when_a_watched_service_stops(
         for _ in range(2):
             monitor.cycle()
             time.sleep(1)
-        until(page, "document.querySelector('#count-down').textContent === '1'")
+        until(page, "document.querySelector('#counts [data-state=down]').textContent.trim() === '1'")
+        until(page, f"document.querySelector('#alerts').innerText.includes('{key}')")
         alerts = page.inner_text("#alerts")  # type: ignore[attr-defined]
-        assert key in alerts and "健康检查无法连接" in alerts and "中断 down" in alerts
-        assert key in page.inner_text("#systems-health")  # type: ignore[attr-defined]
+        assert key in alerts and "健康检查无法连接" in alerts and "故障" in alerts
         page.screenshot(path=str(SHOTS / "6-supervisor-down.png"), full_page=True)  # type: ignore[attr-defined]
         page.close()  # type: ignore[attr-defined]
     finally:

@@ -66,6 +66,11 @@ def csrf_of(page: str) -> str:
     return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
 
 
+def console_csrf(c: TestClient) -> str:
+    """The session's CSRF token as the console carries it (the shell's meta csrf-token)."""
+    return c.get("/app/").text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+
+
 def sign_in(app: Any, user: str, client: tuple[str, int] = ("198.18.0.10", 40000)) -> TestClient:
     c = TestClient(app, client=client, raise_server_exceptions=False)
     token = csrf_of(c.get("/login").text)
@@ -81,8 +86,7 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(site: tuple[Any, Acc
     browser = sign_in(app, "ops")
     saved = dict(browser.cookies)
     assert browser.get("/api/me").json()["username"] == "ops"
-    page = browser.get("/portfolio").text
-    r = browser.post("/logout", data={"csrf": csrf_of(page)}, follow_redirects=False)
+    r = browser.post("/logout", data={"csrf": console_csrf(browser)}, follow_redirects=False)
     assert r.status_code == 303
     thief = TestClient(app, cookies=saved, raise_server_exceptions=False)
     assert thief.get("/api/me").status_code == 401
@@ -243,7 +247,7 @@ def test_a_plan_for_another_department_is_refused_even_with_other_errors(site: t
     app, accounts = site
     accounts.add_department("630000-CZT", "省财政厅", "test")
     ops = sign_in(app, "ops")
-    ops.headers["X-CSRF-Token"] = csrf_of(ops.get("/portfolio").text)
+    ops.headers["X-CSRF-Token"] = console_csrf(ops)
     for broken in (False, True):
         r = ops.post(
             "/api/plans/630000-RST", data={"content": _plan("630000-CZT", broken), "filename": "p.yaml"}
@@ -255,7 +259,7 @@ def test_a_plan_for_another_department_is_refused_even_with_other_errors(site: t
 def test_departments_exist_only_when_created(site: tuple[Any, Accounts]) -> None:
     app, accounts = site
     ops = sign_in(app, "ops")
-    ops.headers["X-CSRF-Token"] = csrf_of(ops.get("/portfolio").text)
+    ops.headers["X-CSRF-Token"] = console_csrf(ops)
     r = ops.post("/api/plans/999999-NOPE", data={"content": _plan("999999-NOPE"), "filename": "p.yaml"})
     assert r.status_code == 404 and accounts.versions("999999-NOPE") == []
     assert "999999-NOPE" not in ops.get("/api/departments").json()
@@ -271,7 +275,7 @@ def test_a_department_has_a_daily_quota_of_versions(tmp_path: Path) -> None:
     accounts.add_user("rst", "department", "630000-RST", hash_password(PASSWORD), "test")
     config = WebConfig(engine=engine, tree=tmp_path, secret="k" * 40, executor=_executor, versions_per_day=3)
     c = sign_in(create_app(config), "rst")  # a department: no second factor unless the site asks
-    c.headers["X-CSRF-Token"] = csrf_of(c.get("/plans/630000-RST").text)
+    c.headers["X-CSRF-Token"] = console_csrf(c)
     statuses = [
         c.post(
             "/api/plans/630000-RST", files={"file": ("p.yaml", io.BytesIO(_plan("630000-RST").encode()))}
@@ -291,7 +295,7 @@ def test_a_workbook_with_a_doctype_is_a_located_error_on_the_web_too(site: tuple
     app, accounts = site
     accounts.add_department("630000-FGW", "省发展改革委", "test")
     ops = sign_in(app, "ops")
-    ops.headers["X-CSRF-Token"] = csrf_of(ops.get("/portfolio").text)
+    ops.headers["X-CSRF-Token"] = console_csrf(ops)
     raw = _with_doctype(_fgw_with(lambda wb: None))
     r = ops.post("/api/plans/630000-FGW/validate", files={"file": ("fgw.xlsx", io.BytesIO(raw))})
     assert r.status_code == 200, r.text  # answered, not a 500

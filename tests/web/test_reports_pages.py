@@ -1,5 +1,5 @@
-"""The supervisors' report pages (the same documents as `govmig report`, for supervisors and ops only) and the
-health API they and the dashboards poll: narrowed, paged, and not sent again while nothing changed."""
+"""The supervisors' reports (the same documents as `govmig report`, for supervisors and ops only; the console's
+page at /app/reports, where the old /reports leads) and the health API they and the dashboards poll: narrowed, paged, and not sent again while nothing changed."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def test_supervisors_get_every_report_in_every_format(web: Web) -> None:
     assert c.get("/api/reports/annual.doc").status_code == 422
     assert c.get("/api/reports/annual.html?year=1800").status_code == 422
     assert web.client("rst").get("/api/reports/annual.html").status_code == 403
-    assert "/api/reports/annual.pdf" in web.login("supervisor").get("/reports").text
+    old = web.login("supervisor").get("/reports", follow_redirects=False)  # the page is the console's now
+    assert old.status_code == 303 and old.headers["location"] == "/app/reports"
 
 
 def _cycle(web: Web, at: datetime, systems: int, down_every: int) -> None:
