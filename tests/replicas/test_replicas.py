@@ -132,6 +132,10 @@ def test_two_replicas_and_a_worker_on_one_postgresql_behave_as_one_service(
         # a wave asked for through replica A, which is then killed: the worker finishes it; B reports it
         auth = {"Authorization": f"Bearer {token}"}
         stack.enter_context(govmig_worker(shared_db, tmp_path, "--hold", "0"))
+        refused = httpx.post(a + "/api/waves/W01/run", headers=auth, timeout=30)
+        assert refused.status_code == 409 and "preflight" in refused.json()["en"]  # the night's gate
+        checked = httpx.post(a + "/api/waves/W01/preflight", headers=auth, timeout=300)  # as the console asks
+        assert checked.status_code == 200 and checked.json()["ready"] is True, checked.text
         asked = httpx.post(a + "/api/waves/W01/run", headers=auth, timeout=30)
         assert asked.status_code == 200, asked.text
         os.killpg(SERVING[a].pid, signal.SIGKILL)
