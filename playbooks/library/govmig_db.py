@@ -23,6 +23,9 @@ picks up where the last attempt stopped; every wait is bounded by `timeout`.
   unquiesce source     the source writable again, nothing else (a database a cloud operator moves)
   standby   source     a physical standby the cloud's operator keeps (a CloudNativePG replica cluster, streaming
                        as `standby_user`) has flushed the source's last WAL position: the gate before promotion
+  prereq    source     read only: every replication prerequisite the source lacks (PostgreSQL wal_level=logical,
+                       no large objects; MySQL/MariaDB log_bin on, binlog_format=ROW, a server_id of its own),
+                       all named in one failure (preflight runs it days before the night, outside check mode)
   check     target     check mode: what can be checked without changing anything, and what cannot
 """
 
@@ -34,7 +37,7 @@ import re
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -166,21 +169,101 @@ def _q(*parts: str) -> str:
     return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
 
 
-def _pg_prepare(p: dict[str, Any], timeout: float) -> dict[str, Any]:
-    src, tgt, name = p["source"], p["target"], _slot(p)
-    with _pg(src) as s:
-        level = _rows(s, "SHOW wal_level")[0][0]
-        if level != "logical":
-            raise Fail(
+Problem = Tuple[str, str]
+"""A prerequisite the source lacks, in Chinese and English."""
+
+
+def _pg_problems(s: Any) -> list[Problem]:
+    """Every prerequisite of logical replication the source lacks (it only reads)."""
+    problems: list[Problem] = []
+    level = _rows(s, "SHOW wal_level")[0][0]
+    if level != "logical":
+        problems.append(
+            (
                 f"源库 wal_level 为 {level}，逻辑复制需要 logical",
                 f"the source's wal_level is {level}; logical replication needs 'logical'",
             )
-        if _rows(s, "SELECT count(*) FROM pg_largeobject_metadata")[0][0]:
-            raise Fail(
+        )
+    if _rows(s, "SELECT count(*) FROM pg_largeobject_metadata")[0][0]:
+        problems.append(
+            (
                 "源库有大对象（large objects），逻辑复制不复制它们：请改为 bytea 或在窗口内用 pg_dump 迁移",
                 "the source has large objects, which logical replication does not copy: move them to bytea, or "
                 "carry them with pg_dump in the window",
             )
+        )
+    return problems
+
+
+def _my_problems(s: Any, target_server_id: int | None) -> list[Problem]:
+    """Every prerequisite of a binlog replica the source lacks (it only reads): the binary log on, in ROW
+    format, and a server id of its own (not 0, not the target's)."""
+    problems: list[Problem] = []
+    log_bin, binlog_format, server_id = _rows(s, "SELECT @@log_bin, @@binlog_format, @@server_id")[0]
+    if not int(log_bin or 0):
+        problems.append(
+            (
+                "源库未开启二进制日志（log_bin），无法建立副本",
+                "the source's binary log is off (log_bin): no replica can follow it",
+            )
+        )
+    if str(binlog_format).upper() != "ROW":
+        problems.append(
+            (
+                f"源库 binlog_format 为 {binlog_format}，副本需要 ROW",
+                f"the source's binlog_format is {binlog_format}; the replica needs ROW",
+            )
+        )
+    if not int(server_id or 0):
+        problems.append(
+            (
+                "源库 server_id 为 0，副本不能连接它",
+                "the source's server_id is 0: no replica may connect to it",
+            )
+        )
+    elif target_server_id is not None and int(server_id) == int(target_server_id):
+        problems.append(
+            (
+                f"源库与目标库的 server_id 相同（{server_id}），每台服务器需要各自的 server_id",
+                f"the source and the target share server_id {server_id}: each server needs its own",
+            )
+        )
+    return problems
+
+
+def _my_server_id(side: dict[str, Any]) -> int:
+    with _my(side, db=False) as t:
+        return int(_rows(t, "SELECT @@server_id")[0][0])
+
+
+def prereq(p: dict[str, Any]) -> dict[str, Any]:
+    """Every replication prerequisite the source lacks, read only (preflight asks days before the night); any
+    found fails the task with all of them."""
+    src = p["source"]
+    if p["engine"] in PG:
+        with _pg(src) as s:
+            problems = _pg_problems(s)
+    else:
+        target_id = None
+        if p.get("target"):
+            try:  # the target may not answer yet days before the night: its server id is then checked at presync
+                target_id = _my_server_id(p["target"])
+            except Exception:
+                target_id = None
+        with _my(src, db=False) as s:
+            problems = _my_problems(s, target_id)
+    found = [{"zh": zh, "en": en} for zh, en in problems]
+    if problems:
+        raise Fail("；".join(zh for zh, _ in problems), "; ".join(en for _, en in problems), problems=found)
+    return {"problems": found, "changed": False}
+
+
+def _pg_prepare(p: dict[str, Any], timeout: float) -> dict[str, Any]:
+    src, tgt, name = p["source"], p["target"], _slot(p)
+    with _pg(src) as s:
+        problems = _pg_problems(s)
+        if problems:
+            raise Fail(*problems[0])
         no_key = [
             (n, t)
             for n, t in _rows(
@@ -515,6 +598,13 @@ def _my_prepare(p: dict[str, Any], timeout: float) -> dict[str, Any]:
     src, tgt = p["source"], p["target"]
     if src["dbname"] != tgt["dbname"]:
         raise Fail("源库和目标库名称不同", "source and target database names differ")
+    try:  # over a cut link the replica below is tried again until the deadline: the check goes with it
+        with _my(src, db=False) as s:
+            problems = _my_problems(s, _my_server_id(tgt))
+    except Exception:
+        problems = []
+    if problems:
+        raise Fail(*problems[0])
 
     def replicate() -> Any:
         with _my(tgt, db=False) as t:
@@ -750,6 +840,8 @@ def run(p: dict[str, Any]) -> dict[str, Any]:  # noqa: PLR0912 (a dispatcher: on
         raise Fail(f"本模块不迁移 {engine}", f"this module does not move {engine}")
     if op == "backup":
         return backup(p)
+    if op == "prereq":
+        return prereq(p)
     if op == "prepare":
         return _pg_prepare(p, timeout) if pg else _my_prepare(p, timeout)
     if op == "quiesce":
