@@ -255,9 +255,9 @@ def wall_and_progress(pages: list[Any], server: str, browser: Any, web: Web, bef
     page.goto(server + "/app/progress")
     drawn(page, "#progress-table .el-table__body")
     row = page.evaluate(
-        "() => [...document.querySelectorAll('#progress-table .el-table__body tr')]"
+        "() => Array.from([...document.querySelectorAll('#progress-table .el-table__body tr')]"
         f".find(r => r.innerText.includes('{OTHER}'))"
-        ".querySelectorAll('td').values().map(td => td.innerText.trim()).toArray()"
+        ".querySelectorAll('td')).map(td => td.innerText.trim())"
     )
     figures = [str(mine["to_migrate"]), str(mine["cut_over"]), str(mine["accepted"]), pct(mine["rate"])]
     assert row[1:5] == figures, row  # to migrate, cut over, accepted, 迁移上云率: as the API reads them
