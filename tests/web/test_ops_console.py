@@ -19,6 +19,7 @@ from orchestrator.app import Worker
 from orchestrator.contracts import ManualTask, WaveTasks
 from orchestrator.contracts import tree as layout
 from orchestrator.policy import PolicySettings
+from tests.execute.harness import preflighted
 from tests.render.conftest import Rendered
 from tests.web.conftest import Web, build
 from tests.web.console import axe, drawn, shots
@@ -37,6 +38,7 @@ def web(rendered: Rendered, province_settings: PolicySettings) -> Iterator[Web]:
         systems={HELD: [ManualTask(id=TASK, zh="调低域名 TTL", en="Lower the DNS TTL", before="final_sync")]},
     )
     (w.root / "render" / layout.tasks("W01")).write_text(tasks.model_dump_json(), encoding="utf-8")
+    preflighted(w.root / "render", f"sqlite:///{w.root / 'govmig.db'}")  # a real run needs a ready one
     yield w
     w.close()
 
@@ -51,6 +53,7 @@ def cells(page: Any, step: str) -> dict[str, str]:
 
 
 def no_findings(page: Any, name: str) -> None:
+    page.wait_for_timeout(500)  # the tags' zoom-in transitions over: axe judges the page as it rests
     found = axe(page)
     assert found == [], (name, found)
     shots(page, name)
