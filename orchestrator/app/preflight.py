@@ -63,6 +63,7 @@ def run_preflight(
 ) -> Preflight:
     """Checks the wave, records the result (audited) and returns it. The hosts are asked only when the tree is
     sound: a changed playbook is not run even in check mode."""
+    tree = tree.resolve()  # the runner works in a folder of its own: a relative tree would not be found there
     findings = check_tree(tree, wave)
     findings += _store_findings(store, wave)
     if not any(f.check in ("tree", "tree_changed") for f in findings):
