@@ -23,9 +23,9 @@ from orchestrator.store import Preflights, Store, open_store
 from tests.execute.harness import site
 
 
-def _govmig(*args: str) -> subprocess.CompletedProcess[str]:
+def _govmig(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "orchestrator", *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "orchestrator", *args], capture_output=True, text=True, timeout=300, cwd=cwd
     )
 
 
@@ -98,10 +98,14 @@ def test_preflight_names_what_would_fail_the_night_and_changes_nothing(tmp_path:
     assert [(f["system"], f["check"]) for f in said["findings"]] == [(None, "tree_changed")]
     assert "render again" in said["findings"][0]["en"]
 
-    # rendered again (the index agrees): ready
+    # rendered again (the index agrees): ready; asked with the tree relative to where ops stand, as the demo does
     _index_wave_files(where.tree)
-    code, said = _preflight(where.tree, db)
-    assert (code, said["ready"], said["findings"]) == (0, True, [])
+    done = _govmig(
+        "preflight", "W01", "--tree", str(where.tree.relative_to(tmp_path)), "--db", db, "--format", "json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    code, said = done.returncode, json.loads(done.stdout)
+    assert (code, said["ready"], said["findings"]) == (0, True, []), done.stderr
 
     store = Store(open_store(db))
     recorded = Preflights(store.engine).latest("W01", str(where.tree.resolve()))
