@@ -21,6 +21,10 @@ def axe(page: Any, impacts: tuple[str, ...] = ("critical", "serious")) -> list[d
         page.evaluate("() => {\n" + AXE.read_text(encoding="utf-8") + "\n; window.axe = axe; }")
     found: list[dict[str, Any]] = page.evaluate(
         """async () => {
+          // a tag zooming in or a message fading in is half its contrast: judge the page once it rests
+          const moving = document.getAnimations().filter(a => a.effect && a.effect.getTiming().iterations !== Infinity);
+          await Promise.race([Promise.allSettled(moving.map(a => a.finished)),
+                              new Promise(done => setTimeout(done, 5000))]);
           const r = await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
           return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,

@@ -78,7 +78,9 @@ def until(page: object, expression: str, timeout: float = 30) -> None:
 def sign_in(browser: object, base: str, web: Web, user: str, code: str | None = None) -> object:
     """Signs in through the form: user name, password and, for the roles that need it, the TOTP code the user's
     authenticator app shows (`code` to type another)."""
-    page = browser.new_page(locale="zh-CN", viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page = browser.new_page(  # type: ignore[attr-defined]
+        locale="zh-CN", viewport={"width": 1400, "height": 1000}, reduced_motion="reduce"
+    )
     page.set_default_timeout(30_000)
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
