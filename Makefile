@@ -39,7 +39,7 @@ test: install frontend
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --config-file playbooks/mypy.ini
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=30
 
 ## lint: the static gates alone; playbooks/ (the modules that run on the hosts, the plugins ansible-playbook loads)
 ## is held to the hosts' Python by playbooks/ruff.toml and playbooks/mypy.ini
