@@ -4,9 +4,16 @@ have drawn its view."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import yaml
+
+from orchestrator.app import build_template
+from orchestrator.plan import MigrationPlan
+from tests.conftest import EXAMPLES
 from tests.web.test_browser import SHOTS, until
 
 AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -54,3 +61,24 @@ def shots(page: Any, name: str) -> list[Path]:
         page.screenshot(path=str(path), full_page=True)
         taken.append(path)
     return taken
+
+
+def clean(page: Any, name: str | None = None) -> None:
+    """axe-core finds nothing critical or serious on the page at rest (nothing hovered, no animation running);
+    then, given a name, its screenshots."""
+    page.mouse.move(0, 0)
+    found = axe(page)
+    assert found == [], (name, "\n".join(f"{v['id']} {v['impact']} {v['nodes']}" for v in found))
+    if name:
+        shots(page, name)
+
+
+def workbook_with_an_error(path: Path, department: str) -> Path:
+    """The department's plan in the Excel template, its first system's MLPS level typed as words."""
+    doc = yaml.safe_load((EXAMPLES / f"{department}.yaml").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(MigrationPlan.model_validate(doc))))
+    systems = wb["系统 Systems"]
+    keys = [c.value for c in systems[2]]
+    systems.cell(row=4, column=keys.index("security.mlps_level") + 1).value = "五级"
+    wb.save(path)
+    return path

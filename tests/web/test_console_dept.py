@@ -7,24 +7,19 @@ and each is photographed at 1280 and 1920 px."""
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import openpyxl
 import pytest
 import yaml
 
-from orchestrator.app import build_template
-from orchestrator.plan import MigrationPlan
 from orchestrator.policy import PolicySettings
 from orchestrator.store import HealthStore
 from orchestrator.store.health import StateRow
-from tests.conftest import EXAMPLES
 from tests.web.conftest import MINE, Web, build, record_cut_over
-from tests.web.console import axe, drawn, shots
+from tests.web.console import clean, drawn, shots, workbook_with_an_error
 from tests.web.test_browser import CHROMIUM, browser, server, sign_in, until  # noqa: F401
 
 pytestmark = pytest.mark.skipif(
@@ -40,25 +35,8 @@ def web(province_settings: PolicySettings) -> Iterator[Web]:
     w.close()
 
 
-def workbook_with_an_error(path: Any) -> Any:
-    """The department's plan in the Excel template, its first system's MLPS level typed as words."""
-    doc = yaml.safe_load((EXAMPLES / f"{MINE}.yaml").read_text(encoding="utf-8"))
-    wb = openpyxl.load_workbook(io.BytesIO(build_template(MigrationPlan.model_validate(doc))))
-    systems = wb["系统 Systems"]
-    keys = [c.value for c in systems[2]]
-    systems.cell(row=4, column=keys.index("security.mlps_level") + 1).value = "五级"
-    wb.save(path)
-    return path
-
-
 def versions(web: Web) -> list[dict[str, Any]]:
     return list(web.client("rst").get(f"/api/plans/{MINE}/versions").json())
-
-
-def no_serious(page: Any) -> None:
-    page.mouse.move(0, 0)  # nothing hovered: axe judges the page as it rests
-    found = axe(page)
-    assert found == [], "\n".join(f"{v['id']} {v['impact']} {v['nodes']}" for v in found)
 
 
 def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a_system(
@@ -72,14 +50,16 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     drawn(page, "#plan-form")
     until(page, "document.querySelector('#plan-start') !== null")
     page.click("#plan-tabs .el-tabs__item:has-text('Excel')")
-    page.set_input_files("#plan-excel input[type=file]", str(workbook_with_an_error(tmp_path / "计划.xlsx")))
+    page.set_input_files(
+        "#plan-excel input[type=file]", str(workbook_with_an_error(tmp_path / "计划.xlsx", MINE))
+    )
     page.click("#plan-check")
     until(page, "!!document.querySelector('#plan-problems') && document.querySelector('#plan-verdict')")
     problems = page.inner_text("#plan-problems")
     assert "工作表「系统 Systems」第 4 行 R 列" in problems and "五级" in problems
     assert "must be a whole number" in problems  # English beside the Chinese
     assert versions(web) == before  # checking stores nothing
-    no_serious(page)
+    clean(page)
     shots(page, "dept-plan-excel-error")
 
     # the YAML tab: an error listed at its line and column, the line marked beside the text (nothing stored)
@@ -96,7 +76,7 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     )
     assert "must be at most 5, not 9" in page.inner_text("#plan-problems")
     assert page.locator(".gutter .bad").first.inner_text().strip() == str(line)
-    no_serious(page)
+    clean(page)
     shots(page, "dept-plan-yaml")
     page.click("#plan-tabs .el-tabs__item:has-text('Excel')")
     page.click("#plan-check")  # the workbook again: its content back in the form
@@ -115,7 +95,7 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     assert "五级" in page.input_value(field)
     assert "等保级别" in item.inner_text() and "whole number" in item.inner_text()
     assert "is-error" in (item.get_attribute("class") or "")
-    no_serious(page)
+    clean(page)
     shots(page, "dept-plan-form-pinned")
     page.fill(field, "3")
     page.fill("#f-systems-0-usage-users", "6000")  # and one more change, for the versions' diff
@@ -150,7 +130,7 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     assert changed.count() >= 1 and "users: 6000" in changed.first.inner_text()
     assert "users: 5000" in changed.first.inner_text()  # both sides of the changed line, side by side
     assert "两个版本的评估决定没有不同" in page.inner_text("#no-changes")  # users change no decision
-    no_serious(page)
+    clean(page)
     shots(page, "dept-versions")
 
     # my systems: after cutover, a problem (the dialog asks for words), then acceptance
@@ -171,16 +151,16 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
         "document.querySelector('#my-systems').innerText.includes('Cut over')",
     )
     assert "Degraded" in page.inner_text("#my-systems") and "Lifecycle" in page.inner_text("#my-systems")
-    no_serious(page)
+    clean(page)
     shots(page, "dept-systems-en")
     page.click("#lang")
     until(page, "document.querySelector('#my-systems').innerText.includes('生命周期')")
-    no_serious(page)
+    clean(page)
     shots(page, "dept-systems")
     page.click("#problem-salary-mgmt")
     page.click("#dept-send")
     until(page, "document.querySelector('.el-dialog').innerText.includes('请写明问题')")
-    no_serious(page)
+    clean(page)
     page.fill("#dept-comment", "工资发放报表缺少十月数据")
     page.click("#dept-send")
     until(page, "document.querySelector('#my-systems').innerText.includes('工资发放报表缺少十月数据')")
@@ -202,11 +182,11 @@ def test_a_supervisor_opens_a_departments_pages_by_its_code_and_cannot_accept_fo
     until(page, "document.querySelector('#my-systems').innerText.includes('机关事业单位工资管理系统')")
     assert page.query_selector("[id^=accept-]") is None  # acceptance is the department's own word
     assert page.query_selector("#dept-picker") is not None
-    no_serious(page)
+    clean(page)
     page.goto(server + f"/app/dept/versions?department={MINE}")
     drawn(page, "#plan-versions")
     until(page, "document.querySelector('#plan-versions').innerText.includes('seed')")
-    no_serious(page)
+    clean(page)
     shots(page, "dept-versions-supervisor")
     page.goto(server + "/app/dept/plan")  # the editor is for those who submit
     until(page, "location.pathname.endsWith('/forbidden')")

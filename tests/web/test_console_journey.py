@@ -8,18 +8,13 @@ nothing critical or serious on any page visited, and each step is photographed a
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import openpyxl
 import pytest
 import yaml
 
-from orchestrator.app import build_template
-from orchestrator.plan import MigrationPlan
-from tests.conftest import EXAMPLES
 from tests.web.conftest import OTHER, Web
-from tests.web.console import axe, drawn, shots
+from tests.web.console import clean, drawn, workbook_with_an_error
 from tests.web.test_browser import CHROMIUM, SHOTS, browser, server, sign_in, until  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
@@ -35,26 +30,6 @@ W01_TAG = (
 def pct(rate: float | None) -> str:
     """A rate as the console prints it."""
     return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def clean(page: Any, name: str) -> None:
-    """axe-core: nothing critical or serious on the page at rest; then its screenshots."""
-    page.mouse.move(0, 0)
-    page.wait_for_timeout(500)  # transitions over (a collapse folding is aria-hidden while still drawn)
-    found = axe(page)
-    assert found == [], (name, "\n".join(f"{v['id']} {v['impact']} {v['nodes']}" for v in found))
-    shots(page, f"journey-{name}")
-
-
-def workbook_with_an_error(path: Any) -> Any:
-    """The department's plan in the Excel template, its first system's MLPS level typed as words."""
-    doc = yaml.safe_load((EXAMPLES / f"{OTHER}.yaml").read_text(encoding="utf-8"))
-    wb = openpyxl.load_workbook(io.BytesIO(build_template(MigrationPlan.model_validate(doc))))
-    systems = wb["系统 Systems"]
-    keys = [c.value for c in systems[2]]
-    systems.cell(row=4, column=keys.index("security.mlps_level") + 1).value = "五级"
-    wb.save(path)
-    return path
 
 
 def versions(web: Web) -> list[dict[str, Any]]:
@@ -101,7 +76,9 @@ def clerk(pages: list[Any], server: str, browser: Any, web: Web, tmp_path: Any) 
     drawn(page, "#plan-form")
     until(page, "document.querySelector('#plan-start') !== null")
     page.click("#plan-tabs .el-tabs__item:has-text('Excel')")
-    page.set_input_files("#plan-excel input[type=file]", str(workbook_with_an_error(tmp_path / "计划.xlsx")))
+    page.set_input_files(
+        "#plan-excel input[type=file]", str(workbook_with_an_error(tmp_path / "计划.xlsx", OTHER))
+    )
     page.click("#plan-check")
     until(page, "!!document.querySelector('#plan-problems') && document.querySelector('#plan-verdict')")
     problems = page.inner_text("#plan-problems")

@@ -15,7 +15,7 @@ import pytest
 from orchestrator.store import HealthStore, StateRow
 from tests.conftest import EXAMPLES
 from tests.web.conftest import MINE, OTHER, Web
-from tests.web.console import axe, drawn, shots
+from tests.web.console import clean, drawn, shots
 from tests.web.test_browser import CHROMIUM, browser, server, sign_in, until  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
@@ -49,12 +49,6 @@ def _cycle(web: Web, at: datetime, down: int, degraded: int = 0) -> None:
     HealthStore(web.app.state.ctx.config.engine).record_cycle(at, 0.1, 10, True, rows, [], [])
 
 
-def _clean(page: object, name: str) -> None:
-    found = axe(page)
-    assert found == [], found
-    shots(page, name)
-
-
 def test_a_supervisor_finds_a_version_reads_what_it_changes_and_approves(
     server: str, browser: object, web: Web
 ) -> None:
@@ -70,7 +64,7 @@ def test_a_supervisor_finds_a_version_reads_what_it_changes_and_approves(
     drawn(page, "#review-queue .el-table__body")
     row = page.inner_text("#review-queue .el-table__body")  # type: ignore[attr-defined]
     assert "青海省人力资源和社会保障厅" in row and MINE in row and "rst" in row and "通过" in row
-    _clean(page, "sup-queue")
+    clean(page, "sup-queue")
     page.click(f"a.open-review[href='/app/reviews/{MINE}/{version}']")  # type: ignore[attr-defined]
     drawn(page, "#changes")
     until(page, "!!document.querySelector('#changes-table') && !!document.querySelector('#diff')")
@@ -81,7 +75,7 @@ def test_a_supervisor_finds_a_version_reads_what_it_changes_and_approves(
     # the decision sits at the top: the approve button is in the first screen, above the changes
     top = page.evaluate("document.querySelector('#approve').getBoundingClientRect().top")  # type: ignore[attr-defined]
     assert top < page.evaluate("document.querySelector('#changes').getBoundingClientRect().top") and top < 400  # type: ignore[attr-defined]
-    _clean(page, "sup-review")
+    clean(page, "sup-review")
     page.click("#return")  # type: ignore[attr-defined]
     until(page, "!!document.querySelector('#comment-error')")  # a return needs a comment: said, nothing sent
     page.fill("#review-comment", "同意，按新密级迁移 approved")  # type: ignore[attr-defined]
@@ -110,7 +104,7 @@ def test_the_wall_screen_shows_live_states_and_moves_after_a_new_cycle(
     assert page.inner_text("#wall-degraded") == "2" and page.inner_text("#wall-up") == "19"  # type: ignore[attr-defined]
     assert "社会保险" not in page.inner_text("#wall-alert-list")  # type: ignore[attr-defined]
     assert "青海省人力资源和社会保障厅" in page.inner_text("#wall-alert-list")  # type: ignore[attr-defined]
-    _clean(page, "sup-wall")
+    clean(page, "sup-wall")
     _cycle(web, at + timedelta(seconds=30), down=0)  # the next cycle: everything up again, nothing clicked
     until(page, "document.querySelector('#wall-down').innerText === '0'", timeout=20)
     until(page, "!!document.querySelector('#wall-no-alerts')")
@@ -133,11 +127,11 @@ def test_the_dashboard_progress_approvals_and_reports_pages(server: str, browser
         "#alerts"
     )  # type: ignore[attr-defined]
     assert page.query_selector("#live[aria-live=polite]") is not None  # type: ignore[attr-defined]
-    _clean(page, "sup-dashboard")
+    clean(page, "sup-dashboard")
     page.click("#lang")  # type: ignore[attr-defined]  # English: everything drawn at run time too
     until(page, "document.querySelector('#alerts-title').innerText.startsWith('Alerts')")
     assert "Down" in page.inner_text("#counts")  # type: ignore[attr-defined]
-    _clean(page, "sup-dashboard-en")
+    clean(page, "sup-dashboard-en")
     page.click("#lang")  # type: ignore[attr-defined]
     until(page, "document.querySelector('#alerts-title').innerText.startsWith('告警')")
 
@@ -150,14 +144,14 @@ def test_the_dashboard_progress_approvals_and_reports_pages(server: str, browser
         assert "无：没有部门有延期风险" not in page.inner_text("#risks")  # type: ignore[attr-defined]
     else:
         assert page.query_selector("#none-at-risk") is not None  # type: ignore[attr-defined]
-    _clean(page, "sup-progress")
+    clean(page, "sup-progress")
 
     page.goto(server + "/app/reports")  # type: ignore[attr-defined]
     drawn(page, "#reports-period")
     periods = web.client("supervisor").get("/api/reports/periods").json()
     href = page.get_attribute("#open-annual", "href")  # type: ignore[attr-defined]
     assert f"year={periods['year']}" in str(href)
-    _clean(page, "sup-reports")
+    clean(page, "sup-reports")
     page.close()  # type: ignore[attr-defined]
 
 
@@ -179,7 +173,7 @@ def test_the_asker_cannot_approve_their_own_ask_and_is_told_why(
     until(page, "!!document.querySelector('#approval-refused')")
     refused = page.inner_text("#approval-refused")  # type: ignore[attr-defined]
     assert refused.strip(), refused
-    _clean(page, "sup-approvals-refused")
+    clean(page, "sup-approvals-refused")
     page.close()  # type: ignore[attr-defined]
     page = sign_in(browser, server, web, "supervisor")
     page.goto(server + "/app/approvals")  # type: ignore[attr-defined]
@@ -188,5 +182,5 @@ def test_the_asker_cannot_approve_their_own_ask_and_is_told_why(
     page.fill("#approval-comment", "暂不清理 not yet")  # type: ignore[attr-defined]
     page.click("#reject")  # type: ignore[attr-defined]
     until(page, "document.querySelector('#approvals').innerText.includes('没有待审批的操作')")
-    _clean(page, "sup-approvals")
+    clean(page, "sup-approvals")
     page.close()  # type: ignore[attr-defined]

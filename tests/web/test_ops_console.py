@@ -22,7 +22,7 @@ from orchestrator.policy import PolicySettings
 from tests.execute.harness import preflighted
 from tests.render.conftest import Rendered
 from tests.web.conftest import Web, build
-from tests.web.console import axe, drawn, shots
+from tests.web.console import clean, drawn
 from tests.web.test_browser import CHROMIUM, SHOTS, browser, server, sign_in, until  # noqa: F401
 
 HELD = "630000-FGW/energy-review"
@@ -52,13 +52,6 @@ def cells(page: Any, step: str) -> dict[str, str]:
     return found
 
 
-def no_findings(page: Any, name: str) -> None:
-    page.wait_for_timeout(500)  # the tags' zoom-in transitions over: axe judges the page as it rests
-    found = axe(page)
-    assert found == [], (name, found)
-    shots(page, name)
-
-
 def test_ops_run_a_wave_on_the_rehearsal_site_and_watch_it_reach_cutover(
     server: str, browser: object, web: Web
 ) -> None:
@@ -79,7 +72,7 @@ def night(page: Any, server: str, web: Web) -> None:
     board = page.inner_text("#waves-board")
     assert "未预检" in board and "未执行" in board  # no preflight, not run: said in words
     until(page, "document.querySelector('#workers').innerText.includes('存活')")  # the fixture's worker
-    no_findings(page, "ops-board")
+    clean(page, "ops-board")
 
     page.click("a.wave-link >> text=W01")
     drawn(page, "#matrix")
@@ -91,7 +84,7 @@ def night(page: Any, server: str, web: Web) -> None:
     until(
         page, "document.querySelector('.live') && !document.querySelector('.live.off')"
     )  # the stream is open
-    no_findings(page, "ops-wave-before")
+    clean(page, "ops-wave-before")
 
     page.click("#run")  # a real run: the task holds energy-review before its final sync
     until(
@@ -140,7 +133,7 @@ def night(page: Any, server: str, web: Web) -> None:
     page.click("label:has(#log-failures)")
     until(page, "document.querySelector('#log').innerText.includes('暂无日志')")
     page.click("label:has(#log-failures)")
-    no_findings(page, "ops-wave-done")
+    clean(page, "ops-wave-done")
 
     row = f"#matrix tr[data-system='{HELD}']"
     page.click(f"{row} button.el-button--warning")  # roll back, discarding the target's writes
@@ -159,7 +152,7 @@ def night(page: Any, server: str, web: Web) -> None:
     until(page, "document.querySelector('#ran').innerText.includes('W01')")
     ran = page.inner_text("#ran")
     assert "正式执行" in ran and "已完成" in ran and "3/3 已切换" in ran
-    no_findings(page, "ops-ran")
+    clean(page, "ops-ran")
     page.click("#lang")
     until(page, "document.querySelector('#ran').innerText.includes('real run')")
     assert "cut over" in page.inner_text("#ran")
@@ -174,7 +167,7 @@ def test_a_supervisor_reads_the_wave_and_acts_on_nothing(server: str, browser: o
     until(page, "document.querySelectorAll('#matrix tbody tr').length === 3")
     assert page.query_selector("#run") is None and page.query_selector("#matrix button") is None
     assert "只读" in page.inner_text("#main")
-    no_findings(page, "ops-wave-supervisor")
+    clean(page, "ops-wave-supervisor")
 
     web.stop.set()  # the only worker stops (it says so), and then a job is queued: said plainly
     assert web.worker is not None
@@ -184,7 +177,7 @@ def test_a_supervisor_reads_the_wave_and_acts_on_nothing(server: str, browser: o
     drawn(page, "#workers")
     until(page, "!!document.querySelector('#no-worker')")
     assert "没有存活的执行器" in page.inner_text("#no-worker") and "已停止" in page.inner_text("#workers")
-    no_findings(page, "ops-board-no-worker")
+    clean(page, "ops-board-no-worker")
     page.close()
     # the job asked to pause, and a worker back: it is cancelled before it starts (the module's end waits for it)
     assert web.client("ops").post("/api/waves/W01/pause?check=true").status_code == 200
