@@ -68,6 +68,10 @@ def test_a_supervisor_finds_a_version_reads_what_it_changes_and_approves(
     page.click(f"a.open-review[href='/app/reviews/{MINE}/{version}']")  # type: ignore[attr-defined]
     drawn(page, "#changes")
     until(page, "!!document.querySelector('#changes-table') && !!document.querySelector('#diff')")
+    active = (
+        "[...document.querySelectorAll('header nav a.router-link-active')].map(a => a.getAttribute('href'))"
+    )
+    assert page.evaluate(active) == ["/app/reviews"]  # type: ignore[attr-defined]  # where the reader is, in the nav
     changes = page.inner_text("#changes-table")  # type: ignore[attr-defined]
     assert "社会保险经办管理信息系统" in changes and "电子政务内网" in changes and "电子政务外网" in changes
     assert "classified: secret" in page.inner_text("#diff tr.op-replace")  # type: ignore[attr-defined]
