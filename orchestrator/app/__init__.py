@@ -69,6 +69,7 @@ from .money import (
 )
 from .money_view import MoneyView, fees_download, money_view
 from .moves import MoveSummary, summarize, wave_documents
+from .notice_failures import NOTICES_WANTED, NoticeDesk, NoticeRefused
 from .notifications import notifying
 from .observed import (
     Contradicted,
@@ -192,6 +193,7 @@ __all__ = [
     "HEALTH_STATE_ZH",
     "IRREVERSIBLE",
     "MAX_COMMENT",
+    "NOTICES_WANTED",
     "PENDING",
     "REPORTS",
     "RETIRE_RECORD",
@@ -245,6 +247,8 @@ __all__ = [
     "MoveSummary",
     "NoVersion",
     "Nodes",
+    "NoticeDesk",
+    "NoticeRefused",
     "NotificationSettings",
     "ObservedRoadmap",
     "OpsDesk",
