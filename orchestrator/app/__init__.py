@@ -95,6 +95,7 @@ from .preflight import PreflightMissing, gate_start, require_preflight, run_pref
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .resource_requests import RequestRefused, ResourceRequest, Resources, Sizes
+from .scheduled_verify import default_verifier, schedule_verifies
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
 from .task_resume import Resumed, resume_after_task
 from .tree_files import Written
@@ -317,6 +318,7 @@ __all__ = [
     "compare_versions",
     "counts",
     "current_plan",
+    "default_verifier",
     "department_findings",
     "department_systems",
     "describe_failure",
@@ -368,6 +370,7 @@ __all__ = [
     "said",
     "same",
     "say_on_system",
+    "schedule_verifies",
     "scrape_config",
     "seed_versions",
     "sla_report",
