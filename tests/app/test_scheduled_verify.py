@@ -151,3 +151,22 @@ def test_a_verification_claimed_by_a_worker_keeps_its_claim_alive_while_it_runs(
         time.sleep(0.2)
     ran.join(60)
     assert [j.status for j in RunQueue(engine).jobs()] == ["done"]
+
+
+def test_many_workers_looking_at_once_queue_one_verification(fresh_store_url: str, tmp_path: Path) -> None:
+    where = site(tmp_path, ["alpha"])
+    engine = open_store(fresh_store_url)
+    store = Store(engine)
+    _warm(store, where.tree, where.source("alpha"), where.target("alpha"))
+    queued: list[int] = []
+    lookers = [
+        threading.Thread(
+            target=lambda: queued.extend(j.id for j in schedule_verifies(Store(engine), where.tree, 1.0))
+        )
+        for _ in range(6)
+    ]
+    for t in lookers:
+        t.start()
+    for t in lookers:
+        t.join(60)
+    assert len(queued) == 1 and [j.record for j in RunQueue(engine).jobs()] == ["W01:verify"]
