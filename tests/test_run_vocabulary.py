@@ -49,7 +49,9 @@ def _compared(tree: ast.AST) -> list[tuple[int, str]]:
 
 def test_the_vocabulary_is_the_stored_strings() -> None:
     assert [str(s) for s in WaveState] == ["running", "paused", "done", "partial", "failed"]
-    assert {str(k) for k in JobKind} == {"run", "rollback", "decommission", "retire", "rollback_discard"}
+    assert {str(k) for k in JobKind} == {
+        "run", "rollback", "decommission", "retire", "rollback_discard", "verify"
+    }  # fmt: skip
     assert JobStatus.queued == "queued" and f"{SystemState.rolled_back}" == "rolled_back"
 
 

@@ -69,6 +69,7 @@ from .money import (
 )
 from .money_view import MoneyView, fees_download, money_view
 from .moves import MoveSummary, summarize, wave_documents
+from .notice_failures import NOTICES_WANTED, NoticeDesk, NoticeRefused
 from .notifications import notifying
 from .observed import (
     Contradicted,
@@ -94,6 +95,7 @@ from .preflight import PreflightMissing, gate_start, require_preflight, run_pref
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .resource_requests import RequestRefused, ResourceRequest, Resources, Sizes
+from .scheduled_verify import default_verifier, schedule_verifies
 from .site import ExecutorFactory, Site, SiteConfig, StoreDamaged
 from .task_resume import Resumed, resume_after_task
 from .tree_files import Written
@@ -192,6 +194,7 @@ __all__ = [
     "HEALTH_STATE_ZH",
     "IRREVERSIBLE",
     "MAX_COMMENT",
+    "NOTICES_WANTED",
     "PENDING",
     "REPORTS",
     "RETIRE_RECORD",
@@ -245,6 +248,8 @@ __all__ = [
     "MoveSummary",
     "NoVersion",
     "Nodes",
+    "NoticeDesk",
+    "NoticeRefused",
     "NotificationSettings",
     "ObservedRoadmap",
     "OpsDesk",
@@ -313,6 +318,7 @@ __all__ = [
     "compare_versions",
     "counts",
     "current_plan",
+    "default_verifier",
     "department_findings",
     "department_systems",
     "describe_failure",
@@ -364,6 +370,7 @@ __all__ = [
     "said",
     "same",
     "say_on_system",
+    "schedule_verifies",
     "scrape_config",
     "seed_versions",
     "sla_report",

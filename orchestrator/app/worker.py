@@ -29,6 +29,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from ..contracts import JobKind, WaveState
 from ..execute import ExecuteError, Outcome, WaveBusy, WaveExecutor, gone_here
@@ -45,9 +46,27 @@ from ..store import (
     unreachable,
 )
 from .preflight import MAX_AGE_HOURS, PreflightMissing, gate_start
+from .scheduled_verify import Verifier, carry_out_verify, default_verifier, schedule_verifies
 
 ExecutorFactory = Callable[[Store, Path, str], WaveExecutor]
 LOG = logging.getLogger("govmig.worker")
+
+
+class Held(Protocol):
+    """What a job's heartbeat tells of a takeover (`fence`) or a pause asked (`pause`): the executor, or nothing
+    for a verification (it only reads: taken over, it is simply run again)."""
+
+    def fence(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+
+class _Reading:
+    def fence(self) -> None:
+        pass
+
+    def pause(self) -> None:
+        pass
 
 
 def worker_name() -> str:
@@ -85,6 +104,9 @@ class Worker:
         stale_after: float = 30.0,
         poll: float = 1.0,
         preflight_max_age_hours: float = MAX_AGE_HOURS,
+        verify_every_hours: float | None = None,
+        verify: Verifier | None = None,
+        schedule_every: float = 60.0,
     ) -> None:
         self.engine, self.tree, self.executor = engine, tree.resolve(), executor
         self.queue, self.store = RunQueue(engine), Store(engine)
@@ -92,6 +114,10 @@ class Worker:
         self.name = name or worker_name()
         self.heartbeat, self.stale_after, self.poll = heartbeat, stale_after, poll
         self.preflight_max_age_hours = preflight_max_age_hours
+        self.verify_every_hours, self.schedule_every = verify_every_hours, schedule_every
+        """The site's schedule of warm verifications (None: none), looked at every `schedule_every` seconds."""
+        self.verify: Verifier = verify or default_verifier()
+        self._looked = float("-inf")
         self.on_finished: Callable[[Job], None] = lambda _: None
         self._current: WaveExecutor | None = None
         self._stopping = False
@@ -115,7 +141,7 @@ class Worker:
         if job is None:
             return None
         try:
-            status, detail = self._carry_out(job)
+            status, detail = self._verify(job) if job.kind == JobKind.verify else self._carry_out(job)
         except Fenced as fenced:  # another worker has the job: its end is that worker's to write
             LOG.warning("%s\n%s", fenced.zh, fenced.en)
             return None
@@ -137,6 +163,7 @@ class Worker:
                 if time.monotonic() - beaten >= self.heartbeat:  # alive, busy or idle (store/workers.py)
                     self.beats.beat(self.name, str(self.tree), self.heartbeat)
                     beaten = time.monotonic()
+                self.schedule()
                 finished = self.once()
                 if self._said_down:  # back: the others beat again before anyone is taken over
                     self._grace_until = time.monotonic() + self.stale_after
@@ -157,6 +184,14 @@ class Worker:
         with contextlib.suppress(StoreFailure):  # a store that is away: the beats simply stop
             self.beats.stopped(self.name)
         return done
+
+    def schedule(self) -> list[Job]:
+        """With the site's `verify_every_hours`, every `schedule_every` seconds: a `verify` job queued for each
+        warm wave of the tree that had none within the period (app/scheduled_verify.py)."""
+        if self.verify_every_hours is None or time.monotonic() - self._looked < self.schedule_every:
+            return []
+        self._looked = time.monotonic()
+        return schedule_verifies(self.store, self.tree, self.verify_every_hours)
 
     def _carry_out(self, job: Job) -> tuple[str, str]:
         if job.pause:  # paused before any worker got to it: nothing runs
@@ -205,6 +240,31 @@ class Worker:
             quit_beating.set()
             beats.join(self.heartbeat + 5)
 
+    def _verify(self, job: Job) -> tuple[str, str]:
+        """A warm verification (read only), its claim kept alive by the heartbeat like a run's."""
+        quit_beating = threading.Event()
+        beats = threading.Thread(target=self._beat, args=(job, _Reading(), quit_beating), daemon=True)
+        beats.start()
+        try:
+            return carry_out_verify(self.verify, self.store, job)
+        except (Fenced, StoreGone):
+            raise
+        except StoreFailure as exc:
+            if unreachable(exc):
+                raise StoreGone(0.0, exc) from None
+            zh, en = describe_failure(exc) or ("状态库出错", "the store failed")
+            return "failed", f"{zh} / {en}"
+        except (
+            ExecuteError
+        ) as exc:  # the tree cannot be read as a wave's (its inventory gone): said, not raised
+            return "refused", f"{exc.zh} / {exc.en}"
+        except Exception as exc:  # a bug or the world failing: the job says so
+            LOG.exception("job %s failed", job.id)
+            return "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            quit_beating.set()
+            beats.join(self.heartbeat + 5)
+
     def _when_back(self, op: Callable[[], object], stop: threading.Event | None = None) -> None:
         """`op()`, once the store answers (tried again with backoff, at most 5 s apart; the wait said once)."""
         wait, said = 0.2, False
@@ -237,7 +297,7 @@ class Worker:
         self._when_back(record)
         self._again = True
 
-    def _beat(self, job: Job, executor: WaveExecutor, stop: threading.Event) -> None:
+    def _beat(self, job: Job, executor: Held, stop: threading.Event) -> None:
         while not stop.wait(self.heartbeat):
             try:
                 mine, pause = self.queue.beat(job.id, self.name, token=job.claims)

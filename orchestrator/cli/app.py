@@ -30,6 +30,7 @@ COMMANDS = {
     "task": "task_cmds:task_group",
     "verify": "verify_cmd:verify_command",
     "explain": "explain_cmd:explain_command",
+    "notifications": "notices_cmds:notices_group",
     "lab": "lab_cmds:lab_group",
     "alertmanager-config": "alert_cmds:alertmanager_config_command",
     "report": "money_cmds:report_group",

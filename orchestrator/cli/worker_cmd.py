@@ -15,7 +15,7 @@ from types import FrameType
 
 import click
 
-from ..app import GatePolicy, Job, RunGuard, Store, WaveExecutor, Worker, build_executor
+from ..app import GatePolicy, Job, RunGuard, Store, WaveExecutor, Worker, build_executor, default_verifier
 from .options import DB, TREE, engine, gate_options
 from .output import FORMAT, OK, console
 
@@ -84,6 +84,22 @@ def _line(job: Job, fmt: str) -> None:
     show_default=True,
     help="窗口期内心跳停止多久后被接管（秒）In the window a silent holder is taken over after (s)",
 )
+@click.option(
+    "--verify-every",
+    "verify_every",
+    envvar="GOVMIG_VERIFY_EVERY_HOURS",
+    type=click.FloatRange(min=0.1, max=24 * 30),
+    default=None,
+    help="每隔此时长（小时）对处于热同步的批次执行一次 govmig verify（多个执行器时每批次每周期一次）Verify every "
+    "warm wave this often (hours; once per wave and period across the workers; also GOVMIG_VERIFY_EVERY_HOURS)",
+)
+@click.option(
+    "--verify-recheck-seconds",
+    type=click.FloatRange(min=0, max=3600),
+    default=60.0,
+    show_default=True,
+    help="定期校验发现不一致后等待复查的秒数 Seconds before a scheduled verify checks a difference again",
+)
 @FORMAT
 def worker_command(
     tree: Path,
@@ -95,6 +111,8 @@ def worker_command(
     stale_after: float,
     store_outage: float,
     window_stale_after: float,
+    verify_every: float | None,
+    verify_recheck_seconds: float,
     fmt: str,
 ) -> None:
     """执行队列中的任务 Carry out queued runs (web and `govmig run --queue`) until stopped."""
@@ -114,6 +132,8 @@ def worker_command(
         stale_after=stale_after,
         poll=poll,
         preflight_max_age_hours=gates.preflight_max_age_hours,
+        verify_every_hours=verify_every,
+        verify=default_verifier(verify_recheck_seconds, gates.nodes),
     )
     stop = threading.Event()
 
@@ -125,6 +145,10 @@ def worker_command(
         signal.signal(sig, on_signal)
     if fmt != "json":
         console().print(f"govmig 执行器 worker {worker.name}：{tree.resolve()}（Ctrl-C 停止 stop）")
+        if verify_every is not None:
+            console().print(
+                f"热同步批次每 {verify_every:g} 小时校验一次 warm waves verified every {verify_every:g} h"
+            )
     worker.on_finished = lambda job: _line(job, fmt)
     worker.serve(stop, jobs)
     raise SystemExit(OK)

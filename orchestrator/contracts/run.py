@@ -54,6 +54,8 @@ class JobKind(StrEnum):
     decommission = "decommission"
     retire = "retire"
     rollback_discard = "rollback_discard"
+    verify = "verify"
+    """The warm verification of a wave (`govmig verify`), queued on the site's schedule (`--verify-every`)."""
 
 
 class ApprovalStatus(StrEnum):

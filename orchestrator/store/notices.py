@@ -12,7 +12,7 @@ taken again after `CLAIM_TIMEOUT` (a recipient may then get a notice twice: each
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..contracts import NoticeStatus
+from . import audit_chain
 from .clock import Clock, aware, utcnow
 from .schema import Audit, Notice, NoticeCursor
 
@@ -68,6 +69,13 @@ class NoticeRow:
     due_at: datetime
     sent_at: datetime | None
     error: str | None
+    payload: dict[str, Any] = field(default_factory=dict)
+    """What the notice says (event, wave, system, zh, en, at), as owed."""
+
+    @property
+    def tried_at(self) -> datetime | None:
+        """When its last try failed (its next was set a pause after it); None when it was never tried."""
+        return self.due_at - pause_after(self.attempts) if self.attempts and self.sent_at is None else None
 
     def document(self) -> dict[str, Any]:
         return {
@@ -90,6 +98,9 @@ def pause_after(attempts: int) -> timedelta:
 
 
 class Notices:
+    max_attempts = MAX_ATTEMPTS
+    """Tries before a notice is given up."""
+
     def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
         self.engine, self.clock = engine, clock
         self.session = sessionmaker(engine, expire_on_commit=False)
@@ -204,12 +215,30 @@ class Notices:
             )
         return status
 
+    def retry(self, id_: int, actor: str) -> bool:
+        """A given-up notice queued again now, its tries counted afresh, audited `notice.retry` (in the same
+        transaction); False when it is not given up (sent, or still being tried)."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(Notice)
+                .where(Notice.id == id_, Notice.status == NoticeStatus.failed)
+                .values(status=NoticeStatus.queued, attempts=0, due_at=now, claimed_at=None)
+            ).rowcount
+            if changed:
+                audit_chain.append(
+                    conn, at=now, actor=actor, action="notice.retry", target=f"notice {id_}", result="queued"
+                )
+        return bool(changed)
+
     # looking -------------------------------------------------------------------------------------------------
-    def list(self, status: str | None = None, limit: int = 200) -> list[NoticeRow]:
-        """The newest notices first."""
+    def list(self, status: str | None = None, limit: int = 200, tried: bool = False) -> list[NoticeRow]:
+        """The newest notices first; with `tried`, only those tried at least once."""
         query = select(Notice).order_by(Notice.id.desc()).limit(limit)
         if status:
             query = query.where(Notice.status == status)
+        if tried:
+            query = query.where(Notice.attempts > 0)
         with self.session() as s:
             return [
                 NoticeRow(
@@ -222,6 +251,7 @@ class Notices:
                     aware(n.due_at),
                     aware(n.sent_at) if n.sent_at else None,
                     n.error,
+                    dict(n.payload or {}),
                 )
                 for n in s.scalars(query)
             ]

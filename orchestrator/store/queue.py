@@ -135,6 +135,58 @@ class RunQueue:
         assert job is not None
         return job
 
+    def enqueue_due(
+        self, kind: str, wave: str, record: str, tree: str, actor: str, since: datetime
+    ) -> Job | None:
+        """Queues `kind` of work on `record` unless a job of that record was queued at or after `since` (whatever
+        became of it) or is unfinished: work done at most once a period, whichever of several workers asks first
+        (one transaction; two asking at once: the one-active-per-record index refuses the second). The job, or
+        None when it was not due."""
+        if kind not in KINDS:
+            raise ValueError(kind)
+        now = self.clock()
+        try:
+            with self.engine.begin() as conn:
+                recent = conn.execute(
+                    select(QueuedRun.id)
+                    .where(
+                        QueuedRun.record == record,
+                        or_(QueuedRun.queued_at >= since, QueuedRun.status.in_(ACTIVE)),
+                    )
+                    .limit(1)
+                ).first()
+                if recent is not None:
+                    return None
+                new = conn.execute(
+                    insert(QueuedRun)
+                    .values(
+                        record=record,
+                        kind=kind,
+                        wave=wave,
+                        system=None,
+                        check_mode=False,
+                        tree=tree,
+                        actor=actor,
+                        status="queued",
+                        claims=0,
+                        pause=False,
+                        queued_at=now,
+                    )
+                    .returning(QueuedRun.id)
+                ).scalar_one()
+                audit_chain.append(
+                    conn,
+                    at=now,
+                    actor=actor,
+                    action=f"queue.{kind}",
+                    target=record,
+                    result="queued",
+                    detail=f"job {new}",
+                )
+        except IntegrityError:  # another worker queued it between our look and our insert
+            return None
+        return self.get(new)
+
     @staticmethod
     def _active(conn: Connection, record: str) -> Job | None:
         row = (

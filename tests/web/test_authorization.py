@@ -84,6 +84,8 @@ POLICY: dict[tuple[str, str], tuple[set[str] | None, bool, set[int]]] = {
     ("GET", "/api/waves/{wave}/stream"): (WATCH, False, {404}),
     ("GET", "/api/waves/board"): (WATCH, False, {200}),
     ("GET", "/api/workers"): (WATCH, False, {200}),
+    ("GET", "/api/notifications"): (WATCH, False, {200}),
+    ("POST", "/api/notifications/{notice}/retry"): (OPS, False, {422}),  # not a notice id
     ("GET", "/api/waves/{wave}/matrix"): (WATCH, False, {404}),  # W99: no such wave
     ("GET", "/api/waves/{wave}/log"): (WATCH, False, {404}),
     ("GET", "/api/waves/{wave}/tasks"): (ALL, False, {404}),
