@@ -97,6 +97,8 @@ def _go_decided(here: Site, decided: Asked, fmt: str) -> None:
         job = resumed.job.id if resumed.job else None
         emit_json(decided.as_json() | {"resume": {"job": job, "zh": resumed.zh, "en": resumed.en}})
     else:
+        if decided.ticket:
+            zh, en = f"{zh}（变更单 {decided.ticket}）", f"{en} (change ticket {decided.ticket})"
         console().print(f"{zh}\n{en}\n{resumed.zh}\n{resumed.en}")
     raise SystemExit(OK)
 
