@@ -24,8 +24,8 @@ BAD = [
 ]
 
 
-def test_a_cutover_go_is_approved_only_with_a_change_ticket(store_url: str) -> None:
-    engine = open_store(store_url)
+def test_a_cutover_go_is_approved_only_with_a_change_ticket(fresh_store_url: str) -> None:
+    engine = open_store(fresh_store_url)
     approvals = Approvals(engine)
     go = approvals.ask("cutover_go", ALPHA, "W01", "wang", {"tree": "/srv/render"})
     for ticket, said in BAD:
@@ -49,8 +49,8 @@ def test_a_cutover_go_is_approved_only_with_a_change_ticket(store_url: str) -> N
     assert audited == [f"#{go.id} ticket CHG-2026-0412: 值班长 on duty"]
 
 
-def test_a_no_go_and_the_other_kinds_need_no_ticket_and_keep_one_given(store_url: str) -> None:
-    engine = open_store(store_url)
+def test_a_no_go_and_the_other_kinds_need_no_ticket_and_keep_one_given(fresh_store_url: str) -> None:
+    engine = open_store(fresh_store_url)
     approvals = Approvals(engine)
     no_go = approvals.ask("cutover_go", BETA, "W01", "wang")
     assert approvals.settle(no_go.id, "reject", "li", "源库未就绪").ticket is None
