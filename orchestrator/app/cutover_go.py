@@ -10,6 +10,10 @@ quiesced (the final sync stopped its writes, the service is down for the window)
 would keep its service down with nobody to bring it back; the rollback before cutover gives the writes back to the
 source (the target never took any) and its front end keeps pointing there. The refusal is audited (`cutover.no_go`)
 and a later run of the system asks anew.
+
+A go carries the change ticket its approver gave (required to approve a `cutover_go`: store/approvals.py): the
+cutover names it in the wave's log (a `go` line on the system's cutover step, "go #ID by NAME, ticket T") and in
+the audit (`cutover.go`, on WAVE/DEPT/ID), where the cutover goes.
 """
 
 from __future__ import annotations
@@ -17,11 +21,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..contracts import ApprovalStatus
+from ..contracts import steps as names
 from ..execute import GateResult
 from ..store import Approvals, Asked, Engine, Store
 
 KIND = "cutover_go"
 NO_GO = "cutover.no_go"
+GO = "cutover.go"
+GO_NOTE = "go"
+"""The wave log's line of a go (app/ops_words.py says it in words)."""
 
 
 class CutoverGo:
@@ -29,6 +37,8 @@ class CutoverGo:
 
     def __init__(self, engine: Engine, tree: Path) -> None:
         self.approvals, self.store, self.tree = Approvals(engine), Store(engine), tree
+        self.records: dict[str, str] = {}
+        """The record each system was last asked about in (where its cutover's line goes)."""
 
     def _latest(self, system: str, record: str | None = None) -> Asked | None:
         asks = [
@@ -46,6 +56,7 @@ class CutoverGo:
         )
 
     def waiting(self, record: str, system: str, actor: str) -> bool:
+        self.records[system] = record
         latest = self._latest(system, record)
         if (
             latest is None
@@ -60,8 +71,25 @@ class CutoverGo:
 
     def __call__(self, system: str) -> GateResult:
         latest = self._latest(system)
+        if latest is not None and latest.status == ApprovalStatus.approved:
+            return self._go(latest, system)
         if latest is None or latest.status != ApprovalStatus.rejected or self._spent(latest):
             return GateResult(True, 1, "go")
         why = f"#{latest.id} by {latest.decided_by}" + (f": {latest.comment}" if latest.comment else "")
         self.store.audit(latest.decided_by or "?", NO_GO, f"{latest.wave}/{system}", "rolled_back", f"{why} ")
         return GateResult(False, 1, f"no-go（不放行）{why}")
+
+    def _go(self, latest: Asked, system: str) -> GateResult:
+        """The approved go, said where the cutover goes: the system's cutover line in the wave's log and the
+        audit, each naming the approver and the change ticket."""
+        said = f"go #{latest.id} by {latest.decided_by}" + (
+            f", ticket {latest.ticket}" if latest.ticket else ""
+        )
+        record = self.records.get(system, latest.wave)
+        self.store.add_events(
+            record, system, names.CUTOVER, [{"event": GO_NOTE, "event_data": {"task": said}}]
+        )
+        self.store.audit(
+            latest.decided_by or "?", GO, f"{record}/{system}", "go", f"#{latest.id} ticket {latest.ticket}"
+        )
+        return GateResult(True, 1, said)

@@ -45,6 +45,7 @@ RESULTS: dict[str, tuple[str, str, str]] = {
     "checkpoint": ("waiting", "等待确认", "awaiting confirmation"),
     "k8s_apply": ("applied", "已应用集群对象", "cluster objects applied"),
     "gitops": ("applied", "已写入 GitOps", "written for GitOps"),
+    "go": ("ok", "已放行切换", "go given for the cutover"),
 }
 """The events that are lines of the readable log."""
 CHANGED = ("changed", "已更改", "changed")
@@ -61,6 +62,7 @@ NOTE_TASK: dict[str, tuple[str, str]] = {
     "checkpoint": ("人工检查点", "checkpoint"),
     "k8s_apply": ("集群对象", "cluster objects"),
     "gitops": ("GitOps", "GitOps"),
+    "go": ("切换放行", "go/no-go"),
 }
 """A govmig note's task column: its message is the note itself."""
 FAILURES = frozenset({"failed", "unreachable"})

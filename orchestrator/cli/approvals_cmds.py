@@ -40,6 +40,12 @@ OTP = click.option(
     help="审批人当前的动态口令，证明第二人在场 The decider's current TOTP code: proves the second person is there",
 )
 COMMENT = click.option("--comment", default="", help="意见 Comment")
+TICKET = click.option(
+    "--ticket",
+    default=None,
+    help="变更单号，批准切换放行时必填（如 CHG-2026-0412）The change ticket's reference: required to approve a "
+    "cutover's go (e.g. CHG-2026-0412)",
+)
 DECIDERS = ("ops", "supervisor")
 CUTOVER_GO = "cutover_go"
 
@@ -91,15 +97,32 @@ def _go_decided(here: Site, decided: Asked, fmt: str) -> None:
         job = resumed.job.id if resumed.job else None
         emit_json(decided.as_json() | {"resume": {"job": job, "zh": resumed.zh, "en": resumed.en}})
     else:
+        if decided.ticket:
+            zh, en = f"{zh}（变更单 {decided.ticket}）", f"{en} (change ticket {decided.ticket})"
         console().print(f"{zh}\n{en}\n{resumed.zh}\n{resumed.en}")
     raise SystemExit(OK)
 
 
-def _decide(approvals: Approvals, id_: int, decision: str, by: str, comment: str) -> Asked:
+def _refused(exc: ApprovalRefused) -> None:
+    at = f"--{exc.field}：" if exc.field else ""
+    fail(at + exc.zh, at + exc.en, BAD_INPUT if exc.status in (400, 404, 422) else FAILED)
+
+
+def _ticket_first(approvals: Approvals, id_: int, decision: str, ticket: str | None) -> None:
+    """A missing or malformed change ticket is bad input (exit 2), said before the decider's code is spent."""
     try:
-        return approvals.settle(id_, decision, by, comment)
+        approvals.ticket_for(id_, decision, ticket)
     except ApprovalRefused as exc:
-        fail(exc.zh, exc.en, BAD_INPUT if exc.status in (404, 422) else FAILED)
+        _refused(exc)
+
+
+def _decide(
+    approvals: Approvals, id_: int, decision: str, by: str, comment: str, ticket: str | None = None
+) -> Asked:
+    try:
+        return approvals.settle(id_, decision, by, comment, ticket)
+    except ApprovalRefused as exc:
+        _refused(exc)
         raise
 
 
@@ -134,6 +157,7 @@ def list_command(status: str | None, db: str | None, fmt: str) -> None:
         "提出 Asked by",
         "状态 Status",
         "审批 Decided by",
+        "变更单 Ticket",
     ):
         table.add_column(name, overflow="fold")
     for a in asks:
@@ -145,6 +169,7 @@ def list_command(status: str | None, db: str | None, fmt: str) -> None:
             f"{a.asked_by} {a.asked_at:%Y-%m-%d %H:%M}",
             a.status,
             a.decided_by or "",
+            a.ticket or "",
         )
     console().print(table)
 
@@ -154,13 +179,17 @@ def list_command(status: str | None, db: str | None, fmt: str) -> None:
 @BY
 @OTP
 @COMMENT
+@TICKET
 @DB
 @FORMAT
-def reject_command(id_: int, by: str, otp: str, comment: str, db: str | None, fmt: str) -> None:
+def reject_command(
+    id_: int, by: str, otp: str, comment: str, ticket: str | None, db: str | None, fmt: str
+) -> None:
     """驳回 Reject an ask: nothing runs."""
     here, approvals = _approvals(db)
+    _ticket_first(approvals, id_, "reject", ticket)
     _second_person(here, approvals, id_, by, otp)
-    decided = _decide(approvals, id_, "reject", by, comment)
+    decided = _decide(approvals, id_, "reject", by, comment, ticket)
     if decided.kind == CUTOVER_GO:
         _go_decided(here, decided, fmt)
     if fmt == "json":
@@ -175,13 +204,17 @@ def reject_command(id_: int, by: str, otp: str, comment: str, db: str | None, fm
 @BY
 @OTP
 @COMMENT
+@TICKET
 @DB
 @FORMAT
-def approve_command(id_: int, by: str, otp: str, comment: str, db: str | None, fmt: str) -> None:
+def approve_command(
+    id_: int, by: str, otp: str, comment: str, ticket: str | None, db: str | None, fmt: str
+) -> None:
     """批准并执行 Approve an ask and carry it out now, in the foreground: exit 0 when it ended as asked."""
     here, approvals = _approvals(db)
+    _ticket_first(approvals, id_, "approve", ticket)
     _second_person(here, approvals, id_, by, otp)
-    decided = _decide(approvals, id_, "approve", by, comment)
+    decided = _decide(approvals, id_, "approve", by, comment, ticket)
     if decided.kind == CUTOVER_GO:
         _go_decided(here, decided, fmt)
     if fmt != "json":

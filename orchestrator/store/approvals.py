@@ -9,6 +9,7 @@ people deciding at once cannot both win.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,14 @@ DECISIONS = {"approve": "approved", "reject": "rejected"}
 STATUSES = tuple(ApprovalStatus)
 """refused: approved, but what it asked for could not start (the executor said no); ask again once fixed."""
 MAX_COMMENT = 2000
+TICKETED = frozenset({"cutover_go"})
+"""What is approved only with a change ticket's reference (Azure Migrate's runbook approvals carry one): a cutover's
+go. Other kinds take one if given and keep it."""
+MAX_TICKET = 64
+TICKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/#-]*", re.ASCII)
+"""A change ticket's reference as change systems write them (`CHG-2026-0412`, `INC0012345`, `RFC/2026/17`): ASCII
+letters and digits, then also `.` `_` `:` `/` `#` `-`; no space, nothing a log line, a shell or a page could read as
+more than the reference."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class Asked:
     comment: str
     status: str
     options: dict[str, Any]
+    ticket: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         zh, en = KINDS.get(self.kind, (self.kind, self.kind))
@@ -67,11 +77,51 @@ class Asked:
             "decision": self.decision,
             "comment": self.comment,
             "status": self.status,
+            "ticket": self.ticket,
         }
 
 
 class ApprovalRefused(Refused):
     """An ask or a decision that cannot be made: its reason in Chinese and English and the HTTP status it means."""
+
+    field: str | None = None
+    """The input at fault, where there is one."""
+
+
+class TicketRefused(ApprovalRefused):
+    """A change ticket's reference missing where one is needed, or not one (too long, a character no reference
+    has): bad input (HTTP 400, the CLI's exit 2), located at `field`."""
+
+    field: str | None = "ticket"
+
+
+def checked_ticket(kind: str, ticket: str | None, decision: str) -> str | None:
+    """The decision's change ticket, stripped, or None; refused (TicketRefused): approving a kind that needs one
+    without one, and anything not a reference."""
+    ticket = (ticket or "").strip()
+    if not ticket:
+        if decision == "approve" and kind in TICKETED:
+            zh, en = KINDS[kind]
+            raise TicketRefused(
+                400,
+                f"批准{zh}须填写变更单号（ticket），例如 CHG-2026-0412",
+                f"approving {en} needs a change ticket's reference (ticket), e.g. CHG-2026-0412",
+            )
+        return None
+    if len(ticket) > MAX_TICKET:
+        raise TicketRefused(
+            400,
+            f"变更单号（ticket）过长：{len(ticket)} 个字符，最多 {MAX_TICKET} 个",
+            f"the change ticket (ticket) is too long: {len(ticket)} characters, at most {MAX_TICKET}",
+        )
+    if TICKET.fullmatch(ticket) is None:
+        raise TicketRefused(
+            400,
+            "变更单号（ticket）只能由英文字母和数字开头，其后可含字母、数字及 . _ : / # -，不含空格",
+            "the change ticket (ticket) starts with a letter or digit, then only letters, digits and . _ : / # -, "
+            "no spaces",
+        )
+    return ticket
 
 
 APPROVAL = Kind("审批", "approval", "approval", Approval, ApprovalStatus.pending, ApprovalRefused)
@@ -91,6 +141,7 @@ def _asked(row: Approval) -> Asked:
         row.comment or "",
         row.status,
         dict(row.options or {}),
+        row.ticket,
     )
 
 
@@ -151,15 +202,24 @@ class Approvals:
         with self.session() as s:
             return [_asked(r) for r in s.scalars(query)]
 
-    def settle(self, id_: int, decision: str, by: str, comment: str = "") -> Asked:
-        """Approves or rejects a pending ask (audited `approval.approve` / `approval.reject`). Refused: a decision
-        other than approve or reject (422), and what a second person's decision refuses (second_person.py): no
-        such ask (404), the asker deciding (403), an approval of an ask whose asker's account is disabled since
-        (409), one decided already (409)."""
+    def ticket_for(self, id_: int, decision: str, ticket: str | None) -> str | None:
+        """The change ticket `decision` on ask `id_` would carry, checked before anything else is (the CLI checks
+        it before the decider's one-time code is spent): TicketRefused when missing where needed or malformed."""
+        found = self.get(id_)
+        return checked_ticket(found.kind if found else "", ticket, decision)
+
+    def settle(self, id_: int, decision: str, by: str, comment: str = "", ticket: str | None = None) -> Asked:
+        """Approves or rejects a pending ask (audited `approval.approve` / `approval.reject`, the change ticket in
+        the entry's detail). Refused: a decision other than approve or reject (422), an approval of a cutover's
+        go without a change ticket and a ticket that is not a reference (400, TicketRefused), and what a second
+        person's decision refuses (second_person.py): no such ask (404), the asker deciding (403), an approval
+        of an ask whose asker's account is disabled since (409), one decided already (409)."""
         if decision not in DECISIONS:
             raise ApprovalRefused(
                 422, "审批结论只能是 approve 或 reject", "decision must be approve or reject"
             )
+        found = self.get(id_)
+        ticket = self.ticket_for(id_, decision, ticket)
         comment = comment.strip()[:MAX_COMMENT]
         values = {
             "status": DECISIONS[decision],
@@ -167,18 +227,19 @@ class Approvals:
             "decided_by": by,
             "decided_at": self.clock(),
             "comment": comment,
+            "ticket": ticket,
         }
         decide_once(
             APPROVAL,
             self.engine,
             self.log,
             id_,
-            self.get(id_),
+            found,
             decision,
             by,
             values,
             lambda: self.get(id_),
-            comment,
+            f"ticket {ticket}: {comment}" if ticket else comment,
         )
         decided = self.get(id_)
         assert decided is not None

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, create_engine, event, text
 
-from . import audit_chain
+from . import audit_chain, upgrades
 from .keys import site_keys
 from .schema import Base
 
@@ -111,6 +111,7 @@ def open_store(url: str | None = None) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         Base.metadata.create_all(conn)
         audit_chain.prepare(conn, keys)
+        upgrades.add_missing_columns(conn)
         for statement in POSTGRES_GUARDS if postgres else SQLITE_GUARDS:
             conn.execute(text(statement))
     return engine

@@ -391,6 +391,9 @@ class Approval(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending | approved | rejected
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The change ticket the decision carries (required to approve a cutover's go): store/upgrades.py adds the
+    column to a store made before it."""
 
 
 class Notice(Base):

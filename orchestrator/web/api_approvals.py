@@ -20,11 +20,24 @@ from .deps import Approver, Ops, said
 
 router = APIRouter(prefix="/api", tags=["approvals 双人审批"])
 Status = Literal["pending", "approved", "rejected", "refused"]
+GO = "cutover_go"
+"""A cutover's go: approved only with a change ticket (400 otherwise), taken by the wave's next resume."""
+QUEUED_ALREADY = {
+    "zh": "该批次已有排队或正在执行的运行：排队的继续会一并切换此系统；正在执行的运行结束后，下次继续时切换",
+    "en": "a run of this wave is queued or running already: a queued resume cuts this system over too; "
+    "after a running one, the wave's next resume does",
+}
 
 
 class Decision(BaseModel):
     decision: Literal["approve", "reject"] = Field(description="批准或驳回 approve or reject")
     comment: str = Field("", max_length=2000, description="意见 Comment")
+    ticket: str | None = Field(
+        None,
+        max_length=200,
+        description="变更单号：批准切换放行（cutover_go）时必填，如 CHG-2026-0412 The change ticket's reference, "
+        "required to approve a cutover's go",
+    )
 
 
 @router.get("/approvals")
@@ -44,20 +57,33 @@ def decide(
 ) -> dict[str, Any]:
     """批准或驳回 Approve or reject an ask (never one's own); an approval queues the operation for a worker."""
     try:
-        decided: Asked = service.approvals.settle(id_, asked.decision, principal.username, asked.comment)
+        decided: Asked = service.approvals.settle(
+            id_, asked.decision, principal.username, asked.comment, asked.ticket
+        )
     except ApprovalRefused as exc:
-        raise said(exc.status, exc.zh, exc.en) from None
+        raise said(exc.status, exc.zh, exc.en, exc.field) from None
     body = decided.as_json()
     if decided.status != ApprovalStatus.approved:
         return body
     try:
         job = service.carry_out(decided)
-    except (ExecuteError, Busy) as exc:
-        en = exc.en if isinstance(exc, ExecuteError) else "the same work is queued or running already"
-        zh = exc.zh if isinstance(exc, ExecuteError) else "同一操作已在队列中或正在执行"
-        service.approvals.refused(decided.id, principal.username, en)
-        raise said(409, f"已批准，但无法开始：{zh}", f"approved, but it cannot start: {en}") from None
+    except Busy:
+        if decided.kind != GO:
+            return _cannot_start(service, decided, principal.username, None)
+        # another system's go queued the wave's resume already (it takes this go too), or the wave runs now
+        # (this system was held in it: the wave's next resume takes the go); not refused either way
+        return body | {"job": None, "record": decided.wave, "resume": QUEUED_ALREADY}
+    except ExecuteError as exc:
+        return _cannot_start(service, decided, principal.username, exc)
     return body | {"job": job.id, "record": job.record}
+
+
+def _cannot_start(service: Service, decided: Asked, by: str, exc: ExecuteError | None) -> dict[str, Any]:
+    """An approved ask whose work cannot start now: marked refused (ask again once fixed), said 409."""
+    en = exc.en if exc is not None else "the same work is queued or running already"
+    zh = exc.zh if exc is not None else "同一操作已在队列中或正在执行"
+    service.approvals.refused(decided.id, by, en)
+    raise said(409, f"已批准，但无法开始：{zh}", f"approved, but it cannot start: {en}")
 
 
 @router.post("/retire/{department}/{system}", status_code=202)

@@ -22,6 +22,7 @@ from tests.execute.harness import preflighted, site
 from tests.execute.test_one_run_per_wave import ops_client
 
 ALPHA, BETA = "630000-T/alpha", "630000-T/beta"
+TICKET = "CHG-2026-0412"
 
 
 def _govmig(*args: str) -> subprocess.CompletedProcess[str]:
@@ -54,16 +55,19 @@ def test_each_cutover_waits_for_a_second_persons_go_and_a_no_go_rolls_it_back(tm
         and len(json.loads(_govmig("approvals", "list", "--db", db, "--format", "json").stdout)) == 2
     )
 
-    def decide(verb: str, system: str, by: str, otp: str) -> subprocess.CompletedProcess[str]:
+    def decide(verb: str, system: str, by: str, otp: str, *ticket: str) -> subprocess.CompletedProcess[str]:
         return _govmig(
             "approvals", verb, str(asks[system]["id"]), "--by", by, "--otp", otp, "--comment", "值班长 on duty",
-            "--db", db, "--format", "json",
+            *ticket, "--db", db, "--format", "json",
         )  # fmt: skip
 
-    mine = decide("approve", ALPHA, runner, own.now())
+    mine = decide("approve", ALPHA, runner, own.now(), "--ticket", TICKET)
     assert mine.returncode == 1 and "second person" in mine.stderr  # the one who started the run: refused
-    go = decide("approve", ALPHA, "li", li.now())
-    assert go.returncode == 0, go.stderr
+    code = li.now()
+    unticketed = decide("approve", ALPHA, "li", code)  # a go carries its change ticket
+    assert unticketed.returncode == 2 and "--ticket" in unticketed.stderr, unticketed.stderr
+    go = decide("approve", ALPHA, "li", code, "--ticket", TICKET)
+    assert go.returncode == 0 and json.loads(go.stdout)["ticket"] == TICKET, go.stderr
     assert "govmig resume W01" in json.loads(go.stdout)["resume"]["en"]  # run from a console: say so
     li_again = pyotp_next(li)
     no_go = decide("reject", BETA, "li", li_again)
@@ -74,6 +78,11 @@ def test_each_cutover_waits_for_a_second_persons_go_and_a_no_go_rolls_it_back(tm
     assert states == {ALPHA: "done", BETA: "rolled_back"}, last.stdout + last.stderr
     assert where.moved("alpha") and "src-beta" in where.frontend("beta")  # beta's source serves again
     store = Store(open_store(db))
+    went = [e.task for e in store.events("W01", ALPHA) if e.step == "cutover" and e.kind == "go"]
+    assert went == [f"go #{asks[ALPHA]['id']} by li, ticket {TICKET}"]  # the cutover's line names the ticket
+    assert [a.detail for a in store.audit_log(f"W01/{ALPHA}") if a.action == "cutover.go"] == [
+        f"#{asks[ALPHA]['id']} ticket {TICKET}"
+    ]
     assert [a.result for a in store.audit_log(f"W01/{BETA}") if a.action == "cutover.no_go"] == [
         "rolled_back"
     ]
@@ -113,9 +122,12 @@ def test_a_go_given_in_the_web_queues_the_resume_and_a_worker_cuts_over(tmp_path
     assert [(a.kind, a.system, a.asked_by) for a in asked] == [("cutover_go", ALPHA, held.actor)]
 
     with ops_client(engine, where.tree) as web:  # another ops account decides in the web
-        answer = web.post(f"/api/approvals/{asked[0].id}", json={"decision": "approve", "comment": "go"})
+        answer = web.post(
+            f"/api/approvals/{asked[0].id}", json={"decision": "approve", "comment": "go", "ticket": TICKET}
+        )
         assert answer.status_code == 200, answer.text
         assert answer.json()["record"] == "W01" and answer.json()["job"]
+        assert answer.json()["ticket"] == TICKET
     ended = worker.once()
     assert ended is not None and (ended.status, ended.detail) == ("done", "done")
     assert where.moved("alpha")
