@@ -51,7 +51,8 @@ def _halves(message: str) -> tuple[str, str]:
 
 
 def _finding(key: str, host: str, task: str, message: str, frontend: bool) -> Finding:
-    """A failed host's finding for one of its systems: the clock, the front end's switch, or the precheck."""
+    """A failed host's finding for one of its systems: the clock, the front end's switch, or the precheck (the
+    module's own words, already in both languages, are kept whole)."""
     zh, en = _halves(message)
     if task == CLOCK_TASK:
         return Finding(key, "clock_skew", "critical", zh, en)
@@ -60,8 +61,8 @@ def _finding(key: str, host: str, task: str, message: str, frontend: bool) -> Fi
             key,
             "frontend_switch",
             "critical",
-            f"前端 {host} 无法切换到目标（{zh}）：请使其配置可写、重载命令可用",
-            f"the front end {host} cannot be switched to the target ({en}): make its config writable and its "
+            f"前端 {host} 无法切换到目标（{message}）：请使其配置可写、重载命令可用",
+            f"the front end {host} cannot be switched to the target ({message}): make its config writable and its "
             "reload command usable",
         )
     return Finding(
