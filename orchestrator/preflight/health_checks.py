@@ -5,9 +5,10 @@ Prometheus does), with the Probe's own module: `GET PROBER/probe?target=URL&modu
 What an ops engineer expects days before the night: the target's service usually does not run yet (the deploy step
 starts it in the window), so a health URL that answers nothing (connection refused) or answers with an error is a
 warning that says so, not a reason to hold the wave. What deploying will not mend is critical: the prober cannot
-resolve the URL's host name, or cannot reach the host at all (a timeout, no route: a firewall between the monitoring
-and the target zone, a change request that takes days). A prober that cannot be asked at all is a warning naming
-it (the check could not run; give `--prober`). Every request is bounded: the prober is told the time it has
+resolve the URL's host name, or its connection to the host does not get through (timed out, no route: a firewall
+between the monitoring and the target zone, a change request that takes days); a reply that is only slow is the
+service's, a warning. A prober that cannot be asked at all is a warning naming it (the check could not run; give
+`--prober`). Every request is bounded: the prober is told the time it has
 (`X-Prometheus-Scrape-Timeout-Seconds`) and the client waits a little longer, once per system.
 """
 
@@ -35,9 +36,10 @@ STATUS = re.compile(r"^probe_http_status_code (\d+)", re.MULTILINE)
 ERROR = re.compile(r'level=error msg="([^"]*)"(?: [^\n]*?err="((?:[^"\\]|\\.)*)")?')
 UNRESOLVED = re.compile(r"Error resolving address|no such host|server misbehaving", re.IGNORECASE)
 UNREACHED = re.compile(
-    r"i/o timeout|deadline exceeded|no route to host|network is unreachable|host is unreachable",
+    r"dial tcp [^\n]*?(i/o timeout|deadline exceeded|no route to host|network is unreachable|host is unreachable)",
     re.IGNORECASE,
 )
+"""The prober's connection itself did not get through (a reply that is only slow is the service's: a warning)."""
 BACKSLASH_QUOTE = '\\"'
 REFUSED = re.compile(r"connection refused|connection reset", re.IGNORECASE)
 
