@@ -132,19 +132,27 @@ def _judged(key: str, url: str, prober: str, text: str) -> Finding | None:
     )
 
 
-def _ask(client: httpx.Client, prober: str, url: str, module: str) -> tuple[str | None, str]:
-    """(the prober's debug answer, or None, and why not)."""
+def _ask(client: httpx.Client, prober: str, url: str, module: str) -> tuple[str | None, tuple[str, str]]:
+    """(the prober's debug answer, or None, and why not in Chinese and English)."""
     try:
         answer = client.get(
             f"{_base(prober)}/probe",
             params={"target": url, "module": module, "debug": "true"},
             headers={"X-Prometheus-Scrape-Timeout-Seconds": f"{PROBE_SECONDS:g}"},
         )
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        return None, type(exc).__name__
+    except httpx.TimeoutException:
+        return None, ("无应答，已超时", "no answer in time")
+    except httpx.InvalidURL:
+        return None, ("地址无效", "not a valid address")
+    except httpx.HTTPError:
+        return None, ("连接不上", "cannot connect")
     if answer.status_code != 200:
-        return None, f"HTTP {answer.status_code} {answer.text.strip()[:120]}"
-    return answer.text, ""
+        said = answer.text.strip()[:120]
+        return None, (
+            f"回答 HTTP {answer.status_code}：{said}",
+            f"answered HTTP {answer.status_code}: {said}",
+        )
+    return answer.text, ("", "")
 
 
 def check_health(root: Path, wave: str, prober: str | None = None) -> list[Finding]:
@@ -169,16 +177,16 @@ def check_health(root: Path, wave: str, prober: str | None = None) -> list[Findi
                     )
                 )
                 continue
-            text, why = _ask(client, asked, hosts.health_url, rendered.module)
+            text, (why_zh, why_en) = _ask(client, asked, hosts.health_url, rendered.module)
             if text is None:
                 findings.append(
                     Finding(
                         key,
                         CHECK,
                         "warning",
-                        f"无法询问探测器 {asked}（{why}），未能检查 {hosts.health_url}：请用 --prober 给出控制节点"
+                        f"无法询问探测器 {asked}（{why_zh}），未能检查 {hosts.health_url}：请用 --prober 给出控制节点"
                         "可达的 blackbox exporter 地址",
-                        f"the prober {asked} could not be asked ({why}), so {hosts.health_url} was not checked: "
+                        f"the prober {asked} could not be asked ({why_en}), so {hosts.health_url} was not checked: "
                         "give a blackbox exporter the control node reaches with --prober",
                     )
                 )
