@@ -19,6 +19,7 @@ PACKAGES=(
   curl                          # the demo asks the web service for its dashboard
   chromium                      # the web tests drive it headless through Playwright
   poppler-utils                 # pdftoppm: the report tests turn the PDF into pages
+  faketime                      # libfaketime: a preflight test shifts the control node's clock against the hosts
 )
 need=()
 for pkg in "${PACKAGES[@]}"; do

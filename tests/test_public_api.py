@@ -291,6 +291,7 @@ FACES = {
         "Finding",
         "Preflight",
         "Severity",
+        "check_health",
         "check_hosts",
         "check_tree",
     ],

@@ -51,6 +51,9 @@ class GatePolicy:
     cutover_go: bool = False
     """The site asks a go/no-go before each system's cutover: the run asks a second person and holds the system
     until one approves (cut over at the next resume) or rejects (rolled back: no-go)."""
+    prober: str | None = None
+    """The blackbox exporter a preflight asks each target's health URL of (`--prober`); None: the one each
+    rendered Probe names."""
     preflight_max_age_hours: float = 72.0
     """A real run starts a wave only with a ready preflight of the same tree younger than this (the site's
     `preflight_max_age_hours`, shared/DOMAIN.md v1.2); the run, the queue and the worker all keep it."""

@@ -2,7 +2,8 @@
 
 It checks what the night will lean on, in order: the tree (the wave is there and unchanged since render), the
 store (nobody runs the wave now; a finished wave is named), then the hosts (the wave's precheck step in check mode,
-through the run's own runner and nodes: nothing on a host changes). It is recorded and audited; a real run of a
+through the run's own runner and nodes: nothing on a host changes; it reaches the front ends' switch and every
+host's clock too), then each target's health URL as the prober sees it (preflight/health_checks.py). It is recorded and audited; a real run of a
 wave (`govmig run`, a worker) needs a ready preflight of the same tree younger than `preflight_max_age_hours`.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ..contracts import WaveState
 from ..execute import ExecuteError, Nodes, PlaybookRunner, record_name
-from ..preflight import Finding, Preflight, check_hosts, check_tree
+from ..preflight import Finding, Preflight, check_health, check_hosts, check_tree
 from ..store import Preflights, Store, utcnow
 from .executors import playbook_runner
 
@@ -60,14 +61,17 @@ def run_preflight(
     actor: str,
     nodes: Nodes | None = None,
     runner: PlaybookRunner | None = None,
+    prober: str | None = None,
 ) -> Preflight:
     """Checks the wave, records the result (audited) and returns it. The hosts are asked only when the tree is
-    sound: a changed playbook is not run even in check mode."""
+    sound: a changed playbook is not run even in check mode. `prober` (a blackbox exporter's address) overrides
+    the one each system's rendered Probe names, for a control node that reaches the prober another way."""
     tree = tree.resolve()  # the runner works in a folder of its own: a relative tree would not be found there
     findings = check_tree(tree, wave)
     findings += _store_findings(store, wave)
     if not any(f.check in ("tree", "tree_changed") for f in findings):
         findings += check_hosts(tree, wave, runner or playbook_runner(nodes))
+        findings += check_health(tree, wave, prober)
     done = Preflight(wave, str(tree.resolve()), utcnow(), findings)
     Preflights(store.engine).record(
         wave, done.tree, done.at, done.ready, [f.document() for f in findings], actor

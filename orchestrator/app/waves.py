@@ -89,7 +89,8 @@ class Waves:
     def preflight(self, wave: str, actor: str) -> Preflight:
         """Preflights the wave on the site's tree, through the site's execution nodes (recorded, audited): what
         a real run of it needs first."""
-        return run_preflight(self.site.store, self.site.tree, wave, actor, self.site.config.gates.nodes)
+        gates = self.site.config.gates
+        return run_preflight(self.site.store, self.site.tree, wave, actor, gates.nodes, prober=gates.prober)
 
     def ask_irreversible(
         self,

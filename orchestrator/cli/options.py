@@ -111,6 +111,13 @@ GATE_OPTIONS = [
         "ready preflight of the same tree younger than this (hours; also GOVMIG_PREFLIGHT_MAX_AGE_HOURS)",
     ),
     click.option(
+        "--prober",
+        envvar="GOVMIG_PROBER",
+        default=None,
+        help="预检时询问目标健康检查地址的 blackbox exporter（默认取渲染的 Probe 中的地址）The blackbox exporter a "
+        "preflight asks each target's health URL of (default: the one each rendered Probe names)",
+    ),
+    click.option(
         "--prometheus",
         envvar="GOVMIG_PROMETHEUS",
         default=None,
@@ -135,6 +142,7 @@ def gate_options(fn: F) -> F:
             observation_days=kwargs.pop("observation_days"),
             nodes=_nodes(kwargs.pop("nodes_file")),
             preflight_max_age_hours=kwargs.pop("preflight_max_age_hours"),
+            prober=kwargs.pop("prober"),
             cutover_go=kwargs.pop("cutover_go"),
         )
         told = kwargs.pop("notifications_file")

@@ -28,11 +28,21 @@ SEVERITY_ZH = {"critical": "[red]严重 critical[/]", "warning": "[yellow]提醒
     default=None,
     help="执行节点文件（与执行时相同）Execution nodes file (as the run uses)",
 )
+@click.option(
+    "--prober",
+    envvar="GOVMIG_PROBER",
+    default=None,
+    help="blackbox exporter 地址（默认取渲染的 Probe 中的地址）The blackbox exporter the health URLs are asked of "
+    "(default: the one each rendered Probe names)",
+)
 @FORMAT
-def preflight_command(wave: str, tree: Path, db: str | None, nodes_file: Path | None, fmt: str) -> None:
+def preflight_command(
+    wave: str, tree: Path, db: str | None, nodes_file: Path | None, prober: str | None, fmt: str
+) -> None:
     """预检批次：渲染目录未被改动、无人正在执行、各主机可达且预检通过（检查模式，不改动主机）。
     Preflight a wave: the tree unchanged since render, nobody running it, every host reachable and passing its
-    precheck (check mode: nothing on a host changes). Recorded; a real run needs a ready one."""
+    precheck (check mode: nothing on a host changes), the front ends' switch, the hosts' clocks, each target's
+    health URL as the prober sees it. Recorded; a real run needs a ready one."""
     if not tree.is_dir():
         fail(f"渲染目录不存在：{tree.name}", f"no rendered tree at {tree.name}", status=BAD_INPUT)
     nodes = (
@@ -45,7 +55,7 @@ def preflight_command(wave: str, tree: Path, db: str | None, nodes_file: Path | 
         console(stderr=True).print(
             f"预检批次 {wave}：检查渲染目录和各主机…  preflight of {wave}: the tree, then the hosts…"
         )
-    result = run_preflight(store, tree, wave, getpass.getuser(), nodes)
+    result = run_preflight(store, tree, wave, getpass.getuser(), nodes, prober=prober)
     if fmt == "json":
         emit_json(result.document())
     else:

@@ -86,6 +86,17 @@ def night(page: Any, server: str, web: Web) -> None:
     )  # the stream is open
     clean(page, "ops-wave-before")
 
+    page.click("#preflight")  # asked again from the wave's page: each finding's check by name, its code muted
+    until(page, "!!document.querySelector('#preflight-findings')", 120)
+    named = page.evaluate(
+        """() => [...document.querySelectorAll('#preflight-findings tbody tr')].map(r => [
+              r.querySelector('.check-name').innerText.trim(), r.querySelector(".check-en").innerText.trim(),
+              r.querySelector('.check-code').innerText.trim()])"""
+    )
+    assert named and all(code not in (zh, en) for zh, en, code in named), named  # no code without a name
+    assert ["健康检查地址可探测", "Health URL probed", "health_reachable"] in named, named
+    no_findings(page, "ops-wave-preflight")
+
     page.click("#run")  # a real run: the task holds energy-review before its final sync
     until(
         page,
