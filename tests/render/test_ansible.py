@@ -75,7 +75,7 @@ def test_ansible_lint_production_profile_offline(rendered: Rendered, tmp_path: P
     assert "Profile 'production' was required, and it passed" in proc.stdout + proc.stderr
 
 
-OWN_MODULES = {"govmig_db", "govmig_digest", "govmig_frontend"}
+OWN_MODULES = {"govmig_db", "govmig_digest", "govmig_free", "govmig_frontend"}
 """govmig's own modules, beside the playbooks (playbooks/library): local modules have no collection name."""
 
 
