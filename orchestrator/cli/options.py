@@ -42,6 +42,31 @@ DB = click.option(
 )
 
 
+def _nodes(ctx: click.Context, param: click.Parameter, path: Path | None) -> Nodes | None:
+    """The execution nodes file, validated and located like every settings file; None: all runs here."""
+    return None if path is None else model_or_exit(path, Nodes, "执行节点文件有误 The nodes file is invalid")
+
+
+NODES = click.option(
+    "--nodes",
+    "nodes",
+    envvar="GOVMIG_NODES",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    callback=_nodes,
+    help="执行节点文件：各区域的剧本在其区域内的节点上执行（与执行时相同）Execution nodes file: a zone's playbooks "
+    "run on its node (govmig_execution_node in the inventory), as the run uses",
+)
+"""`--nodes FILE`, handed to the command as the validated `Nodes` (or None)."""
+
+
+def rendered_tree(tree: Path) -> Path:
+    """The tree a command reads, or exit 2 when there is none."""
+    if not tree.is_dir():
+        fail(f"渲染目录不存在：{tree.name}", f"no rendered tree at {tree.name}", status=BAD_INPUT)
+    return tree
+
+
 OBSERVATION = click.option(
     "--observation-days",
     envvar="GOVMIG_OBSERVATION_DAYS",
@@ -76,15 +101,7 @@ GATE_OPTIONS = [
         show_default=True,
         help="健康检查最长等待秒数 How long the health gate waits for the hold (s)",
     ),
-    click.option(
-        "--nodes",
-        "nodes_file",
-        envvar="GOVMIG_NODES",
-        type=click.Path(path_type=Path, dir_okay=False, exists=True),
-        default=None,
-        help="执行节点文件：各区域的剧本在其区域内的节点上执行 Execution nodes file: a zone's playbooks run on "
-        "its node (govmig_execution_node in the inventory)",
-    ),
+    NODES,
     click.option(
         "--notifications",
         "notifications_file",
@@ -140,7 +157,7 @@ def gate_options(fn: F) -> F:
             concurrency=kwargs.pop("concurrency"),
             failure_budget=kwargs.pop("failure_budget"),
             observation_days=kwargs.pop("observation_days"),
-            nodes=_nodes(kwargs.pop("nodes_file")),
+            nodes=kwargs.pop("nodes"),
             preflight_max_age_hours=kwargs.pop("preflight_max_age_hours"),
             prober=kwargs.pop("prober"),
             cutover_go=kwargs.pop("cutover_go"),
@@ -193,11 +210,6 @@ def model_or_exit(path: Path | None, model: type[M], title: str) -> M:
         console(stderr=True).print(problems_table(problems, title))
         raise SystemExit(BAD_INPUT)
     return loaded
-
-
-def _nodes(path: Path | None) -> Nodes | None:
-    """The execution nodes file, validated and located like every settings file; None: all runs here."""
-    return None if path is None else model_or_exit(path, Nodes, "执行节点文件有误 The nodes file is invalid")
 
 
 def write_files(out: Path, files: dict[str, bytes]) -> list[Path]:

@@ -10,8 +10,8 @@ import click
 from rich.table import Table
 
 from ..app import Nodes, run_preflight
-from .options import DB, TREE, model_or_exit, site
-from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
+from .options import DB, NODES, TREE, rendered_tree, site
+from .output import FAILED, FORMAT, OK, console, emit_json
 
 SEVERITY_ZH = {"critical": "[red]严重 critical[/]", "warning": "[yellow]提醒 warning[/]"}
 
@@ -20,14 +20,7 @@ SEVERITY_ZH = {"critical": "[red]严重 critical[/]", "warning": "[yellow]提醒
 @click.argument("wave")
 @TREE
 @DB
-@click.option(
-    "--nodes",
-    "nodes_file",
-    envvar="GOVMIG_NODES",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="执行节点文件（与执行时相同）Execution nodes file (as the run uses)",
-)
+@NODES
 @click.option(
     "--prober",
     envvar="GOVMIG_PROBER",
@@ -37,19 +30,13 @@ SEVERITY_ZH = {"critical": "[red]严重 critical[/]", "warning": "[yellow]提醒
 )
 @FORMAT
 def preflight_command(
-    wave: str, tree: Path, db: str | None, nodes_file: Path | None, prober: str | None, fmt: str
+    wave: str, tree: Path, db: str | None, nodes: Nodes | None, prober: str | None, fmt: str
 ) -> None:
     """预检批次：渲染目录未被改动、无人正在执行、各主机可达且预检通过（检查模式，不改动主机）。
     Preflight a wave: the tree unchanged since render, nobody running it, every host reachable and passing its
     precheck (check mode: nothing on a host changes), the front ends' switch, the hosts' clocks, each target's
     health URL as the prober sees it. Recorded; a real run needs a ready one."""
-    if not tree.is_dir():
-        fail(f"渲染目录不存在：{tree.name}", f"no rendered tree at {tree.name}", status=BAD_INPUT)
-    nodes = (
-        None
-        if nodes_file is None
-        else model_or_exit(nodes_file, Nodes, "执行节点文件有误 The nodes file is invalid")
-    )
+    rendered_tree(tree)
     store = site(db).store
     if fmt == "table":
         console(stderr=True).print(

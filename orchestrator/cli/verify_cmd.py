@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from ..app import Nodes, VerifyRefused, verify_warm
-from .options import DB, TREE, model_or_exit, site
+from .options import DB, NODES, TREE, rendered_tree, site
 from .output import BAD_INPUT, FAILED, FORMAT, OK, console, emit_json, fail
 
 STATE = {
@@ -34,28 +34,15 @@ STATE = {
     show_default=True,
     help="不一致时等待复查的秒数（复制延迟不算漂移）Seconds before a difference is checked again (lag is not drift)",
 )
-@click.option(
-    "--nodes",
-    "nodes_file",
-    envvar="GOVMIG_NODES",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="执行节点文件（与执行时相同）Execution nodes file (as the run uses)",
-)
+@NODES
 @FORMAT
 def verify_command(
-    wave: str, tree: Path, db: str | None, recheck_seconds: float, nodes_file: Path | None, fmt: str
+    wave: str, tree: Path, db: str | None, recheck_seconds: float, nodes: Nodes | None, fmt: str
 ) -> None:
     """预同步期间校验源与目标：各表行数与校验和、文件摘要；不一致时复查，持续不一致为漂移。Verify a warm wave:
     each table's rows and checksum and the files' digest, source against target; a difference is checked again,
     and what persists is drift (audited, told as verification_drift)."""
-    if not tree.is_dir():
-        fail(f"渲染目录不存在：{tree.name}", f"no rendered tree at {tree.name}", status=BAD_INPUT)
-    nodes = (
-        None
-        if nodes_file is None
-        else model_or_exit(nodes_file, Nodes, "执行节点文件有误 The nodes file is invalid")
-    )
+    rendered_tree(tree)
     store = site(db).store
 
     def say(zh: str, en: str) -> None:
