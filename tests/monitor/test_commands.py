@@ -188,8 +188,8 @@ def test_two_schedulers_collect_once_per_interval_and_a_dead_holders_clock_is_ta
         span = (seen[-1] - seen[0]).total_seconds()
         # never two cycles for one interval (two schedulers, one clock): two clocks would fit about twice as many
         # cycles into the span, and one of each pair close to the other's instant; one cycle run late by a busy
-        # machine only shortens the gap after it
-        assert len(gaps) <= int(span) + 1 and min(gaps) > 0.2, gaps
+        # machine only shortens the gap after it (one short gap, not one in every pair)
+        assert len(gaps) <= int(span) + 1 and sum(g < 0.2 for g in gaps) <= 1, gaps
         first = holder()
         assert first in {p.pid for p in schedulers}
         dying = next(p for p in schedulers if p.pid == first)
