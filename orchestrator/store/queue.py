@@ -100,32 +100,7 @@ class RunQueue:
                 waiting = self._active(conn, record)
                 if waiting is not None:
                     raise Queued(waiting)
-                new = conn.execute(
-                    insert(QueuedRun)
-                    .values(
-                        record=record,
-                        kind=kind,
-                        wave=wave,
-                        system=system,
-                        check_mode=check,
-                        tree=tree,
-                        actor=actor,
-                        status="queued",
-                        claims=0,
-                        pause=False,
-                        queued_at=now,
-                    )
-                    .returning(QueuedRun.id)
-                ).scalar_one()
-                audit_chain.append(
-                    conn,
-                    at=now,
-                    actor=actor,
-                    action=f"queue.{kind}",
-                    target=record,
-                    result="queued",
-                    detail=f"job {new}",
-                )
+                new = self._insert(conn, now, kind, wave, record, system, check, tree, actor)
         except IntegrityError:  # another replica queued it between our look and our insert
             waiting = self.active(record)
             if waiting is None:
@@ -157,35 +132,51 @@ class RunQueue:
                 ).first()
                 if recent is not None:
                     return None
-                new = conn.execute(
-                    insert(QueuedRun)
-                    .values(
-                        record=record,
-                        kind=kind,
-                        wave=wave,
-                        system=None,
-                        check_mode=False,
-                        tree=tree,
-                        actor=actor,
-                        status="queued",
-                        claims=0,
-                        pause=False,
-                        queued_at=now,
-                    )
-                    .returning(QueuedRun.id)
-                ).scalar_one()
-                audit_chain.append(
-                    conn,
-                    at=now,
-                    actor=actor,
-                    action=f"queue.{kind}",
-                    target=record,
-                    result="queued",
-                    detail=f"job {new}",
-                )
+                new = self._insert(conn, now, kind, wave, record, None, False, tree, actor)
         except IntegrityError:  # another worker queued it between our look and our insert
             return None
         return self.get(new)
+
+    @staticmethod
+    def _insert(
+        conn: Connection,
+        now: datetime,
+        kind: str,
+        wave: str,
+        record: str,
+        system: str | None,
+        check: bool,
+        tree: str,
+        actor: str,
+    ) -> int:
+        """A queued job written and its queueing audited, in the caller's transaction; its id."""
+        new: int = conn.execute(
+            insert(QueuedRun)
+            .values(
+                record=record,
+                kind=kind,
+                wave=wave,
+                system=system,
+                check_mode=check,
+                tree=tree,
+                actor=actor,
+                status="queued",
+                claims=0,
+                pause=False,
+                queued_at=now,
+            )
+            .returning(QueuedRun.id)
+        ).scalar_one()
+        audit_chain.append(
+            conn,
+            at=now,
+            actor=actor,
+            action=f"queue.{kind}",
+            target=record,
+            result="queued",
+            detail=f"job {new}",
+        )
+        return new
 
     @staticmethod
     def _active(conn: Connection, record: str) -> Job | None:
