@@ -1,0 +1,217 @@
+"""The night's new pieces attacked from outside (issue 40, this session's changes): the health URL's preflight check
+asked of a blackbox prober (a hostile URL in the rendered tree, a prober's password, a prober that hangs, drips or
+answers without end), the failing notices' list (a thousand given up: bounded, counted right), and the cutover go's
+change ticket (newlines, look-alikes). Fast: a fake prober on loopback and a store in a temporary file, no lab."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import update
+
+from orchestrator.app.notice_failures import failing_notices
+from orchestrator.contracts import NoticeStatus, dump_inventory
+from orchestrator.contracts import tree as layout
+from orchestrator.preflight import check_health, health_checks
+from orchestrator.store import Notices, open_store
+from orchestrator.store.approvals import TicketRefused, checked_ticket
+from orchestrator.store.schema import Notice
+
+FAILED_PROBE = (
+    b'ts=2026-12-06T00:00:00Z caller=main.go:181 module=http_2xx target=x level=error msg="Error for HTTP request" '
+    b'err="Get \\"http://x\\": dial tcp 10.0.0.1:80: connect: connection refused"\n'
+    b"probe_success 0\n"
+)
+
+
+@dataclass
+class Prober:
+    """A blackbox exporter's stand-in on loopback: records every target asked, answers as `mode` says."""
+
+    url: str
+    mode: list[str]
+    asked: list[str] = field(default_factory=list)
+    written: list[int] = field(default_factory=lambda: [0])
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def prober() -> Iterator[Prober]:
+    state = Prober("", ["fail"])
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            state.asked += parse_qs(urlsplit(self.path).query).get("target", [""])
+            mode = state.mode[0]
+            if mode == "hang":  # never answers (bounded by the test's end)
+                state.stop.wait(60)
+                return
+            self.send_response(200)
+            self.end_headers()
+            try:
+                if mode == "fail":
+                    self.wfile.write(FAILED_PROBE)
+                elif mode == "odd":  # failed, and said nothing of why
+                    self.wfile.write(b"probe_success 0\n")
+                elif mode == "huge":  # 64 MiB of answer, as fast as the client reads it
+                    chunk = b"#" * 65536
+                    for _ in range(1024):
+                        self.wfile.write(chunk)
+                        state.written[0] += len(chunk)
+                elif mode == "drip":  # a byte now and then, never done (bounded: 60 s at most)
+                    for _ in range(300):
+                        if state.stop.wait(0.2):
+                            return
+                        self.wfile.write(b"#")
+                        self.wfile.flush()
+            except OSError:
+                pass  # the client hung up
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield state
+    finally:
+        state.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def _tree(root: Path, urls: dict[str, str]) -> Path:
+    hosts = {
+        f"{name}.example": {"govmig_department": "630000-T", "govmig_system": name, "govmig_health_url": url}
+        for name, url in urls.items()
+    }
+    path = root / layout.inventory("W01")
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        dump_inventory({"all": {"children": {"egov_external": {"hosts": hosts}}}}), encoding="utf-8"
+    )
+    return root
+
+
+def _said(findings: list[health_checks.Finding]) -> str:
+    return "\n".join(f"{f.zh}\n{f.en}" for f in findings)
+
+
+HOSTILE = {
+    "spaced": "http://10.0.0.1/health z",
+    "crlf": "http://10.0.0.1/healthz\r\nX-Injected: 1",
+    "file": "file:///etc/passwd",
+    "userinfo": "http://ops:Hunter2pw@10.0.0.1/healthz",
+    "huge": "http://10.0.0.1/" + "a" * 100_000,
+    "nohost": "http:///healthz",
+}
+
+
+class TestHealthUrlFromTheTree:
+    def test_a_url_the_plan_cannot_make_is_refused_unasked_and_said_on_one_bounded_line(
+        self, tmp_path: Path, prober: Prober
+    ) -> None:
+        found = check_health(_tree(tmp_path, HOSTILE), "W01", prober.url)
+        assert prober.asked == []  # none of them reached the prober
+        assert sorted((f.system, f.severity) for f in found) == [
+            (f"630000-T/{name}", "critical") for name in sorted(HOSTILE)
+        ]
+        for f in found:
+            assert "\r" not in f.zh + f.en and "\n" not in f.zh + f.en, f
+            assert len(f.en) < 1000 and len(f.zh) < 1000
+        assert "Hunter2pw" not in _said(found)  # the CRLF's header is said as text, escaped, on the one line
+
+    def test_the_prober_s_password_is_never_said(self, tmp_path: Path, prober: Prober) -> None:
+        prober.mode[0] = "odd"
+        base = prober.url.replace("http://", "http://ops:Pr0berPw@")
+        found = check_health(_tree(tmp_path, {"a": "http://10.0.0.1:8080/healthz"}), "W01", base)
+        assert prober.asked == ["http://10.0.0.1:8080/healthz"]  # asked through it, its password sent to it
+        assert found and "127.0.0.1" in found[0].en and "Pr0berPw" not in _said(found)
+        unasked = check_health(tmp_path, "W01", "http://ops:Pr0berPw@127.0.0.1:9")  # nothing listens there
+        assert unasked and "Pr0berPw" not in _said(unasked)
+
+
+class TestAProberThatMisbehaves:
+    @pytest.fixture(autouse=True)
+    def quick(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(health_checks, "PROBE_SECONDS", 0.5)
+
+    def test_a_prober_that_never_answers_is_waited_for_once_not_once_per_system(
+        self, tmp_path: Path, prober: Prober
+    ) -> None:
+        prober.mode[0] = "hang"
+        urls = {f"s{i}": f"http://10.0.0.{i}:8080/healthz" for i in range(1, 6)}
+        found = check_health(_tree(tmp_path, urls), "W01", prober.url)
+        assert len(prober.asked) == 1
+        assert [f.system for f in found] == [f"630000-T/{n}" for n in sorted(urls)]
+        assert all(f.severity == "warning" and "--prober" in f.en for f in found)
+
+    def test_an_answer_without_end_is_cut_at_a_bound(self, tmp_path: Path, prober: Prober) -> None:
+        prober.mode[0] = "huge"
+        found = check_health(_tree(tmp_path, {"a": "http://10.0.0.1:8080/healthz"}), "W01", prober.url)
+        time.sleep(0.5)  # the server notices the hang-up
+        assert prober.written[0] < 16 * 2**20, prober.written  # not the 64 MiB offered
+        assert [f.severity for f in found] == ["warning"]
+
+    def test_a_prober_dripping_its_answer_is_given_up_on(self, tmp_path: Path, prober: Prober) -> None:
+        prober.mode[0] = "drip"
+        tree = _tree(tmp_path, {"a": "http://10.0.0.1:8080/healthz"})
+        out: list[list[health_checks.Finding]] = []
+        looking = threading.Thread(
+            target=lambda: out.append(check_health(tree, "W01", prober.url)), daemon=True
+        )
+        looking.start()
+        looking.join(45)  # the drip goes on for 60 s: only a deadline of the check's own ends it before
+        assert not looking.is_alive() and [f.severity for f in out[0]] == ["warning"]
+
+
+class TestFailingNotices:
+    def test_a_thousand_given_up_are_counted_all_and_listed_bounded(self, tmp_path: Path) -> None:
+        engine = open_store(f"sqlite:///{tmp_path / 'govmig.db'}")
+        book = Notices(engine)
+        body = {"event": "system_failed", "zh": "失败", "en": "failed", "at": "2026-12-06T00:00:00+00:00"}
+        book.owe(1200, [(seq, "system_failed", "webhook:ops-im", body) for seq in range(1, 1201)])
+        with engine.begin() as conn:
+            conn.execute(
+                update(Notice).where(Notice.seq <= 1000).values(status=NoticeStatus.failed, attempts=8)
+            )
+            conn.execute(update(Notice).where(Notice.seq > 1000).values(attempts=3))
+        found = failing_notices(engine, {})
+        doc = found.document()
+        assert (doc["given_up"], doc["retrying"]) == (1000, 200)
+        assert len(doc["notices"]) <= 200 < doc["given_up"] + doc["retrying"]
+        assert doc["shown"] == len(doc["notices"])
+
+
+class TestChangeTicket:
+    @pytest.mark.parametrize(
+        "ticket",
+        [
+            "CHG-1\nrm -rf /",
+            "CHG-1\r\nX: y",
+            "СHG-2026-0412",  # a Cyrillic С
+            "ＣＨＧ-2026",  # full width
+            "CHG-２０２６",  # full-width digits
+            "CHG 2026",
+            "CHG-2026\u200b",  # zero-width space
+            "-rf",
+            "A" * 65,
+            "CHG{{ lookup('pipe','id') }}",
+            "=HYPERLINK(1)",
+        ],
+    )
+    def test_what_is_not_a_reference_is_refused(self, ticket: str) -> None:
+        with pytest.raises(TicketRefused):
+            checked_ticket("cutover_go", ticket, "approve")
+
+    def test_a_reference_is_kept_as_typed(self) -> None:
+        assert checked_ticket("cutover_go", "  RFC/2026/17#3 ", "approve") == "RFC/2026/17#3"
