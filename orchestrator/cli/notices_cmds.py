@@ -42,6 +42,11 @@ def list_command(wanted: str, db: str | None, fmt: str) -> None:
         table = Table(
             title=f"未送达的通知 Notices not delivered：重试中 retrying {found.retrying}，"
             f"已放弃 given up {found.given_up}（最多 at most {found.document()['max_attempts']} 次 tries）"
+            + (
+                f"；仅列出最新 {len(found.notices)} 条 only the newest {len(found.notices)} listed"
+                if len(found.notices) < found.retrying + found.given_up
+                else ""
+            )
         )
         for column in (
             "#",
