@@ -19,10 +19,12 @@ from sqlalchemy import update
 from orchestrator.app.notice_failures import failing_notices
 from orchestrator.contracts import NoticeStatus, dump_inventory
 from orchestrator.contracts import tree as layout
+from orchestrator.policy import PolicySettings
 from orchestrator.preflight import check_health, health_checks
 from orchestrator.store import Notices, open_store
 from orchestrator.store.approvals import TicketRefused, checked_ticket
 from orchestrator.store.schema import Notice
+from tests.web.conftest import Web, audit_entries, build
 
 FAILED_PROBE = (
     b'ts=2026-12-06T00:00:00Z caller=main.go:181 module=http_2xx target=x level=error msg="Error for HTTP request" '
@@ -215,3 +217,85 @@ class TestChangeTicket:
 
     def test_a_reference_is_kept_as_typed(self) -> None:
         assert checked_ticket("cutover_go", "  RFC/2026/17#3 ", "approve") == "RFC/2026/17#3"
+
+
+@pytest.fixture(scope="module")
+def web(province_settings: PolicySettings) -> Iterator[Web]:
+    """The web service over an empty tree and the province's plans (no site: nothing runs here)."""
+    w = build(None, province_settings, site=False)
+    yield w
+    w.close()
+
+
+def _given_up(web: Web, error: str) -> int:
+    """A notice given up after its bound, its last error `error` (as the notifier stores it)."""
+    engine = web.app.state.ctx.store.engine
+    body = {"event": "system_failed", "zh": "失败", "en": "failed", "at": "2026-12-06T00:00:00+00:00"}
+    seq = len(Notices(engine).list(limit=10_000)) + 1
+    Notices(engine).owe(seq, [(seq, "system_failed", "webhook:ops-im", body)])
+    with engine.begin() as conn:
+        conn.execute(
+            update(Notice)
+            .where(Notice.seq == seq)
+            .values(status=NoticeStatus.failed, attempts=8, error=error)
+        )
+    return Notices(engine).list(NoticeStatus.failed, 1)[0].id
+
+
+class TestTheNewRoutesFromOutside:
+    def test_only_ops_send_a_notice_again_once_with_the_csrf_token_and_audited(self, web: Web) -> None:
+        notice = _given_up(web, "ops-im 拒收通知（HTTP 500） / ops-im refused the notice (HTTP 500)")
+        retry = f"/api/notifications/{notice}/retry"
+        assert web.client().get("/api/notifications").status_code == 401  # a stranger
+        assert web.client().post(retry).status_code == 401
+        assert web.client("rst").get("/api/notifications").status_code == 403  # a department
+        for who in ("rst", "supervisor", "aud"):
+            assert web.client(who).post(retry).status_code == 403, who
+        browser = web.login("ops")  # signed in, the page's token not sent (a forged cross-site form)
+        del browser.headers["X-CSRF-Token"]
+        assert browser.post(retry).status_code == 403
+        assert [
+            n["id"] for n in web.client("ops").get("/api/notifications?status=given_up").json()["notices"]
+        ]
+        assert not [e for e in audit_entries(web) if e["action"] == "notice.retry"]  # nothing done so far
+
+        assert web.client("ops").post(retry).status_code == 200
+        again = web.client("ops").post(retry)  # replayed
+        assert again.status_code == 409 and again.json()["zh"] and again.json()["en"]
+        assert [e["target"] for e in audit_entries(web) if e["action"] == "notice.retry"] == [
+            f"notice {notice}"
+        ]
+        for odd in ("0", "-1", "abc", str(2**63), "1%0d%0aX"):
+            assert web.client("ops").post(f"/api/notifications/{odd}/retry").status_code in (404, 422), odd
+
+    def test_no_webhook_address_or_token_reaches_the_list(self, web: Web) -> None:
+        _given_up(
+            web,
+            "通知未送达 ops-im：ConnectError / the notice did not reach ops-im: "
+            "https://bot:Pw0rd@hook.example/send?access_token=T0KEN123 refused",
+        )
+        answer = web.client("supervisor").get("/api/notifications")
+        assert answer.status_code == 200
+        assert (
+            "T0KEN123" not in answer.text and "Pw0rd" not in answer.text and "hook.example" not in answer.text
+        )
+
+    def test_the_list_is_bounded_whatever_is_asked(self, web: Web) -> None:
+        for odd in ("all", "given_up&limit=100000", "'; drop table notices; --", "x" * 10_000):
+            r = web.client("ops").get("/api/notifications", params={"status": odd})
+            assert r.status_code in (200, 422), odd
+            if r.status_code == 200:
+                assert len(r.json()["notices"]) <= 200
+
+    def test_a_go_s_ticket_that_is_no_reference_is_refused_before_anything_and_a_huge_body_unread(
+        self, web: Web
+    ) -> None:
+        for ticket in ("CHG-1\nX", "СHG-1", "ＣＨＧ-1", "A" * 65, "A" * 201):
+            r = web.client("supervisor").post(
+                "/api/approvals/1", json={"decision": "approve", "ticket": ticket}
+            )
+            assert r.status_code in (400, 422), (ticket, r.status_code)
+            assert "ticket" in r.text
+        huge = {"decision": "approve", "ticket": "CHG-1", "comment": "x" * (10 * 2**20)}
+        assert web.client("supervisor").post("/api/approvals/1", json=huge).status_code == 413
+        assert not [e for e in audit_entries(web) if e["action"].startswith("approval.")]
