@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..app import NOTICES_WANTED, NoticeDesk, NoticeRefused
@@ -65,15 +66,15 @@ def list_command(wanted: str, db: str | None, fmt: str) -> None:
             if n["system_name"]:
                 system = f"{n['system_name']} {system}"
             to = n["recipient"]
-            table.add_row(
+            table.add_row(  # all but the status as text: an error's words are a gateway's or a relay's own
                 str(n["id"]),
-                f"{n['event_zh']} {n['event_en']}",
-                n["wave"] or "-",
-                system,
-                f"{'邮件 mail' if to['kind'] == 'mail' else 'webhook'} {to['name']}",
+                escape(f"{n['event_zh']} {n['event_en']}"),
+                escape(str(n["wave"] or "-")),
+                escape(system),
+                escape(f"{'邮件 mail' if to['kind'] == 'mail' else 'webhook'} {to['name']}"),
                 STATUS[n["status"]],
                 f"{n['attempts']}/{n['max_attempts']}",
-                f"{n['error']['zh']}\n{n['error']['en']}",
+                escape(f"{n['error']['zh']}\n{n['error']['en']}"),
                 (n["next_try"] or "-")[:19],
             )
         console().print(table)

@@ -14,14 +14,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import update
 
 from orchestrator.app.notice_failures import failing_notices
+from orchestrator.cli import preflight_cmd
+from orchestrator.cli.app import cli
 from orchestrator.contracts import NoticeStatus, dump_inventory
 from orchestrator.contracts import tree as layout
 from orchestrator.policy import PolicySettings
-from orchestrator.preflight import check_health, health_checks
-from orchestrator.store import Notices, open_store
+from orchestrator.preflight import Finding, Preflight, check_health, health_checks
+from orchestrator.store import Notices, open_store, utcnow
 from orchestrator.store.approvals import TicketRefused, checked_ticket
 from orchestrator.store.schema import Notice
 from tests.web.conftest import Web, audit_entries, build
@@ -299,3 +302,35 @@ class TestTheNewRoutesFromOutside:
         huge = {"decision": "approve", "ticket": "CHG-1", "comment": "x" * (10 * 2**20)}
         assert web.client("supervisor").post("/api/approvals/1", json=huge).status_code == 413
         assert not [e for e in audit_entries(web) if e["action"].startswith("approval.")]
+
+
+class TestTheCliTablesSayHostileTextAsText:
+    """A webhook gateway's own words (httpx echoes a broken status line) and a prober's are shown as they are,
+    never read as Rich markup (a closing tag that opens nothing crashed the table with a traceback)."""
+
+    MARKUP = "illegal status line: bytearray(b'[/x] [link=evil]y')"
+
+    def test_notifications_list(self, web: Web) -> None:
+        _given_up(
+            web, f"通知未送达 ops-im：RemoteProtocolError / the notice did not reach ops-im: {self.MARKUP}"
+        )
+        out = CliRunner(env={"COLUMNS": "400"}).invoke(
+            cli, ["notifications", "list", "--db", f"sqlite:///{web.root / 'govmig.db'}"]
+        )
+        assert out.exit_code == 1, out.output  # given up: 1, not a crash
+        assert "[/x]" in out.output and "[link=evil]y" in out.output
+
+    def test_preflight(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        found = Preflight(
+            "W01",
+            str(tmp_path),
+            utcnow(),
+            [Finding("630000-T/a", "health_reachable", "warning", f"探测器说 {self.MARKUP}", self.MARKUP)],
+        )
+        monkeypatch.setattr(preflight_cmd, "run_preflight", lambda *a, **k: found)
+        out = CliRunner(env={"COLUMNS": "400"}).invoke(
+            cli,
+            ["preflight", "W01", "--tree", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'g.db'}"],
+        )
+        assert out.exit_code == 0, out.output
+        assert "[/x]" in out.output and "[link=evil]y" in out.output
