@@ -22,6 +22,7 @@ from orchestrator.cli import preflight_cmd
 from orchestrator.cli.app import cli
 from orchestrator.contracts import NoticeStatus, dump_inventory
 from orchestrator.contracts import tree as layout
+from orchestrator.plan.values import URL_PATH
 from orchestrator.policy import PolicySettings
 from orchestrator.preflight import Finding, Preflight, check_health, health_checks
 from orchestrator.store import Notices, open_store, utcnow
@@ -134,6 +135,14 @@ class TestHealthUrlFromTheTree:
             assert "\r" not in f.zh + f.en and "\n" not in f.zh + f.en, f
             assert len(f.en) < 1000 and len(f.zh) < 1000
         assert "Hunter2pw" not in _said(found)  # the CRLF's header is said as text, escaped, on the one line
+
+    def test_every_url_the_plan_can_make_is_asked(self, tmp_path: Path, prober: Prober) -> None:
+        made = (
+            "http://sys-a.630000-t.egov.example:8080/a@b;c=d/~x!$&'()*+,=:%20?q=/?@1"  # URL_PATH's own chars
+        )
+        assert URL_PATH.match(made.split(":8080", 1)[1])
+        found = check_health(_tree(tmp_path, {"a": made}), "W01", prober.url)
+        assert prober.asked == [made] and [f.severity for f in found] == ["warning"]
 
     def test_the_prober_s_password_is_never_said(self, tmp_path: Path, prober: Prober) -> None:
         prober.mode[0] = "odd"
