@@ -96,23 +96,19 @@ def _row(n: NoticeRow, names: dict[str, str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class FailingNotices:
-    """The notices being retried and those given up, newest first."""
+    """The notices being retried and those given up, the newest first (at most a limit: `shown` of them), and
+    how many there are of each kind in all."""
 
     notices: list[dict[str, Any]]
-
-    @property
-    def given_up(self) -> int:
-        return sum(1 for n in self.notices if n["status"] == "given_up")
-
-    @property
-    def retrying(self) -> int:
-        return sum(1 for n in self.notices if n["status"] == "retrying")
+    retrying: int
+    given_up: int
 
     def document(self) -> dict[str, Any]:
         return {
             "retrying": self.retrying,
             "given_up": self.given_up,
             "max_attempts": Notices.max_attempts,
+            "shown": len(self.notices),
             "notices": self.notices,
         }
 
@@ -120,17 +116,21 @@ class FailingNotices:
 def failing_notices(
     engine: Engine, names: dict[str, str], wanted: str = "failing", limit: int = 200
 ) -> FailingNotices:
-    """The notices `wanted` (failing: retrying and given up), newest first, at most `limit` of each kind."""
+    """The notices `wanted` (failing: retrying and given up), the newest `limit` of them, newest first, and how
+    many there are of each kind in all."""
     if wanted not in NOTICES_WANTED:
         raise ValueError(wanted)
     book = Notices(engine)
     rows: list[NoticeRow] = []
+    retrying = given_up = 0
     if wanted in ("failing", "retrying"):
         rows += book.list(NoticeStatus.queued, limit, tried=True)
+        retrying = book.count(NoticeStatus.queued, tried=True)
     if wanted in ("failing", "given_up"):
         rows += book.list(NoticeStatus.failed, limit)
+        given_up = book.count(NoticeStatus.failed)
     rows.sort(key=lambda n: n.id, reverse=True)
-    return FailingNotices([_row(n, names) for n in rows])
+    return FailingNotices([_row(n, names) for n in rows[:limit]], retrying, given_up)
 
 
 def retry_notice(engine: Engine, notice: int, actor: str) -> None:

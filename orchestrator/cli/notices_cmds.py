@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..app import NOTICES_WANTED, NoticeDesk, NoticeRefused
@@ -42,6 +43,11 @@ def list_command(wanted: str, db: str | None, fmt: str) -> None:
         table = Table(
             title=f"未送达的通知 Notices not delivered：重试中 retrying {found.retrying}，"
             f"已放弃 given up {found.given_up}（最多 at most {found.document()['max_attempts']} 次 tries）"
+            + (
+                f"；仅列出最新 {len(found.notices)} 条 only the newest {len(found.notices)} listed"
+                if len(found.notices) < found.retrying + found.given_up
+                else ""
+            )
         )
         for column in (
             "#",
@@ -60,15 +66,15 @@ def list_command(wanted: str, db: str | None, fmt: str) -> None:
             if n["system_name"]:
                 system = f"{n['system_name']} {system}"
             to = n["recipient"]
-            table.add_row(
+            table.add_row(  # all but the status as text: an error's words are a gateway's or a relay's own
                 str(n["id"]),
-                f"{n['event_zh']} {n['event_en']}",
-                n["wave"] or "-",
-                system,
-                f"{'邮件 mail' if to['kind'] == 'mail' else 'webhook'} {to['name']}",
+                escape(f"{n['event_zh']} {n['event_en']}"),
+                escape(str(n["wave"] or "-")),
+                escape(system),
+                escape(f"{'邮件 mail' if to['kind'] == 'mail' else 'webhook'} {to['name']}"),
                 STATUS[n["status"]],
                 f"{n['attempts']}/{n['max_attempts']}",
-                f"{n['error']['zh']}\n{n['error']['en']}",
+                escape(f"{n['error']['zh']}\n{n['error']['en']}"),
                 (n["next_try"] or "-")[:19],
             )
         console().print(table)

@@ -7,6 +7,7 @@ import getpass
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..app import Nodes, run_preflight
@@ -50,8 +51,11 @@ def preflight_command(
         for column in ("系统 system", "检查 check", "级别 severity", "说明 finding"):
             table.add_column(column)
         for f in result.findings:
-            table.add_row(
-                f.system or f"批次 wave {wave}", f.check, SEVERITY_ZH[f.severity], f"{f.zh}\n{f.en}"
+            table.add_row(  # a finding's words may hold a host's or a prober's own: text, not markup
+                escape(f.system or f"批次 wave {wave}"),
+                f.check,
+                SEVERITY_ZH[f.severity],
+                escape(f"{f.zh}\n{f.en}"),
             )
         out = console()
         if result.findings:

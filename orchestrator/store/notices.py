@@ -232,6 +232,14 @@ class Notices:
         return bool(changed)
 
     # looking -------------------------------------------------------------------------------------------------
+    def count(self, status: str, tried: bool = False) -> int:
+        """How many notices have `status` (with `tried`, only those tried at least once)."""
+        query = select(func.count()).select_from(Notice).where(Notice.status == status)
+        if tried:
+            query = query.where(Notice.attempts > 0)
+        with self.session() as s:
+            return int(s.scalar(query) or 0)
+
     def list(self, status: str | None = None, limit: int = 200, tried: bool = False) -> list[NoticeRow]:
         """The newest notices first; with `tried`, only those tried at least once."""
         query = select(Notice).order_by(Notice.id.desc()).limit(limit)

@@ -12,6 +12,7 @@ export default {
       mail: "邮件", webhook: "Webhook", none: "—", triesOf: "{n} / {max}",
       retry: "重新发送", retryOf: "重新发送通知 {id}", retried: "通知 {id} 已重新排队，将由通知进程发送。",
       readOnly: "监管角色只读：重新发送由运维操作。", refresh: "刷新",
+      newest: "仅列出最新的 {n} 条。",
     },
   },
   en: {
@@ -26,6 +27,7 @@ export default {
       mail: "Mail", webhook: "Webhook", none: "—", triesOf: "{n} / {max}",
       retry: "Send again", retryOf: "Send notice {id} again", retried: "Notice {id} is queued again; the notifier sends it.",
       readOnly: "Supervisors read only: ops send notices again.", refresh: "Refresh",
+      newest: "Only the newest {n} are listed.",
     },
   },
 };
