@@ -288,6 +288,7 @@ FACES = {
         "watched",
     ],
     "preflight": [
+        "CHECKS",
         "Finding",
         "Preflight",
         "Severity",
@@ -459,6 +460,7 @@ FACES = {
         "OpsDesk",
         "Outcome",
         "PENDING",
+        "PREFLIGHT_CHECKS",
         "PasswordHistoryBook",
         "PdfError",
         "Plans",

@@ -91,7 +91,7 @@ from .plan_documents import plan_document, plan_yaml, seed_versions
 from .plan_form import form_document, located, plan_schema
 from .plans import Plans, View
 from .portfolio import Portfolio
-from .preflight import PreflightMissing, gate_start, require_preflight, run_preflight
+from .preflight import PREFLIGHT_CHECKS, PreflightMissing, gate_start, require_preflight, run_preflight
 from .reporting import Reporting
 from .reports import REPORTS, PdfError, Report, ReportKind, ReportRequest, build_report, register
 from .resource_requests import RequestRefused, ResourceRequest, Resources, Sizes
@@ -196,6 +196,7 @@ __all__ = [
     "MAX_COMMENT",
     "NOTICES_WANTED",
     "PENDING",
+    "PREFLIGHT_CHECKS",
     "REPORTS",
     "RETIRE_RECORD",
     "ROLES",

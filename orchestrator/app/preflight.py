@@ -14,9 +14,12 @@ from pathlib import Path
 
 from ..contracts import WaveState
 from ..execute import ExecuteError, Nodes, PlaybookRunner, record_name
-from ..preflight import Finding, Preflight, check_health, check_hosts, check_tree
+from ..preflight import CHECKS, Finding, Preflight, check_health, check_hosts, check_tree
 from ..store import Preflights, Store, utcnow
 from .executors import playbook_runner
+
+PREFLIGHT_CHECKS = CHECKS
+"""Each preflight check's name in Chinese and English, by its code."""
 
 MAX_AGE_HOURS = 72.0
 """The site's `preflight_max_age_hours` when it says nothing (shared/DOMAIN.md v1.2)."""

@@ -10,7 +10,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..app import Nodes, run_preflight
+from ..app import PREFLIGHT_CHECKS, Nodes, run_preflight
 from .options import DB, NODES, TREE, rendered_tree, site
 from .output import FAILED, FORMAT, OK, console, emit_json
 
@@ -53,7 +53,7 @@ def preflight_command(
         for f in result.findings:
             table.add_row(  # a finding's words may hold a host's or a prober's own: text, not markup
                 escape(f.system or f"批次 wave {wave}"),
-                f.check,
+                escape(" ".join(PREFLIGHT_CHECKS.get(f.check, (f.check, ""))) + f"\n{f.check}"),
                 SEVERITY_ZH[f.severity],
                 escape(f"{f.zh}\n{f.en}"),
             )

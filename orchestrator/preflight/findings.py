@@ -10,6 +10,20 @@ from typing import Any, Literal
 
 Severity = Literal["critical", "warning"]
 
+CHECKS: dict[str, tuple[str, str]] = {
+    "tree": ("渲染目录", "Rendered tree"),
+    "tree_changed": ("渲染后被改动", "Changed since render"),
+    "unpinned_images": ("镜像未固定摘要", "Images not pinned"),
+    "wave_busy": ("批次正在执行", "Wave being run"),
+    "already_done": ("批次已完成", "Wave already done"),
+    "reachable": ("主机可达", "Host reachable"),
+    "precheck": ("主机预检", "Host precheck"),
+    "frontend_switch": ("前端可切换", "Front end switchable"),
+    "clock_skew": ("主机时钟偏差", "Host clock skew"),
+    "health_reachable": ("健康检查地址可探测", "Health URL probed"),
+}
+"""Each check's name in Chinese and English (the console's ops messages say the same), its code beside it."""
+
 
 @dataclass(frozen=True)
 class Finding:
