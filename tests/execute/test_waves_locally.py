@@ -13,6 +13,9 @@ import yaml
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
+from orchestrator.app import close_task
+from orchestrator.contracts import ManualTask, WaveTasks
+from orchestrator.contracts import tree as layout
 from orchestrator.contracts.steps import WORD_TASK
 from orchestrator.execute import (
     STEPS,
@@ -24,7 +27,7 @@ from orchestrator.execute import (
     RunResult,
     WaveExecutor,
 )
-from orchestrator.store import Store, open_store
+from orchestrator.store import Accounts, Store, open_store
 from tests.execute.harness import site
 
 
@@ -164,28 +167,44 @@ def test_one_run_takes_the_wave_through_and_a_failing_host_stops_only_its_system
 
 
 def test_a_host_out_of_reach_fails_its_final_sync_before_its_source_stops(tmp_path: Path) -> None:
-    """The window's first play reaches every host while the sources serve. Beta's front end cannot be reached (a
-    refused SSH connection on loopback), so beta's final sync fails there: its source is never stopped and its
-    target gets no delta; alpha, in the same run, is cut over."""
+    """The window's first play reaches every host while the sources serve. Beta's front end answers at the precheck
+    (which reaches the front ends too) and is lost before the window (a refused SSH connection on loopback, while
+    a manual task holds beta before its final sync), so beta's final sync fails there: its source is never stopped
+    and its target gets no delta; alpha, in the same wave, is cut over."""
     where = site(tmp_path, ["alpha", "beta"])
+    task = ManualTask(
+        id="change-window", zh="确认变更窗口", en="Confirm the window", before="final_sync", role="ops"
+    )
+    (where.tree / layout.tasks("W01")).write_text(
+        WaveTasks(wave="W01", systems={"630000-T/beta": [task]}).model_dump_json(), encoding="utf-8"
+    )
     inventory = where.tree / "inventories" / "W01" / "hosts.yml"
     doc = yaml.safe_load(inventory.read_text())
-    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
     hosts = doc["all"]["children"]
-    hosts["frontends"]["hosts"]["beta-fe"].update(
-        ansible_connection="ssh", ansible_host="127.0.0.1", ansible_port=port, ansible_user="nobody"
-    )
     for name in ("alpha", "beta"):
         hosts["private"]["hosts"][f"{name}-src"]["govmig_service_stop"] = (
             f"touch {tmp_path / (name + '-stopped')}"
         )
     inventory.write_text(yaml.safe_dump(doc))
     s = store(tmp_path)
-    outcome = WaveExecutor(
-        Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=2, failure_budget=1)
-    ).run("W01")
+    Accounts(s.engine).add_user("li", "ops", None, "not-checked-here", actor="admin")
+
+    def run() -> Any:
+        return WaveExecutor(
+            Ports(s, AnsibleRunner()), RunConfig(where.tree, concurrency=2, failure_budget=1)
+        ).run("W01")
+
+    held = run()  # beta waits at its task, its precheck passed with its front end in reach
+    assert held.states == {"630000-T/alpha": "done", "630000-T/beta": "deployed"}, held.states
+    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    hosts["frontends"]["hosts"]["beta-fe"].update(
+        ansible_connection="ssh", ansible_host="127.0.0.1", ansible_port=port, ansible_user="nobody"
+    )
+    inventory.write_text(yaml.safe_dump(doc))
+    close_task(s, where.tree, "W01", "630000-T/beta", "change-window", "li")
+    outcome = run()
     assert outcome.states["630000-T/alpha"] == "done" and where.moved("alpha")
     assert (tmp_path / "alpha-stopped").exists()  # the control: a source that was stopped leaves its mark
     assert not (tmp_path / "beta-stopped").exists()  # beta's source was never stopped
