@@ -65,7 +65,8 @@ class Web:
     worker: threading.Thread | None = None
 
     def close(self) -> None:
-        self.app.state.runs.join(120)
+        if self.worker is not None and self.worker.is_alive():  # what is queued runs out; no worker: none will
+            self.app.state.runs.join(120)
         self.stop.set()
         if self.worker is not None:
             self.worker.join(30)
