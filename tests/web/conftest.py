@@ -65,7 +65,9 @@ class Web:
     worker: threading.Thread | None = None
 
     def close(self) -> None:
-        if self.worker is not None and self.worker.is_alive():  # what is queued runs out; no worker: none will
+        if (
+            self.worker is not None and self.worker.is_alive()
+        ):  # what is queued runs out; no worker: none will
             self.app.state.runs.join(120)
         self.stop.set()
         if self.worker is not None:
