@@ -20,14 +20,14 @@ from sqlalchemy import update
 from orchestrator.app.notice_failures import failing_notices
 from orchestrator.cli import preflight_cmd
 from orchestrator.cli.app import cli
-from orchestrator.contracts import NoticeStatus, dump_inventory
-from orchestrator.contracts import tree as layout
+from orchestrator.contracts import NoticeStatus
 from orchestrator.plan.values import URL_PATH
 from orchestrator.policy import PolicySettings
 from orchestrator.preflight import Finding, Preflight, check_health, health_checks
 from orchestrator.store import Notices, open_store, utcnow
 from orchestrator.store.approvals import TicketRefused, checked_ticket
 from orchestrator.store.schema import Notice
+from tests.preflight.test_preflight_health import _tree
 from tests.web.conftest import Web, audit_entries, build
 
 FAILED_PROBE = (
@@ -93,19 +93,6 @@ def prober() -> Iterator[Prober]:
         state.stop.set()
         server.shutdown()
         server.server_close()
-
-
-def _tree(root: Path, urls: dict[str, str]) -> Path:
-    hosts = {
-        f"{name}.example": {"govmig_department": "630000-T", "govmig_system": name, "govmig_health_url": url}
-        for name, url in urls.items()
-    }
-    path = root / layout.inventory("W01")
-    path.parent.mkdir(parents=True)
-    path.write_text(
-        dump_inventory({"all": {"children": {"egov_external": {"hosts": hosts}}}}), encoding="utf-8"
-    )
-    return root
 
 
 def _said(findings: list[health_checks.Finding]) -> str:
