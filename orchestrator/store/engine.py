@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 
 from . import audit_chain, upgrades
 from .keys import site_keys
@@ -23,6 +23,14 @@ from .schema import Base
 
 DEFAULT_URL = "sqlite:///govmig.db"
 SCHEMA_LOCK = 0x676F766D6967  # "govmig": the advisory lock that serializes creating the tables
+IDLE_IN_TRANSACTION = 10.0
+"""Seconds PostgreSQL lets a govmig session sit inside a transaction without sending anything before it ends the
+session and rolls the transaction back (`idle_in_transaction_session_timeout`). Every transaction of the store is a
+few statements with no waiting between them; a client that stops in the middle of one (a worker frozen by SIGSTOP,
+a paused VM, a partition) would otherwise hold its row locks and the audit chain's lock for as long as it stays
+frozen: every other worker would skip its job (SKIP LOCKED) and every audited change in the province would wait.
+No longer than the window's takeover (`--window-stale-after`, 10 s by default), so a takeover is never held up by
+the frozen holder's locks."""
 
 SQLITE_GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
@@ -90,11 +98,16 @@ def _owner_only(database: str | None) -> None:
         os.close(fd)
 
 
-def open_store(url: str | None = None) -> Engine:
-    """The engine for `url` (or $GOVMIG_DB, or ./govmig.db), with the tables and guards in place."""
+def open_store(url: str | None = None, idle_in_transaction: float = IDLE_IN_TRANSACTION) -> Engine:
+    """The engine for `url` (or $GOVMIG_DB, or ./govmig.db), with the tables and guards in place; on PostgreSQL
+    every session is ended after `idle_in_transaction` seconds idle inside a transaction (IDLE_IN_TRANSACTION)."""
     url = url or os.environ.get("GOVMIG_DB") or DEFAULT_URL
     keys = site_keys(url)  # first: a missing or exposed key file stops here, before anything is written
-    engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=_json)
+    connect: dict[str, Any] = {}
+    if make_url(url).get_backend_name() == "postgresql":
+        bound = max(1, round(idle_in_transaction * 1000))
+        connect["options"] = f"-c idle_in_transaction_session_timeout={bound}"
+    engine = create_engine(url, future=True, pool_pre_ping=True, json_serializer=_json, connect_args=connect)
     audit_chain.attach_keys(engine, keys)
     if engine.dialect.name == "sqlite":
         _owner_only(engine.url.database)
