@@ -207,6 +207,8 @@ def test_the_notifications_page_shows_the_failing_deliveries_plainly(
         f"1 / {Notices.max_attempts}" in text and f"{Notices.max_attempts} / {Notices.max_attempts}" in text
     )
     assert "通知" in page.inner_text("header")  # type: ignore[attr-defined]
+    badge = page.inner_text("#badge-notices")  # type: ignore[attr-defined]
+    assert badge.startswith("2") and "2 条通知未送达" in badge, badge  # the nav says it on every page
     assert axe(page) == []
     shots(page, "notices-ops")
     page.click("#notices-filter >> text=已放弃")  # type: ignore[attr-defined]
@@ -216,6 +218,7 @@ def test_the_notifications_page_shows_the_failing_deliveries_plainly(
     until(page, "document.querySelectorAll('#notices .el-table__row').length === 0")
     until(page, "document.body.textContent.includes('已重新排队')")  # said in the live region
     assert "没有已放弃的通知" in page.inner_text("#notices")  # type: ignore[attr-defined]
+    assert "1 条通知未送达" in page.inner_text("#badge-notices")  # type: ignore[attr-defined]  # queued: not failing
     page.close()  # type: ignore[attr-defined]
     reader = sign_in(browser, server, web, "supervisor")
     reader.goto(server + "/app/notices")  # type: ignore[attr-defined]

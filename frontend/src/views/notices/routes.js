@@ -9,5 +9,6 @@ export const routes = [
 ];
 
 export const nav = [
-  { path: "/notices", zh: "通知", en: "Notifications", roles: ["ops", "supervisor"], order: { ops: 6, supervisor: 42 } },
+  { path: "/notices", zh: "通知", en: "Notifications", roles: ["ops", "supervisor"], order: { ops: 6, supervisor: 42 },
+    badge: "notices" },
 ];
