@@ -26,7 +26,9 @@ def seeding(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "postgresql":
         yield
         return
-    with engine.connect() as conn:
+    # a session's lock on a connection in autocommit: held while seeding goes on through other connections, and
+    # outside any transaction, so the store's idle-in-transaction bound (engine.py) does not end it mid-seed
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SEED_LOCK})
         try:
             yield

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from orchestrator.store import AuditLog, RunQueue, Store, open_store
 from orchestrator.store.audit_chain import CHAIN_LOCK
+from orchestrator.store.seeding import SEED_LOCK, seeding
 from tests.conftest import new_database
 
 BOUND = 1.0  # the frozen client's bound (seconds); everything else keeps the default
@@ -75,3 +76,24 @@ def test_a_client_frozen_in_a_transaction_loses_its_locks_and_its_writes(postgre
     assert report.whole and report.entries >= 2, report
     frozen_engine.dispose()
     engine.dispose()
+
+
+def test_the_seeders_lock_outlasts_the_bound(postgres_url: str) -> None:
+    """The one lock the store holds across other work (seeding a site's plans, store/seeding.py) is held outside
+    any transaction: a seed longer than the bound keeps it, and gives it back."""
+    url = new_database(postgres_url)
+    engine, other = open_store(url, idle_in_transaction=BOUND), open_store(url)
+
+    def free() -> bool:
+        with other.connect() as conn:
+            got = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": SEED_LOCK}))
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SEED_LOCK})
+            return got
+
+    with seeding(engine):
+        time.sleep(3 * BOUND)  # a long seed: past the bound
+        assert not free()  # still ours
+    assert free()
+    engine.dispose()
+    other.dispose()
