@@ -112,8 +112,20 @@ class EngineProfile:
         return self.replication.kind if self.replication else "checkpoint"
 
 
-_PG_PREREQUISITES = ("wal_level=logical", "a primary key or REPLICA IDENTITY on every replicated table")
-_MY_PREREQUISITES = ("log_bin", "binlog_format=ROW", "a unique server_id", "GTID where both sides have one")
+_PG_PREREQUISITES = (
+    "wal_level=logical",
+    "no large objects",
+    "a primary key or REPLICA IDENTITY on every replicated table (FULL is set where there is neither)",
+    "replication slots and WAL senders free for the subscription and its initial copy",
+    "PostgreSQL 10 or later, the target of the source's major version or newer",
+)
+_MY_PREREQUISITES = (
+    "log_bin",
+    "binlog_format=ROW",
+    "a unique server_id",
+    "GTID where both sides have one",
+    "the replica of the source's version (major.minor) or newer",
+)
 
 OTHER_LAYOUT = ImageLayout(
     "/var/lib/database", password_file="/run/secrets/db_password", file_env="DB_PASSWORD_FILE"

@@ -24,8 +24,10 @@ picks up where the last attempt stopped; every wait is bounded by `timeout`.
   standby   source     a physical standby the cloud's operator keeps (a CloudNativePG replica cluster, streaming
                        as `standby_user`) has flushed the source's last WAL position: the gate before promotion
   prereq    source     read only: every replication prerequisite the source lacks (PostgreSQL wal_level=logical,
-                       no large objects; MySQL/MariaDB log_bin on, binlog_format=ROW, a server_id of its own),
-                       all named in one failure (preflight runs it days before the night, outside check mode)
+                       no large objects, replication slots and WAL senders free for the subscription and its
+                       initial copy; MySQL/MariaDB log_bin on, binlog_format=ROW, a server_id of its own; a
+                       target, where it answers, of the source's version or newer), all named in one failure
+                       (preflight runs it days before the night, outside check mode)
   check     target     check mode: what can be checked without changing anything, and what cannot
 """
 
@@ -195,6 +197,102 @@ def _pg_problems(s: Any) -> list[Problem]:
     return problems
 
 
+SYNC_WORKERS = 2
+"""PostgreSQL's default `max_sync_workers_per_subscription`: the tables copied at once at the start, each by a worker
+with a replication slot and a WAL sender of its own on the source (the target's setting, where it answers)."""
+
+
+def _pg_room(
+    slots: tuple[int, int], senders: tuple[int, int], own_slot: bool, sync_workers: int
+) -> list[Problem]:
+    """The replication slots and WAL senders the source has free (max, in use) against what the move takes: one of
+    each for the subscription and one for each table copied at once, none once its slot exists (a move begun)."""
+    if own_slot:
+        return []
+    need = 1 + max(0, sync_workers)
+    problems: list[Problem] = []
+    for (most, used), zh, en, setting in (
+        (slots, "复制槽", "replication slots", "max_replication_slots"),
+        (senders, "WAL 发送进程", "WAL senders", "max_wal_senders"),
+    ):
+        free = most - used
+        if free < need:
+            problems.append(
+                (
+                    f"源库空闲{zh}只有 {max(free, 0)} 个（{setting}={most}，已用 {used}），本次迁移需要 {need} 个"
+                    f"（订阅 1 个，初始复制 {need - 1} 个）：请调大 {setting} 并重启，或释放不用的{zh}",
+                    f"the source has {max(free, 0)} {en} free ({setting}={most}, {used} in use); the move needs "
+                    f"{need} (1 for the subscription, {need - 1} for the initial copy): raise {setting} and "
+                    f"restart, or free unused {en}",
+                )
+            )
+    return problems
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """ "15.4 (Debian 15.4-1)", "10.11.6-MariaDB-0+deb12u1", "8.0.36": the leading numbers."""
+    found = re.match(r"\s*(\d+(?:\.\d+)*)", text)
+    return tuple(int(n) for n in found.group(1).split(".")) if found else ()
+
+
+def _versions(engine: str, source: str, target: str | None) -> list[Problem]:
+    """The engine's replication between these versions: PostgreSQL's logical replication needs 10 or later on
+    both sides and a target of the source's major version or newer (its schema is restored there); a MySQL or
+    MariaDB replica may not be older than its source (major.minor). An unknown target is checked at presync."""
+    problems: list[Problem] = []
+    src = _version(source)
+    if engine in PG and src and src[0] < 10:
+        problems.append(
+            (
+                f"源库版本 {source} 低于 10，不支持逻辑复制",
+                f"the source runs {source}: logical replication needs PostgreSQL 10 or later",
+            )
+        )
+    if target is None or not src:
+        return problems
+    tgt = _version(target)
+    width = 1 if engine in PG else 2
+    if tgt and tgt[:width] < src[:width]:
+        problems.append(
+            (
+                f"目标库版本 {target} 低于源库 {source}：复制只能从旧版本到同版本或新版本",
+                f"the target runs {target}, older than the source's {source}: replication goes only to the same "
+                "version or a newer one",
+            )
+        )
+    return problems
+
+
+def _pg_target(side: dict[str, Any] | None) -> tuple[str | None, int]:
+    """The target's version and its `max_sync_workers_per_subscription`, where it answers days before the night
+    (else unknown, and the default)."""
+    if not side:
+        return None, SYNC_WORKERS
+    try:
+        with _pg(side) as t:
+            version, workers = _rows(
+                t,
+                "SELECT current_setting('server_version'), "
+                "current_setting('max_sync_workers_per_subscription')::int",
+            )[0]
+            return str(version), int(workers)
+    except Exception:
+        return None, SYNC_WORKERS
+
+
+def _pg_capacity(s: Any, name: str, sync_workers: int) -> list[Problem]:
+    (slots_max, slots_used, senders_max, senders_used, own) = _rows(
+        s,
+        "SELECT current_setting('max_replication_slots')::int, (SELECT count(*) FROM pg_replication_slots), "
+        "current_setting('max_wal_senders')::int, (SELECT count(*) FROM pg_stat_replication), "
+        "EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = %s)",
+        (name,),
+    )[0]
+    return _pg_room(
+        (int(slots_max), int(slots_used)), (int(senders_max), int(senders_used)), bool(own), sync_workers
+    )
+
+
 def _my_problems(s: Any, target_server_id: int | None) -> list[Problem]:
     """Every prerequisite of a binlog replica the source lacks (it only reads): the binary log on, in ROW
     format, and a server id of its own (not 0, not the target's)."""
@@ -236,22 +334,34 @@ def _my_server_id(side: dict[str, Any]) -> int:
         return int(_rows(t, "SELECT @@server_id")[0][0])
 
 
+def _my_target(side: dict[str, Any] | None) -> tuple[int | None, str | None]:
+    """The target's server id and version, where it answers days before the night (else both unknown: they are
+    checked again at presync)."""
+    if not side:
+        return None, None
+    try:
+        with _my(side, db=False) as t:
+            server_id, version = _rows(t, "SELECT @@server_id, VERSION()")[0]
+            return int(server_id), str(version)
+    except Exception:
+        return None, None
+
+
 def prereq(p: dict[str, Any]) -> dict[str, Any]:
     """Every replication prerequisite the source lacks, read only (preflight asks days before the night); any
     found fails the task with all of them."""
     src = p["source"]
     if p["engine"] in PG:
+        target_version, workers = _pg_target(p.get("target"))
         with _pg(src) as s:
-            problems = _pg_problems(s)
+            problems = _pg_problems(s) + _pg_capacity(s, _slot(p), workers)
+            source_version = str(_rows(s, "SELECT current_setting('server_version')")[0][0])
     else:
-        target_id = None
-        if p.get("target"):
-            try:  # the target may not answer yet days before the night: its server id is then checked at presync
-                target_id = _my_server_id(p["target"])
-            except Exception:
-                target_id = None
+        target_id, target_version = _my_target(p.get("target"))
         with _my(src, db=False) as s:
             problems = _my_problems(s, target_id)
+            source_version = str(_rows(s, "SELECT VERSION()")[0][0])
+    problems += _versions(p["engine"], source_version, target_version)
     found = [{"zh": zh, "en": en} for zh, en in problems]
     if problems:
         raise Fail("；".join(zh for zh, _ in problems), "; ".join(en for _, en in problems), problems=found)
