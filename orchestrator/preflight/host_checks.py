@@ -4,7 +4,9 @@ host that cannot be reached, or whose precheck fails (no data directory, no way 
 target), is a critical finding of its system, in the words the playbook's own check says. The precheck play
 reaches the front ends too: a front end whose switch cannot be written (the cutover role's `ready`, in check mode)
 is a `frontend_switch` finding of every system behind it, and a host whose clock is off the control node's by more
-than the site's `govmig_max_clock_skew_seconds` (default 5) a `clock_skew` finding naming the host and the skew."""
+than the site's `govmig_max_clock_skew_seconds` (default 5) a `clock_skew` finding naming the host and the skew.
+Every failed check of a host is named, not only its first: preflight runs the precheck with
+`govmig_precheck_every`, which lets each check go on past a failed one."""
 
 from __future__ import annotations
 
@@ -26,6 +28,9 @@ UNREACHABLE = re.compile(
 the ssh client's own words)."""
 CLOCK_TASK = "Stop when the host's clock is off the control node's"
 """The precheck role's clock check (playbooks/roles/precheck): its failure is a `clock_skew` finding."""
+EVERY = "govmig_precheck_every"
+"""The precheck role's switch (playbooks/roles/precheck): each check goes on past a failed one, so a host's every
+problem is named at once (preflight sets it; a run's precheck stops a host at its first)."""
 FRONTENDS = "frontends"
 """The inventory's group of front ends (render/ansible.py): a failure there, other than the clock, is the switch's."""
 NoEvents: Callable[[dict[str, object]], None] = lambda event: None  # noqa: E731
@@ -89,9 +94,10 @@ def check_hosts(root: Path, wave: str, runner: PlaybookRunner) -> list[Finding]:
         inventory=tree.inventory(wave),
         roles=tree.roles,
         private_dir=tree.runs(f"{wave}.preflight"),
+        extravars={EVERY: True},  # each host's every failed check, not its first only
     )
     result = runner(request, NoEvents, lambda: False)
-    if result.ok:
+    if result.ok and not result.went_on:
         return []
     findings: list[Finding] = []
     frontends = _frontends(tree.inventory(wave))
@@ -107,6 +113,10 @@ def check_hosts(root: Path, wave: str, runner: PlaybookRunner) -> list[Finding]:
         ]
     for key, hosts in systems.items():
         for host in hosts.hosts:
+            findings += [
+                _finding(key, host, f.task, f.message, host in frontends)
+                for f in result.went_on.get(host, [])
+            ]
             if host not in result.failed_hosts:
                 continue
             task, message, unreachable = _said(result, host)

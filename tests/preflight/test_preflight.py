@@ -69,6 +69,9 @@ def test_preflight_names_what_would_fail_the_night_and_changes_nothing(tmp_path:
     shutil.rmtree(where.source("alpha"))  # the source's data directory is gone
     inventory = where.tree / layout.inventory("W01")
     doc = yaml.safe_load(inventory.read_text())
+    stop = doc["all"]["children"]["private"]["hosts"]["alpha-src"].pop(
+        "govmig_service_stop"
+    )  # and no way to stop it
     doc["all"]["children"]["govcloud"]["hosts"]["beta-tgt"].update(
         ansible_connection="ssh", ansible_host="127.0.0.1", ansible_port=_closed_port(), ansible_user="nobody"
     )
@@ -80,8 +83,10 @@ def test_preflight_names_what_would_fail_the_night_and_changes_nothing(tmp_path:
     assert code == 1 and said["wave"] == "W01" and said["ready"] is False and said["at"]
     critical = {(f["system"], f["check"]) for f in said["findings"] if f["severity"] == "critical"}
     assert critical == {("630000-T/alpha", "precheck"), ("630000-T/beta", "reachable")}
-    alpha = next(f for f in said["findings"] if f["system"] == "630000-T/alpha")
-    assert "数据目录" in alpha["zh"] and "data directory" in alpha["en"]
+    alpha = [f for f in said["findings"] if f["system"] == "630000-T/alpha"]  # both of the host's problems
+    assert len(alpha) == 2, alpha
+    assert "数据目录" in alpha[0]["zh"] and "data directory" in alpha[0]["en"]
+    assert "govmig_service_stop" in alpha[1]["zh"] and "stops the source's service" in alpha[1]["en"]
     assert all(set(f) == {"system", "check", "severity", "zh", "en"} for f in said["findings"])
     assert _digest_tree(tmp_path) == before  # check mode: nothing on a host changed
 
@@ -91,6 +96,7 @@ def test_preflight_names_what_would_fail_the_night_and_changes_nothing(tmp_path:
         for k, v in doc["all"]["children"]["govcloud"]["hosts"]["beta-tgt"].items()
         if not k.startswith("ansible_") or k == "ansible_python_interpreter"
     } | {"ansible_connection": "local"}
+    doc["all"]["children"]["private"]["hosts"]["alpha-src"]["govmig_service_stop"] = stop
     inventory.write_text(yaml.safe_dump(doc))
     where.source("alpha").mkdir(parents=True)
     code, said = _preflight(where.tree, db)

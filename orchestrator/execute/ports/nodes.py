@@ -185,6 +185,7 @@ def merge(results: list[RunResult]) -> RunResult:
         tallied=all(r.tallied for r in results),
         failed_hosts=frozenset().union(*(r.failed_hosts for r in results)),
         failures={k: v for r in results for k, v in r.failures.items()},
+        went_on={k: v for r in results for k, v in r.went_on.items()},
     )
 
 
@@ -305,6 +306,7 @@ class NodeRun:
                 tallied=result.tallied,
                 failed_hosts=result.failed_hosts,
                 failures=result.failures,
+                went_on=result.went_on,
             )
         return tally.result(status, rc)
 

@@ -69,6 +69,9 @@ class RunResult:
     failed_hosts: frozenset[str] = frozenset()
     failures: dict[str, HostFailure] = field(default_factory=dict)
     """What made each host fail: its first failed task and what it said."""
+    went_on: dict[str, list[HostFailure]] = field(default_factory=dict)
+    """Each host's failed tasks that the play went on past (`ignore_errors`: preflight's precheck, which names every
+    failed check of a host, not only its first), in order, a loop's failed items each."""
 
     def came_through(self, hosts: Sequence[str]) -> bool:
         """Whether these hosts (one system's) came through the run: all of it passed, or the tally says none of
@@ -170,6 +173,7 @@ class Tally:
     def __init__(self, on_event: EventSink) -> None:
         self.on_event = on_event
         self.failures: dict[str, HostFailure] = {}
+        self.went_on: dict[str, list[HostFailure]] = {}
         self.tally: dict[str, Any] = {}
 
     def handle(self, event: dict[str, Any]) -> bool:
@@ -179,6 +183,11 @@ class Tally:
         ):
             failure = HostFailure(str(data.get("task", "")), failure_message(data.get("res") or {}))
             self.failures.setdefault(str(data.get("host", "")), failure)
+        elif event.get("event") == "runner_on_failed":
+            task, res = str(data.get("task", "")), data.get("res") or {}
+            self.went_on.setdefault(str(data.get("host", "")), []).extend(
+                HostFailure(task, m) for m in failure_messages(res)
+            )
         elif event.get("event") == "playbook_on_stats":
             self.tally.update(data)
         self.on_event(event)
@@ -198,6 +207,7 @@ class Tally:
                 str(host) for key in ("failures", "dark") for host in (tally.get(key) or {})
             ),
             failures=failures,
+            went_on=self.went_on,
         )
 
 
@@ -208,14 +218,20 @@ def result_items(res: dict[str, Any]) -> list[dict[str, Any]]:
     return [res, *(i for i in items if isinstance(i, dict))]
 
 
-def failure_message(res: dict[str, Any]) -> str:
-    """A failed task's own words (a loop's first failed item's), cut to what a status line can hold."""
+def failure_messages(res: dict[str, Any]) -> list[str]:
+    """A failed task's own words (a loop's: each failed item's), each cut to what a status line can hold."""
+    said = []
     for item in result_items(res):
         if item.get("failed") is not False and item.get("msg"):
             msg = str(item["msg"])
             if msg != "One or more items failed":
-                return " ".join(msg.split())[:400]
-    return ""
+                said.append(" ".join(msg.split())[:400])
+    return said
+
+
+def failure_message(res: dict[str, Any]) -> str:
+    """A failed task's own words (a loop's first failed item's)."""
+    return next(iter(failure_messages(res)), "")
 
 
 ORPHAN_MARK = "GOVMIG_STEP_DIR"
