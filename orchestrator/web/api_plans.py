@@ -196,12 +196,15 @@ def review(
 
 @router.get("/plans/{department}/versions/{version}")
 def version(request: Request, department: str, version: Version, principal: User) -> dict[str, Any]:
+    """一个版本 One version: its text as submitted (`content`: YAML, or the form's JSON), and as YAML (`yaml`: the
+    parsed plan as the YAML tab shows it; null when it did not parse)."""
     row = _version_row(request, principal, department, version)
     return {
         "version": row.version,
         "filename": row.filename,
         "valid": row.valid,
         "content": row.content,
+        "yaml": plan_yaml(row.plan) if row.plan is not None else None,
         "problems": row.problems,
         "submitted_by": row.submitted_by,
         "submitted_at": row.submitted_at.isoformat(),

@@ -169,6 +169,21 @@ def test_a_clerk_checks_an_excel_plan_fixes_it_in_the_form_submits_and_accepts_a
     page.click("#dept-send")
     until(page, "document.querySelector('#my-systems').innerText.includes('已验收')")
     assert page.query_selector("#accept-salary-mgmt") is None
+
+    # the version sent from the form, once approved, opens in the YAML tab as YAML (it was stored as the form's JSON)
+    url = f"/api/plans/{MINE}/versions/{new}/review"
+    assert web.client("supervisor").post(url, json={"decision": "approve"}).status_code == 200
+    page.goto(server + "/app/dept/plan")
+    drawn(page, "#plan-tabs")
+    page.click("#plan-tabs .el-tabs__item:has-text('YAML')")
+    until(page, "document.querySelector('#plan-yaml').value.length > 0")
+    text = page.input_value("#plan-yaml")
+    assert (
+        text.startswith("apiVersion: govmig/v1")
+        and "mlps_level: 3" in text
+        and not text.lstrip().startswith("{")
+    )
+    assert yaml.safe_load(text)["systems"][0]["usage"]["users"] == 6000
     assert page.csp_violations == []
     page.close()
 
