@@ -57,7 +57,8 @@ def _halves(message: str) -> tuple[str, str]:
 
 def _finding(key: str, host: str, task: str, message: str, frontend: bool) -> Finding:
     """A failed host's finding for one of its systems: the clock, the front end's switch, or the precheck (the
-    module's own words, already in both languages, are kept whole)."""
+    check's own words, "中文 / English": the Chinese half in the Chinese text, the English half with the task's
+    name in the English one)."""
     zh, en = _halves(message)
     if task == CLOCK_TASK:
         return Finding(key, "clock_skew", "critical", zh, en)
@@ -74,8 +75,8 @@ def _finding(key: str, host: str, task: str, message: str, frontend: bool) -> Fi
         key,
         "precheck",
         "critical",
-        f"主机 {host} 预检未通过（{task}）：{message}",
-        f"{host} failed its precheck ({task}): {message}",
+        f"主机 {host} 预检未通过：{zh}",
+        f"{host} failed its precheck ({task}): {en}",
     )
 
 
