@@ -329,14 +329,9 @@ def _my_problems(s: Any, target_server_id: int | None) -> list[Problem]:
     return problems
 
 
-def _my_server_id(side: dict[str, Any]) -> int:
-    with _my(side, db=False) as t:
-        return int(_rows(t, "SELECT @@server_id")[0][0])
-
-
 def _my_target(side: dict[str, Any] | None) -> tuple[int | None, str | None]:
-    """The target's server id and version, where it answers days before the night (else both unknown: they are
-    checked again at presync)."""
+    """The target's server id and version, where it answers (else both unknown: days before the night, a target
+    not up yet; they are checked again at presync)."""
     if not side:
         return None, None
     try:
@@ -710,7 +705,7 @@ def _my_prepare(p: dict[str, Any], timeout: float) -> dict[str, Any]:
         raise Fail("源库和目标库名称不同", "source and target database names differ")
     try:  # over a cut link the replica below is tried again until the deadline: the check goes with it
         with _my(src, db=False) as s:
-            problems = _my_problems(s, _my_server_id(tgt))
+            problems = _my_problems(s, _my_target(tgt)[0])
     except Exception:
         problems = []
     if problems:
